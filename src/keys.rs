@@ -1,0 +1,260 @@
+//! Key pairs, key ids and the text form of key files.
+//!
+//! Keys are Ed25519 (RFC 8032). A key pair is made from a random source that
+//! the caller passes in: the core has none of its own. Key files hold one
+//! line of text (TRUST.md):
+//!
+//! - secret key: `cachet-secret-key-1:` then the 32-byte seed in base64url;
+//! - public key: `cachet-public-key-1:` then the 32-byte key in base64url.
+//!
+//! A key id is the first 8 bytes of `SHA-512("cachet/key-id/v1" || public key)`,
+//! written as 16 lowercase hexadecimal digits.
+
+use crate::signature::{self, SignatureError};
+use crate::text::b64;
+use ed25519_dalek::Signer;
+use rand_core::CryptoRngCore;
+use sha2::{Digest, Sha512};
+use std::fmt;
+
+const SECRET_PREFIX: &str = "cachet-secret-key-1:";
+const PUBLIC_PREFIX: &str = "cachet-public-key-1:";
+const KEY_ID_CONTEXT: &[u8] = b"cachet/key-id/v1";
+
+/// Why a key or key file was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The text is not a key file of the expected kind (a secret key where a
+    /// public key is expected, or the reverse, counts here).
+    WrongKind,
+    /// The base64url is not canonical or has the wrong length.
+    Encoding,
+    /// The public key is refused by the signature policy.
+    Policy(SignatureError),
+    /// A key id is not 16 hexadecimal digits.
+    KeyId,
+}
+
+impl KeyError {
+    /// Stable code, for messages.
+    pub fn code(&self) -> &'static str {
+        match self {
+            KeyError::WrongKind => "key-wrong-kind",
+            KeyError::Encoding => "key-encoding",
+            KeyError::Policy(_) => "key-refused",
+            KeyError::KeyId => "key-id-invalid",
+        }
+    }
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyError::Policy(e) => write!(f, "{}: {e}", self.code()),
+            _ => f.write_str(self.code()),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+/// The 8-byte identifier of a public key (in the COSE `kid` header and the trust list).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(pub [u8; 8]);
+
+impl KeyId {
+    /// Length of a key id in bytes.
+    pub const LENGTH: usize = 8;
+
+    /// The key id of a public key.
+    pub fn of(public_key: &[u8; 32]) -> KeyId {
+        let digest = Sha512::new().chain_update(KEY_ID_CONTEXT).chain_update(public_key).finalize();
+        let mut id = [0u8; 8];
+        id.copy_from_slice(digest.get(..8).unwrap_or(&[0u8; 8]));
+        KeyId(id)
+    }
+
+    /// Parses 16 lowercase hexadecimal digits.
+    pub fn parse(s: &str) -> Result<KeyId, KeyError> {
+        let b = s.as_bytes();
+        if b.len() != 16 {
+            return Err(KeyError::KeyId);
+        }
+        let mut id = [0u8; 8];
+        for (out, pair) in id.iter_mut().zip(b.chunks_exact(2)) {
+            let hi = hex_digit(pair.first().copied())?;
+            let lo = hex_digit(pair.get(1).copied())?;
+            *out = hi << 4 | lo;
+        }
+        Ok(KeyId(id))
+    }
+}
+
+fn hex_digit(c: Option<u8>) -> Result<u8, KeyError> {
+    match c {
+        Some(c @ b'0'..=b'9') => Ok(c - b'0'),
+        Some(c @ b'a'..=b'f') => Ok(c - b'a' + 10),
+        _ => Err(KeyError::KeyId),
+    }
+}
+
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl fmt::Debug for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyId({self})")
+    }
+}
+
+impl serde::Serialize for KeyId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// An Ed25519 public key that passed the signature policy's key checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey {
+    bytes: [u8; 32],
+    id: KeyId,
+}
+
+impl PublicKey {
+    /// A public key from its 32 bytes, checked (canonical, torsion-free).
+    pub fn from_bytes(bytes: &[u8]) -> Result<PublicKey, KeyError> {
+        let bytes = signature::check_public_key(bytes).map_err(|e| match e {
+            SignatureError::BadLength => KeyError::Encoding,
+            e => KeyError::Policy(e),
+        })?;
+        Ok(PublicKey { bytes, id: KeyId::of(&bytes) })
+    }
+
+    /// Parses a public key file's text (surrounding white space ignored).
+    pub fn from_text(text: &str) -> Result<PublicKey, KeyError> {
+        let text = text.trim();
+        let body = text.strip_prefix(PUBLIC_PREFIX).ok_or(KeyError::WrongKind)?;
+        PublicKey::from_base64(body)
+    }
+
+    /// Parses the bare base64url form (as in trust lists).
+    pub fn from_base64(s: &str) -> Result<PublicKey, KeyError> {
+        let bytes = b64::decode(s).map_err(|_| KeyError::Encoding)?;
+        PublicKey::from_bytes(&bytes)
+    }
+
+    /// The public key file's text, one line with its newline.
+    pub fn to_text(&self) -> String {
+        format!("{PUBLIC_PREFIX}{}\n", self.to_base64())
+    }
+
+    /// The bare base64url form.
+    pub fn to_base64(&self) -> String {
+        b64::encode(&self.bytes)
+    }
+
+    /// The 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.bytes
+    }
+
+    /// The key id.
+    pub fn key_id(&self) -> KeyId {
+        self.id
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({})", self.id)
+    }
+}
+
+/// An Ed25519 secret key. Its `Debug` never shows the secret.
+#[derive(Clone)]
+pub struct SecretKey {
+    inner: ed25519_dalek::SigningKey,
+    public: PublicKey,
+}
+
+impl SecretKey {
+    /// A new key pair from the caller's cryptographic random source.
+    pub fn generate<R: CryptoRngCore + ?Sized>(rng: &mut R) -> SecretKey {
+        let mut seed = [0u8; 32];
+        rng.fill_bytes(&mut seed);
+        SecretKey::from_seed(&seed)
+    }
+
+    /// The key pair of a 32-byte seed (RFC 8032 private key).
+    pub fn from_seed(seed: &[u8; 32]) -> SecretKey {
+        let inner = ed25519_dalek::SigningKey::from_bytes(seed);
+        let bytes = inner.verifying_key().to_bytes();
+        // An honest key pair's public key is always in the prime-order subgroup.
+        SecretKey { inner, public: PublicKey { bytes, id: KeyId::of(&bytes) } }
+    }
+
+    /// Parses a secret key file's text (surrounding white space ignored).
+    pub fn from_text(text: &str) -> Result<SecretKey, KeyError> {
+        let body = text.trim().strip_prefix(SECRET_PREFIX).ok_or(KeyError::WrongKind)?;
+        let bytes = b64::decode(body).map_err(|_| KeyError::Encoding)?;
+        let seed: [u8; 32] = bytes.as_slice().try_into().map_err(|_| KeyError::Encoding)?;
+        Ok(SecretKey::from_seed(&seed))
+    }
+
+    /// The secret key file's text: one line with its newline. Write it with
+    /// care (mode 0600): it is the secret.
+    pub fn to_text(&self) -> String {
+        format!("{SECRET_PREFIX}{}\n", b64::encode(self.inner.as_bytes()))
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// The key id of the public half.
+    pub fn key_id(&self) -> KeyId {
+        self.public.id
+    }
+
+    /// Signs `message` (RFC 8032, deterministic).
+    pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.inner.sign(message).to_bytes()
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretKey({}, secret hidden)", self.public.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_files_round_trip_and_do_not_mix() {
+        let sk = SecretKey::from_seed(&[1u8; 32]);
+        let again = SecretKey::from_text(&sk.to_text()).unwrap();
+        assert_eq!(again.public_key(), sk.public_key());
+        let pk = PublicKey::from_text(&sk.public_key().to_text()).unwrap();
+        assert_eq!(&pk, sk.public_key());
+        assert_eq!(PublicKey::from_text(&sk.to_text()), Err(KeyError::WrongKind));
+        assert!(matches!(SecretKey::from_text(&pk.to_text()), Err(KeyError::WrongKind)));
+        assert!(!format!("{sk:?}").contains(&b64::encode(&[1u8; 32])));
+    }
+
+    #[test]
+    fn key_ids_parse_back() {
+        let sk = SecretKey::from_seed(&[2u8; 32]);
+        let id = sk.key_id();
+        assert_eq!(KeyId::parse(&id.to_string()), Ok(id));
+        assert_eq!(KeyId::parse("ABCDEF0123456789"), Err(KeyError::KeyId));
+        assert_eq!(KeyId::parse("abc"), Err(KeyError::KeyId));
+    }
+}

@@ -1,0 +1,100 @@
+//! # Cachet: signed school certificates, verified anywhere
+//!
+//! A *certificat de scolarité* is signed by its issuer into a short text
+//! (`CC1:` + base64url of a COSE_Sign1) carried by a QR code, and verified
+//! by anyone holding a trust list signed by a pinned root key. This crate is
+//! the pure core: bytes, keys, a trust list and `now` in, values out. It
+//! reads no file or clock, draws no randomness of its own and opens no
+//! connection, and it builds for `wasm32-unknown-unknown`.
+//!
+//! The data's path through the modules: [`text`] → [`envelope`] →
+//! [`certificate`] → [`trust`] → [`verify`], with [`signature`] the one
+//! Ed25519 check and [`status`] the verdict's vocabulary.
+//!
+//! ```
+//! use cachet::keys::SecretKey;
+//! use cachet::time::{parse_rfc3339, Date};
+//! use cachet::{issue, trust, verify, Status};
+//! use rand_chacha::rand_core::SeedableRng;
+//!
+//! // Keys come from a random source the caller chooses.
+//! let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(7);
+//! let root = SecretKey::generate(&mut rng);
+//! let issuer = SecretKey::generate(&mut rng);
+//!
+//! // The root signs a trust list naming the issuer's key.
+//! let list = cachet::doc_example_list(&issuer);
+//! let signed = trust::sign_list(&root, &list).unwrap();
+//!
+//! // The issuer signs a certificate; its token goes into a QR code.
+//! let input = cachet::doc_example_input();
+//! let issued = issue::issue(&issuer, &input, Date::parse("2025-09-15").unwrap()).unwrap();
+//! assert!(issued.token.starts_with("CC1:"));
+//!
+//! // Anyone verifies it with the signed list and the pinned root.
+//! let trust = trust::TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+//! let now = parse_rfc3339("2025-10-01T09:00:00Z").unwrap();
+//! let report = verify::verify(&issued.token, &trust, now);
+//! assert_eq!(report.status, Status::Valid);
+//! assert_eq!(report.certificate.unwrap().serial, "2025-000123");
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+mod cbor;
+pub mod certificate;
+pub mod envelope;
+pub mod issue;
+pub mod keys;
+pub mod signature;
+pub mod status;
+pub mod text;
+pub mod time;
+pub mod trust;
+pub mod verify;
+
+pub use cbor::CborError;
+pub use status::{CheckName, Lang, Outcome, Status};
+pub use verify::{verify, Report};
+
+/// The example certificate input of the crate's documentation.
+#[doc(hidden)]
+pub fn doc_example_input() -> certificate::SchoolCertificateInput {
+    certificate::SchoolCertificateInput {
+        family_name: "Martin".into(),
+        given_names: "Léa".into(),
+        birth_date: "2013-04-12".into(),
+        school_uai: "0750654D".into(),
+        school_name: "Collège Victor Hugo".into(),
+        school_town: "Paris".into(),
+        academie: "Paris".into(),
+        school_year: "2025-2026".into(),
+        level: "6e".into(),
+        regime: None,
+        serial: Some("2025-000123".into()),
+        issued_on: None,
+    }
+}
+
+/// The example trust list of the crate's documentation, naming `issuer`.
+#[doc(hidden)]
+pub fn doc_example_list(issuer: &keys::SecretKey) -> String {
+    let body = trust::TrustListBody {
+        format: trust::FORMAT.into(),
+        sequence: 1,
+        issued_at: "2025-09-01T00:00:00Z".into(),
+        next_update: "2025-12-01T00:00:00Z".into(),
+        issuers: vec![trust::IssuerEntry {
+            key_id: issuer.key_id().to_string(),
+            name: "Académie de Paris".into(),
+            public_key: issuer.public_key().to_base64(),
+            valid_from: "2025-06-01".into(),
+            valid_until: "2026-08-31".into(),
+            kinds: vec!["certificat-de-scolarite".into()],
+            status: trust::KeyStatus::Active,
+        }],
+        revoked_serials: Vec::new(),
+    };
+    serde_json::to_string_pretty(&body).unwrap_or_default()
+}

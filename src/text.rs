@@ -1,0 +1,153 @@
+//! The text forms of a certificate: `CC1:` + base64url, or a verifier URL
+//! with that token in its fragment.
+//!
+//! One certificate has exactly one token. The token is the prefix `CC`, the
+//! format version in decimal, a colon, then the COSE bytes in base64url
+//! without padding (RFC 4648 §5). Decoding refuses padding, the other
+//! alphabet, non-zero trailing bits and any character outside the alphabet,
+//! so that re-encoding what was decoded gives back the very same text.
+//! Surrounding ASCII white space (a pasted line's newline) is ignored;
+//! nothing inside is.
+
+use std::fmt;
+
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+/// The token prefix of [`FORMAT_VERSION`].
+pub const PREFIX: &str = "CC1:";
+/// The longest text accepted, in bytes: beyond any QR code's capacity (2,953 bytes).
+pub const MAX_TEXT_LEN: usize = 3000;
+
+/// Why a text is not a certificate token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TextError {
+    /// Longer than [`MAX_TEXT_LEN`].
+    TooLarge,
+    /// Empty, or white space only.
+    Empty,
+    /// A URL without a token in its fragment.
+    NoFragment,
+    /// The token does not start with `CC<version>:`.
+    BadPrefix,
+    /// A format version this build does not read.
+    UnsupportedVersion(u32),
+    /// The base64url is not canonical, or holds a character outside its alphabet.
+    Base64,
+}
+
+impl TextError {
+    /// Stable code, for reports.
+    pub fn code(self) -> &'static str {
+        match self {
+            TextError::TooLarge => "text-too-large",
+            TextError::Empty => "text-empty",
+            TextError::NoFragment => "url-without-token",
+            TextError::BadPrefix => "prefix",
+            TextError::UnsupportedVersion(_) => "unsupported-format-version",
+            TextError::Base64 => "base64",
+        }
+    }
+}
+
+impl fmt::Display for TextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Strict base64url without padding.
+pub(crate) mod b64 {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+
+    pub(crate) fn encode(bytes: &[u8]) -> String {
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// Refuses padding, `+` and `/`, and non-zero trailing bits.
+    pub(crate) fn decode(s: &str) -> Result<Vec<u8>, base64::DecodeError> {
+        URL_SAFE_NO_PAD.decode(s)
+    }
+}
+
+/// The token of COSE bytes: `CC1:` + base64url.
+pub fn encode_token(cose: &[u8]) -> String {
+    let mut out = String::with_capacity(PREFIX.len() + cose.len().div_ceil(3) * 4);
+    out.push_str(PREFIX);
+    out.push_str(&b64::encode(cose));
+    out
+}
+
+/// The verifier URL of a token: `base` with the token as its fragment. The
+/// fragment never reaches a server.
+pub fn url_of(base: &str, token: &str) -> String {
+    let base = base.split('#').next().unwrap_or(base);
+    format!("{base}#{token}")
+}
+
+/// The version in a token's prefix, and the rest of the token.
+fn split_prefix(token: &str) -> Result<(u32, &str), TextError> {
+    let rest = token.strip_prefix("CC").ok_or(TextError::BadPrefix)?;
+    let (digits, body) = rest.split_once(':').ok_or(TextError::BadPrefix)?;
+    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
+        return Err(TextError::BadPrefix);
+    }
+    let version = digits.parse().map_err(|_| TextError::BadPrefix)?;
+    Ok((version, body))
+}
+
+/// Decodes a token or a verifier URL into the COSE bytes it carries.
+pub fn decode(text: &str) -> Result<Vec<u8>, TextError> {
+    if text.len() > MAX_TEXT_LEN {
+        return Err(TextError::TooLarge);
+    }
+    let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    if text.is_empty() {
+        return Err(TextError::Empty);
+    }
+    let token = if text.starts_with("https://") || text.starts_with("http://") {
+        match text.split_once('#') {
+            Some((_, fragment)) if !fragment.is_empty() => fragment,
+            _ => return Err(TextError::NoFragment),
+        }
+    } else {
+        text
+    };
+    let (version, body) = split_prefix(token)?;
+    if version != FORMAT_VERSION {
+        return Err(TextError::UnsupportedVersion(version));
+    }
+    b64::decode(body).map_err(|_| TextError::Base64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_urls_round_trip() {
+        let bytes = [0xd2, 0x84, 0x00, 0xff, 0x10];
+        let token = encode_token(&bytes);
+        assert_eq!(token, "CC1:0oQA_xA");
+        assert_eq!(decode(&token), Ok(bytes.to_vec()));
+        let url = url_of("https://verifier.example/v/", &token);
+        assert_eq!(url, "https://verifier.example/v/#CC1:0oQA_xA");
+        assert_eq!(decode(&url), Ok(bytes.to_vec()));
+        assert_eq!(decode(&format!("  {token}\n")), Ok(bytes.to_vec()));
+    }
+
+    #[test]
+    fn only_the_canonical_text_is_accepted() {
+        assert_eq!(decode("CC1:0oQA_xB"), Err(TextError::Base64)); // trailing bits
+        assert_eq!(decode("CC1:0oQA_xA="), Err(TextError::Base64)); // padding
+        assert_eq!(decode("CC1:0oQA/xA"), Err(TextError::Base64)); // other alphabet
+        assert_eq!(decode("CC1:0oQA _xA"), Err(TextError::Base64));
+        assert_eq!(decode("cc1:0oQA_xA"), Err(TextError::BadPrefix));
+        assert_eq!(decode("CC01:0oQA_xA"), Err(TextError::BadPrefix));
+        assert_eq!(decode("CC2:0oQA_xA"), Err(TextError::UnsupportedVersion(2)));
+        assert_eq!(decode("https://verifier.example/"), Err(TextError::NoFragment));
+        assert_eq!(decode(" \n"), Err(TextError::Empty));
+        assert_eq!(decode(&"A".repeat(MAX_TEXT_LEN + 1)), Err(TextError::TooLarge));
+    }
+}

@@ -1,0 +1,399 @@
+//! The trust list: which keys may sign which documents, when, and what is
+//! revoked; signed by a root key that the verifier pins (TRUST.md).
+//!
+//! A signed trust list is JSON: the list itself under `list`, and the root's
+//! signature under `signature`. The signature covers the exact bytes of the
+//! `list` value as they stand in the file, behind the context
+//! `"cachet trust list v1\n"` (which separates it from certificate
+//! signatures). The verifier checks the signature on those bytes before it
+//! reads anything in them.
+
+use crate::certificate::DocumentKind;
+use crate::keys::{KeyError, KeyId, PublicKey, SecretKey};
+use crate::signature::verify_ed25519;
+use crate::text::b64;
+use crate::time::{format_rfc3339, parse_rfc3339, Date, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// Value of the list's `format` member that this build reads.
+pub const FORMAT: &str = "cachet-trust-list/1";
+/// The context signed before the list's bytes.
+pub const SIGNING_CONTEXT: &[u8] = b"cachet trust list v1\n";
+/// How long past `next_update` a list is still used (with a warning): 7 days.
+pub const GRACE_SECONDS: i64 = 7 * 86_400;
+/// The largest signed trust list accepted, in bytes.
+pub const MAX_SIZE: usize = 32 << 20;
+
+/// Why a trust list was refused. Every variant is the status
+/// `trust-list-invalid`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TrustError {
+    /// Larger than [`MAX_SIZE`].
+    TooLarge,
+    /// Not the JSON structure of a (signed) trust list; the parser's message.
+    Json(String),
+    /// A `format` this build does not read.
+    Format(String),
+    /// Signed by a key that is not a pinned root.
+    UnknownRoot,
+    /// The signature does not verify.
+    Signature,
+    /// Older than a list already seen.
+    Rollback {
+        /// The highest sequence seen before.
+        seen: u64,
+        /// The sequence of this list.
+        got: u64,
+    },
+    /// An entry is wrong (bad key, key id that does not match, dates…).
+    Entry(String),
+}
+
+impl TrustError {
+    /// Stable code, for reports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TrustError::TooLarge => "trust-list-too-large",
+            TrustError::Json(_) => "trust-list-json",
+            TrustError::Format(_) => "trust-list-format",
+            TrustError::UnknownRoot => "trust-list-unknown-root",
+            TrustError::Signature => "trust-list-signature",
+            TrustError::Rollback { .. } => "trust-list-rollback",
+            TrustError::Entry(_) => "trust-list-entry",
+        }
+    }
+}
+
+impl fmt::Display for TrustError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrustError::Json(m) | TrustError::Format(m) | TrustError::Entry(m) => write!(f, "{}: {m}", self.code()),
+            TrustError::Rollback { seen, got } => write!(f, "{}: sequence {got} is older than {seen}", self.code()),
+            _ => f.write_str(self.code()),
+        }
+    }
+}
+
+impl std::error::Error for TrustError {}
+
+/// An issuer key's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyStatus {
+    /// May sign.
+    Active,
+    /// Revoked: every certificate it signed is revoked.
+    Revoked,
+}
+
+/// One issuer key, as written in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerEntry {
+    /// Key id (16 hex digits), derived from the key; checked.
+    pub key_id: String,
+    /// The issuer's name, shown to the reader.
+    pub name: String,
+    /// Ed25519 public key, base64url.
+    pub public_key: String,
+    /// First issue date the key may sign (inclusive).
+    pub valid_from: String,
+    /// Last issue date the key may sign (inclusive).
+    pub valid_until: String,
+    /// Document kinds the key may sign (names this build does not know are kept and ignored).
+    pub kinds: Vec<String>,
+    /// Active or revoked.
+    pub status: KeyStatus,
+}
+
+/// The list, as written in `LIST.json` (unsigned) and under `list` once signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustListBody {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Grows with every change; a verifier refuses a lower one than it has seen.
+    pub sequence: u64,
+    /// When the list was signed (RFC 3339, UTC).
+    pub issued_at: String,
+    /// When a newer list will be published (RFC 3339, UTC).
+    pub next_update: String,
+    /// Issuer keys.
+    pub issuers: Vec<IssuerEntry>,
+    /// Revoked certificate serials (for every issuer).
+    #[serde(default)]
+    pub revoked_serials: Vec<String>,
+}
+
+impl TrustListBody {
+    /// An empty list.
+    pub fn new() -> TrustListBody {
+        TrustListBody {
+            format: FORMAT.to_owned(),
+            sequence: 0,
+            issued_at: format_rfc3339(0),
+            next_update: format_rfc3339(0),
+            issuers: Vec::new(),
+            revoked_serials: Vec::new(),
+        }
+    }
+
+    /// Checks every entry and builds the list the verifier uses.
+    pub fn check(&self, root: KeyId) -> Result<TrustList, TrustError> {
+        if self.format != FORMAT {
+            return Err(TrustError::Format(self.format.clone()));
+        }
+        let time = |what: &str, s: &str| {
+            parse_rfc3339(s).ok_or_else(|| TrustError::Entry(format!("{what}: not an RFC 3339 time")))
+        };
+        let issued_at = time("issued_at", &self.issued_at)?;
+        let next_update = time("next_update", &self.next_update)?;
+        if next_update < issued_at {
+            return Err(TrustError::Entry("next_update before issued_at".into()));
+        }
+        let mut issuers: Vec<Issuer> = Vec::with_capacity(self.issuers.len());
+        for e in &self.issuers {
+            let bad = |what: &str| TrustError::Entry(format!("issuer {}: {what}", e.key_id));
+            let key = PublicKey::from_base64(&e.public_key).map_err(|k: KeyError| bad(k.code()))?;
+            if KeyId::parse(&e.key_id).ok() != Some(key.key_id()) {
+                return Err(bad("key_id does not match the public key"));
+            }
+            if issuers.iter().any(|i| i.key == key) {
+                return Err(bad("listed twice"));
+            }
+            let valid_from = Date::parse(&e.valid_from).ok_or_else(|| bad("valid_from"))?;
+            let valid_until = Date::parse(&e.valid_until).ok_or_else(|| bad("valid_until"))?;
+            if valid_until < valid_from {
+                return Err(bad("valid_until before valid_from"));
+            }
+            if e.name.trim().is_empty() || e.name.chars().any(char::is_control) {
+                return Err(bad("name"));
+            }
+            issuers.push(Issuer {
+                key,
+                name: e.name.clone(),
+                valid_from,
+                valid_until,
+                kinds: e.kinds.iter().filter_map(|k| DocumentKind::from_name(k)).collect(),
+                status: e.status,
+            });
+        }
+        Ok(TrustList {
+            sequence: self.sequence,
+            issued_at,
+            next_update,
+            issuers,
+            revoked_serials: self.revoked_serials.iter().cloned().collect(),
+            root,
+        })
+    }
+}
+
+impl Default for TrustListBody {
+    fn default() -> Self {
+        TrustListBody::new()
+    }
+}
+
+/// An issuer key the verifier trusts, within its limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issuer {
+    /// The key.
+    pub key: PublicKey,
+    /// The issuer's name, from the list.
+    pub name: String,
+    /// First issue date it may sign.
+    pub valid_from: Date,
+    /// Last issue date it may sign.
+    pub valid_until: Date,
+    /// Kinds it may sign.
+    pub kinds: Vec<DocumentKind>,
+    /// Active or revoked.
+    pub status: KeyStatus,
+}
+
+/// How fresh a list is at a given time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Before `next_update`.
+    Fresh,
+    /// Past `next_update`, within the grace period: used, with a warning.
+    Stale,
+    /// Past `next_update` plus the grace period: not used.
+    Expired,
+}
+
+/// A trust list whose signature verified under a pinned root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustList {
+    sequence: u64,
+    issued_at: Timestamp,
+    next_update: Timestamp,
+    issuers: Vec<Issuer>,
+    revoked_serials: BTreeSet<String>,
+    root: KeyId,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignedWire<'a> {
+    #[serde(borrow)]
+    list: &'a RawValue,
+    signature: SignatureWire,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatureWire {
+    alg: String,
+    key_id: String,
+    value: String,
+}
+
+fn signing_input(list: &[u8]) -> Vec<u8> {
+    let mut input = Vec::with_capacity(SIGNING_CONTEXT.len() + list.len());
+    input.extend_from_slice(SIGNING_CONTEXT);
+    input.extend_from_slice(list);
+    input
+}
+
+impl TrustList {
+    /// Loads a signed trust list: checks its signature under one of the
+    /// pinned `roots`, then its content, then that its sequence is not below
+    /// `last_seen` (the highest sequence this verifier has seen before).
+    pub fn load(signed: &[u8], roots: &[PublicKey], last_seen: Option<u64>) -> Result<TrustList, TrustError> {
+        if signed.len() > MAX_SIZE {
+            return Err(TrustError::TooLarge);
+        }
+        let wire: SignedWire<'_> = serde_json::from_slice(signed).map_err(|e| TrustError::Json(e.to_string()))?;
+        if wire.signature.alg != "EdDSA" {
+            return Err(TrustError::Signature);
+        }
+        let root_id = KeyId::parse(&wire.signature.key_id).map_err(|_| TrustError::UnknownRoot)?;
+        let root = roots.iter().find(|r| r.key_id() == root_id).ok_or(TrustError::UnknownRoot)?;
+        let signature = b64::decode(&wire.signature.value).map_err(|_| TrustError::Signature)?;
+        let list = wire.list.get().as_bytes();
+        verify_ed25519(root.as_bytes(), &signing_input(list), &signature).map_err(|_| TrustError::Signature)?;
+        let body: TrustListBody = serde_json::from_slice(list).map_err(|e| TrustError::Json(e.to_string()))?;
+        let trust = body.check(root_id)?;
+        if let Some(seen) = last_seen {
+            if trust.sequence < seen {
+                return Err(TrustError::Rollback { seen, got: trust.sequence });
+            }
+        }
+        Ok(trust)
+    }
+
+    /// The list's sequence number.
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+    /// When it was signed.
+    pub fn issued_at(&self) -> Timestamp {
+        self.issued_at
+    }
+    /// When a newer list is due.
+    pub fn next_update(&self) -> Timestamp {
+        self.next_update
+    }
+    /// The root key that signed it.
+    pub fn root(&self) -> KeyId {
+        self.root
+    }
+    /// The issuer keys.
+    pub fn issuers(&self) -> &[Issuer] {
+        &self.issuers
+    }
+    /// The issuer key with this id.
+    pub fn issuer(&self, kid: KeyId) -> Option<&Issuer> {
+        self.issuers.iter().find(|i| i.key.key_id() == kid)
+    }
+    /// Whether a serial is revoked.
+    pub fn is_revoked(&self, serial: &str) -> bool {
+        self.revoked_serials.contains(serial)
+    }
+    /// Fresh, stale (past `next_update`, within [`GRACE_SECONDS`]) or expired at `now`.
+    pub fn freshness(&self, now: Timestamp) -> Freshness {
+        if now < self.next_update {
+            Freshness::Fresh
+        } else if now < self.next_update.saturating_add(GRACE_SECONDS) {
+            Freshness::Stale
+        } else {
+            Freshness::Expired
+        }
+    }
+}
+
+/// Signs a list's JSON text with a root key, after checking it, and returns
+/// the signed trust list's text. The list's bytes are kept as they are.
+pub fn sign_list(root: &SecretKey, list_json: &str) -> Result<String, TrustError> {
+    let list_json = list_json.trim();
+    let body: TrustListBody = serde_json::from_str(list_json).map_err(|e| TrustError::Json(e.to_string()))?;
+    body.check(root.key_id())?;
+    let signature = SignatureWire {
+        alg: "EdDSA".into(),
+        key_id: root.key_id().to_string(),
+        value: b64::encode(&root.sign(&signing_input(list_json.as_bytes()))),
+    };
+    let signature = serde_json::to_string(&signature).map_err(|e| TrustError::Json(e.to_string()))?;
+    Ok(format!("{{\n\"signature\": {signature},\n\"list\": {list_json}\n}}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(issuer: &SecretKey) -> String {
+        let mut body = TrustListBody::new();
+        body.sequence = 4;
+        body.issued_at = "2026-09-01T00:00:00Z".into();
+        body.next_update = "2026-10-01T00:00:00Z".into();
+        body.issuers.push(IssuerEntry {
+            key_id: issuer.key_id().to_string(),
+            name: "Académie de Paris".into(),
+            public_key: issuer.public_key().to_base64(),
+            valid_from: "2025-09-01".into(),
+            valid_until: "2027-08-31".into(),
+            kinds: vec!["certificat-de-scolarite".into()],
+            status: KeyStatus::Active,
+        });
+        serde_json::to_string_pretty(&body).unwrap()
+    }
+
+    #[test]
+    fn signed_lists_load_and_refuse_tampering_and_rollback() {
+        let root = SecretKey::from_seed(&[9u8; 32]);
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let signed = sign_list(&root, &list(&issuer)).unwrap();
+        let roots = [*root.public_key()];
+        let trust = TrustList::load(signed.as_bytes(), &roots, Some(4)).unwrap();
+        assert_eq!(trust.sequence(), 4);
+        assert_eq!(trust.issuer(issuer.key_id()).map(|i| i.name.as_str()), Some("Académie de Paris"));
+
+        let tampered = signed.replace("Académie de Paris", "Académie de Lyon!");
+        assert_eq!(TrustList::load(tampered.as_bytes(), &roots, None), Err(TrustError::Signature));
+        // Even white space inside the list is covered by the signature.
+        let spaced = signed.replacen("\"sequence\": 4", "\"sequence\":  4", 1);
+        assert_eq!(TrustList::load(spaced.as_bytes(), &roots, None), Err(TrustError::Signature));
+        assert_eq!(TrustList::load(signed.as_bytes(), &roots, Some(5)), Err(TrustError::Rollback { seen: 5, got: 4 }));
+        let other = SecretKey::from_seed(&[7u8; 32]);
+        assert_eq!(TrustList::load(signed.as_bytes(), &[*other.public_key()], None), Err(TrustError::UnknownRoot));
+    }
+
+    #[test]
+    fn freshness_has_a_grace_period() {
+        let root = SecretKey::from_seed(&[9u8; 32]);
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let signed = sign_list(&root, &list(&issuer)).unwrap();
+        let trust = TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+        let next = trust.next_update();
+        assert_eq!(trust.freshness(next - 1), Freshness::Fresh);
+        assert_eq!(trust.freshness(next), Freshness::Stale);
+        assert_eq!(trust.freshness(next + GRACE_SECONDS - 1), Freshness::Stale);
+        assert_eq!(trust.freshness(next + GRACE_SECONDS), Freshness::Expired);
+    }
+}

@@ -1,0 +1,247 @@
+//! `verify(text, trust list, now) → Report`: one result per check and one
+//! overall status.
+//!
+//! The checks run in the order of [`CheckName::ALL`]; a check that cannot
+//! run because an earlier one failed is reported `not-run`. The certificate's
+//! fields are returned only when its signature verified under a key of a
+//! usable trust list; the issuer's name always comes from that list, never
+//! from the payload.
+
+use crate::certificate::{decode_claims, Certificate, ClaimsError};
+use crate::envelope::{self, EnvelopeError};
+use crate::keys::KeyId;
+use crate::signature::verify_ed25519;
+use crate::status::{CheckName, Outcome, Status};
+use crate::text::{self, TextError};
+use crate::time::{format_rfc3339, Timestamp};
+use crate::trust::{Freshness, KeyStatus, TrustError, TrustList};
+use serde::Serialize;
+
+/// How far the verifier's clock may be off: 5 minutes either way, granted
+/// at the start and at the end of the validity window.
+pub const CLOCK_SKEW_SECONDS: i64 = 300;
+
+/// The result of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Which check.
+    pub check: CheckName,
+    /// Its outcome.
+    pub outcome: Outcome,
+    /// Why it failed or warned (a stable code), if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+    /// The status this failure gives, if it failed.
+    #[serde(skip)]
+    pub status: Option<Status>,
+}
+
+/// The issuer, as the trust list names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssuerInfo {
+    /// Name from the trust list.
+    pub name: String,
+    /// Key id of the signing key.
+    pub key_id: KeyId,
+}
+
+/// The trust list used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrustListInfo {
+    /// Its sequence number.
+    pub sequence: u64,
+    /// When it was signed (RFC 3339).
+    pub issued_at: String,
+    /// When a newer one is due (RFC 3339).
+    pub next_update: String,
+}
+
+/// Everything a verification found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The verdict.
+    pub status: Status,
+    /// One result per check, in [`CheckName::ALL`] order.
+    pub checks: Vec<Check>,
+    /// The signed fields, when the signature verified under a trusted key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<Certificate>,
+    /// The signing issuer, from the trust list, when the key is in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<IssuerInfo>,
+    /// The trust list used, when one was loaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_list: Option<TrustListInfo>,
+}
+
+impl Report {
+    /// The report for any certificate when the trust list itself was refused.
+    pub fn trust_list_invalid(err: &TrustError) -> Report {
+        let mut checks = Checks::new();
+        checks.fail(CheckName::TrustList, err.code(), Status::TrustListInvalid);
+        checks.into_report(None, None, None)
+    }
+
+    /// The result of one check.
+    pub fn check(&self, name: CheckName) -> Option<&Check> {
+        self.checks.iter().find(|c| c.check == name)
+    }
+}
+
+struct Checks([Check; 8]);
+
+impl Checks {
+    fn new() -> Checks {
+        Checks(CheckName::ALL.map(|check| Check { check, outcome: Outcome::NotRun, code: None, status: None }))
+    }
+
+    fn set(&mut self, name: CheckName, outcome: Outcome, code: Option<&'static str>, status: Option<Status>) {
+        if let Some(c) = self.0.iter_mut().find(|c| c.check == name) {
+            *c = Check { check: name, outcome, code, status };
+        }
+    }
+
+    fn pass(&mut self, name: CheckName) {
+        self.set(name, Outcome::Pass, None, None);
+    }
+
+    fn fail(&mut self, name: CheckName, code: &'static str, status: Status) {
+        self.set(name, Outcome::Fail, Some(code), Some(status));
+    }
+
+    fn into_report(
+        self,
+        certificate: Option<Certificate>,
+        issuer: Option<IssuerInfo>,
+        trust_list: Option<TrustListInfo>,
+    ) -> Report {
+        let failed: Vec<Status> = self.0.iter().filter_map(|c| c.status).collect();
+        let status = Status::PRECEDENCE.into_iter().find(|s| failed.contains(s)).unwrap_or(Status::Valid);
+        Report { status, checks: self.0.to_vec(), certificate, issuer, trust_list }
+    }
+}
+
+fn malformed_text(e: TextError, checks: &mut Checks) {
+    match e {
+        TextError::UnsupportedVersion(_) => checks.fail(CheckName::Version, e.code(), Status::UnsupportedVersion),
+        _ => checks.fail(CheckName::Decoding, e.code(), Status::Malformed),
+    }
+}
+
+/// Verifies a certificate's text (token or URL) against a trust list at `now`
+/// (Unix seconds).
+///
+/// ```
+/// use cachet::{issue, keys::SecretKey, time::{parse_rfc3339, Date}, trust, verify, Status};
+/// # let root = SecretKey::from_seed(&[1; 32]);
+/// # let key = SecretKey::from_seed(&[2; 32]);
+/// # let list = cachet::doc_example_list(&key);
+/// let signed = trust::sign_list(&root, &list).unwrap();
+/// let trust = trust::TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+/// let input = cachet::doc_example_input();
+/// let issued = issue::issue(&key, &input, Date::parse("2025-09-15").unwrap()).unwrap();
+/// let report = verify::verify(&issued.token, &trust, parse_rfc3339("2025-10-01T09:00:00Z").unwrap());
+/// assert_eq!(report.status, Status::Valid);
+/// assert_eq!(report.issuer.unwrap().name, "Académie de Paris");
+/// ```
+pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
+    let mut checks = Checks::new();
+    let trust_info = TrustListInfo {
+        sequence: trust.sequence(),
+        issued_at: format_rfc3339(trust.issued_at()),
+        next_update: format_rfc3339(trust.next_update()),
+    };
+    let trust_usable = match trust.freshness(now) {
+        Freshness::Fresh => {
+            checks.pass(CheckName::TrustList);
+            true
+        }
+        Freshness::Stale => {
+            checks.set(CheckName::TrustList, Outcome::Warn, Some("trust-list-stale"), None);
+            true
+        }
+        Freshness::Expired => {
+            checks.fail(CheckName::TrustList, "trust-list-expired", Status::TrustListExpired);
+            false
+        }
+    };
+    let report = |checks: Checks, cert, issuer| checks.into_report(cert, issuer, Some(trust_info.clone()));
+
+    // Transport: text → COSE bytes; then the envelope and the claims.
+    let cose = match text::decode(text) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            if !matches!(e, TextError::UnsupportedVersion(_)) {
+                // The version is in the prefix; no prefix, no version.
+            }
+            malformed_text(e, &mut checks);
+            return report(checks, None, None);
+        }
+    };
+    let env = match envelope::open(&cose) {
+        Ok(env) => env,
+        Err(e) => {
+            checks.pass(CheckName::Version);
+            checks.fail(CheckName::Decoding, EnvelopeError::code(e), Status::Malformed);
+            return report(checks, None, None);
+        }
+    };
+    let certificate = match decode_claims(env.payload) {
+        Ok(c) => c,
+        Err(e @ ClaimsError::UnknownKind(_)) => {
+            checks.pass(CheckName::Decoding);
+            checks.fail(CheckName::Version, e.code(), Status::UnsupportedVersion);
+            return report(checks, None, None);
+        }
+        Err(e) => {
+            checks.pass(CheckName::Version);
+            checks.fail(CheckName::Decoding, e.code(), Status::Malformed);
+            return report(checks, None, None);
+        }
+    };
+    checks.pass(CheckName::Decoding);
+    checks.pass(CheckName::Version);
+
+    // Trust: the key, then the signature over the exact received bytes.
+    let Some(issuer) = trust.issuer(env.kid) else {
+        checks.fail(CheckName::Issuer, "kid-not-in-trust-list", Status::UnknownIssuer);
+        return report(checks, None, None);
+    };
+    checks.pass(CheckName::Issuer);
+    let issuer_info = IssuerInfo { name: issuer.name.clone(), key_id: env.kid };
+    let input = envelope::signing_input(env.protected, env.payload);
+    if let Err(e) = verify_ed25519(issuer.key.as_bytes(), &input, env.signature) {
+        checks.fail(CheckName::Signature, e.code(), Status::InvalidSignature);
+        return report(checks, None, Some(issuer_info));
+    }
+    checks.pass(CheckName::Signature);
+
+    // The key's limits, revocation and the validity window.
+    let kind = certificate.kind();
+    if !issuer.kinds.contains(&kind) {
+        checks.fail(CheckName::IssuerKey, "key-not-allowed-for-kind", Status::IssuerKeyNotValid);
+    } else if certificate.issued_on < issuer.valid_from || certificate.issued_on > issuer.valid_until {
+        checks.fail(CheckName::IssuerKey, "key-not-valid-at-issue-date", Status::IssuerKeyNotValid);
+    } else {
+        checks.pass(CheckName::IssuerKey);
+    }
+    if issuer.status == KeyStatus::Revoked {
+        checks.fail(CheckName::Revocation, "issuer-key-revoked", Status::Revoked);
+    } else if trust.is_revoked(&certificate.serial) {
+        checks.fail(CheckName::Revocation, "serial-revoked", Status::Revoked);
+    } else {
+        checks.pass(CheckName::Revocation);
+    }
+    let issued_at = certificate.issued_on.paris_midnight();
+    if now.saturating_add(CLOCK_SKEW_SECONDS) < certificate.valid_from {
+        checks.fail(CheckName::Validity, "before-school-year", Status::NotYetValid);
+    } else if now.saturating_add(CLOCK_SKEW_SECONDS) < issued_at {
+        checks.fail(CheckName::Validity, "issued-in-the-future", Status::NotYetValid);
+    } else if now.saturating_sub(CLOCK_SKEW_SECONDS) >= certificate.valid_until {
+        checks.fail(CheckName::Validity, "after-school-year", Status::Expired);
+    } else {
+        checks.pass(CheckName::Validity);
+    }
+    let certificate = trust_usable.then_some(certificate);
+    report(checks, certificate, Some(issuer_info))
+}
