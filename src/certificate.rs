@@ -258,16 +258,10 @@ impl Serialize for SchoolYear {
 /// Checks a UAI (school code): 7 digits then a check letter, the remainder
 /// of the number modulo 23 in `ABCDEFGHJKLMNPRSTUVWXYZ`.
 pub fn uai_is_valid(uai: &str) -> bool {
-    const LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
     let b = uai.as_bytes();
-    let (Some(digits), Some(letter)) = (b.get(..7), b.get(7)) else {
-        return false;
-    };
-    if b.len() != 8 || !digits.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let n = digits.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-    LETTERS.get((n % 23) as usize) == Some(letter)
+    b.len() == 8
+        && b.iter().take(7).all(u8::is_ascii_digit)
+        && uai_of_number(uai_number(uai)).is_some_and(|canonical| canonical == uai)
 }
 
 /// The longest serial, in bytes.
@@ -650,6 +644,7 @@ impl fmt::Display for ClaimsError {
 }
 
 // Keys of the certificat de scolarité map.
+// The school year is not repeated: it is the year of `nbf`.
 const F_KIND: i64 = 0;
 const F_FAMILY: i64 = 1;
 const F_GIVEN: i64 = 2;
@@ -657,9 +652,23 @@ const F_BIRTH: i64 = 3;
 const F_UAI: i64 = 4;
 const F_SCHOOL: i64 = 5;
 const F_TOWN: i64 = 6;
-const F_YEAR: i64 = 7;
-const F_LEVEL: i64 = 8;
-const F_REGIME: i64 = 9;
+const F_LEVEL: i64 = 7;
+const F_REGIME: i64 = 8;
+
+/// A UAI's 7 digits as a number (its check letter follows from them).
+fn uai_number(uai: &str) -> u64 {
+    uai.bytes().take(7).fold(0u64, |acc, d| acc * 10 + u64::from(d.wrapping_sub(b'0')))
+}
+
+/// The UAI of 7 digits given as a number, with its check letter.
+fn uai_of_number(n: u64) -> Option<String> {
+    const LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
+    if n > 9_999_999 {
+        return None;
+    }
+    let letter = *LETTERS.get((n % 23) as usize)?;
+    Some(format!("{n:07}{}", char::from(letter)))
+}
 
 /// Encodes a certificate's claims (the COSE payload), deterministically.
 pub fn encode_claims(cert: &Certificate) -> Vec<u8> {
@@ -678,7 +687,7 @@ pub fn encode_claims(cert: &Certificate) -> Vec<u8> {
     w.int(CLAIM_CERTIFICATE);
     match &cert.body {
         Body::CertificatDeScolarite(s) => {
-            w.map(if s.regime.is_some() { 10 } else { 9 });
+            w.map(if s.regime.is_some() { 9 } else { 8 });
             w.int(F_KIND);
             w.uint(DocumentKind::CertificatDeScolarite.code());
             w.int(F_FAMILY);
@@ -688,13 +697,11 @@ pub fn encode_claims(cert: &Certificate) -> Vec<u8> {
             w.int(F_BIRTH);
             w.int(s.birth_date.days_since_epoch());
             w.int(F_UAI);
-            w.text(&s.school_uai);
+            w.uint(uai_number(&s.school_uai));
             w.int(F_SCHOOL);
             w.text(&s.school_name);
             w.int(F_TOWN);
             w.text(&s.school_town);
-            w.int(F_YEAR);
-            w.uint(s.school_year.start_year() as u64);
             w.int(F_LEVEL);
             w.uint(s.level.code());
             if let Some(r) = s.regime {
@@ -764,7 +771,7 @@ pub fn decode_claims(payload: &[u8]) -> Result<Certificate, ClaimsError> {
     let kind = DocumentKind::from_code(kind_code).ok_or(ClaimsError::UnknownKind(kind_code))?;
     let body = match kind {
         DocumentKind::CertificatDeScolarite => {
-            if !(9..=10).contains(&n) {
+            if !(8..=9).contains(&n) {
                 return Err(ClaimsError::Missing("certificate fields"));
             }
             let mut p = inner_prev;
@@ -775,31 +782,24 @@ pub fn decode_claims(payload: &[u8]) -> Result<Certificate, ClaimsError> {
             expect_key(&mut r, &mut p, F_BIRTH, "birth_date")?;
             let birth_date = Date::from_days_since_epoch(r.int()?).ok_or(ClaimsError::Invalid("birth_date"))?;
             expect_key(&mut r, &mut p, F_UAI, "school_uai")?;
-            let school_uai = r.text()?;
-            if !uai_is_valid(school_uai) {
-                return Err(ClaimsError::Invalid("school_uai"));
-            }
-            let school_uai = school_uai.to_owned();
+            let school_uai = uai_of_number(r.uint()?).ok_or(ClaimsError::Invalid("school_uai"))?;
             expect_key(&mut r, &mut p, F_SCHOOL, "school_name")?;
             let school_name = read_text(&mut r, "school_name", limits::SCHOOL_NAME)?;
             expect_key(&mut r, &mut p, F_TOWN, "school_town")?;
             let school_town = read_text(&mut r, "school_town", limits::SCHOOL_TOWN)?;
-            expect_key(&mut r, &mut p, F_YEAR, "school_year")?;
-            let year = i32::try_from(r.uint()?)
-                .ok()
-                .and_then(SchoolYear::starting)
-                .ok_or(ClaimsError::Invalid("school_year"))?;
             expect_key(&mut r, &mut p, F_LEVEL, "level")?;
             let level = Level::from_code(r.uint()?).ok_or(ClaimsError::Invalid("level"))?;
-            let regime = if n == 10 {
+            let regime = if n == 9 {
                 expect_key(&mut r, &mut p, F_REGIME, "regime")?;
                 Some(Regime::from_code(r.uint()?).ok_or(ClaimsError::Invalid("regime"))?)
             } else {
                 None
             };
-            if (valid_from, valid_until) != year.window() {
-                return Err(ClaimsError::Invalid("validity window"));
-            }
+            let year = Date::from_paris_midnight(valid_from)
+                .filter(|d| d.month() == 9 && d.day() == 1)
+                .and_then(|d| SchoolYear::starting(d.year()))
+                .filter(|y| y.window() == (valid_from, valid_until))
+                .ok_or(ClaimsError::Invalid("validity window"))?;
             Body::CertificatDeScolarite(SchoolCertificate {
                 family_name,
                 given_names,
