@@ -103,6 +103,16 @@ impl Date {
         self.days_since_epoch() * DAY - paris_offset_at_midnight(self)
     }
 
+    /// The date in Paris at instant `t`.
+    pub fn in_paris_at(t: Timestamp) -> Option<Date> {
+        let d = Date::of_instant(t + 2 * 3600)?;
+        if t >= d.paris_midnight() {
+            Some(d)
+        } else {
+            Date::from_days_since_epoch(d.days_since_epoch() - 1)
+        }
+    }
+
     /// The date whose Paris midnight is exactly `t`, if any.
     pub fn from_paris_midnight(t: Timestamp) -> Option<Date> {
         // Midnight in Paris is 22:00 or 23:00 UTC the day before.
@@ -273,6 +283,15 @@ mod tests {
             assert_eq!(Date::from_paris_midnight(d.paris_midnight()), Some(d));
             assert_eq!(Date::from_paris_midnight(d.paris_midnight() + 1), None);
         }
+    }
+
+    #[test]
+    fn dates_in_paris() {
+        let at = |s| Date::in_paris_at(parse_rfc3339(s).unwrap()).unwrap().to_string();
+        assert_eq!(at("2025-08-31T21:59:59Z"), "2025-08-31");
+        assert_eq!(at("2025-08-31T22:00:00Z"), "2025-09-01");
+        assert_eq!(at("2025-12-31T22:59:59Z"), "2025-12-31");
+        assert_eq!(at("2025-12-31T23:00:00Z"), "2026-01-01");
     }
 
     #[test]
