@@ -1,0 +1,138 @@
+//! Benchmarks of the core: what a verifier does per scan, what an issuer
+//! does per certificate and per batch, and what a verifier pays once per
+//! trust list. `cargo bench --bench core`; `cargo xtask bench` adds the
+//! CLI's batch rate.
+
+use cachet::certificate::SchoolCertificateInput;
+use cachet::keys::SecretKey;
+use cachet::time::{parse_rfc3339, Date, Timestamp};
+use cachet::trust::{self, IssuerEntry, KeyStatus, TrustList, TrustListBody};
+use cachet::{issue, text, verify, Status};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+use rayon::prelude::*;
+use std::hint::black_box;
+
+/// Where the benchmarks stand: a school day in 2025-2026.
+fn today() -> Date {
+    Date::parse("2025-09-15").unwrap()
+}
+
+fn now() -> Timestamp {
+    parse_rfc3339("2025-10-01T09:00:00Z").unwrap()
+}
+
+/// A typical certificate's input: a collège pupil, with a régime and a serial.
+fn input() -> SchoolCertificateInput {
+    SchoolCertificateInput {
+        family_name: "Martin-Lefèvre".into(),
+        given_names: "Léa Marie".into(),
+        birth_date: "2013-04-12".into(),
+        school_uai: "0750654D".into(),
+        school_name: "Collège Victor Hugo".into(),
+        school_town: "Paris".into(),
+        academie: "Paris".into(),
+        school_year: "2025-2026".into(),
+        level: "6e".into(),
+        regime: Some("demi-pensionnaire".into()),
+        serial: Some("2025-000123".into()),
+        issued_on: Some("2025-09-15".into()),
+    }
+}
+
+fn issuer_key(i: u8) -> SecretKey {
+    SecretKey::from_seed(&[i; 32])
+}
+
+/// A signed list of `issuers` keys (the first is `issuer_key(1)`) and
+/// `revoked` serials.
+fn signed_list(root: &SecretKey, issuers: u8, revoked: usize) -> String {
+    let mut body = TrustListBody::new();
+    body.sequence = 1;
+    body.issued_at = "2025-09-01T00:00:00Z".into();
+    body.next_update = "2025-12-01T00:00:00Z".into();
+    body.issuers = (1..=issuers)
+        .map(|i| {
+            let key = issuer_key(i);
+            IssuerEntry {
+                key_id: key.key_id().to_string(),
+                name: format!("Académie n° {i}"),
+                public_key: key.public_key().to_base64(),
+                valid_from: "2025-06-01".into(),
+                valid_until: "2026-08-31".into(),
+                kinds: vec!["certificat-de-scolarite".into()],
+                status: KeyStatus::Active,
+            }
+        })
+        .collect();
+    body.revoked_serials = (0..revoked).map(|n| format!("2024-R{n:05}")).collect();
+    trust::sign_list(root, &serde_json::to_string_pretty(&body).unwrap()).unwrap()
+}
+
+fn single(c: &mut Criterion) {
+    let root = SecretKey::from_seed(&[0xee; 32]);
+    let key = issuer_key(1);
+    let signed = signed_list(&root, 30, 10_000);
+    let roots = [*root.public_key()];
+    let list = TrustList::load(signed.as_bytes(), &roots, None).unwrap();
+    let token = issue::issue(&key, &input(), today()).unwrap().token;
+    assert_eq!(verify::verify(&token, &list, now()).status, Status::Valid);
+
+    c.bench_function("verify one certificate", |b| {
+        b.iter(|| verify::verify(black_box(&token), black_box(&list), now()))
+    });
+
+    let input = input();
+    c.bench_function("issue one certificate", |b| b.iter(|| issue::issue(&key, black_box(&input), today())));
+
+    c.bench_function("load trust list (30 issuers, 10000 revoked serials)", |b| {
+        b.iter(|| TrustList::load(black_box(signed.as_bytes()), &roots, None))
+    });
+
+    let url = text::url_of("https://verifier.cachet.example/", &token);
+    c.bench_function("QR SVG of a typical URL (EC level M)", |b| {
+        b.iter(|| {
+            let code = QrCode::with_error_correction_level(black_box(url.as_bytes()), EcLevel::M).unwrap();
+            code.render::<svg::Color<'_>>().min_dimensions(256, 256).build()
+        })
+    });
+}
+
+/// A name part for a number (names hold no digits): 0 → "a", 27 → "ch".
+fn letters(n: usize) -> String {
+    n.to_string().bytes().map(|d| char::from(d - b'0' + b'a')).collect()
+}
+
+fn batch(c: &mut Criterion) {
+    const N: usize = 10_000;
+    let key = issuer_key(1);
+    let base = input();
+    let inputs: Vec<SchoolCertificateInput> = (0..N)
+        .map(|n| SchoolCertificateInput {
+            family_name: format!("Élève {}", letters(n / 26)),
+            given_names: format!("Prénom {}", letters(n % 26)),
+            serial: None,
+            ..base.clone()
+        })
+        .collect();
+    let first = issue::issue(&key, &inputs[0], today());
+    assert!(first.is_ok(), "{first:?}");
+
+    let mut group = c.benchmark_group("batch issuance");
+    group.throughput(Throughput::Elements(N as u64));
+    group.sample_size(10);
+    group.bench_function(format!("issue {N} in parallel on {} threads", rayon::current_num_threads()), |b| {
+        b.iter(|| {
+            inputs
+                .par_iter()
+                .map(|i| issue::issue(&key, i, today()).map(|issued| issued.token))
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, single, batch);
+criterion_main!(benches);
