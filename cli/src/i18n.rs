@@ -1,0 +1,410 @@
+//! Every sentence the command prints, in French and English, keyed by a
+//! stable code. Errors carry the code (`cachet: <message> [code]`), so a
+//! script can match the code whatever the language.
+//!
+//! A sentence may hold `{name}` placeholders, filled by [`render`]. The codes
+//! of the core (`FieldProblem::code()`, `KeyError::code()`,
+//! `TrustError::code()`) are used unchanged.
+
+use cachet::Lang;
+use std::io;
+
+/// (code, French, English).
+const MESSAGES: &[(&str, &str, &str)] = &[
+    // Files.
+    ("file-read", "impossible de lire {path} : {reason}", "cannot read {path}: {reason}"),
+    ("file-write", "impossible d'écrire {path} : {reason}", "cannot write {path}: {reason}"),
+    (
+        "file-exists",
+        "{path} existe déjà ; ajoutez --force pour le remplacer",
+        "{path} already exists; add --force to replace it",
+    ),
+    ("stdin-read", "impossible de lire l'entrée standard : {reason}", "cannot read standard input: {reason}"),
+    ("stdout-write", "impossible d'écrire la sortie standard : {reason}", "cannot write standard output: {reason}"),
+    // Key files (codes of `cachet::keys::KeyError`).
+    (
+        "key-wrong-kind",
+        "{path} n'est pas le bon type de fichier de clé : une ligne « {prefix}… » est attendue",
+        "{path} is not the right kind of key file: a line \"{prefix}…\" is expected",
+    ),
+    (
+        "key-encoding",
+        "{path} : la clé est mal encodée (base64url non canonique ou longueur incorrecte)",
+        "{path}: the key is badly encoded (non-canonical base64url or wrong length)",
+    ),
+    (
+        "key-refused",
+        "{path} : clé publique refusée par la politique de signature ({detail})",
+        "{path}: public key refused by the signature policy ({detail})",
+    ),
+    (
+        "key-id-invalid",
+        "{path} : identifiant de clé invalide (16 chiffres hexadécimaux attendus)",
+        "{path}: invalid key id (16 hexadecimal digits expected)",
+    ),
+    // Trust lists (codes of `cachet::trust::TrustError`, then the CLI's own).
+    (
+        "trust-list-too-large",
+        "{path} : la liste de confiance est trop volumineuse",
+        "{path}: the trust list is too large",
+    ),
+    ("trust-list-json", "{path} : liste de confiance illisible : {detail}", "{path}: unreadable trust list: {detail}"),
+    (
+        "trust-list-format",
+        "{path} : format de liste de confiance inconnu « {detail} »",
+        "{path}: unknown trust list format \"{detail}\"",
+    ),
+    (
+        "trust-list-unknown-root",
+        "{path} : la liste de confiance n'est pas signée par une clé racine donnée par --root",
+        "{path}: the trust list is not signed by a root key given with --root",
+    ),
+    (
+        "trust-list-signature",
+        "{path} : la signature de la liste de confiance est invalide",
+        "{path}: the trust list's signature is invalid",
+    ),
+    (
+        "trust-list-rollback",
+        "{path} : la liste de confiance est plus ancienne qu'une liste déjà vue ({detail})",
+        "{path}: the trust list is older than one already seen ({detail})",
+    ),
+    ("trust-list-entry", "{path} : entrée refusée : {detail}", "{path}: entry refused: {detail}"),
+    (
+        "key-already-listed",
+        "la clé {key_id} figure déjà dans {path} (émetteur « {name} »)",
+        "key {key_id} is already in {path} (issuer \"{name}\")",
+    ),
+    ("key-not-listed", "la clé {key_id} ne figure pas dans {path}", "key {key_id} is not in {path}"),
+    ("key-already-revoked", "la clé {key_id} est déjà révoquée", "key {key_id} is already revoked"),
+    (
+        "serial-already-revoked",
+        "le numéro de série « {serial} » est déjà révoqué",
+        "serial \"{serial}\" is already revoked",
+    ),
+    (
+        "serial-invalid",
+        "numéro de série invalide « {serial} » (1 à 32 caractères parmi A-Z a-z 0-9 . _ -)",
+        "invalid serial \"{serial}\" (1 to 32 characters of A-Z a-z 0-9 . _ -)",
+    ),
+    (
+        "kind-unknown",
+        "type de document inconnu « {kind} » (connus : {known})",
+        "unknown document kind \"{kind}\" (known: {known})",
+    ),
+    (
+        "issuer-name-invalid",
+        "--name : le nom de l'émetteur est vide ou contient un caractère de contrôle",
+        "--name: the issuer's name is empty or holds a control character",
+    ),
+    (
+        "date-invalid",
+        "{option} : date invalide « {value} » (attendu AAAA-MM-JJ)",
+        "{option}: invalid date \"{value}\" (expected YYYY-MM-DD)",
+    ),
+    ("date-order", "--until {until} est avant --from {from}", "--until {until} is before --from {from}"),
+    ("sequence-overflow", "{path} : numéro de séquence épuisé", "{path}: sequence number exhausted"),
+    (
+        "clock-invalid",
+        "l'horloge du système est hors de la plage prise en charge",
+        "the system clock is outside the supported range",
+    ),
+    // Issuance.
+    ("input-json", "{path} : JSON invalide : {detail}", "{path}: invalid JSON: {detail}"),
+    (
+        "url-base-invalid",
+        "--url : « {value} » doit commencer par https:// (ou http://)",
+        "--url: \"{value}\" must start with https:// (or http://)",
+    ),
+    (
+        "qr-format",
+        "{path} : format de code QR inconnu ; l'extension doit être .svg ou .png",
+        "{path}: unknown QR code format; the extension must be .svg or .png",
+    ),
+    ("qr-too-long", "le texte est trop long pour un code QR", "the text is too long for a QR code"),
+    ("qr-render", "impossible de produire le code QR : {detail}", "cannot render the QR code: {detail}"),
+    // Field problems (codes of `cachet::certificate::FieldProblem`).
+    ("missing", "{field} : champ obligatoire vide", "{field}: required and empty"),
+    ("too-long", "{field} : trop long", "{field}: too long"),
+    (
+        "forbidden-character",
+        "{field} : contient un caractère interdit (contrôle, caractère invisible, chiffre dans un nom…)",
+        "{field}: holds a forbidden character (control, invisible character, digit in a name…)",
+    ),
+    (
+        "invalid-date",
+        "{field} : date invalide (attendu AAAA-MM-JJ, une date qui existe)",
+        "{field}: invalid date (expected YYYY-MM-DD, a date that exists)",
+    ),
+    (
+        "date-out-of-range",
+        "{field} : date hors de la plage permise (naissance après l'émission, émission hors de l'année scolaire…)",
+        "{field}: date out of range (birth after issue, issue outside the school year…)",
+    ),
+    (
+        "invalid-uai",
+        "{field} : UAI invalide (7 chiffres suivis de la bonne lettre de contrôle)",
+        "{field}: invalid UAI (7 digits followed by the right check letter)",
+    ),
+    (
+        "invalid-school-year",
+        "{field} : année scolaire invalide (attendu AAAA-AAAA, années consécutives)",
+        "{field}: invalid school year (expected YYYY-YYYY, consecutive years)",
+    ),
+    (
+        "unknown-level",
+        "{field} : niveau inconnu (TPS, PS, MS, GS, CP, CE1, CE2, CM1, CM2, 6e, 5e, 4e, 3e, 2de, 1re, Tle, CAP1, CAP2, BTS1, BTS2, CPGE1, CPGE2)",
+        "{field}: unknown level (TPS, PS, MS, GS, CP, CE1, CE2, CM1, CM2, 6e, 5e, 4e, 3e, 2de, 1re, Tle, CAP1, CAP2, BTS1, BTS2, CPGE1, CPGE2)",
+    ),
+    (
+        "unknown-regime",
+        "{field} : régime inconnu (externe, demi-pensionnaire ou interne)",
+        "{field}: unknown régime (externe, demi-pensionnaire or interne)",
+    ),
+    (
+        "invalid-serial",
+        "{field} : numéro de série invalide (1 à 32 caractères parmi A-Z a-z 0-9 . _ -)",
+        "{field}: invalid serial (1 to 32 characters of A-Z a-z 0-9 . _ -)",
+    ),
+    // Batch CSV.
+    ("csv-empty", "{path} : fichier CSV vide (pas de ligne d'en-tête)", "{path}: empty CSV file (no header line)"),
+    (
+        "csv-unknown-column",
+        "{path} : colonne inconnue « {column} » (colonnes possibles : {known})",
+        "{path}: unknown column \"{column}\" (possible columns: {known})",
+    ),
+    ("csv-duplicate-column", "{path} : colonne « {column} » en double", "{path}: column \"{column}\" appears twice"),
+    (
+        "csv-missing-column",
+        "{path} : colonne(s) obligatoire(s) absente(s) : {columns}",
+        "{path}: required column(s) missing: {columns}",
+    ),
+    (
+        "csv-row-length",
+        "la ligne a {got} champ(s) au lieu de {expected}",
+        "the row has {got} field(s) instead of {expected}",
+    ),
+    ("csv-utf8", "{field} : texte qui n'est pas de l'UTF-8 valide", "{field}: text that is not valid UTF-8"),
+    ("csv-read", "{path} : lecture du CSV impossible : {detail}", "{path}: cannot read the CSV: {detail}"),
+    (
+        "resume-corrupt",
+        "{path} : ligne {line} illisible, reprise impossible ; corrigez ou supprimez ce fichier",
+        "{path}: line {line} is unreadable, cannot resume; fix or remove this file",
+    ),
+    (
+        "thread-pool",
+        "impossible de démarrer les fils de calcul : {detail}",
+        "cannot start the worker threads: {detail}",
+    ),
+    // Verification.
+    (
+        "at-invalid",
+        "--at : instant invalide « {value} » (attendu RFC 3339, par ex. 2025-10-01T09:00:00Z)",
+        "--at: invalid instant \"{value}\" (expected RFC 3339, e.g. 2025-10-01T09:00:00Z)",
+    ),
+    ("no-input", "aucun certificat à vérifier", "no certificate to verify"),
+    (
+        "trust-list-refused",
+        "liste de confiance refusée ; aucun certificat ne peut être vérifié : {detail}",
+        "trust list refused; no certificate can be verified: {detail}",
+    ),
+    // Reports of commands that succeeded.
+    ("keygen-key-id", "Identifiant de clé : {key_id}", "Key id: {key_id}"),
+    ("keygen-secret", "Clé secrète : {path} (mode 0600, à garder secrète)", "Secret key: {path} (mode 0600, keep it secret)"),
+    ("keygen-public", "Clé publique : {path}", "Public key: {path}"),
+    ("list-created", "Liste créée : {path}", "List created: {path}"),
+    (
+        "trust-added",
+        "Émetteur ajouté : {key_id} « {name} », du {from} au {until} ({kinds}) ; séquence {sequence}",
+        "Issuer added: {key_id} \"{name}\", from {from} to {until} ({kinds}); sequence {sequence}",
+    ),
+    (
+        "trust-revoked-key",
+        "Clé révoquée : {key_id} « {name} » ; séquence {sequence}",
+        "Key revoked: {key_id} \"{name}\"; sequence {sequence}",
+    ),
+    (
+        "trust-revoked-serial",
+        "Numéro de série révoqué pour tous les émetteurs : {serial} ; séquence {sequence}",
+        "Serial revoked for every issuer: {serial}; sequence {sequence}",
+    ),
+    ("signed-sequence", "Séquence : {sequence}", "Sequence: {sequence}"),
+    ("signed-root", "Clé racine : {key_id}", "Root key: {key_id}"),
+    (
+        "signed-validity",
+        "Émise le {issued_at}, prochaine mise à jour le {next_update}",
+        "Issued at {issued_at}, next update at {next_update}",
+    ),
+    ("signed-issuer", "Émetteur : {key_id} « {name} » ({status})", "Issuer: {key_id} \"{name}\" ({status})"),
+    ("signed-serials", "Numéros de série révoqués : {count}", "Revoked serials: {count}"),
+    ("signed-out", "Liste signée : {path}", "Signed list: {path}"),
+    ("status-active", "active", "active"),
+    ("status-revoked", "révoquée", "revoked"),
+    ("batch-resume", "Reprise après la ligne {line}", "Resuming after line {line}"),
+    (
+        "batch-summary",
+        "{good} certificat(s) signé(s), {bad} ligne(s) refusée(s) en {seconds} s ({rate} par seconde)",
+        "{good} certificate(s) signed, {bad} row(s) refused in {seconds} s ({rate} per second)",
+    ),
+    ("batch-errors", "Lignes refusées : {path}", "Refused rows: {path}"),
+    // Verification report, for people.
+    ("report-input", "Entrée {index}", "Input {index}"),
+    ("report-checks", "Contrôles :", "Checks:"),
+    ("outcome-pass", "OK", "OK"),
+    ("outcome-warn", "avertissement", "warning"),
+    ("outcome-fail", "ÉCHEC", "FAILED"),
+    ("outcome-not-run", "non effectué", "not run"),
+    ("report-fields", "Informations signées :", "Signed details:"),
+    ("report-issuer", "Émetteur (liste de confiance)", "Issuer (trust list)"),
+    ("report-key", "clé", "key"),
+    ("report-trust-list", "Liste de confiance", "Trust list"),
+    ("report-trust-list-value", "séquence {sequence}, mise à jour prévue le {next_update}", "sequence {sequence}, next update {next_update}"),
+    ("field-family_name", "Nom", "Family name"),
+    ("field-given_names", "Prénom(s)", "Given name(s)"),
+    ("field-birth_date", "Date de naissance", "Date of birth"),
+    ("field-school", "Établissement", "School"),
+    ("field-academie", "Académie", "Académie"),
+    ("field-school_year", "Année scolaire", "School year"),
+    ("field-level", "Niveau", "Level"),
+    ("field-regime", "Régime", "Régime"),
+    ("field-serial", "Numéro de série", "Serial"),
+    ("field-issued_on", "Délivré le", "Issued on"),
+    ("field-validity", "Valable", "Valid"),
+    ("field-validity-value", "du {from} au {until} inclus", "from {from} to {until} inclusive"),
+];
+
+/// The sentence of `code` in `lang`, with its `{name}` placeholders. An
+/// unknown code gives the code itself.
+pub fn template(lang: Lang, code: &str) -> &str {
+    match MESSAGES.iter().find(|(c, _, _)| *c == code) {
+        Some((_, fr, en)) => match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        },
+        None => code,
+    }
+}
+
+/// Fills a template's `{name}` placeholders; unknown names are left as they are.
+pub fn fill(template: &str, args: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        match after.find('}') {
+            Some(close) => {
+                let name = after.get(1..close).unwrap_or_default();
+                match args.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => out.push_str(after.get(..=close).unwrap_or_default()),
+                }
+                rest = after.get(close + 1..).unwrap_or_default();
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The sentence of `code` in `lang`, filled with `args`.
+pub fn render(lang: Lang, code: &str, args: &[(&str, String)]) -> String {
+    fill(template(lang, code), args)
+}
+
+/// The language of messages: `--lang` if given, else the first set of
+/// `LC_ALL`, `LC_MESSAGES` and `LANG`: English when it starts with `en`,
+/// French otherwise (and when none is set).
+pub fn lang_from_env() -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find(|value| !value.is_empty())
+        .map_or(Lang::Fr, |value| Lang::from_locale(&value))
+}
+
+/// The reason of a failed file operation, in words.
+pub fn io_reason(lang: Lang, err: &io::Error) -> String {
+    let known = match (err.kind(), lang) {
+        (io::ErrorKind::NotFound, Lang::Fr) => "fichier ou dossier introuvable",
+        (io::ErrorKind::NotFound, Lang::En) => "no such file or directory",
+        (io::ErrorKind::PermissionDenied, Lang::Fr) => "permission refusée",
+        (io::ErrorKind::PermissionDenied, Lang::En) => "permission denied",
+        (io::ErrorKind::AlreadyExists, Lang::Fr) => "le fichier existe déjà",
+        (io::ErrorKind::AlreadyExists, Lang::En) => "the file already exists",
+        (io::ErrorKind::InvalidData, Lang::Fr) => "contenu qui n'est pas du texte UTF-8",
+        (io::ErrorKind::InvalidData, Lang::En) => "content that is not UTF-8 text",
+        _ => return err.to_string(),
+    };
+    known.to_owned()
+}
+
+/// A date as people read it: `12/04/2013` in French, `2013-04-12` in English.
+pub fn date(lang: Lang, d: cachet::time::Date) -> String {
+    match lang {
+        Lang::Fr => format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()),
+        Lang::En => d.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cachet::certificate::FieldProblem;
+    use cachet::keys::KeyError;
+    use cachet::trust::TrustError;
+
+    #[test]
+    fn codes_are_unique_and_both_languages_are_written() {
+        for (i, (code, fr, en)) in MESSAGES.iter().enumerate() {
+            assert!(MESSAGES.iter().skip(i + 1).all(|(c, _, _)| c != code), "{code} twice");
+            assert!(!fr.is_empty() && !en.is_empty(), "{code}");
+        }
+    }
+
+    #[test]
+    fn every_core_code_has_a_sentence() {
+        let fields = [
+            FieldProblem::Missing,
+            FieldProblem::TooLong,
+            FieldProblem::ForbiddenCharacter,
+            FieldProblem::InvalidDate,
+            FieldProblem::DateOutOfRange,
+            FieldProblem::InvalidUai,
+            FieldProblem::InvalidSchoolYear,
+            FieldProblem::UnknownLevel,
+            FieldProblem::UnknownRegime,
+            FieldProblem::InvalidSerial,
+        ]
+        .map(FieldProblem::code);
+        let keys = [KeyError::WrongKind, KeyError::Encoding, KeyError::KeyId].map(|e| e.code());
+        let trust = [
+            TrustError::TooLarge,
+            TrustError::Json(String::new()),
+            TrustError::Format(String::new()),
+            TrustError::UnknownRoot,
+            TrustError::Signature,
+            TrustError::Rollback { seen: 2, got: 1 },
+            TrustError::Entry(String::new()),
+        ]
+        .map(|e| e.code());
+        for code in fields.iter().chain(&keys).chain(&trust).chain(&["key-refused"]) {
+            for lang in [Lang::Fr, Lang::En] {
+                assert_ne!(template(lang, code), *code, "{code} has no sentence");
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let args = [("path", "a.json".to_owned()), ("reason", "x".to_owned())];
+        assert_eq!(render(Lang::En, "file-read", &args), "cannot read a.json: x");
+        assert_eq!(render(Lang::Fr, "file-read", &args), "impossible de lire a.json : x");
+        assert_eq!(fill("{a} {b} {", &[("a", "1".into())]), "1 {b} {");
+        assert_eq!(template(Lang::Fr, "no-such-code"), "no-such-code");
+    }
+}

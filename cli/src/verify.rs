@@ -1,0 +1,218 @@
+//! `cachet verify`: checks tokens or URLs against a signed trust list and
+//! pinned root keys, and tells the verdict, each check and the signed fields.
+//!
+//! With `--json`, one line per input: the core's `Report` as JSON plus
+//! `"input_index"` (0 for the first input, counting the lines read from
+//! standard input for `-`, blank lines skipped).
+
+use crate::error::{CliError, Message, EXIT_REFUSED};
+use crate::{clock, files, i18n, keygen};
+use cachet::certificate::Body;
+use cachet::time::{parse_rfc3339, Date};
+use cachet::trust::TrustList;
+use cachet::verify::Report;
+use cachet::{verify, Lang, Outcome, Status};
+use serde::Serialize;
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Verifies certificates.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The signed trust list.
+    #[arg(long, value_name = "SIGNED")]
+    trust: PathBuf,
+    /// A pinned root public key file (repeatable: any of them may sign the list).
+    #[arg(long = "root", value_name = "ROOT.pub", required = true)]
+    roots: Vec<PathBuf>,
+    /// Verify at this instant (RFC 3339, e.g. 2025-10-01T09:00:00Z) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    /// One JSON object per input, one per line.
+    #[arg(long)]
+    json: bool,
+    /// Tokens (CC1:…), verifier URLs, or - to read one per line from standard input.
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    input_index: usize,
+    #[serde(flatten)]
+    report: &'a Report,
+}
+
+pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
+    let now = match &args.at {
+        Some(at) => {
+            parse_rfc3339(at.trim()).ok_or_else(|| CliError::usage(Message::new("at-invalid").arg("value", at)))?
+        }
+        None => clock::now(),
+    };
+    let roots = args.roots.iter().map(|p| keygen::read_public_key(p, lang)).collect::<Result<Vec<_>, _>>()?;
+    let signed = files::read(&args.trust, lang)?;
+    let trust = match TrustList::load(&signed, &roots, None) {
+        Ok(trust) => Ok(trust),
+        Err(e) => {
+            let why = &CliError::trust(&args.trust, &e).messages[0];
+            let refused = Message::new("trust-list-refused").arg("detail", why.text(lang));
+            eprintln!("cachet: {} [{}]", refused.text(lang), e.code());
+            Err(e)
+        }
+    };
+
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let several = args.inputs.len() > 1 || args.inputs.iter().any(|i| i == "-");
+    let mut index = 0usize;
+    let mut all_valid = true;
+    let mut verify_one = |text: &str, out: &mut io::StdoutLock<'_>| -> Result<(), CliError> {
+        let report = match &trust {
+            Ok(trust) => verify(text, trust, now),
+            Err(e) => Report::trust_list_invalid(e),
+        };
+        all_valid &= report.status == Status::Valid;
+        let printed = if args.json {
+            let line = serde_json::to_string(&JsonLine { input_index: index, report: &report }).unwrap_or_default();
+            writeln!(out, "{line}")
+        } else {
+            let heading = several.then_some(index + 1);
+            write!(out, "{}", human(&report, heading, lang))
+        };
+        printed.and_then(|()| out.flush()).map_err(|e| stdout_error(&e, lang))?;
+        index += 1;
+        Ok(())
+    };
+    let mut stdin_done = false;
+    for input in &args.inputs {
+        if input == "-" {
+            if stdin_done {
+                continue;
+            }
+            stdin_done = true;
+            let mut stdin = io::stdin().lock();
+            let mut buf = Vec::new();
+            loop {
+                buf.clear();
+                let read = stdin.read_until(b'\n', &mut buf).map_err(|e| {
+                    CliError::usage(Message::new("stdin-read").arg("reason", i18n::io_reason(lang, &e)))
+                })?;
+                if read == 0 {
+                    break;
+                }
+                let line = String::from_utf8_lossy(&buf);
+                if !line.trim().is_empty() {
+                    verify_one(&line, &mut out)?;
+                }
+            }
+        } else {
+            verify_one(input, &mut out)?;
+        }
+    }
+    if index == 0 {
+        return Err(CliError::usage(Message::new("no-input")));
+    }
+    Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(EXIT_REFUSED) })
+}
+
+fn stdout_error(e: &io::Error, lang: Lang) -> CliError {
+    CliError::usage(Message::new("stdout-write").arg("reason", i18n::io_reason(lang, e)))
+}
+
+fn t(lang: Lang, code: &str) -> &str {
+    i18n::template(lang, code)
+}
+
+/// The report as a person reads it.
+fn human(report: &Report, heading: Option<usize>, lang: Lang) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    // French sets a space before a colon; English does not.
+    let colon = match lang {
+        Lang::Fr => " : ",
+        Lang::En => ": ",
+    };
+    if let Some(n) = heading {
+        let _ = writeln!(s, "── {} ──", Message::new("report-input").arg("index", n).text(lang));
+    }
+    let _ = writeln!(s, "{} [{}]", report.status.title(lang), report.status.code());
+    let _ = writeln!(s, "{}", report.status.reason(lang));
+    let _ = writeln!(s, "{}", t(lang, "report-checks"));
+    let outcome_label = |o: Outcome| {
+        t(
+            lang,
+            match o {
+                Outcome::Pass => "outcome-pass",
+                Outcome::Warn => "outcome-warn",
+                Outcome::Fail => "outcome-fail",
+                Outcome::NotRun => "outcome-not-run",
+            },
+        )
+    };
+    let width = [Outcome::Pass, Outcome::Warn, Outcome::Fail, Outcome::NotRun]
+        .map(|o| outcome_label(o).chars().count())
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+    for check in &report.checks {
+        let label = outcome_label(check.outcome);
+        let pad = " ".repeat(width.saturating_sub(label.chars().count()));
+        let _ = write!(s, "  {label}{pad}  {}", check.check.label(lang));
+        if let Some(code) = check.code {
+            let _ = write!(s, " ({code})");
+        }
+        s.push('\n');
+    }
+    if let Some(cert) = &report.certificate {
+        let _ = writeln!(s, "{}", t(lang, "report-fields"));
+        let mut field = |code: &str, value: &str| {
+            let _ = writeln!(s, "  {}{colon}{value}", t(lang, code));
+        };
+        if let Body::CertificatDeScolarite(c) = &cert.body {
+            field("field-family_name", &c.family_name);
+            field("field-given_names", &c.given_names);
+            field("field-birth_date", &i18n::date(lang, c.birth_date));
+            field("field-school", &format!("{} ({}), {}", c.school_name, c.school_uai, c.school_town));
+            field("field-academie", &cert.academie);
+            field("field-school_year", &c.school_year.to_string());
+            field("field-level", c.level.label());
+            if let Some(regime) = c.regime {
+                field("field-regime", regime.name());
+            }
+        }
+        field("field-serial", &cert.serial);
+        field("field-issued_on", &i18n::date(lang, cert.issued_on));
+        let first = Date::in_paris_at(cert.valid_from);
+        let last = Date::in_paris_at(cert.valid_until.saturating_sub(1));
+        if let (Some(first), Some(last)) = (first, last) {
+            let validity = Message::new("field-validity-value")
+                .arg("from", i18n::date(lang, first))
+                .arg("until", i18n::date(lang, last))
+                .text(lang);
+            field("field-validity", &validity);
+        }
+    }
+    if let Some(issuer) = &report.issuer {
+        let _ = writeln!(
+            s,
+            "{}{colon}{} ({} {})",
+            t(lang, "report-issuer"),
+            issuer.name,
+            t(lang, "report-key"),
+            issuer.key_id
+        );
+    }
+    if let Some(list) = &report.trust_list {
+        let value = Message::new("report-trust-list-value")
+            .arg("sequence", list.sequence)
+            .arg("next_update", &list.next_update)
+            .text(lang);
+        let _ = writeln!(s, "{}{colon}{value}", t(lang, "report-trust-list"));
+    }
+    if heading.is_some() {
+        s.push('\n');
+    }
+    s
+}
