@@ -1,0 +1,198 @@
+// The per-input functions of the fuzz targets, and the fixed keys and trust
+// list they run against.
+//
+// One file, `include!`d three times: by the fuzz targets
+// (`fuzz/fuzz_targets/*.rs`), by `tests/fuzz_corpus.rs`, which replays the
+// committed corpus with a plain `cargo test`, and by `cargo xtask
+// fuzz-corpus`, which writes that corpus. It uses only `cachet`,
+// `serde_json` and `std`, which all three have.
+//
+// Each function panics when a property fails: a panic is what the fuzzer
+// reports as a crash, and what the corpus test reports as a failure.
+
+use cachet::certificate::{decode_claims, encode_claims};
+use cachet::keys::SecretKey;
+use cachet::time::{parse_rfc3339, Timestamp};
+use cachet::trust::{self, IssuerEntry, KeyStatus, TrustError, TrustList, TrustListBody};
+use cachet::{envelope, text, verify, CheckName, Outcome, Status};
+use std::sync::OnceLock;
+
+/// Seed of the root key that signs the fixture trust list.
+pub const ROOT_SEED: [u8; 32] = [0x52; 32];
+/// Seed of the active issuer ("Académie de Paris").
+pub const ISSUER_SEED: [u8; 32] = [0x49; 32];
+/// Seed of an issuer whose key the list revokes.
+pub const REVOKED_ISSUER_SEED: [u8; 32] = [0x58; 32];
+/// Seed of an issuer listed for another document kind only.
+pub const OTHER_KIND_ISSUER_SEED: [u8; 32] = [0x4b; 32];
+/// Seed of a key that no list names.
+pub const UNKNOWN_ISSUER_SEED: [u8; 32] = [0x55; 32];
+/// A serial the fixture list revokes.
+pub const REVOKED_SERIAL: &str = "2025-REVOKED-1";
+/// The verifier's clock in the fuzz targets: within school year 2025-2026,
+/// before the list's next update.
+pub const NOW: &str = "2025-10-01T09:00:00Z";
+
+/// The fixture's `now`, in Unix seconds.
+pub fn now() -> Timestamp {
+    parse_rfc3339(NOW).expect("NOW is an RFC 3339 time")
+}
+
+/// The root key of the fixture trust list.
+pub fn root() -> &'static SecretKey {
+    static ROOT: OnceLock<SecretKey> = OnceLock::new();
+    ROOT.get_or_init(|| SecretKey::from_seed(&ROOT_SEED))
+}
+
+fn entry(key: &SecretKey, name: &str, from: &str, until: &str, kind: &str, status: KeyStatus) -> IssuerEntry {
+    IssuerEntry {
+        key_id: key.key_id().to_string(),
+        name: name.into(),
+        public_key: key.public_key().to_base64(),
+        valid_from: from.into(),
+        valid_until: until.into(),
+        kinds: vec![kind.into()],
+        status,
+    }
+}
+
+/// The fixture trust list's body: an active issuer for 2023-06-01 to
+/// 2026-08-31, a revoked one, one allowed another document kind only, and
+/// one revoked serial.
+pub fn list_body() -> TrustListBody {
+    let mut body = TrustListBody::new();
+    body.sequence = 7;
+    body.issued_at = "2025-09-01T00:00:00Z".into();
+    body.next_update = "2025-12-01T00:00:00Z".into();
+    body.issuers = vec![
+        entry(
+            &SecretKey::from_seed(&ISSUER_SEED),
+            "Académie de Paris",
+            "2023-06-01",
+            "2026-08-31",
+            "certificat-de-scolarite",
+            KeyStatus::Active,
+        ),
+        entry(
+            &SecretKey::from_seed(&REVOKED_ISSUER_SEED),
+            "Académie de Lyon",
+            "2023-06-01",
+            "2026-08-31",
+            "certificat-de-scolarite",
+            KeyStatus::Revoked,
+        ),
+        entry(
+            &SecretKey::from_seed(&OTHER_KIND_ISSUER_SEED),
+            "Académie de Créteil",
+            "2023-06-01",
+            "2026-08-31",
+            "attestation-de-reussite",
+            KeyStatus::Active,
+        ),
+    ];
+    body.revoked_serials = vec![REVOKED_SERIAL.into()];
+    body
+}
+
+/// The fixture trust list, signed by [`root`].
+pub fn signed_list() -> String {
+    let json = serde_json::to_string_pretty(&list_body()).expect("a list body serialises");
+    trust::sign_list(root(), &json).expect("the fixture list checks")
+}
+
+/// The fixture trust list, loaded once.
+pub fn trust_list_fixture() -> &'static TrustList {
+    static LIST: OnceLock<TrustList> = OnceLock::new();
+    LIST.get_or_init(|| {
+        TrustList::load(signed_list().as_bytes(), &[*root().public_key()], None).expect("the fixture list loads")
+    })
+}
+
+/// Decoding a payload and encoding what was decoded gives the very same
+/// bytes: one certificate has one encoding.
+fn claims_round_trip(payload: &[u8]) {
+    if let Ok(certificate) = decode_claims(payload) {
+        assert_eq!(encode_claims(&certificate), payload, "decoded claims re-encode to other bytes");
+    }
+}
+
+/// The token part of a text, as `text::decode` finds it.
+fn token_part(text: &str) -> &str {
+    let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    if text.starts_with("https://") || text.starts_with("http://") {
+        text.split_once('#').map_or(text, |(_, fragment)| fragment)
+    } else {
+        text
+    }
+}
+
+/// Target `text_decoder`: any bytes, as a certificate's text and as the raw
+/// COSE and payload bytes, through every decoder and a full verification
+/// against the fixture list at [`NOW`]. Returns the verdict, or `None` when
+/// the bytes are not UTF-8 (nothing to verify).
+pub fn text_decoder(data: &[u8]) -> Option<Status> {
+    // The decoders behind the text, straight from the bytes.
+    if let Ok(env) = envelope::open(data) {
+        claims_round_trip(env.payload);
+    }
+    claims_round_trip(data);
+
+    let text = std::str::from_utf8(data).ok()?;
+    if let Ok(cose) = text::decode(text) {
+        assert_eq!(text::encode_token(&cose), token_part(text), "a decoded token re-encodes to another text");
+        if let Ok(env) = envelope::open(&cose) {
+            claims_round_trip(env.payload);
+        }
+    }
+
+    let report = verify::verify(text, trust_list_fixture(), now());
+    assert_eq!(report.checks.len(), CheckName::ALL.len(), "one result per check");
+    let all_ran_and_passed = report.checks.iter().all(|c| matches!(c.outcome, Outcome::Pass | Outcome::Warn));
+    assert_eq!(report.status == Status::Valid, all_ran_and_passed, "valid exactly when every check passed");
+    if report.certificate.is_some() {
+        let signature = report.check(CheckName::Signature).map(|c| c.outcome);
+        assert_eq!(signature, Some(Outcome::Pass), "fields shown without a verified signature");
+    }
+    serde_json::to_string(&report).expect("a report serialises");
+    Some(report.status)
+}
+
+/// Target `trust_list`: any bytes as a signed trust list under the fixture
+/// root, and as an unsigned list body. Returns the stable code of the
+/// signed list's loading, `ok` when it loads.
+pub fn trust_list(data: &[u8]) -> &'static str {
+    let roots = [*root().public_key()];
+    let loaded = TrustList::load(data, &roots, None);
+    if let Ok(list) = &loaded {
+        assert_eq!(list.root(), root().key_id());
+        for issuer in list.issuers() {
+            assert_eq!(list.issuer(issuer.key.key_id()), Some(issuer), "an issuer is found by its key id");
+        }
+        for t in [Timestamp::MIN, 0, Timestamp::MAX] {
+            list.freshness(t);
+        }
+        let seen = list.sequence();
+        assert!(TrustList::load(data, &roots, Some(seen)).is_ok(), "the same list again is no rollback");
+        if let Some(newer) = seen.checked_add(1) {
+            assert_eq!(
+                TrustList::load(data, &roots, Some(newer)),
+                Err(TrustError::Rollback { seen: newer, got: seen }),
+                "an older list is a rollback"
+            );
+        }
+    }
+
+    // An unsigned body that checks can be signed, and loads back the same.
+    if let Ok(body) = serde_json::from_slice::<TrustListBody>(data) {
+        if let (Ok(checked), Ok(json)) = (body.check(root().key_id()), std::str::from_utf8(data)) {
+            let signed = trust::sign_list(root(), json).expect("a list that checks can be signed");
+            let again = TrustList::load(signed.as_bytes(), &roots, None).expect("a list just signed loads");
+            assert_eq!(again, checked, "a signed list loads as the list that was checked");
+        }
+    }
+
+    match loaded {
+        Ok(_) => "ok",
+        Err(e) => e.code(),
+    }
+}
