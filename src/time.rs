@@ -105,7 +105,7 @@ impl Date {
 
     /// The date in Paris at instant `t`.
     pub fn in_paris_at(t: Timestamp) -> Option<Date> {
-        let d = Date::of_instant(t + 2 * 3600)?;
+        let d = Date::of_instant(t.checked_add(2 * 3600)?)?;
         if t >= d.paris_midnight() {
             Some(d)
         } else {
@@ -115,8 +115,9 @@ impl Date {
 
     /// The date whose Paris midnight is exactly `t`, if any.
     pub fn from_paris_midnight(t: Timestamp) -> Option<Date> {
-        // Midnight in Paris is 22:00 or 23:00 UTC the day before.
-        let d = Date::from_days_since_epoch((t + 2 * 3600).div_euclid(DAY))?;
+        // Midnight in Paris is 22:00 or 23:00 UTC the day before. `t` comes
+        // from a payload: near i64::MAX it has no date (and must not overflow).
+        let d = Date::from_days_since_epoch(t.checked_add(2 * 3600)?.div_euclid(DAY))?;
         (d.paris_midnight() == t).then_some(d)
     }
 
@@ -292,6 +293,15 @@ mod tests {
         assert_eq!(at("2025-08-31T22:00:00Z"), "2025-09-01");
         assert_eq!(at("2025-12-31T22:59:59Z"), "2025-12-31");
         assert_eq!(at("2025-12-31T23:00:00Z"), "2026-01-01");
+    }
+
+    #[test]
+    fn instants_without_a_date_do_not_overflow() {
+        // A signed payload may carry any i64 (tests/vectors/structure-iat-huge.json).
+        for t in [i64::MAX, i64::MAX - 3600, i64::MIN] {
+            assert_eq!(Date::from_paris_midnight(t), None);
+            assert_eq!(Date::in_paris_at(t), None);
+        }
     }
 
     #[test]
