@@ -1,1 +1,53 @@
-fn main() {}
+//! `cargo xtask`: the project's own tasks, in Rust so that they run
+//! wherever cargo does (`.cargo/config.toml` holds the alias).
+//!
+//! - `cargo xtask test [--quick]`: every check CI runs (`.ci/run`), in order,
+//!   stopping at the first failure; `--quick` skips the fuzz smoke run.
+//! - `cargo xtask demo`: the `cachet` command from keys to verdicts, in `demo/`.
+//! - `cargo xtask bench`: the core's benchmarks, then the CLI's batch rate.
+//! - `cargo xtask fuzz-corpus`: rewrites the fuzz seed corpora in `fuzz/corpus/`.
+
+mod bench;
+mod corpus;
+mod demo;
+mod sh;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  test [--quick]  every check CI runs, in order (--quick: without the fuzz smoke run)
+  demo            keys, a trust list, certificates and their verdicts with the cachet command, in demo/
+  bench           the core's benchmarks, then the CLI's batch issuance rate
+  fuzz-corpus     rewrite the fuzz seed corpora in fuzz/corpus/";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match task {
+        "test" => return test::run_all(rest),
+        "demo" => demo::run(rest),
+        "bench" => bench::run(rest),
+        "fuzz-corpus" => corpus::run(rest),
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            eprintln!("xtask: unknown task `{other}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {task}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

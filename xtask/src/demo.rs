@@ -1,0 +1,320 @@
+//! `cargo xtask demo`: the whole life of a certificate with the `cachet`
+//! command, as a person would type it, in `demo/` (recreated each run).
+//!
+//! Keys for a root and two académies, a trust list, certificates for every
+//! verdict, a revoked serial, a revoked key, and the verification of each.
+//! The certificates' dates follow today's school year, so the demo tells
+//! the same story any day. Each verdict is checked against the one expected
+//! (with `cachet verify --json`), so the demo also fails when the command
+//! goes wrong.
+
+use crate::sh::{self, Result};
+use cachet::time::Date;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The verifier page's address in the URLs and QR codes (a local server).
+const VERIFIER: &str = "http://127.0.0.1:8080/";
+
+/// One certificate of the demo.
+struct Sample {
+    /// File stem under `inputs/`, `certs/` and `qr/`.
+    name: &'static str,
+    /// What it shows.
+    story: &'static str,
+    /// The key that signs it.
+    key: &'static str,
+    /// Its `cert.json`.
+    input: serde_json::Value,
+    /// The QR code's format.
+    qr: &'static str,
+    /// The verdict `cachet verify` must give.
+    expected: &'static str,
+}
+
+fn today_in_paris() -> Result<Date> {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| format!("the clock is before 1970: {e}"))?;
+    let now = i64::try_from(now.as_secs()).map_err(|e| e.to_string())?;
+    Date::in_paris_at(now).ok_or_else(|| "today is outside the dates Cachet handles".to_owned())
+}
+
+fn date(year: i32, month: u8, day: u8) -> Result<Date> {
+    Date::new(year, month, day).ok_or_else(|| format!("no date {year}-{month}-{day}"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pupil(
+    family_name: &str,
+    given_names: &str,
+    birth_date: &str,
+    (uai, school, town, academie): (&str, &str, &str, &str),
+    year: i32,
+    level: &str,
+    regime: &str,
+    serial: &str,
+    issued_on: Date,
+) -> serde_json::Value {
+    json!({
+        "family_name": family_name,
+        "given_names": given_names,
+        "birth_date": birth_date,
+        "school_uai": uai,
+        "school_name": school,
+        "school_town": town,
+        "academie": academie,
+        "school_year": format!("{year}-{}", year + 1),
+        "level": level,
+        "regime": regime,
+        "serial": serial,
+        "issued_on": issued_on.to_string(),
+    })
+}
+
+const LOUIS_LE_GRAND: (&str, &str, &str, &str) = ("0750654D", "Lycée Louis-le-Grand", "Paris", "Paris");
+const HENRI_IV: (&str, &str, &str, &str) = ("0750699C", "Lycée Henri-IV", "Paris", "Paris");
+const DU_PARC: (&str, &str, &str, &str) = ("0690026D", "Lycée du Parc", "Lyon", "Lyon");
+
+/// The certificates, dated from today: `year` is the school year under way.
+fn samples(today: Date) -> Result<Vec<Sample>> {
+    let year = if today.month() >= 9 { today.year() } else { today.year() - 1 };
+    // A certificate of next year may be issued from 1 January before it.
+    let next_year_issue = today.max(date(year + 1, 1, 1)?);
+    let s = |name, story, key, input, qr, expected| Sample { name, story, key, input, qr, expected };
+    Ok(vec![
+        s(
+            "valid",
+            "a certificate of this school year",
+            "academie-paris.key",
+            pupil("Martin", "Léa", "2009-04-12", LOUIS_LE_GRAND, year, "2de", "demi-pensionnaire", "DEMO-0001", today),
+            "png",
+            "valid",
+        ),
+        s(
+            "tampered",
+            "a valid certificate with one character of its token changed",
+            "academie-paris.key",
+            pupil("Bernard", "Hugo", "2008-11-03", HENRI_IV, year, "1re", "interne", "DEMO-0002", today),
+            "svg",
+            "invalid-signature",
+        ),
+        s(
+            "revoked-serial",
+            "a certificate whose serial the trust list revokes",
+            "academie-paris.key",
+            pupil("Moreau", "Inès", "2010-01-23", LOUIS_LE_GRAND, year, "3e", "externe", "DEMO-0003", today),
+            "svg",
+            "revoked",
+        ),
+        s(
+            "revoked-key",
+            "a certificate signed by an académie key that was revoked since",
+            "academie-lyon.key",
+            pupil("Petit", "Jules", "2007-06-30", DU_PARC, year, "Tle", "externe", "DEMO-0004", today),
+            "svg",
+            "revoked",
+        ),
+        s(
+            "expired",
+            "a certificate of a school year that is over",
+            "academie-paris.key",
+            pupil(
+                "Dubois",
+                "Chloé",
+                "2009-09-09",
+                HENRI_IV,
+                year - 2,
+                "4e",
+                "externe",
+                "DEMO-0005",
+                date(year - 2, 9, 15)?,
+            ),
+            "svg",
+            "expired",
+        ),
+        s(
+            "unknown-issuer",
+            "a certificate signed by a key that no trust list names",
+            "stranger.key",
+            pupil("Roux", "Nathan", "2008-02-14", LOUIS_LE_GRAND, year, "1re", "externe", "DEMO-0006", today),
+            "svg",
+            "unknown-issuer",
+        ),
+        s(
+            "not-yet-valid",
+            "a certificate of next school year",
+            "academie-paris.key",
+            pupil(
+                "Leroy",
+                "Manon",
+                "2010-05-05",
+                HENRI_IV,
+                year + 1,
+                "2de",
+                "demi-pensionnaire",
+                "DEMO-0007",
+                next_year_issue,
+            ),
+            "svg",
+            "not-yet-valid",
+        ),
+    ])
+}
+
+struct Demo {
+    dir: PathBuf,
+    cachet: PathBuf,
+}
+
+impl Demo {
+    /// `cachet ARGS…` in the demo directory.
+    fn cachet(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(&self.cachet);
+        c.current_dir(&self.dir).args(args);
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Result<()> {
+        sh::run(&mut self.cachet(args))
+    }
+
+    /// Runs `cachet ARGS…`, showing its messages, and returns what it printed.
+    fn capture(&self, args: &[&str]) -> Result<String> {
+        let mut c = self.cachet(args);
+        println!("$ {}", sh::show(&c));
+        let out = sh::output(&mut c)?;
+        print!("{out}");
+        Ok(out.trim().to_owned())
+    }
+
+    fn write(&self, path: &str, contents: &str) -> Result<()> {
+        println!("# writing {path}");
+        sh::write(&self.dir.join(path), contents)
+    }
+}
+
+/// The token or URL with one character of its signature part changed.
+fn tamper(text: &str) -> Result<String> {
+    let mut chars: Vec<char> = text.chars().collect();
+    // Ten characters from the end: inside the signature, away from the
+    // last character's unused bits.
+    let at = chars.len().checked_sub(10).ok_or("a token too short to tamper with")?;
+    chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
+    Ok(chars.into_iter().collect())
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    if let Some(arg) = args.first() {
+        return Err(format!("demo takes no argument (got `{arg}`)"));
+    }
+    println!("==> building the command line tool");
+    sh::run(sh::cargo().args(["build", "--release", "-p", "cachet-cli"]))?;
+    let cachet = sh::target_dir()?.join("release").join("cachet");
+    let dir = sh::workspace_root().join("demo");
+    sh::fresh_dir(&dir)?;
+    for sub in ["inputs", "certs", "qr"] {
+        std::fs::create_dir(dir.join(sub)).map_err(|e| format!("cannot create demo/{sub}: {e}"))?;
+    }
+    let demo = Demo { dir, cachet };
+    let today = today_in_paris()?;
+    let samples = samples(today)?;
+    println!("# in {} (today in Paris: {today})", demo.dir.display());
+
+    println!("\n==> keys: a root that signs the trust list, two académies, and a stranger");
+    for key in ["root.key", "academie-paris.key", "academie-lyon.key", "stranger.key"] {
+        demo.run(&["keygen", "--out", key])?;
+    }
+
+    println!("\n==> the trust list names the académies' keys");
+    let year = if today.month() >= 9 { today.year() } else { today.year() - 1 };
+    let from = date(year - 2, 1, 1)?.to_string();
+    let until = date(year + 1, 8, 31)?.to_string();
+    let academies = [("academie-paris.key.pub", "Académie de Paris"), ("academie-lyon.key.pub", "Académie de Lyon")];
+    for (key, name) in academies {
+        let add = ["trust", "add", "--list", "list.json", "--key", key, "--name", name];
+        demo.run(&[&add[..], &["--from", &from, "--until", &until]].concat())?;
+    }
+
+    println!("\n==> certificates, as verifier URLs and QR codes");
+    let mut texts = Vec::new();
+    for sample in &samples {
+        println!("\n# {}: {}", sample.name, sample.story);
+        let input = format!("inputs/{}.json", sample.name);
+        let pretty = serde_json::to_string_pretty(&sample.input).map_err(|e| e.to_string())?;
+        demo.write(&input, &format!("{pretty}\n"))?;
+        let qr = format!("qr/{}.{}", sample.name, sample.qr);
+        let url = demo.capture(&["issue", "--key", sample.key, "--input", &input, "--url", VERIFIER, "--qr", &qr])?;
+        let url = if sample.name == "tampered" {
+            let tampered = tamper(&url)?;
+            println!("# one character changed:\n{tampered}");
+            tampered
+        } else {
+            url
+        };
+        let cert = format!("certs/{}.txt", sample.name);
+        demo.write(&cert, &format!("{url}\n"))?;
+        texts.push((sample, cert, url));
+    }
+
+    println!("\n==> revocations: one serial, and the Lyon key");
+    demo.run(&["trust", "revoke", "--list", "list.json", "--serial", "DEMO-0003"])?;
+    demo.run(&["trust", "revoke", "--list", "list.json", "--key", "academie-lyon.key.pub"])?;
+
+    println!("\n==> the root signs the list");
+    demo.run(&["trust", "sign", "--list", "list.json", "--root", "root.key", "--out", "trust.json"])?;
+
+    println!("\n==> verification, offline, with the signed list and the pinned root key");
+    let mut wrong = Vec::new();
+    for (sample, cert, url) in &texts {
+        println!("\n# {}: {} (expected: {})", sample.name, sample.story, sample.expected);
+        let verify = ["verify", "--trust", "trust.json", "--root", "root.key.pub"];
+        println!("$ cachet {} \"$(cat {cert})\"", verify.join(" "));
+        let status = demo.cachet(&[&verify[..], &[url.as_str()]].concat()).status().map_err(|e| e.to_string())?;
+        match (sample.expected == "valid", status.code()) {
+            (true, Some(0)) => {}
+            (false, Some(1)) => println!("# exit status 1, as expected: this certificate is not valid"),
+            (_, code) => wrong.push(format!("{}: exit status {}", sample.name, exit_code(code))),
+        }
+        let json = demo.cachet(&[&verify[..], &["--json", url.as_str()]].concat()).stderr(Stdio::null()).output();
+        let json = json.map_err(|e| e.to_string())?;
+        let report: serde_json::Value = serde_json::from_slice(&json.stdout).map_err(|e| e.to_string())?;
+        let got = report.get("status").and_then(|s| s.as_str()).unwrap_or("?");
+        if got != sample.expected {
+            wrong.push(format!("{}: {got}, expected {}", sample.name, sample.expected));
+        }
+    }
+
+    println!("\n==> all at once: exit status 1 when any is not valid");
+    let all: Vec<&str> = texts.iter().map(|(_, _, url)| url.as_str()).collect();
+    let mut c =
+        demo.cachet(&[&["verify", "--trust", "trust.json", "--root", "root.key.pub", "--json"][..], &all].concat());
+    println!("$ cachet verify --trust trust.json --root root.key.pub --json $(cat certs/*.txt)");
+    let out = c.stderr(Stdio::null()).output().map_err(|e| e.to_string())?;
+    let lines = String::from_utf8_lossy(&out.stdout).lines().count();
+    let code = out.status.code();
+    if code == Some(1) && lines == texts.len() {
+        println!("# {lines} reports, one per certificate; exit status 1, as expected: some are not valid");
+    } else {
+        wrong.push(format!("verify of all: exit status {} and {lines} reports", exit_code(code)));
+    }
+
+    if !wrong.is_empty() {
+        return Err(format!("the demo did not go as expected:\n  {}", wrong.join("\n  ")));
+    }
+    print_files(&demo.dir)
+}
+
+fn exit_code(code: Option<i32>) -> String {
+    code.map_or_else(|| "none (killed by a signal)".to_owned(), |c| c.to_string())
+}
+
+fn print_files(dir: &Path) -> Result<()> {
+    println!("\n==> every verdict as expected. The files are in {}:", dir.display());
+    println!("  root.key, academie-*.key, stranger.key (+ .pub)  keys (secret files are mode 0600)");
+    println!("  list.json, trust.json                            the trust list, unsigned and signed");
+    println!("  inputs/*.json                                    the certificates' fields");
+    println!("  certs/*.txt                                      their verifier URLs (certs/tampered.txt altered)");
+    println!("  qr/*.svg, qr/valid.png                           their QR codes (qr/tampered.svg before tampering)");
+    Ok(())
+}

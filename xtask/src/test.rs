@@ -1,0 +1,206 @@
+//! `cargo xtask test [--quick]`: every check, in the order CI runs them
+//! (`.ci/run`), stopping at the first failure.
+//!
+//! Each step prints a header, then the commands it runs. The last line is a
+//! plain summary, `xtask: N passed, M failed` (`, K skipped` after it when a
+//! step was skipped). A step that needs a tool installs it when it can;
+//! when it cannot, it is skipped on a developer's machine and fails under
+//! `CI=true`. `--quick` skips the fuzz smoke run, and is ignored under CI.
+
+use crate::sh::{self, cargo, program, run, Result};
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// How long each fuzz target runs in the smoke run, in seconds.
+const FUZZ_SECONDS: u32 = 20;
+
+enum Done {
+    Passed,
+    Skipped(String),
+}
+
+struct Ctx {
+    ci: bool,
+    quick: bool,
+}
+
+type Step = (&'static str, fn(&Ctx) -> Result<Done>);
+
+const STEPS: [Step; 8] = [
+    ("setup: the wasm32 target", setup),
+    ("format: cargo fmt --check", fmt),
+    ("lint: cargo clippy -D warnings", clippy),
+    ("wasm: the verifier core for wasm32-unknown-unknown", wasm),
+    ("docs: cargo doc with warnings denied", docs),
+    ("tests: cargo test --workspace", tests),
+    ("vectors: regenerated and unchanged", vectors),
+    ("fuzz: smoke run of every fuzz target", fuzz),
+];
+
+pub fn run_all(args: &[String]) -> ExitCode {
+    let mut quick = false;
+    for arg in args {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            other => {
+                eprintln!("xtask test: unknown argument `{other}` (usage: cargo xtask test [--quick])");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let ci = sh::is_ci();
+    if quick && ci {
+        println!("xtask: --quick is ignored under CI=true: CI runs every step");
+        quick = false;
+    }
+    let ctx = Ctx { ci, quick };
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    for (i, (name, step)) in STEPS.iter().enumerate() {
+        println!("\n==> [{}/{}] {name}", i + 1, STEPS.len());
+        match step(&ctx) {
+            Ok(Done::Passed) => passed += 1,
+            Ok(Done::Skipped(why)) => {
+                println!("skipped: {why}");
+                skipped += 1;
+            }
+            Err(e) => {
+                println!("FAILED: {name}\n  {e}");
+                failed += 1;
+                break;
+            }
+        }
+    }
+    let skipped = if skipped > 0 { format!(", {skipped} skipped") } else { String::new() };
+    println!("\nxtask: {passed} passed, {failed} failed{skipped}");
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Installs what the later steps need and can be installed here.
+fn setup(_: &Ctx) -> Result<Done> {
+    let installed = sh::output(program("rustup").args(["target", "list", "--installed"]))?;
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        println!("{WASM_TARGET}: installed");
+    } else {
+        run(program("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(Done::Passed)
+}
+
+fn fmt(_: &Ctx) -> Result<Done> {
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    Ok(Done::Passed)
+}
+
+fn clippy(_: &Ctx) -> Result<Done> {
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    Ok(Done::Passed)
+}
+
+fn wasm(_: &Ctx) -> Result<Done> {
+    run(cargo().args(["build", "-p", "cachet", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]))?;
+    let wasm = sh::target_dir()?.join(WASM_TARGET).join("wasm").join("cachet.wasm");
+    let size = std::fs::metadata(&wasm).map_err(|e| format!("no wasm at {}: {e}", wasm.display()))?.len();
+    println!("wasm size: {} ({size} bytes), {}", sh::human_size(size), wasm.display());
+    Ok(Done::Passed)
+}
+
+fn docs(_: &Ctx) -> Result<Done> {
+    run(cargo().env("RUSTDOCFLAGS", "-D warnings").args(["doc", "-p", "cachet", "--no-deps"]))?;
+    Ok(Done::Passed)
+}
+
+fn tests(_: &Ctx) -> Result<Done> {
+    // Unit, integration, example and doc tests; the harness's "test result:"
+    // lines go to this process's standard output.
+    run(cargo().args(["test", "--workspace"]))?;
+    Ok(Done::Passed)
+}
+
+/// The test vectors are generated: regenerating them must change nothing.
+fn vectors(_: &Ctx) -> Result<Done> {
+    let root = sh::workspace_root();
+    if !root.join("examples/gen_vectors.rs").exists() {
+        return Err("examples/gen_vectors.rs is missing: the test vectors cannot be regenerated".into());
+    }
+    run(cargo().args(["run", "--example", "gen_vectors", "--", "tests/vectors"]))?;
+    let mut diff = program("git");
+    diff.args(["diff", "--exit-code", "--stat", "--", "tests/vectors"]);
+    if run(&mut diff).is_err() {
+        return Err("the regenerated test vectors differ from the committed ones (above): \
+                    run `cargo run --example gen_vectors -- tests/vectors` and commit the result"
+            .into());
+    }
+    let status =
+        sh::output(program("git").args(["status", "--porcelain", "--untracked-files=all", "--", "tests/vectors"]))?;
+    if !status.trim().is_empty() {
+        return Err(format!(
+            "files in tests/vectors are new or changed after regeneration (commit them, or fix the generator):\n{status}"
+        ));
+    }
+    println!("tests/vectors: unchanged");
+    Ok(Done::Passed)
+}
+
+/// `cargo +nightly …`, whatever toolchain runs this xtask.
+fn nightly_cargo() -> Command {
+    let mut c = program("cargo");
+    c.arg("+nightly").env_remove("RUSTUP_TOOLCHAIN");
+    c
+}
+
+/// Each fuzz target for a short while, on a scratch copy of its committed
+/// corpus (new inputs land there, never in `fuzz/corpus/`), with the
+/// committed seeds as a second, read-only corpus.
+fn fuzz(ctx: &Ctx) -> Result<Done> {
+    if ctx.quick {
+        return Ok(Done::Skipped("--quick".into()));
+    }
+    let toolchains = sh::output(program("rustup").args(["toolchain", "list"]))?;
+    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+        let why = "the nightly toolchain is not installed (cargo fuzz needs it)";
+        return if ctx.ci {
+            Err(format!("{why}; under CI=true no step may be skipped"))
+        } else {
+            Ok(Done::Skipped(why.into()))
+        };
+    }
+    if !sh::succeeds(nightly_cargo().args(["fuzz", "--version"])) {
+        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    let targets = sh::output(nightly_cargo().args(["fuzz", "list"]))?;
+    let targets: Vec<&str> = targets.lines().map(str::trim).filter(|t| !t.is_empty()).collect();
+    if targets.is_empty() {
+        return Err("cargo fuzz list found no fuzz target".into());
+    }
+    let scratch = sh::target_dir()?.join("xtask-fuzz");
+    for target in targets {
+        let seeds = Path::new("fuzz/corpus").join(target);
+        let work = scratch.join(target);
+        copy_corpus(&sh::workspace_root().join(&seeds), &work)?;
+        let max_time = format!("-max_total_time={FUZZ_SECONDS}");
+        run(nightly_cargo().args(["fuzz", "run", target]).arg(&work).arg(&seeds).args([
+            "--",
+            &max_time,
+            "-rss_limit_mb=2048",
+        ]))?;
+    }
+    Ok(Done::Passed)
+}
+
+fn copy_corpus(from: &Path, to: &Path) -> Result<()> {
+    sh::fresh_dir(to)?;
+    let entries = std::fs::read_dir(from).map_err(|e| format!("no seed corpus at {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", from.display()))?;
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))
+                .map_err(|e| format!("cannot copy {}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
