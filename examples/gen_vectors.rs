@@ -1100,11 +1100,8 @@ fn structure(v: &mut Vectors) {
     push(
         "structure-claim-unknown-extra",
         MALFORMED,
-        "claim-missing",
-        format!(
-            "Seven claims: the six and `sub` (2). The number of claims is checked first, so the code is \
-             claim-missing. {SEALED}"
-        ),
+        "claim-unknown",
+        format!("Seven claims: the six and `sub` (2), which a certificate does not have. {SEALED}"),
         sealed(extra),
     );
     let mut sub = claims.clone();
@@ -1130,8 +1127,8 @@ fn structure(v: &mut Vectors) {
     push(
         "structure-keys-out-of-order",
         MALFORMED,
-        "claim-missing",
-        format!("`nbf` (5) before `exp` (4): read in canonical order, `exp` is missing where `nbf` stands. {SEALED}"),
+        "cbor-key-order",
+        format!("`nbf` (5) before `exp` (4): keys out of canonical order. {SEALED}"),
         sealed(swapped),
     );
     let mut dup_inner = claims.clone();
@@ -1160,7 +1157,7 @@ fn structure(v: &mut Vectors) {
     push(
         "structure-field-unknown",
         MALFORMED,
-        "claim-missing",
+        "claim-unknown",
         format!(
             "A tenth field (9, a class name) after the régime: more fields than a certificat de scolarité has. \
              {SEALED}"

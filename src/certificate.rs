@@ -454,9 +454,32 @@ pub mod limits {
     pub const ACADEMIE: usize = 48;
 }
 
-/// Invisible characters that can reorder or hide text: never in a field.
+/// Invisible characters that can reorder, hide or pad text: never in a field.
+/// (Soft hyphen, Arabic letter mark, Hangul fillers, Mongolian vowel
+/// separator, zero-width and bidirectional controls, word joiners and
+/// invisible operators, variation selectors, byte-order mark, interlinear
+/// annotation, tag characters.)
 fn is_invisible_or_bidi(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 struct Checker {
@@ -502,8 +525,8 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
 
 impl SchoolCertificateInput {
     /// Checks every field and builds the certificate. `today` is the issue
-    /// date when the input gives none; `serial` is used when the input gives
-    /// none (see [`crate::issue::derive_serial`]).
+    /// date when the input gives none. The flag is true when the input gives
+    /// no serial: the caller derives one (see [`crate::issue::derive_serial`]).
     pub fn validate(&self, today: Date) -> Result<(Certificate, bool), IssueError> {
         let mut c = Checker { errors: Vec::new() };
         let family_name = c.text("family_name", &self.family_name, limits::FAMILY_NAME, true);
@@ -713,25 +736,13 @@ pub fn encode_claims(cert: &Certificate) -> Vec<u8> {
     w.buf
 }
 
-/// Reads the next key, which must be `want`.
-fn expect_key<'a>(
-    r: &mut Reader<'a>,
-    prev: &mut Option<&'a [u8]>,
-    want: i64,
-    name: &'static str,
-) -> Result<(), ClaimsError> {
-    let key = r.key(prev)?;
-    if key == want {
-        Ok(())
-    } else if key > want || key < 0 {
-        Err(ClaimsError::Missing(name))
-    } else {
-        Err(ClaimsError::UnknownKey(key))
-    }
+/// A required value read from a map, or the claim it is missing as.
+fn required<T>(value: Option<T>, name: &'static str) -> Result<T, ClaimsError> {
+    value.ok_or(ClaimsError::Missing(name))
 }
 
 /// A text field: NFC is not re-checked (the issuer signed it), but control
-/// and bidirectional characters are refused, whoever signed them.
+/// and invisible or bidirectional characters are refused, whoever signed them.
 fn read_text(r: &mut Reader<'_>, name: &'static str, max: usize) -> Result<String, ClaimsError> {
     let s = r.text()?;
     if s.is_empty() || s.chars().count() > max || s.chars().any(|c| c.is_control() || is_invisible_or_bidi(c)) {
@@ -741,80 +752,103 @@ fn read_text(r: &mut Reader<'_>, name: &'static str, max: usize) -> Result<Strin
 }
 
 /// Decodes a payload into a certificate. Everything is checked that can be
-/// checked without a key: the structure is the one and only encoding, and
-/// the validity window is the one its kind prescribes.
+/// checked without a key: the structure is the one and only encoding (keys
+/// in canonical order, none repeated, none unknown), and the validity window
+/// is the one its kind prescribes.
 pub fn decode_claims(payload: &[u8]) -> Result<Certificate, ClaimsError> {
     let mut r = Reader::new(payload);
-    if r.map()? != 6 {
-        return Err(ClaimsError::Missing("claims"));
-    }
-    let mut prev = None;
-    expect_key(&mut r, &mut prev, CLAIM_ISS, "iss")?;
-    let academie = read_text(&mut r, "iss", limits::ACADEMIE)?;
-    expect_key(&mut r, &mut prev, CLAIM_EXP, "exp")?;
-    let valid_until = r.int()?;
-    expect_key(&mut r, &mut prev, CLAIM_NBF, "nbf")?;
-    let valid_from = r.int()?;
-    expect_key(&mut r, &mut prev, CLAIM_IAT, "iat")?;
-    let issued_on = Date::from_paris_midnight(r.int()?).ok_or(ClaimsError::Invalid("iat"))?;
-    expect_key(&mut r, &mut prev, CLAIM_CTI, "cti")?;
-    let serial = std::str::from_utf8(r.bytes()?).map_err(|_| ClaimsError::Invalid("cti"))?;
-    if !serial_is_valid(serial) {
-        return Err(ClaimsError::Invalid("cti"));
-    }
-    let serial = serial.to_owned();
-    expect_key(&mut r, &mut prev, CLAIM_CERTIFICATE, "certificate")?;
     let n = r.map()?;
-    let mut inner_prev = None;
-    expect_key(&mut r, &mut inner_prev, F_KIND, "kind")?;
-    let kind_code = r.uint()?;
-    let kind = DocumentKind::from_code(kind_code).ok_or(ClaimsError::UnknownKind(kind_code))?;
-    let body = match kind {
-        DocumentKind::CertificatDeScolarite => {
-            if !(8..=9).contains(&n) {
-                return Err(ClaimsError::Missing("certificate fields"));
+    let mut prev = None;
+    let (mut academie, mut exp, mut nbf, mut iat, mut serial, mut body) = (None, None, None, None, None, None);
+    for _ in 0..n {
+        match r.key(&mut prev)? {
+            CLAIM_ISS => academie = Some(read_text(&mut r, "iss", limits::ACADEMIE)?),
+            CLAIM_EXP => exp = Some(r.int()?),
+            CLAIM_NBF => nbf = Some(r.int()?),
+            CLAIM_IAT => iat = Some(Date::from_paris_midnight(r.int()?).ok_or(ClaimsError::Invalid("iat"))?),
+            CLAIM_CTI => {
+                let cti = std::str::from_utf8(r.bytes()?).map_err(|_| ClaimsError::Invalid("cti"))?;
+                if !serial_is_valid(cti) {
+                    return Err(ClaimsError::Invalid("cti"));
+                }
+                serial = Some(cti.to_owned());
             }
-            let mut p = inner_prev;
-            expect_key(&mut r, &mut p, F_FAMILY, "family_name")?;
-            let family_name = read_text(&mut r, "family_name", limits::FAMILY_NAME)?;
-            expect_key(&mut r, &mut p, F_GIVEN, "given_names")?;
-            let given_names = read_text(&mut r, "given_names", limits::GIVEN_NAMES)?;
-            expect_key(&mut r, &mut p, F_BIRTH, "birth_date")?;
-            let birth_date = Date::from_days_since_epoch(r.int()?).ok_or(ClaimsError::Invalid("birth_date"))?;
-            expect_key(&mut r, &mut p, F_UAI, "school_uai")?;
-            let school_uai = uai_of_number(r.uint()?).ok_or(ClaimsError::Invalid("school_uai"))?;
-            expect_key(&mut r, &mut p, F_SCHOOL, "school_name")?;
-            let school_name = read_text(&mut r, "school_name", limits::SCHOOL_NAME)?;
-            expect_key(&mut r, &mut p, F_TOWN, "school_town")?;
-            let school_town = read_text(&mut r, "school_town", limits::SCHOOL_TOWN)?;
-            expect_key(&mut r, &mut p, F_LEVEL, "level")?;
-            let level = Level::from_code(r.uint()?).ok_or(ClaimsError::Invalid("level"))?;
-            let regime = if n == 9 {
-                expect_key(&mut r, &mut p, F_REGIME, "regime")?;
-                Some(Regime::from_code(r.uint()?).ok_or(ClaimsError::Invalid("regime"))?)
-            } else {
-                None
-            };
-            let year = Date::from_paris_midnight(valid_from)
-                .filter(|d| d.month() == 9 && d.day() == 1)
-                .and_then(|d| SchoolYear::starting(d.year()))
-                .filter(|y| y.window() == (valid_from, valid_until))
-                .ok_or(ClaimsError::Invalid("validity window"))?;
-            Body::CertificatDeScolarite(SchoolCertificate {
-                family_name,
-                given_names,
-                birth_date,
-                school_uai,
-                school_name,
-                school_town,
-                school_year: year,
-                level,
-                regime,
-            })
+            // `nbf` (5) sorts before this claim, so it has been read if present.
+            CLAIM_CERTIFICATE => body = Some(decode_body(&mut r, required(nbf, "nbf")?)?),
+            other => return Err(ClaimsError::UnknownKey(other)),
         }
-    };
+    }
     r.finish()?;
+    let academie = required(academie, "iss")?;
+    let valid_until = required(exp, "exp")?;
+    let valid_from = required(nbf, "nbf")?;
+    let issued_on = required(iat, "iat")?;
+    let serial = required(serial, "cti")?;
+    let body = required(body, "certificate")?;
+    match &body {
+        Body::CertificatDeScolarite(s) => {
+            if s.school_year.window() != (valid_from, valid_until) {
+                return Err(ClaimsError::Invalid("validity window"));
+            }
+        }
+    }
     Ok(Certificate { serial, issued_on, academie, valid_from, valid_until, body })
+}
+
+/// The certificate map: key 0 (always first in canonical order) names the
+/// kind, and the kind says which fields follow.
+fn decode_body(r: &mut Reader<'_>, nbf: Timestamp) -> Result<Body, ClaimsError> {
+    let n = r.map()?;
+    let mut prev = None;
+    if n == 0 || r.key(&mut prev)? != F_KIND {
+        return Err(ClaimsError::Missing("kind"));
+    }
+    let code = r.uint()?;
+    match DocumentKind::from_code(code).ok_or(ClaimsError::UnknownKind(code))? {
+        DocumentKind::CertificatDeScolarite => decode_school_certificate(r, n - 1, prev, nbf),
+    }
+}
+
+fn decode_school_certificate<'a>(
+    r: &mut Reader<'a>,
+    fields: usize,
+    mut prev: Option<&'a [u8]>,
+    nbf: Timestamp,
+) -> Result<Body, ClaimsError> {
+    // The school year is the one that starts at `nbf` (1 September, midnight
+    // in Paris); the caller checks that `exp` closes that same year.
+    let school_year = Date::from_paris_midnight(nbf)
+        .filter(|d| d.month() == 9 && d.day() == 1)
+        .and_then(|d| SchoolYear::starting(d.year()))
+        .ok_or(ClaimsError::Invalid("validity window"))?;
+    let (mut family_name, mut given_names, mut birth_date, mut school_uai) = (None, None, None, None);
+    let (mut school_name, mut school_town, mut level, mut regime) = (None, None, None, None);
+    for _ in 0..fields {
+        match r.key(&mut prev)? {
+            F_FAMILY => family_name = Some(read_text(r, "family_name", limits::FAMILY_NAME)?),
+            F_GIVEN => given_names = Some(read_text(r, "given_names", limits::GIVEN_NAMES)?),
+            F_BIRTH => {
+                birth_date = Some(Date::from_days_since_epoch(r.int()?).ok_or(ClaimsError::Invalid("birth_date"))?)
+            }
+            F_UAI => school_uai = Some(uai_of_number(r.uint()?).ok_or(ClaimsError::Invalid("school_uai"))?),
+            F_SCHOOL => school_name = Some(read_text(r, "school_name", limits::SCHOOL_NAME)?),
+            F_TOWN => school_town = Some(read_text(r, "school_town", limits::SCHOOL_TOWN)?),
+            F_LEVEL => level = Some(Level::from_code(r.uint()?).ok_or(ClaimsError::Invalid("level"))?),
+            F_REGIME => regime = Some(Regime::from_code(r.uint()?).ok_or(ClaimsError::Invalid("regime"))?),
+            other => return Err(ClaimsError::UnknownKey(other)),
+        }
+    }
+    Ok(Body::CertificatDeScolarite(SchoolCertificate {
+        family_name: required(family_name, "family_name")?,
+        given_names: required(given_names, "given_names")?,
+        birth_date: required(birth_date, "birth_date")?,
+        school_uai: required(school_uai, "school_uai")?,
+        school_name: required(school_name, "school_name")?,
+        school_town: required(school_town, "school_town")?,
+        school_year,
+        level: required(level, "level")?,
+        regime,
+    }))
 }
 
 #[cfg(test)]
