@@ -121,6 +121,8 @@ impl Checks {
     }
 }
 
+/// A text that is not a token: its version is unknown (`unsupported-version`)
+/// or it is not a token at all (`malformed`, and the version is not run).
 fn malformed_text(e: TextError, checks: &mut Checks) {
     match e {
         TextError::UnsupportedVersion(_) => checks.fail(CheckName::Version, e.code(), Status::UnsupportedVersion),
@@ -171,9 +173,6 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     let cose = match text::decode(text) {
         Ok(bytes) => bytes,
         Err(e) => {
-            if !matches!(e, TextError::UnsupportedVersion(_)) {
-                // The version is in the prefix; no prefix, no version.
-            }
             malformed_text(e, &mut checks);
             return report(checks, None, None);
         }
