@@ -159,8 +159,7 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     if resumed > 0 {
         eprintln!("{}", Message::new("batch-resume").arg("line", done_out.min(done_err)).text(lang));
     }
-    let mut out = BufWriter::with_capacity(1 << 20, append(job.out).map_err(|e| CliError::write(job.out, &e, lang))?);
-    let mut errors: Option<BufWriter<File>> = None;
+    let out = BufWriter::with_capacity(1 << 20, append(job.out).map_err(|e| CliError::write(job.out, &e, lang))?);
 
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = job.jobs {
@@ -169,62 +168,45 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     let pool =
         builder.build().map_err(|e| CliError::usage(Message::new("thread-pool").arg("detail", e.to_string())))?;
 
-    let progress = progress_bar(size);
     let context = Context { key, columns, today, url: job.url, lang, done_out, done_err };
     let skip_up_to = done_out.min(done_err);
+    let mut sink = Sink {
+        out,
+        out_path: job.out,
+        errors: None,
+        errors_path: &job.errors,
+        good: 0,
+        bad: 0,
+        progress: progress_bar(size),
+        lang,
+    };
     let started = Instant::now();
-    let (mut good, mut bad) = (0u64, 0u64);
-    let mut records: Vec<(u64, ByteRecord)> = (0..CHUNK).map(|_| (0, ByteRecord::new())).collect();
-    let mut outputs: Vec<RowOutput> = Vec::with_capacity(CHUNK);
-    loop {
-        // Read a chunk, skipping the rows already in both files.
-        let mut n = 0;
-        while let Some((line, record)) = records.get_mut(n) {
-            let more = reader.read_byte_record(record).map_err(|e| {
-                CliError::usage(Message::new("csv-read").arg("path", job.csv.display()).arg("detail", e))
-            })?;
-            if !more {
-                break;
+    // Three stages overlap: this thread reads chunk k+1 and writes chunk k-1
+    // while the pool signs chunk k.
+    std::thread::scope(|scope| -> Result<(), CliError> {
+        let mut signing: Option<std::thread::ScopedJoinHandle<'_, (Vec<RowOutput>, u64)>> = None;
+        loop {
+            let chunk = read_chunk(&mut reader, skip_up_to, job.csv)?;
+            let signed = signing.take().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            let last = chunk.rows.is_empty();
+            if !last {
+                let (pool, context) = (&pool, &context);
+                signing = Some(scope.spawn(move || {
+                    let outputs = pool.install(|| {
+                        chunk.rows.par_iter().map(|(line, record)| process(context, *line, record)).collect()
+                    });
+                    (outputs, chunk.end)
+                }));
             }
-            *line = record.position().map_or(0, |p| p.line());
-            if *line > skip_up_to {
-                n += 1;
+            if let Some((outputs, end)) = signed {
+                sink.write(outputs, end)?;
             }
-        }
-        if n == 0 {
-            break;
-        }
-        let chunk = records.get(..n).unwrap_or_default();
-        pool.install(|| {
-            chunk.par_iter().map(|(line, record)| process(&context, *line, record)).collect_into_vec(&mut outputs)
-        });
-        for output in outputs.drain(..) {
-            match output {
-                RowOutput::Good(bytes) => {
-                    good += 1;
-                    out.write_all(&bytes).map_err(|e| CliError::write(job.out, &e, lang))?;
-                }
-                RowOutput::Bad(bytes) => {
-                    bad += 1;
-                    let w = match &mut errors {
-                        Some(w) => w,
-                        None => errors.insert(BufWriter::new(
-                            append(&job.errors).map_err(|e| CliError::write(&job.errors, &e, lang))?,
-                        )),
-                    };
-                    w.write_all(&bytes).map_err(|e| CliError::write(&job.errors, &e, lang))?;
-                }
-                RowOutput::Skip => {}
+            if last {
+                return Ok(());
             }
         }
-        // Each chunk is on disk before the next is read: an interruption loses at most one chunk.
-        out.flush().map_err(|e| CliError::write(job.out, &e, lang))?;
-        if let Some(w) = &mut errors {
-            w.flush().map_err(|e| CliError::write(&job.errors, &e, lang))?;
-        }
-        progress.set_position(reader.position().byte());
-        progress.set_message(format!("{good} ✓ {bad} ✗"));
-    }
+    })?;
+    let Sink { good, bad, progress, .. } = sink;
     progress.finish_and_clear();
 
     let seconds = started.elapsed().as_secs_f64();
@@ -240,6 +222,80 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
         eprintln!("{}", Message::new("batch-errors").arg("path", job.errors.display()).text(lang));
     }
     Ok(if any_bad { ExitCode::from(EXIT_REFUSED) } else { ExitCode::SUCCESS })
+}
+
+/// Rows read together, and the CSV's byte offset after them.
+struct Chunk {
+    rows: Vec<(u64, ByteRecord)>,
+    end: u64,
+}
+
+/// Reads up to [`CHUNK`] rows, passing over those whose line is at most
+/// `skip_up_to` (already in both files).
+fn read_chunk(reader: &mut csv::Reader<BufReader<File>>, skip_up_to: u64, path: &Path) -> Result<Chunk, CliError> {
+    let mut rows = Vec::with_capacity(CHUNK);
+    let mut record = ByteRecord::new();
+    while rows.len() < CHUNK {
+        let more = reader
+            .read_byte_record(&mut record)
+            .map_err(|e| CliError::usage(Message::new("csv-read").arg("path", path.display()).arg("detail", e)))?;
+        if !more {
+            break;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if line > skip_up_to {
+            rows.push((line, std::mem::take(&mut record)));
+        }
+    }
+    Ok(Chunk { rows, end: reader.position().byte() })
+}
+
+/// Where a batch's lines go, in input order.
+struct Sink<'a> {
+    out: BufWriter<File>,
+    out_path: &'a Path,
+    /// Opened at the first bad row.
+    errors: Option<BufWriter<File>>,
+    errors_path: &'a Path,
+    good: u64,
+    bad: u64,
+    progress: ProgressBar,
+    lang: Lang,
+}
+
+impl Sink<'_> {
+    /// Writes one chunk's lines, then flushes both files: an interruption
+    /// loses at most the chunks not yet flushed, and resuming redoes them.
+    fn write(&mut self, outputs: Vec<RowOutput>, end: u64) -> Result<(), CliError> {
+        let lang = self.lang;
+        for output in outputs {
+            match output {
+                RowOutput::Good(bytes) => {
+                    self.good += 1;
+                    self.out.write_all(&bytes).map_err(|e| CliError::write(self.out_path, &e, lang))?;
+                }
+                RowOutput::Bad(bytes) => {
+                    self.bad += 1;
+                    let path = self.errors_path;
+                    let w = match &mut self.errors {
+                        Some(w) => w,
+                        None => self
+                            .errors
+                            .insert(BufWriter::new(append(path).map_err(|e| CliError::write(path, &e, lang))?)),
+                    };
+                    w.write_all(&bytes).map_err(|e| CliError::write(path, &e, lang))?;
+                }
+                RowOutput::Skip => {}
+            }
+        }
+        self.out.flush().map_err(|e| CliError::write(self.out_path, &e, lang))?;
+        if let Some(w) = &mut self.errors {
+            w.flush().map_err(|e| CliError::write(self.errors_path, &e, lang))?;
+        }
+        self.progress.set_position(end);
+        self.progress.set_message(format!("{} ✓ {} ✗", self.good, self.bad));
+        Ok(())
+    }
 }
 
 /// A CSV reader over `file`: byte records (a bad row never stops the batch),
