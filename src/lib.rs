@@ -53,6 +53,8 @@ pub mod text;
 pub mod time;
 pub mod trust;
 pub mod verify;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use cbor::CborError;
 pub use status::{CheckName, Lang, Outcome, Status};

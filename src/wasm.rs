@@ -1,0 +1,182 @@
+//! The JavaScript face of the core, and the only file that knows about
+//! JavaScript. Built by `cargo xtask build` into `pkg/` (wasm-bindgen,
+//! `--target web`).
+//!
+//! ```js
+//! import init, { Verifier } from './pkg/cachet.js';
+//! await init();
+//! const verifier = new Verifier(signedTrustList, [rootPublicKeyText], lastSeenSequence);
+//! const result = verifier.verify(text, Date.now());
+//! if (result.status === 'valid') { … }
+//! ```
+//!
+//! Nothing here throws for bad input: a refused trust list gives a verifier
+//! whose every result is `trust-list-invalid`, and a bad certificate gives a
+//! result with its status. Results cross as plain objects typed by the
+//! TypeScript declarations below.
+
+use crate::keys::PublicKey;
+use crate::status::{Lang, Status};
+use crate::time::format_rfc3339;
+use crate::trust::{TrustError, TrustList};
+use crate::verify::{verify, Report};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** The verdict vocabulary, shared with the CLI and the page. */
+export type Status =
+  | "valid" | "malformed" | "unsupported-version" | "unknown-issuer" | "invalid-signature"
+  | "issuer-key-not-valid" | "revoked" | "not-yet-valid" | "expired"
+  | "trust-list-invalid" | "trust-list-expired";
+
+/** The checks, in report order. */
+export type CheckName =
+  | "trust-list" | "decoding" | "version" | "issuer" | "signature" | "issuer-key" | "revocation" | "validity";
+
+/** One check's result; `code` says why it failed or warned. */
+export interface Check {
+  check: CheckName;
+  outcome: "pass" | "warn" | "fail" | "not-run";
+  code?: string;
+}
+
+/** The signed fields of a certificat de scolarité (dates `YYYY-MM-DD`, instants RFC 3339). */
+export interface SchoolCertificate {
+  kind: "certificat-de-scolarite";
+  serial: string;
+  issued_on: string;
+  academie: string;
+  valid_from: string;
+  valid_until: string;
+  family_name: string;
+  given_names: string;
+  birth_date: string;
+  school_uai: string;
+  school_name: string;
+  school_town: string;
+  school_year: string;
+  level: string;
+  regime?: "externe" | "demi-pensionnaire" | "interne";
+}
+
+/** The signing issuer as the trust list names it (never from the certificate). */
+export interface Issuer {
+  name: string;
+  key_id: string;
+}
+
+/** The trust list used. */
+export interface TrustListInfo {
+  sequence: number;
+  issued_at: string;
+  next_update: string;
+}
+
+/** Everything one verification found. `certificate` is present only when the
+ * signature verified under a key of a usable trust list. */
+export interface VerifyResult {
+  status: Status;
+  checks: Check[];
+  certificate?: SchoolCertificate;
+  issuer?: Issuer;
+  trust_list?: TrustListInfo;
+}
+
+/** Sentences for people, from a status. */
+export interface StatusText {
+  title: string;
+  reason: string;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object typed `VerifyResult` in TypeScript.
+    #[wasm_bindgen(typescript_type = "VerifyResult")]
+    pub type VerifyResult;
+    /// A plain object typed `TrustListInfo` in TypeScript.
+    #[wasm_bindgen(typescript_type = "TrustListInfo | undefined")]
+    pub type MaybeTrustListInfo;
+    /// A plain object typed `StatusText` in TypeScript.
+    #[wasm_bindgen(typescript_type = "StatusText")]
+    pub type StatusText;
+    /// A `Status` string in TypeScript.
+    #[wasm_bindgen(typescript_type = "Status")]
+    pub type StatusCode;
+}
+
+/// Serialises to JSON, then parses it into a plain object. A value that
+/// cannot be serialised (none can) becomes `undefined`.
+fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    serde_json::to_string(value).ok().and_then(|json| js_sys::JSON::parse(&json).ok()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A verifier for one signed trust list and its pinned root keys.
+#[wasm_bindgen]
+pub struct Verifier {
+    trust: Result<TrustList, TrustError>,
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// Loads `signedTrustList` (the signed file's text) under the pinned
+    /// `roots` (public key files' text). `lastSeenSequence` is the highest
+    /// sequence this device has seen: an older list is refused (rollback).
+    /// Never throws: a refused list makes every result `trust-list-invalid`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = signedTrustList)] signed_trust_list: &str,
+        roots: Vec<String>,
+        #[wasm_bindgen(js_name = lastSeenSequence)] last_seen_sequence: Option<f64>,
+    ) -> Verifier {
+        let roots: Result<Vec<PublicKey>, _> = roots.iter().map(|r| PublicKey::from_text(r)).collect();
+        let trust = match roots {
+            Ok(roots) => {
+                let seen = last_seen_sequence.filter(|s| s.is_finite() && *s >= 0.0).map(|s| s as u64);
+                TrustList::load(signed_trust_list.as_bytes(), &roots, seen)
+            }
+            Err(_) => Err(TrustError::UnknownRoot),
+        };
+        Verifier { trust }
+    }
+
+    /// Verifies a certificate's text (token or verifier URL) at `nowMs`
+    /// (milliseconds since 1970, as `Date.now()` gives).
+    pub fn verify(&self, text: &str, #[wasm_bindgen(js_name = nowMs)] now_ms: f64) -> VerifyResult {
+        let report = match &self.trust {
+            Ok(trust) => verify(text, trust, (now_ms / 1000.0).floor() as i64),
+            Err(e) => Report::trust_list_invalid(e),
+        };
+        to_js(&report).unchecked_into()
+    }
+
+    /// The trust list's sequence and dates, when it loaded.
+    #[wasm_bindgen(getter, js_name = trustList)]
+    pub fn trust_list(&self) -> MaybeTrustListInfo {
+        match &self.trust {
+            Ok(t) => to_js(&crate::verify::TrustListInfo {
+                sequence: t.sequence(),
+                issued_at: format_rfc3339(t.issued_at()),
+                next_update: format_rfc3339(t.next_update()),
+            })
+            .unchecked_into(),
+            Err(_) => JsValue::UNDEFINED.unchecked_into(),
+        }
+    }
+
+    /// Why the trust list was refused (a stable code), when it was.
+    #[wasm_bindgen(getter, js_name = trustListError)]
+    pub fn trust_list_error(&self) -> Option<String> {
+        self.trust.as_ref().err().map(|e| e.code().to_owned())
+    }
+}
+
+/// The headline and reason of a status, in `fr` or `en`.
+#[wasm_bindgen(js_name = statusText)]
+pub fn status_text(status: StatusCode, lang: &str) -> StatusText {
+    let lang = Lang::from_locale(lang);
+    let status = status.as_string().and_then(|s| Status::from_code(&s)).unwrap_or(Status::Malformed);
+    let text = serde_json::json!({ "title": status.title(lang), "reason": status.reason(lang) });
+    to_js(&text).unchecked_into()
+}
