@@ -5,7 +5,8 @@
 //! plain summary, `xtask: N passed, M failed` (`, K skipped` after it when a
 //! step was skipped). A step that needs a tool installs it when it can;
 //! when it cannot, it is skipped on a developer's machine and fails under
-//! `CI=true`. `--quick` skips the fuzz smoke run, and is ignored under CI.
+//! `CI=true`. `--quick` skips the fuzz smoke run, and is ignored under CI;
+//! `--only STEP` runs one step, to retry it alone.
 
 use crate::sh::{self, cargo, program, run, Result};
 use std::path::Path;
@@ -25,26 +26,40 @@ struct Ctx {
     quick: bool,
 }
 
-type Step = (&'static str, fn(&Ctx) -> Result<Done>);
+/// (key for `--only`, header, step).
+type Step = (&'static str, &'static str, fn(&Ctx) -> Result<Done>);
 
 const STEPS: [Step; 8] = [
-    ("setup: the wasm32 target", setup),
-    ("format: cargo fmt --check", fmt),
-    ("lint: cargo clippy -D warnings", clippy),
-    ("wasm: the verifier core for wasm32-unknown-unknown", wasm),
-    ("docs: cargo doc with warnings denied", docs),
-    ("tests: cargo test --workspace", tests),
-    ("vectors: regenerated and unchanged", vectors),
-    ("fuzz: smoke run of every fuzz target", fuzz),
+    ("setup", "setup: the wasm32 target", setup),
+    ("fmt", "format: cargo fmt --check", fmt),
+    ("clippy", "lint: cargo clippy -D warnings", clippy),
+    ("wasm", "wasm: the verifier core for wasm32-unknown-unknown", wasm),
+    ("docs", "docs: cargo doc with warnings denied", docs),
+    ("tests", "tests: cargo test --workspace", tests),
+    ("vectors", "vectors: regenerated and unchanged", vectors),
+    ("fuzz", "fuzz: smoke run of every fuzz target", fuzz),
 ];
+
+const USAGE: &str = "usage: cargo xtask test [--quick] [--only STEP]
+  --quick      without the fuzz smoke run (ignored under CI=true)
+  --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors or fuzz";
 
 pub fn run_all(args: &[String]) -> ExitCode {
     let mut quick = false;
-    for arg in args {
+    let mut only = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => quick = true,
+            "--only" => match args.next().and_then(|key| STEPS.iter().position(|(k, _, _)| k == key)) {
+                Some(i) => only = Some(i),
+                None => {
+                    eprintln!("xtask test: --only needs a step name\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             other => {
-                eprintln!("xtask test: unknown argument `{other}` (usage: cargo xtask test [--quick])");
+                eprintln!("xtask test: unknown argument `{other}`\n{USAGE}");
                 return ExitCode::from(2);
             }
         }
@@ -56,7 +71,10 @@ pub fn run_all(args: &[String]) -> ExitCode {
     }
     let ctx = Ctx { ci, quick };
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-    for (i, (name, step)) in STEPS.iter().enumerate() {
+    for (i, (_, name, step)) in STEPS.iter().enumerate() {
+        if only.is_some_and(|only| only != i) {
+            continue;
+        }
         println!("\n==> [{}/{}] {name}", i + 1, STEPS.len());
         match step(&ctx) {
             Ok(Done::Passed) => passed += 1,
