@@ -8,7 +8,7 @@
 //! connection, and it builds for `wasm32-unknown-unknown`.
 //!
 //! The data's path through the modules: [`text`] → [`envelope`] →
-//! [`certificate`] → [`trust`] → [`verify`], with [`signature`] the one
+//! [`certificate`] → [`trust`] → [`verify`](mod@verify), with [`signature`] the one
 //! Ed25519 check and [`status`] the verdict's vocabulary.
 //!
 //! ```
