@@ -1,0 +1,269 @@
+//! The JavaScript bindings (`src/wasm.rs`) as the page sees them, in a real
+//! browser: a `Verifier` built from a trust list signed here with the core,
+//! and the plain objects it returns, read field by field through
+//! `Reflect`, as JavaScript would read them.
+//!
+//! ```sh
+//! CHROMEDRIVER=/usr/bin/chromedriver \
+//! CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+//!     cargo test --target wasm32-unknown-unknown --test wasm
+//! ```
+#![cfg(target_arch = "wasm32")]
+
+use cachet::keys::SecretKey;
+use cachet::time::{parse_rfc3339, Date};
+use cachet::trust::{sign_list, IssuerEntry, KeyStatus, TrustListBody, FORMAT};
+use cachet::wasm::{status_text, Verifier};
+use cachet::{doc_example_input, issue};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn root() -> SecretKey {
+    SecretKey::from_seed(&[0x01; 32])
+}
+
+fn issuer() -> SecretKey {
+    SecretKey::from_seed(&[0x42; 32])
+}
+
+/// The trust list's JSON: one issuer (Académie de Paris), sequence 7,
+/// fresh until 2025-12-01, one revoked serial.
+fn list_json(sequence: u64) -> String {
+    let issuer = issuer();
+    let body = TrustListBody {
+        format: FORMAT.into(),
+        sequence,
+        issued_at: "2025-09-01T06:00:00Z".into(),
+        next_update: "2025-12-01T06:00:00Z".into(),
+        issuers: vec![IssuerEntry {
+            key_id: issuer.key_id().to_string(),
+            name: "Académie de Paris".into(),
+            public_key: issuer.public_key().to_base64(),
+            valid_from: "2025-06-01".into(),
+            valid_until: "2026-08-31".into(),
+            kinds: vec!["certificat-de-scolarite".into()],
+            status: KeyStatus::Active,
+        }],
+        revoked_serials: vec!["PAR-2025-000077".into()],
+    };
+    serde_json::to_string_pretty(&body).unwrap()
+}
+
+fn signed_list() -> String {
+    sign_list(&root(), &list_json(7)).unwrap()
+}
+
+fn root_text() -> String {
+    root().public_key().to_text()
+}
+
+/// The doc example certificate (Martin Léa, 6e, serial 2025-000123), issued on 2025-09-15.
+fn token() -> String {
+    issue::issue(&issuer(), &doc_example_input(), Date::parse("2025-09-15").unwrap()).unwrap().token
+}
+
+/// 2025-10-01T09:00:00Z in milliseconds, as `Date.now()` gives it.
+fn now_ms() -> f64 {
+    parse_rfc3339("2025-10-01T09:00:00Z").unwrap() as f64 * 1000.0
+}
+
+fn verifier() -> Verifier {
+    Verifier::new(&signed_list(), vec![root_text()], None)
+}
+
+/// `object[key]`, which must exist.
+fn get(object: &JsValue, key: &str) -> JsValue {
+    assert!(object.is_object(), "not an object when reading `{key}`: {object:?}");
+    Reflect::get(object, &JsValue::from_str(key)).unwrap()
+}
+
+fn string(object: &JsValue, key: &str) -> String {
+    get(object, key).as_string().unwrap_or_else(|| panic!("`{key}` is not a string: {:?}", get(object, key)))
+}
+
+fn has(object: &JsValue, key: &str) -> bool {
+    Reflect::has(object, &JsValue::from_str(key)).unwrap()
+}
+
+/// The checks as `(check, outcome, code)` triples.
+fn checks(result: &JsValue) -> Vec<(String, String, Option<String>)> {
+    let checks = get(result, "checks");
+    assert!(Array::is_array(&checks), "checks is not an array: {checks:?}");
+    Array::from(&checks)
+        .iter()
+        .map(|c| (string(&c, "check"), string(&c, "outcome"), get(&c, "code").as_string()))
+        .collect()
+}
+
+fn check<'a>(all: &'a [(String, String, Option<String>)], name: &str) -> &'a (String, String, Option<String>) {
+    all.iter().find(|c| c.0 == name).unwrap_or_else(|| panic!("no check `{name}` in {all:?}"))
+}
+
+const CHECK_ORDER: [&str; 8] =
+    ["trust-list", "decoding", "version", "issuer", "signature", "issuer-key", "revocation", "validity"];
+
+#[wasm_bindgen_test]
+fn a_valid_certificate_gives_a_plain_object_with_its_fields() {
+    let result: JsValue = verifier().verify(&token(), now_ms()).into();
+    // A plain object, not a class instance: JSON round-trips it unchanged.
+    let plain = js_sys::Object::get_prototype_of(&js_sys::Object::new().into());
+    assert_eq!(JsValue::from(js_sys::Object::get_prototype_of(&result)), JsValue::from(plain));
+    assert_eq!(string(&result, "status"), "valid");
+
+    let checks = checks(&result);
+    let names: Vec<&str> = checks.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(names, CHECK_ORDER);
+    for (name, outcome, code) in &checks {
+        assert_eq!((outcome.as_str(), code), ("pass", &None), "check {name}");
+    }
+
+    let cert = get(&result, "certificate");
+    assert_eq!(string(&cert, "kind"), "certificat-de-scolarite");
+    assert_eq!(string(&cert, "serial"), "2025-000123");
+    assert_eq!(string(&cert, "family_name"), "Martin");
+    assert_eq!(string(&cert, "given_names"), "Léa");
+    assert_eq!(string(&cert, "birth_date"), "2013-04-12");
+    assert_eq!(string(&cert, "school_uai"), "0750654D");
+    assert_eq!(string(&cert, "school_name"), "Collège Victor Hugo");
+    assert_eq!(string(&cert, "school_town"), "Paris");
+    assert_eq!(string(&cert, "academie"), "Paris");
+    assert_eq!(string(&cert, "school_year"), "2025-2026");
+    assert_eq!(string(&cert, "level"), "6e");
+    assert_eq!(string(&cert, "issued_on"), "2025-09-15");
+    assert!(!has(&cert, "regime"), "no régime was signed: {cert:?}");
+
+    let issuer_info = get(&result, "issuer");
+    assert_eq!(string(&issuer_info, "name"), "Académie de Paris");
+    assert_eq!(string(&issuer_info, "key_id"), "bb9408fde1d75287");
+
+    let list = get(&result, "trust_list");
+    assert_eq!(get(&list, "sequence").as_f64(), Some(7.0));
+    assert_eq!(string(&list, "issued_at"), "2025-09-01T06:00:00Z");
+    assert_eq!(string(&list, "next_update"), "2025-12-01T06:00:00Z");
+}
+
+#[wasm_bindgen_test]
+fn a_verifier_url_verifies_like_its_token() {
+    let url = format!("https://verifier.example/#{}", token());
+    let result: JsValue = verifier().verify(&url, now_ms()).into();
+    assert_eq!(string(&result, "status"), "valid");
+}
+
+#[wasm_bindgen_test]
+fn a_tampered_certificate_is_invalid_signature_without_fields() {
+    let token = token();
+    let mut chars: Vec<char> = token.chars().collect();
+    let at = chars.len() - 10; // inside the signature, away from the last character's unused bits
+    chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
+    let tampered: String = chars.into_iter().collect();
+
+    let result: JsValue = verifier().verify(&tampered, now_ms()).into();
+    assert_eq!(string(&result, "status"), "invalid-signature");
+    let checks = checks(&result);
+    let signature = check(&checks, "signature");
+    assert_eq!(signature.1, "fail");
+    assert!(signature.2.is_some(), "a failed check says why: {signature:?}");
+    for later in ["issuer-key", "revocation", "validity"] {
+        assert_eq!(check(&checks, later).1, "not-run", "{later}");
+    }
+    // Nothing unsigned is shown.
+    assert!(!has(&result, "certificate"), "{result:?}");
+    // The list itself was fine.
+    assert_eq!(get(&get(&result, "trust_list"), "sequence").as_f64(), Some(7.0));
+}
+
+#[wasm_bindgen_test]
+fn the_clock_comes_from_the_caller() {
+    let v = verifier();
+    let before = parse_rfc3339("2025-08-01T09:00:00Z").unwrap() as f64 * 1000.0;
+    let after = parse_rfc3339("2026-09-02T09:00:00Z").unwrap() as f64 * 1000.0;
+    // 2025-08-01 is before the issue date; the list is fresh then.
+    assert_eq!(string(&v.verify(&token(), before).into(), "status"), "not-yet-valid");
+    // 2026-09-02 is long past the list's next_update + 7 days.
+    assert_eq!(string(&v.verify(&token(), after).into(), "status"), "trust-list-expired");
+}
+
+#[wasm_bindgen_test]
+fn garbage_is_malformed_and_another_version_unsupported() {
+    let v = verifier();
+    let malformed: JsValue = v.verify("<script>alert(1)</script>", now_ms()).into();
+    assert_eq!(string(&malformed, "status"), "malformed");
+    assert_eq!(check(&checks(&malformed), "decoding").1, "fail");
+    let newer = token().replacen("CC1:", "CC2:", 1);
+    assert_eq!(string(&v.verify(&newer, now_ms()).into(), "status"), "unsupported-version");
+}
+
+#[wasm_bindgen_test]
+fn a_loaded_list_is_described_by_the_getters() {
+    let v = verifier();
+    assert_eq!(v.trust_list_error(), None);
+    let info: JsValue = v.trust_list().into();
+    assert_eq!(get(&info, "sequence").as_f64(), Some(7.0));
+    assert_eq!(string(&info, "issued_at"), "2025-09-01T06:00:00Z");
+    assert_eq!(string(&info, "next_update"), "2025-12-01T06:00:00Z");
+}
+
+/// A refused list: every result is `trust-list-invalid` with the reason on the
+/// `trust-list` check, no field and no list info; the getters say why.
+fn assert_refused(v: &Verifier, code: &str) {
+    assert_eq!(v.trust_list_error().as_deref(), Some(code));
+    assert!(JsValue::from(v.trust_list()).is_undefined());
+    let result: JsValue = v.verify(&token(), now_ms()).into();
+    assert_eq!(string(&result, "status"), "trust-list-invalid");
+    let checks = checks(&result);
+    assert_eq!(check(&checks, "trust-list"), &("trust-list".into(), "fail".into(), Some(code.into())));
+    for later in &CHECK_ORDER[1..] {
+        assert_eq!(check(&checks, later).1, "not-run", "{later}");
+    }
+    for absent in ["certificate", "issuer", "trust_list"] {
+        assert!(!has(&result, absent), "{absent} in {result:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_list_signed_by_another_root_is_refused() {
+    let other = SecretKey::from_seed(&[0x07; 32]);
+    let signed = sign_list(&other, &list_json(7)).unwrap();
+    assert_refused(&Verifier::new(&signed, vec![root_text()], None), "trust-list-unknown-root");
+}
+
+#[wasm_bindgen_test]
+fn a_tampered_list_is_refused() {
+    let signed = signed_list();
+    assert!(signed.contains("\"sequence\": 7"));
+    let tampered = signed.replacen("\"sequence\": 7", "\"sequence\": 8", 1);
+    assert_refused(&Verifier::new(&tampered, vec![root_text()], None), "trust-list-signature");
+}
+
+#[wasm_bindgen_test]
+fn an_older_list_than_the_last_seen_is_refused() {
+    let signed = signed_list();
+    assert_refused(&Verifier::new(&signed, vec![root_text()], Some(8.0)), "trust-list-rollback");
+    // The same sequence is the same list downloaded again.
+    assert_eq!(Verifier::new(&signed, vec![root_text()], Some(7.0)).trust_list_error(), None);
+}
+
+#[wasm_bindgen_test]
+fn a_bad_root_or_list_text_does_not_throw() {
+    assert_refused(&Verifier::new(&signed_list(), vec!["not a key".into()], None), "trust-list-unknown-root");
+    assert_refused(&Verifier::new("{", vec![root_text()], None), "trust-list-json");
+}
+
+#[wasm_bindgen_test]
+fn status_text_speaks_french_and_english() {
+    let text = |status: &str, lang: &str| -> (String, String) {
+        let t: JsValue = status_text(JsValue::from_str(status).unchecked_into(), lang).into();
+        (string(&t, "title"), string(&t, "reason"))
+    };
+    assert_eq!(text("valid", "fr").0, "Certificat valide");
+    assert_eq!(text("valid", "en").0, "Valid certificate");
+    assert_eq!(text("revoked", "en").0, "Certificate revoked");
+    assert_eq!(text("trust-list-expired", "fr").0, "Liste de confiance périmée");
+    let (_, reason) = text("valid", "fr");
+    assert!(!reason.is_empty());
+    // An unknown status is never read as good news.
+    assert_eq!(text("nonsense", "en").0, text("malformed", "en").0);
+}
