@@ -1,0 +1,439 @@
+// The verifier page: wiring and the one state machine,
+//   idle → verifying → verdict | error → (again) idle.
+//
+// Four ways in, all decoded on this device: a link whose fragment holds a
+// token (#CC1:…), pasted text, an image, the camera. Whatever the way, the
+// text goes to the core's `verify`, and only its explicit `valid` shows as
+// valid. An exception, a wasm trap or no answer within 5 seconds shows
+// "could not verify" (data-status="error").
+//
+// Privacy: the token never goes into a URL the page fetches, is never
+// logged or stored; the fragment is removed from the address bar and the
+// history at once.
+
+import { t, lang, setLang, applyStatic, formatInstant, formatAge } from './i18n.js';
+import { Core } from './verifier.js';
+import {
+  loadConfig,
+  fetchTrustList,
+  cachedTrustList,
+  keepTrustList,
+  seenSequence,
+  raiseSeenSequence,
+} from './trust-list.js';
+import { renderVerdict, renderError, renderBusy, renderIdle, focusVerdict } from './render.js';
+import { WorkerScanner, pickText, ScanError } from './scan.js';
+import { Camera } from './camera.js';
+import { textsInImage, ImageError } from './image.js';
+import { registerServiceWorker } from './update.js';
+
+const VERIFY_TIMEOUT_MS = 5000;
+const REFRESH_AFTER_MS = 10 * 60 * 1000; // a page left open refetches the trust list when shown again
+
+const STATUSES = new Set([
+  'valid',
+  'malformed',
+  'unsupported-version',
+  'unknown-issuer',
+  'invalid-signature',
+  'issuer-key-not-valid',
+  'revoked',
+  'not-yet-valid',
+  'expired',
+  'trust-list-invalid',
+  'trust-list-expired',
+]);
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  result: $('result'),
+  againRow: $('again-row'),
+  again: $('again'),
+  pasteForm: $('paste-form'),
+  pasteInput: $('paste-input'),
+  pasteMessage: $('paste-message'),
+  imageInput: $('image-input'),
+  imageMessage: $('image-message'),
+  cameraStart: $('camera-start'),
+  cameraStop: $('camera-stop'),
+  cameraPanel: $('camera-panel'),
+  cameraSelect: $('camera-select'),
+  cameraMessage: $('camera-message'),
+  torch: $('torch'),
+  video: $('camera-video'),
+  trustInfo: $('trust-info'),
+  langToggle: $('lang-toggle'),
+  updateBanner: $('update-banner'),
+  updateReload: $('update-reload'),
+};
+
+// ---- The link path: take the token before anything else, and remove it. ----
+
+/** The token in the address's fragment, if any; the fragment is removed from the address bar and history. */
+function takeFragmentToken() {
+  let token = location.hash.slice(1);
+  if (!token) return null;
+  if (/%[0-9A-Fa-f]{2}/.test(token)) {
+    try {
+      token = decodeURIComponent(token);
+    } catch {
+      // not percent-encoding after all: the core judges the text as it is
+    }
+  }
+  if (!token.startsWith('CC')) return null; // another fragment (#main of the skip link): not ours
+  history.replaceState(null, '', location.pathname + location.search);
+  return token;
+}
+
+const linkToken = takeFragmentToken();
+applyStatic();
+
+// ---- The core and the trust list. ----
+
+const core = new Core();
+/** What #trust-info says: {state: 'loading'|'ready'|'invalid'|'missing'|'config-missing', …}. */
+let trust = { state: 'loading' };
+let config = null;
+let loadedAt = 0;
+
+/** Loads the wasm, the configuration and the trust list. Rejects if the page cannot verify at all. */
+async function prepare() {
+  const coreReady = core.ready();
+  try {
+    config = await loadConfig();
+  } catch (e) {
+    trust = { state: 'config-missing' };
+    showTrustInfo();
+    coreReady.catch(() => {});
+    throw e;
+  }
+  const network = await fetchTrustList(config.trustList);
+  await coreReady;
+  await useTrustList(network);
+  loadedAt = Date.now();
+  showTrustInfo();
+}
+
+/**
+ * Gives the core the network's list if it accepts it, else the copy this
+ * device accepted last, else the refused list (or none): then every verdict
+ * is the core's `trust-list-invalid`.
+ */
+async function useTrustList(network) {
+  const { roots, trustList: url } = config;
+  let networkError = null;
+  if (network) {
+    const loaded = core.load(network.text, roots, seenSequence());
+    if (!loaded.error) {
+      accept(loaded.info);
+      if (!network.fromCache) await keepTrustList(url, network.text);
+      trust = { state: 'ready', info: loaded.info, fromCache: network.fromCache };
+      return;
+    }
+    networkError = loaded.error;
+  }
+  const cached = await cachedTrustList(url);
+  if (cached !== null && (!network || cached !== network.text)) {
+    const loaded = core.load(cached, roots, seenSequence());
+    if (!loaded.error) {
+      accept(loaded.info);
+      trust = { state: 'ready', info: loaded.info, fromCache: !network, networkRefused: networkError };
+      return;
+    }
+    networkError = networkError ?? loaded.error;
+  }
+  if (network) {
+    const loaded = core.load(network.text, roots, seenSequence());
+    trust = { state: 'invalid', error: loaded.error ?? networkError };
+  } else {
+    core.load('', roots, seenSequence()); // no list at all: the core refuses every certificate
+    trust = { state: 'missing' };
+  }
+}
+
+function accept(info) {
+  if (info) raiseSeenSequence(info.sequence);
+}
+
+/** Refetches the trust list; a list the core accepts replaces the current one. Never blocks a verification. */
+async function refreshTrustList() {
+  if (!config || Date.now() - loadedAt < REFRESH_AFTER_MS) return;
+  loadedAt = Date.now();
+  const network = await fetchTrustList(config.trustList);
+  if (!network || network.fromCache) return;
+  try {
+    await core.ready();
+    const probe = core.probe(network.text, config.roots, seenSequence());
+    if (probe.error) return; // keep the list in use; a refused download changes nothing
+    core.load(network.text, config.roots, seenSequence());
+    accept(probe.info);
+    await keepTrustList(config.trustList, network.text);
+    trust = { state: 'ready', info: probe.info, fromCache: false };
+  } catch {
+    // the core failed: the next verification re-instantiates it
+  }
+  showTrustInfo();
+}
+
+/**
+ * The trust list's freshness as the core judges it: the outcome of the
+ * `trust-list` check at this instant (`pass`, `warn` when stale, `fail` when
+ * expired), from a verification of an empty text, which runs that check
+ * first and stops at decoding.
+ */
+function trustFreshness() {
+  try {
+    const report = core.verify('', Date.now());
+    const check = report && Array.isArray(report.checks) ? report.checks.find((c) => c.check === 'trust-list') : null;
+    return check ? check.outcome : null;
+  } catch {
+    return null;
+  }
+}
+
+function showTrustInfo() {
+  const el = els.trustInfo;
+  const lines = [];
+  let state = trust.state;
+  switch (trust.state) {
+    case 'loading':
+      lines.push(t('trustLoading'));
+      break;
+    case 'config-missing':
+      lines.push(t('trustConfigMissing'));
+      break;
+    case 'missing':
+      lines.push(t('trustMissing'));
+      break;
+    case 'core-missing':
+      lines.push(t('errorUnavailable'));
+      break;
+    case 'invalid':
+      lines.push(t('trustInvalid', { code: trust.error ?? '?' }));
+      break;
+    case 'ready': {
+      const { info } = trust;
+      const now = Date.now();
+      const params = {
+        seq: info.sequence,
+        date: formatInstant(info.issued_at),
+        age: formatAge(info.issued_at, now),
+        next: formatInstant(info.next_update),
+      };
+      const states = { pass: 'fresh', warn: 'stale', fail: 'expired' };
+      state = states[trustFreshness()] ?? 'unknown';
+      const keys = { fresh: 'trustFresh', stale: 'trustStale', expired: 'trustExpired', unknown: 'trustUnknown' };
+      lines.push(t(keys[state], params));
+      if (trust.networkRefused) lines.push(t('trustNetworkRefused', { code: trust.networkRefused }));
+      else if (trust.fromCache) lines.push(t('trustFromCache'));
+      break;
+    }
+    default:
+      break;
+  }
+  el.dataset.state = state;
+  el.textContent = lines.join(' ');
+}
+
+function start() {
+  const promise = prepare();
+  promise.catch(() => {
+    // Reported per verification, as "could not verify"; here, in #trust-info.
+    if (trust.state === 'loading') trust = { state: 'core-missing' };
+    showTrustInfo();
+  });
+  return promise;
+}
+
+let ready = start();
+
+// ---- Verification: idle → verifying → verdict | error. ----
+
+class Timeout extends Error {}
+class Unavailable extends Error {}
+
+function withTimeout(promise, ms) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout('no answer in time')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Refuses a result that is not what the core promises, and a `valid` that a failed check contradicts. */
+function checkResult(result) {
+  if (!result || typeof result !== 'object' || !STATUSES.has(result.status) || !Array.isArray(result.checks)) {
+    throw new Error('unexpected result from the core');
+  }
+  if (result.status === 'valid') {
+    const contradicted = result.checks.some((c) => !c || (c.outcome !== 'pass' && c.outcome !== 'warn'));
+    if (contradicted || !result.certificate || typeof result.certificate !== 'object') {
+      throw new Error('inconsistent valid result');
+    }
+  }
+  return result;
+}
+
+async function runVerify(text) {
+  try {
+    await ready.catch(() => {
+      ready = start(); // the first try failed (offline first visit, a lost download): try again
+      return ready;
+    });
+    await core.ready(); // a fresh instance, if the last one trapped
+  } catch {
+    throw new Unavailable('the core or its configuration could not be loaded');
+  }
+  return checkResult(core.verify(text, Date.now()));
+}
+
+let request = 0;
+/** What is shown: null (idle), {result}, or {error: key}; kept to redraw on a language switch. */
+let view = null;
+
+function show(next) {
+  view = next;
+  if (next.error) {
+    renderError(els.result, next.error);
+  } else {
+    let text;
+    try {
+      text = core.statusText(next.result.status, lang());
+      if (!text || typeof text.title !== 'string' || typeof text.reason !== 'string') throw new Error('no text');
+    } catch {
+      view = { error: 'errorReason' };
+      renderError(els.result, 'errorReason');
+      text = null;
+    }
+    if (text) renderVerdict(els.result, next.result, text);
+  }
+  els.againRow.hidden = false;
+  showTrustInfo();
+}
+
+/** Verifies one text from any of the four ways in, and shows the verdict. */
+async function verifyText(text) {
+  const id = ++request;
+  view = null;
+  els.againRow.hidden = true;
+  renderBusy(els.result);
+  let next;
+  try {
+    next = { result: await withTimeout(runVerify(text), VERIFY_TIMEOUT_MS) };
+  } catch (e) {
+    next = { error: e instanceof Timeout ? 'errorTimeout' : e instanceof Unavailable ? 'errorUnavailable' : 'errorReason' };
+  }
+  if (id !== request) return; // a newer verification replaced this one
+  show(next);
+  focusVerdict(els.result);
+}
+
+function reset() {
+  request += 1;
+  view = null;
+  renderIdle(els.result);
+  els.againRow.hidden = true;
+  els.pasteInput.value = '';
+  setMessage(els.pasteMessage, null);
+  setMessage(els.imageMessage, null);
+  camera.stop();
+  els.pasteInput.focus();
+}
+
+function setMessage(el, key) {
+  el.textContent = key ? t(key) : '';
+  el.dataset.key = key ?? '';
+}
+
+// ---- The ways in. ----
+
+const scanner = new WorkerScanner();
+const camera = new Camera(
+  {
+    start: els.cameraStart,
+    stop: els.cameraStop,
+    panel: els.cameraPanel,
+    select: els.cameraSelect,
+    torch: els.torch,
+    video: els.video,
+  },
+  scanner,
+  (text) => verifyText(text),
+  (key) => setMessage(els.cameraMessage, key),
+);
+
+els.pasteForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = els.pasteInput.value;
+  if (!text.trim()) {
+    setMessage(els.pasteMessage, 'pasteEmpty');
+    els.pasteInput.focus();
+    return;
+  }
+  setMessage(els.pasteMessage, null);
+  verifyText(text);
+});
+
+els.pasteInput.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    els.pasteForm.requestSubmit();
+  }
+});
+
+els.imageInput.addEventListener('change', async () => {
+  const file = els.imageInput.files && els.imageInput.files[0];
+  if (!file) return;
+  setMessage(els.imageMessage, 'imageReading');
+  let texts;
+  try {
+    texts = await textsInImage(file, scanner);
+  } catch (e) {
+    setMessage(els.imageMessage, e instanceof ImageError ? 'imageNotImage' : e instanceof ScanError ? 'scannerUnavailable' : 'imageNotImage');
+    return;
+  } finally {
+    els.imageInput.value = ''; // the same file can be chosen again
+  }
+  if (texts.length === 0) {
+    setMessage(els.imageMessage, 'imageNoCode');
+    return;
+  }
+  setMessage(els.imageMessage, null);
+  verifyText(pickText(texts));
+});
+
+els.cameraStart.addEventListener('click', () => camera.start());
+els.cameraStop.addEventListener('click', () => {
+  camera.stop();
+  els.cameraStart.focus();
+});
+els.again.addEventListener('click', reset);
+
+window.addEventListener('hashchange', () => {
+  const token = takeFragmentToken();
+  if (token) verifyText(token);
+});
+
+els.langToggle.addEventListener('click', () => {
+  setLang(lang() === 'fr' ? 'en' : 'fr');
+  applyStatic();
+  els.langToggle.lang = lang() === 'fr' ? 'en' : 'fr';
+  for (const el of [els.pasteMessage, els.imageMessage, els.cameraMessage]) setMessage(el, el.dataset.key || null);
+  if (view) show(view);
+  showTrustInfo();
+});
+els.langToggle.lang = lang() === 'fr' ? 'en' : 'fr';
+
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') refreshTrustList();
+});
+window.addEventListener('online', () => {
+  loadedAt = 0;
+  refreshTrustList();
+});
+window.addEventListener('pagehide', () => camera.stop());
+
+registerServiceWorker(els.updateBanner, els.updateReload, () => camera.stop());
+
+showTrustInfo();
+if (linkToken) verifyText(linkToken);

@@ -1,0 +1,30 @@
+// The only things the page stores, all in localStorage: the language, the
+// chosen camera's device id, and the highest trust-list sequence seen. No
+// certificate data, ever. Storage may be disabled (private modes, policies):
+// then nothing is remembered and nothing fails.
+
+const KEYS = new Set(['cachet.lang', 'cachet.camera', 'cachet.trustList.seenSequence']);
+
+function check(key) {
+  if (!KEYS.has(key)) throw new Error(`not a key this page stores: ${key}`);
+}
+
+export const storage = {
+  /** The stored string, or null. */
+  get(key) {
+    check(key);
+    try {
+      return globalThis.localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  },
+  set(key, value) {
+    check(key);
+    try {
+      globalThis.localStorage.setItem(key, String(value));
+    } catch {
+      // Storage refused: the choice is kept for this visit only.
+    }
+  },
+};

@@ -1,0 +1,140 @@
+// The wasm core, behind a wall: every call is wrapped, and an instance that
+// threw is never used again.
+//
+// A Rust panic in wasm is a trap (`WebAssembly.RuntimeError`), and a trapped
+// instance may hold broken state. After any throw, the instance is dropped
+// and the next call instantiates a fresh one: a new copy of the glue module
+// (`pkg/cachet.js?instance=N`, because the glue keeps its instance in a
+// module variable) on the same compiled `WebAssembly.Module`. The caller
+// shows "could not verify" for the call that threw; it never guesses.
+
+const GLUE = new URL('./pkg/cachet.js', import.meta.url);
+const WASM = new URL('./pkg/cachet_bg.wasm', import.meta.url);
+
+let compiled = null;
+
+/** The compiled wasm module, fetched and compiled once (shared with the scan worker). */
+export function compiledModule() {
+  if (!compiled) {
+    compiled = (async () => {
+      const response = await fetch(WASM);
+      if (!response.ok) throw new Error(`${WASM.pathname}: HTTP ${response.status}`);
+      const type = response.headers.get('Content-Type') || '';
+      if (typeof WebAssembly.compileStreaming === 'function' && type.startsWith('application/wasm')) {
+        return WebAssembly.compileStreaming(response);
+      }
+      return WebAssembly.compile(await response.arrayBuffer());
+    })();
+    compiled.catch(() => {
+      compiled = null; // a failed download is retried on the next call
+    });
+  }
+  return compiled;
+}
+
+let generation = 0;
+
+async function instantiate() {
+  const module = await compiledModule();
+  const url = generation === 0 ? GLUE : new URL(`?instance=${generation}`, GLUE);
+  generation += 1;
+  const glue = await import(url.href);
+  await glue.default({ module_or_path: module });
+  return glue;
+}
+
+/**
+ * One instance of the core and the `Verifier` built on it from a trust list.
+ * The trust list's text is kept, so that a fresh instance after a trap can
+ * rebuild the same verifier.
+ */
+export class Core {
+  #glue = null;
+  #loading = null;
+  #verifier = null;
+  #trust = null; // { text, roots, lastSeen }
+
+  /** Loads the wasm (once; again after a trap). Rejects if it cannot be loaded. */
+  async ready() {
+    if (this.#glue) return;
+    if (!this.#loading) {
+      this.#loading = instantiate().then(
+        (glue) => {
+          this.#glue = glue;
+          this.#loading = null;
+        },
+        (e) => {
+          this.#loading = null;
+          throw e;
+        },
+      );
+    }
+    await this.#loading;
+  }
+
+  /** Drops the instance after a throw; the next `ready()` makes a new one. */
+  #poison() {
+    this.#glue = null;
+    this.#verifier = null; // never freed: calling into a trapped instance may trap again
+  }
+
+  /** Runs `f(glue)` against a live instance; any throw poisons it and is rethrown. */
+  #call(f) {
+    if (!this.#glue) throw new Error('the core is not loaded');
+    try {
+      return f(this.#glue);
+    } catch (e) {
+      this.#poison();
+      throw e;
+    }
+  }
+
+  /**
+   * Builds the verifier for a signed trust list's text under the pinned
+   * roots. Returns `{ info, error }`: the list's sequence and dates when it
+   * loaded, the core's refusal code when it did not. Call after `ready()`.
+   */
+  load(text, roots, lastSeen) {
+    return this.#call((glue) => {
+      const verifier = new glue.Verifier(text, roots, lastSeen);
+      const error = verifier.trustListError;
+      const info = verifier.trustList;
+      if (this.#verifier) this.#verifier.free();
+      this.#verifier = verifier;
+      this.#trust = { text, roots, lastSeen };
+      return { info: info ?? null, error: error ?? null };
+    });
+  }
+
+  /** Tries a trust list without keeping it: `{ info, error }` as for `load`. */
+  probe(text, roots, lastSeen) {
+    return this.#call((glue) => {
+      const verifier = new glue.Verifier(text, roots, lastSeen);
+      try {
+        return { info: verifier.trustList ?? null, error: verifier.trustListError ?? null };
+      } finally {
+        verifier.free();
+      }
+    });
+  }
+
+  /** Whether a trust list was loaded (accepted or not). */
+  get hasTrustList() {
+    return this.#trust !== null;
+  }
+
+  /** `verify(text, nowMs)` of the core. Throws if the core fails. Call after `ready()`. */
+  verify(text, nowMs) {
+    if (!this.#verifier && this.#trust) {
+      const { text: list, roots, lastSeen } = this.#trust;
+      this.load(list, roots, lastSeen); // rebuilding after a trap
+    }
+    if (!this.#verifier) throw new Error('no trust list loaded');
+    return this.#call(() => this.#verifier.verify(text, nowMs));
+  }
+
+  /** The core's `{title, reason}` for a status, in `fr` or `en`. Throws if the core fails. */
+  statusText(status, lang) {
+    return this.#call((glue) => glue.statusText(status, lang));
+  }
+}
