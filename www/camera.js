@@ -1,0 +1,216 @@
+// The camera path: the rear camera by preference, a picker that remembers
+// the chosen device (its id only), a torch button when the track has one,
+// and frames read a few times a second until a QR code is found.
+
+import { storage } from './storage.js';
+import { t } from './i18n.js';
+import { nativeQrDetector, detectNative, pixelsOf, pickText, ScanError } from './scan.js';
+
+const CAMERA_KEY = 'cachet.camera';
+const FRAME_INTERVAL_MS = 150; // about 6 frames a second: enough to catch a code, light on a phone
+const MAX_FRAME_SIDE = 1280;
+const MAX_FAILED_FRAMES = 3; // frames the reader fails on (a restarted worker each) before giving up
+
+export class Camera {
+  #els;
+  #scanner;
+  #onText;
+  #onMessage;
+  #stream = null;
+  #session = 0;
+  #torchOn = false;
+
+  /**
+   * `els`: {start, stop, panel, select, torch, video}; `scanner`: a WorkerScanner;
+   * `onText(text)` gets the first QR text found; `onMessage(key|null)` a status line.
+   */
+  constructor(els, scanner, onText, onMessage) {
+    this.#els = els;
+    this.#scanner = scanner;
+    this.#onText = onText;
+    this.#onMessage = onMessage;
+    els.video.muted = true;
+    els.video.playsInline = true;
+    els.select.addEventListener('change', () => {
+      const id = els.select.value;
+      if (id) storage.set(CAMERA_KEY, id);
+      if (this.active) this.start(id);
+    });
+    els.torch.addEventListener('click', () => this.#toggleTorch());
+  }
+
+  get active() {
+    return this.#stream !== null;
+  }
+
+  /** Starts (or restarts) the camera: `deviceId` if given, else the remembered one, else the rear camera. */
+  async start(deviceId = storage.get(CAMERA_KEY)) {
+    const session = this.#stop();
+    const media = navigator.mediaDevices;
+    if (!media || typeof media.getUserMedia !== 'function') {
+      this.#onMessage('cameraUnsupported');
+      return;
+    }
+    this.#onMessage('cameraStarting');
+    this.#els.start.disabled = true;
+    let stream;
+    try {
+      stream = await open(media, deviceId);
+    } catch (e) {
+      if (session !== this.#session) return;
+      this.#els.start.disabled = false;
+      this.#onMessage(cameraErrorKey(e));
+      return;
+    }
+    if (session !== this.#session) {
+      stopTracks(stream);
+      return;
+    }
+    this.#stream = stream;
+    const { video, panel, start, stop } = this.#els;
+    video.srcObject = stream;
+    panel.hidden = false;
+    start.hidden = true;
+    start.disabled = false;
+    stop.hidden = false;
+    try {
+      await video.play();
+    } catch {
+      // autoplay of a muted inline video is allowed; a refusal still shows frames once playing
+    }
+    const track = stream.getVideoTracks()[0];
+    await this.#listDevices(track);
+    this.#showTorch(track);
+    this.#onMessage('cameraScanning');
+    this.#loop(session);
+  }
+
+  /** Stops the camera and hides its picture. */
+  stop() {
+    this.#stop();
+    this.#onMessage(null);
+  }
+
+  #stop() {
+    this.#session += 1;
+    if (this.#stream) stopTracks(this.#stream);
+    this.#stream = null;
+    this.#torchOn = false;
+    const { video, panel, start, stop, torch } = this.#els;
+    video.srcObject = null;
+    panel.hidden = true;
+    torch.hidden = true;
+    torch.setAttribute('aria-pressed', 'false');
+    start.hidden = false;
+    start.disabled = false;
+    stop.hidden = true;
+    return this.#session;
+  }
+
+  async #listDevices(track) {
+    const select = this.#els.select;
+    let devices = [];
+    try {
+      devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput');
+    } catch {
+      devices = [];
+    }
+    const current = track && typeof track.getSettings === 'function' ? track.getSettings().deviceId : undefined;
+    const options = devices.map((d, i) => {
+      const option = document.createElement('option');
+      option.value = d.deviceId;
+      option.textContent = d.label || t('cameraDefault', { n: i + 1 });
+      option.selected = d.deviceId === current;
+      return option;
+    });
+    select.replaceChildren(...options);
+    if (current) storage.set(CAMERA_KEY, current);
+  }
+
+  #showTorch(track) {
+    const caps = track && typeof track.getCapabilities === 'function' ? track.getCapabilities() : {};
+    this.#els.torch.hidden = !caps.torch;
+  }
+
+  async #toggleTorch() {
+    const track = this.#stream && this.#stream.getVideoTracks()[0];
+    if (!track) return;
+    const on = !this.#torchOn;
+    try {
+      await track.applyConstraints({ advanced: [{ torch: on }] });
+      this.#torchOn = on;
+      this.#els.torch.setAttribute('aria-pressed', String(on));
+    } catch {
+      this.#els.torch.hidden = true;
+    }
+  }
+
+  async #loop(session) {
+    const detector = await nativeQrDetector();
+    const video = this.#els.video;
+    let failures = 0;
+    while (session === this.#session) {
+      await sleep(FRAME_INTERVAL_MS);
+      if (session !== this.#session) return;
+      if (video.readyState < 2 || !video.videoWidth || !video.videoHeight) continue;
+      let texts;
+      try {
+        texts = detector
+          ? await detectNative(detector, video)
+          : await this.#scanner.scan(pixelsOf(video, video.videoWidth, video.videoHeight, MAX_FRAME_SIDE));
+        failures = 0;
+      } catch (e) {
+        failures += 1;
+        if ((e instanceof ScanError && e.code === 'unavailable') || failures >= MAX_FAILED_FRAMES) {
+          if (session === this.#session) {
+            this.#stop();
+            this.#onMessage('scannerUnavailable');
+          }
+          return;
+        }
+        continue;
+      }
+      if (session !== this.#session) return;
+      if (texts.length > 0) {
+        this.#stop();
+        this.#onMessage(null);
+        this.#onText(pickText(texts));
+        return;
+      }
+    }
+  }
+}
+
+async function open(media, deviceId) {
+  const size = { width: { ideal: 1280 }, height: { ideal: 720 } };
+  if (deviceId) {
+    try {
+      return await media.getUserMedia({ audio: false, video: { ...size, deviceId: { exact: deviceId } } });
+    } catch (e) {
+      if (e && (e.name === 'NotAllowedError' || e.name === 'SecurityError')) throw e;
+      // The remembered camera is gone: fall back to the rear camera.
+    }
+  }
+  return media.getUserMedia({ audio: false, video: { ...size, facingMode: { ideal: 'environment' } } });
+}
+
+function stopTracks(stream) {
+  for (const track of stream.getTracks()) track.stop();
+}
+
+function cameraErrorKey(e) {
+  switch (e && e.name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return 'cameraDenied';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return 'cameraNone';
+    default:
+      return 'cameraFailed';
+  }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
