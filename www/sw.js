@@ -1,0 +1,126 @@
+// The service worker: the page loads and verifies offline after one visit.
+//
+// - The app shell (the page, its scripts and style, the manifest, the icon,
+//   the wasm and its glue, and config.json with the pinned roots) is
+//   precached under a versioned name and served cache-first. Bump VERSION
+//   with every change to any of these files: a changed sw.js is what makes
+//   the browser install the new shell.
+// - The trust list is network-first; when the network fails, the copy the
+//   page last accepted (cache `cachet-trust-list`, written by the page,
+//   never by this worker) is answered, marked `X-Cachet-Source: cache`. The
+//   page checks its signature and sequence on every use.
+// - Nothing else is touched. A certificate's token lives in the address's
+//   fragment: it is never sent to a server, and this worker never stores
+//   or keys anything by a request's URL with its fragment.
+// - A new version waits until the page's user clicks "Recharger"
+//   (message `skip-waiting`): never swapped in the middle of a scan.
+
+const VERSION = 'cachet-shell-1';
+const SHELL_PREFIX = 'cachet-shell-';
+const TRUST_CACHE = 'cachet-trust-list';
+const TRUST_LIST = 'trust-list.json';
+const NETWORK_TIMEOUT_MS = 3000;
+
+const SHELL = [
+  './',
+  'app.js',
+  'camera.js',
+  'i18n.js',
+  'image.js',
+  'render.js',
+  'scan.js',
+  'scan-worker.js',
+  'storage.js',
+  'trust-list.js',
+  'trusted-types.js',
+  'update.js',
+  'verifier.js',
+  'style.css',
+  'manifest.webmanifest',
+  'icon.svg',
+  'config.json',
+  'pkg/cachet.js',
+  'pkg/cachet_bg.wasm',
+];
+
+const scope = new URL(self.registration.scope);
+const shellURLs = new Set(SHELL.map((path) => new URL(path, scope).href));
+const INDEX = new URL('./', scope).href;
+const INDEX_HTML = new URL('index.html', scope).href;
+const GLUE = new URL('pkg/cachet.js', scope).href;
+const TRUST_URL = new URL(TRUST_LIST, scope).href;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(VERSION);
+      await cache.addAll([...shellURLs].map((url) => new Request(url, { cache: 'reload', credentials: 'same-origin' })));
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith(SHELL_PREFIX) && name !== VERSION) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
+});
+
+/** The request's URL without its fragment and, for the glue's re-instantiation copies, without its query. */
+function key(url) {
+  const u = new URL(url);
+  u.hash = '';
+  if (u.origin + u.pathname === GLUE) u.search = '';
+  return u.href;
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = key(request.url);
+  if (!url.startsWith(scope.href)) return;
+  if (url === TRUST_URL) {
+    event.respondWith(trustList(request));
+  } else if (request.mode === 'navigate' && (url.split('?')[0] === INDEX || url.split('?')[0] === INDEX_HTML)) {
+    event.respondWith(cacheFirst(INDEX, request));
+  } else if (shellURLs.has(url)) {
+    event.respondWith(cacheFirst(url, request));
+  }
+});
+
+async function cacheFirst(url, request) {
+  const cached = await caches.match(url, { cacheName: VERSION });
+  if (cached) return cached;
+  return fetch(request);
+}
+
+async function trustList(request) {
+  let response = null;
+  try {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), NETWORK_TIMEOUT_MS);
+    try {
+      response = await fetch(request.url, { cache: 'no-cache', credentials: 'same-origin', signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.ok) return response;
+  } catch {
+    response = null;
+  }
+  const cached = await caches.match(TRUST_URL, { cacheName: TRUST_CACHE });
+  if (cached) {
+    const headers = new Headers(cached.headers);
+    headers.set('X-Cachet-Source', 'cache');
+    return new Response(cached.body, { status: 200, headers });
+  }
+  return response ?? Response.error();
+}
