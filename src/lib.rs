@@ -47,6 +47,7 @@ pub mod certificate;
 pub mod envelope;
 pub mod issue;
 pub mod keys;
+pub mod scan;
 pub mod signature;
 pub mod status;
 pub mod text;

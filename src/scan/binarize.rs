@@ -1,0 +1,179 @@
+//! Grey levels to dark and light: a local threshold per 8×8 block, from the
+//! mean of the 5×5 blocks around it, so that uneven light, shadows and a
+//! gradient across the code do not matter. A block with too little contrast
+//! to judge (plain paper, or plain ink) borrows its neighbours' level.
+
+/// A binary image, `true` for dark.
+#[derive(Clone, Debug)]
+pub struct Bits {
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+    data: Vec<bool>,
+}
+
+impl Bits {
+    /// An all-light image (for tests and the fuzz target).
+    pub fn new(width: usize, height: usize) -> Bits {
+        Bits { width, height, data: vec![false; width.saturating_mul(height)] }
+    }
+
+    /// The pixel at (`x`, `y`); outside the image is light.
+    #[inline]
+    pub fn get(&self, x: usize, y: usize) -> bool {
+        x < self.width && self.data.get(y.wrapping_mul(self.width).wrapping_add(x)).copied().unwrap_or(false)
+    }
+
+    /// The pixel at (`x`, `y`) given as signed coordinates; outside is light.
+    #[inline]
+    pub fn get_i(&self, x: i64, y: i64) -> bool {
+        x >= 0 && y >= 0 && self.get(x as usize, y as usize)
+    }
+
+    /// Sets the pixel at (`x`, `y`), when it is inside.
+    pub fn set(&mut self, x: usize, y: usize, dark: bool) {
+        if x < self.width {
+            if let Some(p) = self.data.get_mut(y.wrapping_mul(self.width).wrapping_add(x)) {
+                *p = dark;
+            }
+        }
+    }
+
+    /// The same image, dark and light swapped (light-on-dark codes).
+    pub fn inverted(&self) -> Bits {
+        Bits { width: self.width, height: self.height, data: self.data.iter().map(|d| !d).collect() }
+    }
+
+    /// One row of pixels.
+    pub fn row(&self, y: usize) -> &[bool] {
+        let start = y.saturating_mul(self.width);
+        self.data.get(start..start.saturating_add(self.width)).unwrap_or(&[])
+    }
+}
+
+const BLOCK: usize = 8;
+
+/// Thresholds `luma` (`width * height` grey levels, 0 black) block by
+/// block. `min_contrast` is the grey-level range below which a block is
+/// judged uniform.
+pub fn local_threshold(luma: &[u8], width: usize, height: usize, min_contrast: u8) -> Bits {
+    let mut bits = Bits::new(width, height);
+    if width == 0 || height == 0 || luma.len() != width.saturating_mul(height) {
+        return Bits::new(0, 0);
+    }
+    let bw = width.div_ceil(BLOCK);
+    let bh = height.div_ceil(BLOCK);
+    // Each block's level: its mean when it has contrast, else a guess.
+    let mut level = vec![0u32; bw * bh];
+    for by in 0..bh {
+        for bx in 0..bw {
+            let (x0, y0) = (bx * BLOCK, by * BLOCK);
+            let (x1, y1) = ((x0 + BLOCK).min(width), (y0 + BLOCK).min(height));
+            let (mut min, mut max, mut sum) = (255u32, 0u32, 0u32);
+            for y in y0..y1 {
+                for &p in luma.get(y * width + x0..y * width + x1).unwrap_or(&[]) {
+                    let p = p as u32;
+                    sum += p;
+                    min = min.min(p);
+                    max = max.max(p);
+                }
+            }
+            let n = ((x1 - x0) * (y1 - y0)).max(1) as u32;
+            let mut avg = sum / n;
+            if max - min <= min_contrast as u32 {
+                // Uniform: assume light paper (half its level), unless the
+                // neighbours already seen say this is ink.
+                avg = min / 2;
+                if bx > 0 && by > 0 {
+                    let at = |x: usize, y: usize| level.get(y * bw + x).copied().unwrap_or(0);
+                    let neighbours = (at(bx, by - 1) + 2 * at(bx - 1, by) + at(bx - 1, by - 1)) / 4;
+                    if min < neighbours {
+                        avg = neighbours;
+                    }
+                }
+            }
+            if let Some(l) = level.get_mut(by * bw + bx) {
+                *l = avg;
+            }
+        }
+    }
+    // Summed-area table of the levels, for the 5×5 means.
+    let mut sat = vec![0u32; (bw + 1) * (bh + 1)];
+    for by in 0..bh {
+        let mut row = 0u32;
+        for bx in 0..bw {
+            row += level.get(by * bw + bx).copied().unwrap_or(0);
+            let above = sat.get(by * (bw + 1) + bx + 1).copied().unwrap_or(0);
+            if let Some(s) = sat.get_mut((by + 1) * (bw + 1) + bx + 1) {
+                *s = above + row;
+            }
+        }
+    }
+    let area = |x0: usize, y0: usize, x1: usize, y1: usize| -> u32 {
+        let s = |x: usize, y: usize| sat.get(y * (bw + 1) + x).copied().unwrap_or(0);
+        (s(x1, y1) + s(x0, y0)).wrapping_sub(s(x0, y1)).wrapping_sub(s(x1, y0))
+    };
+    for by in 0..bh {
+        let (ty0, ty1) = (by.saturating_sub(2), (by + 3).min(bh));
+        for bx in 0..bw {
+            let (tx0, tx1) = (bx.saturating_sub(2), (bx + 3).min(bw));
+            let n = ((tx1 - tx0) * (ty1 - ty0)).max(1) as u32;
+            let threshold = area(tx0, ty0, tx1, ty1) / n;
+            let (x0, y0) = (bx * BLOCK, by * BLOCK);
+            for y in y0..(y0 + BLOCK).min(height) {
+                for x in x0..(x0 + BLOCK).min(width) {
+                    let p = luma.get(y * width + x).copied().unwrap_or(255) as u32;
+                    if p <= threshold {
+                        bits.set(x, y, true);
+                    }
+                }
+            }
+        }
+    }
+    bits
+}
+
+/// Halves an image in both directions, each pixel the mean of four: a
+/// cheap denoiser, and a way to see large blurred modules sharper.
+pub fn downscale(luma: &[u8], width: usize, height: usize) -> (Vec<u8>, usize, usize) {
+    let (w, h) = (width / 2, height / 2);
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        for x in 0..w {
+            let at = |dx: usize, dy: usize| luma.get((2 * y + dy) * width + 2 * x + dx).copied().unwrap_or(255) as u32;
+            out.push(((at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1) + 2) / 4) as u8);
+        }
+    }
+    (out, w, h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gradient_does_not_swamp_a_pattern() {
+        // Dark and light stripes 4 px wide on a strong left-to-right gradient.
+        let (w, h) = (128, 64);
+        let luma: Vec<u8> = (0..w * h)
+            .map(|i| {
+                let (x, y) = (i % w, i / w);
+                let base = 40 + x as u32 * 200 / w as u32;
+                let stripe = (y / 4) % 2 == 0;
+                (if stripe { base / 3 } else { base }) as u8
+            })
+            .collect();
+        let bits = local_threshold(&luma, w, h, 24);
+        for y in 8..56 {
+            for x in 16..112 {
+                assert_eq!(bits.get(x, y), (y / 4) % 2 == 0, "({x}, {y})");
+            }
+        }
+    }
+
+    #[test]
+    fn a_wrong_size_gives_an_empty_image() {
+        assert_eq!(local_threshold(&[0; 10], 4, 4, 24).width, 0);
+    }
+}

@@ -1,0 +1,144 @@
+//! A QR code reader (ISO/IEC 18004, model 2): pixels in, texts out, in
+//! pure Rust for the browser's wasm.
+//!
+//! The data's path: [`binarize`] (grey to dark/light, locally) →
+//! [`detect`] (finder patterns, triples of them) → [`sample`] (size,
+//! alignment pattern, perspective, one sample per module) → [`decode`]
+//! (format, unmasking, Reed–Solomon, segments).
+//!
+//! The cheap pass comes first: one threshold of the full frame. Only when
+//! it finds nothing are the inverted image (light-on-dark codes), a
+//! half-size image (noise, blur) and a lower contrast threshold tried.
+//! Candidate counts are capped, so the time is bounded on any pixels.
+//!
+//! ```
+//! // An all-white frame holds no code.
+//! assert!(cachet::scan::scan_luma(&[255; 64 * 48], 64, 48).is_empty());
+//! ```
+
+pub mod binarize;
+pub mod decode;
+pub mod detect;
+mod rs;
+pub mod sample;
+
+use binarize::Bits;
+
+/// A code found in an image: its text and where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    /// The decoded text.
+    pub text: String,
+    /// The finder centres, top-left, top-right, bottom-left, in pixels of
+    /// the image given.
+    pub finders: [(f32, f32); 3],
+    /// Modules per side (4 × version + 17).
+    pub dim: usize,
+}
+
+/// At most this many finder triples are tried per pass (bounded time).
+const MAX_TRIPLES: usize = 40;
+
+/// Reads every QR code in an RGBA image (`width * height * 4` bytes, as a
+/// canvas's `ImageData.data`). Returns their distinct texts; empty when the
+/// buffer does not match the size.
+pub fn scan_rgba(rgba: &[u8], width: usize, height: usize) -> Vec<String> {
+    match width.checked_mul(height).and_then(|n| n.checked_mul(4)) {
+        Some(n) if n == rgba.len() && n > 0 => {}
+        _ => return Vec::new(),
+    }
+    let luma: Vec<u8> = rgba
+        .chunks_exact(4)
+        .map(|p| match p {
+            [r, g, b, _] => ((*r as u32 * 77 + *g as u32 * 150 + *b as u32 * 29 + 128) >> 8) as u8,
+            _ => 255,
+        })
+        .collect();
+    scan_luma(&luma, width, height)
+}
+
+/// Reads every QR code in a grey image (`width * height` levels, 0 black).
+/// Returns their distinct texts; empty when the buffer does not match.
+pub fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
+    scan_luma_found(luma, width, height).into_iter().map(|f| f.text).collect()
+}
+
+/// As [`scan_luma`], with where each code was found.
+pub fn scan_luma_found(luma: &[u8], width: usize, height: usize) -> Vec<Found> {
+    if width == 0 || height == 0 || width.checked_mul(height) != Some(luma.len()) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let bits = binarize::local_threshold(luma, width, height, 24);
+    read_all(&bits, 1.0, &mut found);
+    if !found.is_empty() {
+        return found;
+    }
+    read_all(&bits.inverted(), 1.0, &mut found);
+    if !found.is_empty() {
+        return found;
+    }
+    if width >= 160 && height >= 160 {
+        let (half, w, h) = binarize::downscale(luma, width, height);
+        let bits = binarize::local_threshold(&half, w, h, 24);
+        read_all(&bits, 2.0, &mut found);
+        if found.is_empty() {
+            read_all(&bits.inverted(), 2.0, &mut found);
+        }
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    let bits = binarize::local_threshold(luma, width, height, 6);
+    read_all(&bits, 1.0, &mut found);
+    if found.is_empty() {
+        read_all(&bits.inverted(), 1.0, &mut found);
+    }
+    found
+}
+
+/// Reads every code in one binary image; `scale` maps its pixels to the
+/// caller's.
+fn read_all(bits: &Bits, scale: f32, found: &mut Vec<Found>) {
+    let finders = detect::find_finders(bits);
+    let mut used = vec![false; finders.len()];
+    for triple in detect::triples(&finders, MAX_TRIPLES) {
+        if triple.corners.iter().any(|&i| used.get(i).copied().unwrap_or(true)) {
+            continue;
+        }
+        let [tl, tr, bl] = triple.corners.map(|i| finders.get(i).copied());
+        let (Some(tl), Some(tr), Some(bl)) = (tl, tr, bl) else { continue };
+        if let Some((text, dim)) = read_triple(bits, &tl, &tr, &bl) {
+            for i in triple.corners {
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
+            }
+            if !found.iter().any(|f| f.text == text) {
+                let at = |f: &detect::Finder| (f.x * scale, f.y * scale);
+                found.push(Found { text, finders: [at(&tl), at(&tr), at(&bl)], dim });
+            }
+        }
+    }
+}
+
+/// Tries the likely sizes of the code framed by three finders, each as seen
+/// and mirrored.
+fn read_triple(bits: &Bits, tl: &detect::Finder, tr: &detect::Finder, bl: &detect::Finder) -> Option<(String, usize)> {
+    let sizes = sample::refine_size(bits, tl, tr, bl, sample::sizes(bits, tl, tr, bl));
+    for dim in sizes {
+        let Some(placement) = sample::place(bits, tl, tr, bl, dim) else { continue };
+        let grid = sample::sample(bits, &placement.transform, dim);
+        match decode::decode_grid(&grid) {
+            Ok(text) => return Some((text, dim)),
+            Err(decode::DecodeError::Format) => {
+                // A mirrored code has its format bits transposed.
+                if let Ok(text) = decode::decode_grid(&grid.transposed()) {
+                    return Some((text, dim));
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    None
+}

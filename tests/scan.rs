@@ -1,0 +1,353 @@
+//! The QR reader on synthetic frames of real signed certificate URLs
+//! (scaled, rotated, warped, blurred, noisy, unevenly lit, low contrast,
+//! inverted, two codes per frame), and on the real photographs of
+//! `../shared/qr-samples/`.
+//!
+//! The frames are drawn here, deterministically: the code is rendered at 4
+//! pixels per module, mapped into the frame by a projective transform with
+//! bilinear sampling, then blurred, lit and noised (xorshift, fixed seeds).
+
+use cachet::keys::SecretKey;
+use cachet::scan::{scan_luma, scan_rgba};
+use cachet::time::Date;
+use qrcode::{EcLevel, QrCode};
+
+/// A real certificate's verifier URL, as the CLI puts into QR codes.
+fn certificate_url(serial: &str) -> String {
+    let key = SecretKey::from_seed(&[0x49; 32]);
+    let mut input = cachet::doc_example_input();
+    input.serial = Some(serial.into());
+    let issued = cachet::issue::issue(&key, &input, Date::parse("2025-09-15").unwrap()).unwrap();
+    cachet::text::url_of("https://verifier.education.example.fr/", &issued.token)
+}
+
+/// Xorshift32: the tests' only randomness, seeded.
+struct Rng(u32);
+
+impl Rng {
+    fn next(&mut self) -> u32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 17;
+        self.0 ^= self.0 << 5;
+        self.0
+    }
+    /// Roughly normal, mean 0, deviation 1 (sum of four uniforms).
+    fn normal(&mut self) -> f32 {
+        let s: f32 = (0..4).map(|_| (self.next() % 10_000) as f32 / 10_000.0).sum();
+        (s - 2.0) * 1.732
+    }
+}
+
+/// A grey frame and how to draw into it.
+struct Frame {
+    w: usize,
+    h: usize,
+    px: Vec<f32>,
+}
+
+/// The homography taking the unit square's corners (0,0) (1,0) (1,1) (0,1)
+/// to `q` (Heckbert's closed form), as a 3×3 matrix.
+fn square_to_quad(q: [(f32, f32); 4]) -> [f32; 9] {
+    let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = q;
+    let (sx, sy) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
+    let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
+    let den = dx1 * dy2 - dx2 * dy1;
+    let g = (sx * dy2 - dx2 * sy) / den;
+    let h = (dx1 * sy - sx * dy1) / den;
+    [x1 - x0 + g * x1, x3 - x0 + h * x3, x0, y1 - y0 + g * y1, y3 - y0 + h * y3, y0, g, h, 1.0]
+}
+
+fn invert(m: [f32; 9]) -> [f32; 9] {
+    let [a, b, c, d, e, f, g, h, i] = m;
+    let det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+    [
+        (e * i - f * h) / det,
+        (c * h - b * i) / det,
+        (b * f - c * e) / det,
+        (f * g - d * i) / det,
+        (a * i - c * g) / det,
+        (c * d - a * f) / det,
+        (d * h - e * g) / det,
+        (b * g - a * h) / det,
+        (a * e - b * d) / det,
+    ]
+}
+
+impl Frame {
+    fn new(w: usize, h: usize, level: f32) -> Frame {
+        Frame { w, h, px: vec![level; w * h] }
+    }
+
+    /// Draws `text` as a QR code (with a 4-module quiet zone) onto the
+    /// quadrilateral `quad` (corners clockwise from the code's top-left).
+    fn draw(&mut self, text: &str, level: EcLevel, quad: [(f32, f32); 4], dark: f32, light: f32) {
+        let code = QrCode::with_error_correction_level(text, level).unwrap();
+        let n = code.width();
+        let colors = code.to_colors();
+        let side = (n + 8) * 4; // 4 px a module, quiet zone included
+        let src: Vec<f32> = (0..side * side)
+            .map(|i| {
+                let (mx, my) = ((i % side) / 4, (i / side) / 4);
+                let inside = (4..n + 4).contains(&mx) && (4..n + 4).contains(&my);
+                if inside && colors[(my - 4) * n + mx - 4] == qrcode::Color::Dark {
+                    dark
+                } else {
+                    light
+                }
+            })
+            .collect();
+        let back = invert(square_to_quad(quad));
+        let (xs, ys): (Vec<f32>, Vec<f32>) = quad.iter().copied().unzip();
+        let x0 = xs.iter().cloned().fold(f32::MAX, f32::min).max(0.0) as usize;
+        let x1 = (xs.iter().cloned().fold(0.0, f32::max).ceil() as usize + 1).min(self.w);
+        let y0 = ys.iter().cloned().fold(f32::MAX, f32::min).max(0.0) as usize;
+        let y1 = (ys.iter().cloned().fold(0.0, f32::max).ceil() as usize + 1).min(self.h);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
+                let wz = back[6] * fx + back[7] * fy + back[8];
+                let u = (back[0] * fx + back[1] * fy + back[2]) / wz;
+                let v = (back[3] * fx + back[4] * fy + back[5]) / wz;
+                if !(0.0..1.0).contains(&u) || !(0.0..1.0).contains(&v) {
+                    continue;
+                }
+                // Bilinear sampling of the 4-px-a-module rendering.
+                let (sx, sy) = (u * side as f32 - 0.5, v * side as f32 - 0.5);
+                let (ix, iy) = (sx.floor().max(0.0) as usize, sy.floor().max(0.0) as usize);
+                let (tx, ty) = (sx - sx.floor(), sy - sy.floor());
+                let at = |x: usize, y: usize| src[y.min(side - 1) * side + x.min(side - 1)];
+                let top = at(ix, iy) * (1.0 - tx) + at(ix + 1, iy) * tx;
+                let bottom = at(ix, iy + 1) * (1.0 - tx) + at(ix + 1, iy + 1) * tx;
+                self.px[y * self.w + x] = top * (1.0 - ty) + bottom * ty;
+            }
+        }
+    }
+
+    /// Box blur of radius `r`, twice (close to a Gaussian).
+    fn blur(&mut self, r: usize) {
+        for _ in 0..2 {
+            for horizontal in [true, false] {
+                let old = self.px.clone();
+                for y in 0..self.h {
+                    for x in 0..self.w {
+                        let mut sum = 0.0;
+                        let mut n = 0.0;
+                        for d in -(r as isize)..=r as isize {
+                            let (xx, yy) =
+                                if horizontal { (x as isize + d, y as isize) } else { (x as isize, y as isize + d) };
+                            if xx >= 0 && yy >= 0 && (xx as usize) < self.w && (yy as usize) < self.h {
+                                sum += old[yy as usize * self.w + xx as usize];
+                                n += 1.0;
+                            }
+                        }
+                        self.px[y * self.w + x] = sum / n;
+                    }
+                }
+            }
+        }
+    }
+
+    fn noise(&mut self, sigma: f32, seed: u32) {
+        let mut rng = Rng(seed);
+        for p in &mut self.px {
+            *p += sigma * rng.normal();
+        }
+    }
+
+    /// Light falling off from one corner, and a hard-edged shadow.
+    fn uneven_light(&mut self) {
+        for y in 0..self.h {
+            for x in 0..self.w {
+                let d = ((x * x + y * y) as f32).sqrt() / ((self.w * self.w + self.h * self.h) as f32).sqrt();
+                let mut gain = 1.0 - 0.6 * d;
+                if x + y / 2 > self.w * 2 / 3 {
+                    gain *= 0.55;
+                }
+                self.px[y * self.w + x] *= gain;
+            }
+        }
+    }
+
+    fn luma(&self) -> Vec<u8> {
+        self.px.iter().map(|p| p.round().clamp(0.0, 255.0) as u8).collect()
+    }
+
+    fn rgba(&self) -> Vec<u8> {
+        self.luma().iter().flat_map(|&l| [l, l, l, 255]).collect()
+    }
+}
+
+/// The corners of a square of side `s` centred at (`cx`, `cy`), rotated by
+/// `deg` degrees.
+fn square(cx: f32, cy: f32, s: f32, deg: f32) -> [(f32, f32); 4] {
+    let (sin, cos) = deg.to_radians().sin_cos();
+    let h = s / 2.0;
+    [(-h, -h), (h, -h), (h, h), (-h, h)].map(|(x, y)| (cx + x * cos - y * sin, cy + x * sin + y * cos))
+}
+
+/// A square seen at `deg` degrees about its vertical axis (pinhole camera
+/// at distance `dist` sides).
+fn tilted(cx: f32, cy: f32, s: f32, deg: f32) -> [(f32, f32); 4] {
+    let (sin, cos) = deg.to_radians().sin_cos();
+    let f = 2.0 * s; // focal length, in pixels
+    let z0 = 2.0 * s;
+    let project = |x: f32, y: f32| {
+        let (xr, zr) = (x * cos, z0 + x * sin);
+        (cx + f * xr / zr, cy + f * y / zr)
+    };
+    let h = s / 2.0;
+    [project(-h, -h), project(h, -h), project(h, h), project(-h, h)]
+}
+
+fn assert_reads(name: &str, luma: &[u8], w: usize, h: usize, expected: &[&str]) {
+    let mut got = scan_luma(luma, w, h);
+    got.sort();
+    let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(got, want, "{name}");
+}
+
+#[test]
+fn reads_a_clean_frame_through_rgba() {
+    let url = certificate_url("2025-000001");
+    let mut f = Frame::new(640, 480, 235.0);
+    // Version 12 at ECC M: 65 modules, plus the quiet zone, at 4 px a module.
+    f.draw(&url, EcLevel::M, square(320.0, 240.0, 73.0 * 4.0, 0.0), 25.0, 235.0);
+    assert_eq!(scan_rgba(&f.rgba(), 640, 480), vec![url.clone()]);
+    assert!(scan_rgba(&f.rgba(), 640, 479).is_empty(), "a buffer of the wrong size reads nothing");
+}
+
+#[test]
+fn reads_rotated_codes_at_every_angle() {
+    let url = certificate_url("2025-000002");
+    for deg in [0.0, 10.0, 22.5, 30.0, 45.0, 60.0, 90.0, 135.0, 180.0, 200.0, 270.0, 315.0] {
+        let mut f = Frame::new(640, 480, 235.0);
+        f.draw(&url, EcLevel::M, square(320.0, 240.0, 300.0, deg), 25.0, 235.0);
+        assert_reads(&format!("rotated {deg}°"), &f.luma(), 640, 480, &[&url]);
+    }
+}
+
+#[test]
+fn reads_perspective_up_to_40_degrees() {
+    let url = certificate_url("2025-000003");
+    for deg in [-40.0, -25.0, 15.0, 30.0, 40.0] {
+        let mut f = Frame::new(640, 480, 235.0);
+        let mut quad = tilted(320.0, 240.0, 330.0, deg);
+        // Also turned a little in the image plane.
+        let (sin, cos) = 12f32.to_radians().sin_cos();
+        for p in &mut quad {
+            let (x, y) = (p.0 - 320.0, p.1 - 240.0);
+            *p = (320.0 + x * cos - y * sin, 240.0 + x * sin + y * cos);
+        }
+        f.draw(&url, EcLevel::M, quad, 25.0, 235.0);
+        assert_reads(&format!("tilted {deg}°"), &f.luma(), 640, 480, &[&url]);
+    }
+}
+
+#[test]
+fn reads_two_pixel_modules() {
+    let url = certificate_url("2025-000004");
+    let n = QrCode::with_error_correction_level(&url, EcLevel::M).unwrap().width() as f32;
+    let mut f = Frame::new(400, 300, 235.0);
+    f.draw(&url, EcLevel::M, square(200.0, 150.0, (n + 8.0) * 2.0, 0.0), 25.0, 235.0);
+    assert_reads("2-px modules", &f.luma(), 400, 300, &[&url]);
+    let mut f = Frame::new(400, 300, 235.0);
+    f.draw(&url, EcLevel::M, square(200.0, 150.0, (n + 8.0) * 2.5, 20.0), 25.0, 235.0);
+    assert_reads("2.5-px modules, turned", &f.luma(), 400, 300, &[&url]);
+}
+
+#[test]
+fn reads_blurred_noisy_dim_and_unevenly_lit_frames() {
+    let url = certificate_url("2025-000005");
+    let quad = square(330.0, 230.0, 300.0, 8.0);
+    let mut f = Frame::new(640, 480, 235.0);
+    f.draw(&url, EcLevel::M, quad, 25.0, 235.0);
+    f.blur(1);
+    assert_reads("blur", &f.luma(), 640, 480, &[&url]);
+
+    let mut f = Frame::new(640, 480, 235.0);
+    f.draw(&url, EcLevel::M, quad, 25.0, 235.0);
+    f.noise(40.0, 7);
+    assert_reads("noise", &f.luma(), 640, 480, &[&url]);
+
+    let mut f = Frame::new(640, 480, 140.0);
+    f.draw(&url, EcLevel::M, quad, 115.0, 140.0);
+    f.noise(3.0, 9);
+    assert_reads("low contrast", &f.luma(), 640, 480, &[&url]);
+
+    let mut f = Frame::new(640, 480, 235.0);
+    f.draw(&url, EcLevel::M, quad, 25.0, 235.0);
+    f.uneven_light();
+    f.noise(4.0, 11);
+    assert_reads("uneven light and shadow", &f.luma(), 640, 480, &[&url]);
+}
+
+#[test]
+fn reads_inverted_codes() {
+    let url = certificate_url("2025-000006");
+    let mut f = Frame::new(640, 480, 20.0);
+    f.draw(&url, EcLevel::M, square(320.0, 240.0, 300.0, 15.0), 230.0, 20.0);
+    assert_reads("light on dark", &f.luma(), 640, 480, &[&url]);
+}
+
+#[test]
+fn reads_two_codes_in_one_frame() {
+    let a = certificate_url("2025-000007");
+    let b = certificate_url("2025-000008");
+    let mut f = Frame::new(800, 480, 235.0);
+    f.draw(&a, EcLevel::M, square(200.0, 240.0, 300.0, -10.0), 25.0, 235.0);
+    f.draw(&b, EcLevel::Q, square(590.0, 250.0, 330.0, 25.0), 25.0, 235.0);
+    assert_reads("two codes", &f.luma(), 800, 480, &[&a, &b]);
+}
+
+#[test]
+fn reads_nothing_from_noise_or_blank_frames() {
+    let mut f = Frame::new(320, 240, 128.0);
+    f.noise(60.0, 3);
+    assert!(scan_luma(&f.luma(), 320, 240).is_empty());
+    assert!(scan_luma(&[0; 320 * 240], 320, 240).is_empty());
+    assert!(scan_luma(&[], 0, 0).is_empty());
+}
+
+/// Scratch: prints what each stage sees on a frame (`SCAN_DEBUG=1`).
+#[allow(dead_code)]
+fn diagnose(name: &str, luma: &[u8], w: usize, h: usize) {
+    use cachet::scan::{binarize, decode, detect, sample};
+    let bits = binarize::local_threshold(luma, w, h, 24);
+    let finders = detect::find_finders(&bits);
+    eprintln!("{name}: {} finders {:?}", finders.len(), &finders[..finders.len().min(6)]);
+    image::GrayImage::from_raw(w as u32, h as u32, luma.to_vec()).unwrap().save(format!("/tmp/{name}.png")).unwrap();
+    let b: Vec<u8> = (0..w * h).map(|i| if bits.get(i % w, i / w) { 0 } else { 255 }).collect();
+    image::GrayImage::from_raw(w as u32, h as u32, b).unwrap().save(format!("/tmp/{name}-bits.png")).unwrap();
+    for t in detect::triples(&finders, 5) {
+        let [a, b, c] = t.corners.map(|i| finders[i]);
+        let sizes = sample::sizes(&bits, &a, &b, &c);
+        eprintln!("  triple {:?} score {} sizes {:?}", t.corners, t.score, sizes);
+        for dim in sizes {
+            if let Some(p) = sample::place(&bits, &a, &b, &c, dim) {
+                let g = sample::sample(&bits, &p.transform, dim);
+                eprintln!("    dim {dim}: {:?}", decode::decode_grid(&g).map(|s| s.len()));
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn scratch() {
+    let url = certificate_url("2025-000005");
+    let quad = square(330.0, 230.0, 300.0, 8.0);
+    let mut f = Frame::new(640, 480, 235.0);
+    f.draw(&url, EcLevel::M, quad, 25.0, 235.0);
+    f.blur(2);
+    diagnose("blur", &f.luma(), 640, 480);
+    let mut f = Frame::new(640, 480, 235.0);
+    let mut quad = tilted(320.0, 240.0, 330.0, -40.0);
+    let (sin, cos) = 12f32.to_radians().sin_cos();
+    for p in &mut quad {
+        let (x, y) = (p.0 - 320.0, p.1 - 240.0);
+        *p = (320.0 + x * cos - y * sin, 240.0 + x * sin + y * cos);
+    }
+    f.draw(&url, EcLevel::M, quad, 25.0, 235.0);
+    diagnose("tilt", &f.luma(), 640, 480);
+}
