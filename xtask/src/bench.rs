@@ -6,7 +6,7 @@ use crate::sh::{self, Result};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 /// Rows of the generated batch.
 const ROWS: usize = 200_000;
@@ -55,16 +55,64 @@ fn count_lines(path: &Path) -> Result<usize> {
     Ok(text.lines().count())
 }
 
+/// A duration in nanoseconds, for people.
+fn human_time(ns: f64) -> String {
+    match ns {
+        ns if ns >= 1e9 => format!("{:.2} s", ns / 1e9),
+        ns if ns >= 1e6 => format!("{:.2} ms", ns / 1e6),
+        ns if ns >= 1e3 => format!("{:.1} µs", ns / 1e3),
+        ns => format!("{ns:.0} ns"),
+    }
+}
+
+/// The median time of each benchmark criterion measured since `since`
+/// (from its `new/estimates.json`), and the rate for those with a throughput.
+fn print_medians(criterion: &Path, since: SystemTime) -> Result<()> {
+    let mut found = Vec::new();
+    let mut dirs = vec![criterion.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.ends_with("new/estimates.json")
+                && entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= since)
+            {
+                found.push(path);
+            }
+        }
+    }
+    let read = |path: &Path| -> Result<serde_json::Value> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let mut rows = Vec::new();
+    for estimates in found {
+        let median = read(&estimates)?.pointer("/median/point_estimate").and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+        let benchmark = read(&estimates.with_file_name("benchmark.json"))?;
+        let id = benchmark.get("full_id").and_then(|v| v.as_str()).unwrap_or("?").to_owned();
+        let elements = benchmark.pointer("/throughput/Elements").and_then(|v| v.as_f64());
+        let rate = elements.map(|n| format!(", {:.0} elements/s", n / (median / 1e9))).unwrap_or_default();
+        rows.push(format!("  {id}: median {}{rate}", human_time(median)));
+    }
+    rows.sort();
+    println!("\n# medians (criterion):\n{}", rows.join("\n"));
+    Ok(())
+}
+
 pub fn run(args: &[String]) -> Result<()> {
     if let Some(arg) = args.first() {
         return Err(format!("bench takes no argument (got `{arg}`)"));
     }
     println!("==> the core: cargo bench --bench core");
+    let started = SystemTime::now();
     sh::run(sh::cargo().args(["bench", "--bench", "core"]))?;
+    let target = sh::target_dir()?;
+    print_medians(&target.join("criterion"), started)?;
 
     println!("\n==> the command line: cachet issue --csv, {ROWS} rows, {RUNS} runs");
     sh::run(sh::cargo().args(["build", "--release", "-p", "cachet-cli"]))?;
-    let target = sh::target_dir()?;
     let cachet = target.join("release").join("cachet");
     let dir = target.join("xtask-bench");
     sh::fresh_dir(&dir)?;

@@ -17,6 +17,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The verifier page's address in the URLs and QR codes (a local server).
 const VERIFIER: &str = "http://127.0.0.1:8080/";
+/// The serial that the trust list revokes.
+const REVOKED_SERIAL: &str = "DEMO-0003";
 
 /// One certificate of the demo.
 struct Sample {
@@ -76,9 +78,24 @@ const LOUIS_LE_GRAND: (&str, &str, &str, &str) = ("0750654D", "Lycée Louis-le-G
 const HENRI_IV: (&str, &str, &str, &str) = ("0750699C", "Lycée Henri-IV", "Paris", "Paris");
 const DU_PARC: (&str, &str, &str, &str) = ("0690026D", "Lycée du Parc", "Lyon", "Lyon");
 
+/// The first calendar year of the school year under way on `day`.
+fn school_year_of(day: Date) -> i32 {
+    if day.month() >= 9 {
+        day.year()
+    } else {
+        day.year() - 1
+    }
+}
+
+/// The school year of the expired certificate: 2023-2024, or earlier
+/// when that one is not over yet.
+fn expired_year(year: i32) -> i32 {
+    (year - 2).min(2023)
+}
+
 /// The certificates, dated from today: `year` is the school year under way.
 fn samples(today: Date) -> Result<Vec<Sample>> {
-    let year = if today.month() >= 9 { today.year() } else { today.year() - 1 };
+    let year = school_year_of(today);
     // A certificate of next year may be issued from 1 January before it.
     let next_year_issue = today.max(date(year + 1, 1, 1)?);
     let s = |name, story, key, input, qr, expected| Sample { name, story, key, input, qr, expected };
@@ -103,7 +120,7 @@ fn samples(today: Date) -> Result<Vec<Sample>> {
             "revoked-serial",
             "a certificate whose serial the trust list revokes",
             "academie-paris.key",
-            pupil("Moreau", "Inès", "2010-01-23", LOUIS_LE_GRAND, year, "3e", "externe", "DEMO-0003", today),
+            pupil("Moreau", "Inès", "2010-01-23", LOUIS_LE_GRAND, year, "3e", "externe", REVOKED_SERIAL, today),
             "svg",
             "revoked",
         ),
@@ -124,11 +141,11 @@ fn samples(today: Date) -> Result<Vec<Sample>> {
                 "Chloé",
                 "2009-09-09",
                 HENRI_IV,
-                year - 2,
+                expired_year(year),
                 "4e",
                 "externe",
                 "DEMO-0005",
-                date(year - 2, 9, 15)?,
+                date(expired_year(year), 9, 15)?,
             ),
             "svg",
             "expired",
@@ -227,8 +244,8 @@ pub fn run(args: &[String]) -> Result<()> {
     }
 
     println!("\n==> the trust list names the académies' keys");
-    let year = if today.month() >= 9 { today.year() } else { today.year() - 1 };
-    let from = date(year - 2, 1, 1)?.to_string();
+    let year = school_year_of(today);
+    let from = date(expired_year(year), 1, 1)?.to_string();
     let until = date(year + 1, 8, 31)?.to_string();
     let academies = [("academie-paris.key.pub", "Académie de Paris"), ("academie-lyon.key.pub", "Académie de Lyon")];
     for (key, name) in academies {
@@ -258,7 +275,7 @@ pub fn run(args: &[String]) -> Result<()> {
     }
 
     println!("\n==> revocations: one serial, and the Lyon key");
-    demo.run(&["trust", "revoke", "--list", "list.json", "--serial", "DEMO-0003"])?;
+    demo.run(&["trust", "revoke", "--list", "list.json", "--serial", REVOKED_SERIAL])?;
     demo.run(&["trust", "revoke", "--list", "list.json", "--key", "academie-lyon.key.pub"])?;
 
     println!("\n==> the root signs the list");
@@ -317,4 +334,69 @@ fn print_files(dir: &Path) -> Result<()> {
     println!("  certs/*.txt                                      their verifier URLs (certs/tampered.txt altered)");
     println!("  qr/*.svg, qr/valid.png                           their QR codes (qr/tampered.svg before tampering)");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cachet::certificate::SchoolCertificateInput;
+    use cachet::keys::SecretKey;
+    use cachet::time::format_rfc3339;
+    use cachet::trust::{sign_list, IssuerEntry, KeyStatus, TrustList, TrustListBody};
+
+    fn entry(key: &SecretKey, name: &str, from: Date, until: Date, status: KeyStatus) -> IssuerEntry {
+        IssuerEntry {
+            key_id: key.key_id().to_string(),
+            name: name.into(),
+            public_key: key.public_key().to_base64(),
+            valid_from: from.to_string(),
+            valid_until: until.to_string(),
+            kinds: vec!["certificat-de-scolarite".into()],
+            status,
+        }
+    }
+
+    /// The demo's dates tell the same story on any day of the year: each
+    /// sample, signed and listed as the demo does with the CLI, gets its
+    /// verdict at noon of that day.
+    #[test]
+    fn every_sample_gets_its_verdict_any_day_of_the_year() {
+        let root = SecretKey::from_seed(&[1; 32]);
+        let paris = SecretKey::from_seed(&[2; 32]);
+        let lyon = SecretKey::from_seed(&[3; 32]);
+        let stranger = SecretKey::from_seed(&[4; 32]);
+        let key = |file: &str| match file {
+            "academie-paris.key" => &paris,
+            "academie-lyon.key" => &lyon,
+            "stranger.key" => &stranger,
+            other => panic!("no key {other}"),
+        };
+        for day in ["2026-09-01", "2026-10-31", "2026-12-31", "2027-01-01", "2027-03-28", "2027-08-31", "2030-02-28"] {
+            let today = Date::parse(day).unwrap();
+            let year = school_year_of(today);
+            let (from, until) = (date(expired_year(year), 1, 1).unwrap(), date(year + 1, 8, 31).unwrap());
+            let mut body = TrustListBody::new();
+            body.sequence = 5;
+            body.issued_at = format_rfc3339(today.paris_midnight());
+            body.next_update = format_rfc3339(today.paris_midnight() + 30 * 86_400);
+            body.issuers = vec![
+                entry(&paris, "Académie de Paris", from, until, KeyStatus::Active),
+                entry(&lyon, "Académie de Lyon", from, until, KeyStatus::Revoked),
+            ];
+            body.revoked_serials = vec![REVOKED_SERIAL.into()];
+            let signed = sign_list(&root, &serde_json::to_string_pretty(&body).unwrap()).unwrap();
+            let trust = TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+            let noon = today.paris_midnight() + 12 * 3600;
+
+            for sample in samples(today).unwrap() {
+                let input: SchoolCertificateInput = serde_json::from_value(sample.input.clone()).unwrap();
+                let issued = cachet::issue::issue(key(sample.key), &input, today)
+                    .unwrap_or_else(|e| panic!("{day}, {}: {e}", sample.name));
+                let url = cachet::text::url_of(VERIFIER, &issued.token);
+                let text = if sample.name == "tampered" { tamper(&url).unwrap() } else { url };
+                let status = cachet::verify(&text, &trust, noon).status;
+                assert_eq!(status.code(), sample.expected, "{day}, {}", sample.name);
+            }
+        }
+    }
 }
