@@ -35,6 +35,7 @@ export function registerServiceWorker(banner, button, onReload) {
     } catch {
       return; // no offline mode; the page works online
     }
+    if (!registration) return;
     if (registration.waiting) offer(registration.waiting);
     registration.addEventListener('updatefound', () => {
       const worker = registration.installing;
