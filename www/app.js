@@ -126,7 +126,7 @@ async function useTrustList(network) {
     const loaded = core.load(network.text, roots, seenSequence());
     if (!loaded.error) {
       accept(loaded.info);
-      if (!network.fromCache) await keepTrustList(url, network.text);
+      if (!network.fromCache) keepTrustList(url, network.text); // not awaited: the verdict does not wait for storage
       trust = { state: 'ready', info: loaded.info, fromCache: network.fromCache };
       return;
     }
