@@ -33,7 +33,8 @@ export class Camera {
     els.video.playsInline = true;
     els.select.addEventListener('change', () => {
       const id = els.select.value;
-      if (id) storage.set(CAMERA_KEY, id);
+      if (!id) return;
+      storage.set(CAMERA_KEY, id); // the user's choice, and only that, is remembered
       if (this.active) this.start(id);
     });
     els.torch.addEventListener('click', () => this.#toggleTorch());
@@ -45,7 +46,9 @@ export class Camera {
 
   /** Starts (or restarts) the camera: `deviceId` if given, else the remembered one, else the rear camera. */
   async start(deviceId = storage.get(CAMERA_KEY)) {
-    const session = this.#stop();
+    const switching = this.active; // another camera chosen in the picker: the controls stay in place
+    const hadFocus = document.activeElement === this.#els.start;
+    const session = switching ? this.#stopStream() : this.#stop();
     const media = navigator.mediaDevices;
     if (!media || typeof media.getUserMedia !== 'function') {
       this.#onMessage('cameraUnsupported');
@@ -58,7 +61,7 @@ export class Camera {
       stream = await open(media, deviceId);
     } catch (e) {
       if (session !== this.#session) return;
-      this.#els.start.disabled = false;
+      this.#stop();
       this.#onMessage(cameraErrorKey(e));
       return;
     }
@@ -73,12 +76,18 @@ export class Camera {
     start.hidden = true;
     start.disabled = false;
     stop.hidden = false;
+    if (hadFocus) stop.focus(); // the button pressed is gone: the focus goes to its counterpart
     try {
       await video.play();
     } catch {
       // autoplay of a muted inline video is allowed; a refusal still shows frames once playing
     }
     const track = stream.getVideoTracks()[0];
+    track?.addEventListener('ended', () => {
+      if (session !== this.#session) return;
+      this.#stop(); // unplugged, or taken by another application
+      this.#onMessage('cameraFailed');
+    });
     await this.#listDevices(track);
     this.#showTorch(track);
     this.#onMessage('cameraScanning');
@@ -91,11 +100,17 @@ export class Camera {
     this.#onMessage(null);
   }
 
-  #stop() {
+  /** Ends the stream and any frame loop; returns the new session number. */
+  #stopStream() {
     this.#session += 1;
     if (this.#stream) stopTracks(this.#stream);
     this.#stream = null;
     this.#torchOn = false;
+    return this.#session;
+  }
+
+  #stop() {
+    this.#stopStream();
     const { video, panel, start, stop, torch } = this.#els;
     video.srcObject = null;
     panel.hidden = true;
@@ -124,12 +139,12 @@ export class Camera {
       return option;
     });
     select.replaceChildren(...options);
-    if (current) storage.set(CAMERA_KEY, current);
   }
 
   #showTorch(track) {
     const caps = track && typeof track.getCapabilities === 'function' ? track.getCapabilities() : {};
     this.#els.torch.hidden = !caps.torch;
+    this.#els.torch.setAttribute('aria-pressed', 'false');
   }
 
   async #toggleTorch() {
