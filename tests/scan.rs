@@ -309,6 +309,60 @@ fn reads_nothing_from_noise_or_blank_frames() {
     assert!(scan_luma(&[], 0, 0).is_empty());
 }
 
+/// The real photographs: counts per folder the images whose expected text
+/// is among the texts read, prints the table, and holds each folder to the
+/// count measured when the reader was last improved (so that a regression
+/// fails). zxing-cpp's own counts are the goal.
+#[test]
+fn reads_the_real_photographs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/qr-samples");
+    if !root.is_dir() {
+        eprintln!("skipped: {} is absent", root.display());
+        return;
+    }
+    // (folder, images, zxing-cpp reads, this reader's floor)
+    let folders = [
+        ("qrcode-1", 8, 8, FLOOR[0]),
+        ("qrcode-2", 56, 50, FLOOR[1]),
+        ("qrcode-3", 18, 18, FLOOR[2]),
+        ("qrcode-4", 24, 15, FLOOR[3]),
+        ("qrcode-5", 16, 16, FLOOR[4]),
+        ("qrcode-6", 15, 15, FLOOR[5]),
+    ];
+    let mut report = String::from("folder     read / images   zxing-cpp\n");
+    let mut regressions = Vec::new();
+    for (folder, images, zxing, floor) in folders {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("png" | "jpg" | "webp")))
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), images, "{folder}");
+        let mut read = 0;
+        for path in &files {
+            let expected = std::fs::read_to_string(path.with_extension("txt")).unwrap();
+            let img = image::open(path).unwrap().into_luma8();
+            let (w, h) = (img.width() as usize, img.height() as usize);
+            let texts = scan_luma(img.as_raw(), w, h);
+            if texts.contains(&expected) {
+                read += 1;
+            } else if std::env::var_os("SCAN_DEBUG").is_some() {
+                eprintln!("missed {} ({w}×{h}): got {texts:?}", path.display());
+            }
+        }
+        report.push_str(&format!("{folder}   {read:>4} / {images:<6}   {zxing}\n"));
+        if read < floor {
+            regressions.push(format!("{folder}: {read} < {floor}"));
+        }
+    }
+    eprintln!("{report}");
+    assert!(regressions.is_empty(), "{regressions:?}");
+}
+
+/// This reader's counts on `../shared/qr-samples/qrcode-1` … `-6`.
+const FLOOR: [usize; 6] = [8, 32, 15, 14, 16, 12];
+
 /// Scratch: prints what each stage sees on a frame (`SCAN_DEBUG=1`).
 #[allow(dead_code)]
 fn diagnose(name: &str, luma: &[u8], w: usize, h: usize) {
@@ -321,10 +375,11 @@ fn diagnose(name: &str, luma: &[u8], w: usize, h: usize) {
     image::GrayImage::from_raw(w as u32, h as u32, b).unwrap().save(format!("/tmp/{name}-bits.png")).unwrap();
     for t in detect::triples(&finders, 5) {
         let [a, b, c] = t.corners.map(|i| finders[i]);
-        let sizes = sample::sizes(&bits, &a, &b, &c);
-        eprintln!("  triple {:?} score {} sizes {:?}", t.corners, t.score, sizes);
+        let geo = sample::Geometry::measure(&bits, &a, &b, &c).unwrap();
+        let sizes = geo.sizes();
+        eprintln!("  triple {:?} score {} sizes {:?} {geo:?}", t.corners, t.score, sizes);
         for dim in sizes {
-            if let Some(p) = sample::place(&bits, &a, &b, &c, dim) {
+            if let Some(p) = geo.place(&bits, dim) {
                 let g = sample::sample(&bits, &p.transform, dim);
                 eprintln!("    dim {dim}: {:?}", decode::decode_grid(&g).map(|s| s.len()));
             }
@@ -335,19 +390,24 @@ fn diagnose(name: &str, luma: &[u8], w: usize, h: usize) {
 #[test]
 #[ignore]
 fn scratch() {
-    let url = certificate_url("2025-000005");
-    let quad = square(330.0, 230.0, 300.0, 8.0);
-    let mut f = Frame::new(640, 480, 235.0);
-    f.draw(&url, EcLevel::M, quad, 25.0, 235.0);
-    f.blur(2);
-    diagnose("blur", &f.luma(), 640, 480);
-    let mut f = Frame::new(640, 480, 235.0);
-    let mut quad = tilted(320.0, 240.0, 330.0, -40.0);
-    let (sin, cos) = 12f32.to_radians().sin_cos();
-    for p in &mut quad {
-        let (x, y) = (p.0 - 320.0, p.1 - 240.0);
-        *p = (320.0 + x * cos - y * sin, 240.0 + x * sin + y * cos);
+    let url = certificate_url("2025-000003");
+    for deg in [-40.0f32] {
+        let mut f = Frame::new(640, 480, 235.0);
+        let mut quad = tilted(320.0, 240.0, 330.0, deg);
+        let (sin, cos) = 12f32.to_radians().sin_cos();
+        for p in &mut quad {
+            let (x, y) = (p.0 - 320.0, p.1 - 240.0);
+            *p = (320.0 + x * cos - y * sin, 240.0 + x * sin + y * cos);
+        }
+        f.draw(&url, EcLevel::M, quad, 25.0, 235.0);
+        // Where the alignment pattern truly is: module (dim-6.5) of dim+8 from the quad's corner.
+        let n = QrCode::with_error_correction_level(&url, EcLevel::M).unwrap().width() as f32;
+        let m = square_to_quad(quad);
+        for (u, v) in [(3.5f32, 3.5f32), (n - 3.5, 3.5), (3.5, n - 3.5), (n - 6.5, n - 6.5)] {
+            let (u, v) = ((u + 4.0) / (n + 8.0), (v + 4.0) / (n + 8.0));
+            let w = m[6] * u + m[7] * v + 1.0;
+            eprintln!("true ({u},{v}) at {:?}", ((m[0] * u + m[1] * v + m[2]) / w, (m[3] * u + m[4] * v + m[5]) / w));
+        }
+        diagnose(&format!("tilt{deg}"), &f.luma(), 640, 480);
     }
-    f.draw(&url, EcLevel::M, quad, 25.0, 235.0);
-    diagnose("tilt", &f.luma(), 640, 480);
 }

@@ -232,7 +232,9 @@ fn judge(finders: &[Finder], idx: [usize; 3]) -> Option<Triple> {
     let (t, pp, qq) = (f(tl)?, f(p)?, f(q)?);
     let cross = (pp.x - t.x) * (qq.y - t.y) - (pp.y - t.y) * (qq.x - t.x);
     let (tr, bl) = if cross > 0.0 { (p, q) } else { (q, p) };
-    let score = cos.abs() + (long / short - 1.0) + (mmax / mmin - 1.0);
+    // A finder seen on a single scan line is likelier noise.
+    let lonely = [a, b, c].iter().filter(|f| f.count < 2).count() as f32;
+    let score = cos.abs() + (long / short - 1.0) + (mmax / mmin - 1.0) + 0.3 * lonely;
     Some(Triple { corners: [tl, tr, bl], score })
 }
 

@@ -125,9 +125,9 @@ fn read_all(bits: &Bits, scale: f32, found: &mut Vec<Found>) {
 /// Tries the likely sizes of the code framed by three finders, each as seen
 /// and mirrored.
 fn read_triple(bits: &Bits, tl: &detect::Finder, tr: &detect::Finder, bl: &detect::Finder) -> Option<(String, usize)> {
-    let sizes = sample::refine_size(bits, tl, tr, bl, sample::sizes(bits, tl, tr, bl));
-    for dim in sizes {
-        let Some(placement) = sample::place(bits, tl, tr, bl, dim) else { continue };
+    let geometry = sample::Geometry::measure(bits, tl, tr, bl)?;
+    for dim in geometry.refined_sizes(bits) {
+        let Some(placement) = geometry.place(bits, dim) else { continue };
         let grid = sample::sample(bits, &placement.transform, dim);
         match decode::decode_grid(&grid) {
             Ok(text) => return Some((text, dim)),

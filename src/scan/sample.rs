@@ -87,27 +87,19 @@ fn edge_distance(bits: &Bits, x: f32, y: f32, dx: f32, dy: f32, max: f32) -> Opt
     None
 }
 
-/// The module size along the line from `a` towards `b`, measured on both
-/// finders, both ways (7 modules each).
-fn module_along(bits: &Bits, a: &Finder, b: &Finder) -> f32 {
+/// The module size along the line from `a` towards `b`, measured at each
+/// of the two finders, both ways (7 modules each).
+fn module_along(bits: &Bits, a: &Finder, b: &Finder) -> (f32, f32) {
     let len = a.distance(b).max(1.0);
     let (dx, dy) = ((b.x - a.x) / len, (b.y - a.y) / len);
     let max = 8.0 * a.module.max(b.module);
-    let mut sum = 0.0;
-    let mut n = 0.0;
-    for (f, sx, sy) in [(a, dx, dy), (b, -dx, -dy)] {
-        if let (Some(p), Some(q)) =
-            (edge_distance(bits, f.x, f.y, sx, sy, max), edge_distance(bits, f.x, f.y, -sx, -sy, max))
-        {
-            sum += (p + q) / 7.0;
-            n += 1.0;
-        }
-    }
-    if n > 0.0 {
-        sum / n
-    } else {
-        (a.module + b.module) / 2.0
-    }
+    let one =
+        |f: &Finder| match (edge_distance(bits, f.x, f.y, dx, dy, max), edge_distance(bits, f.x, f.y, -dx, -dy, max)) {
+            // Each way overshoots the edge by half a pixel on average.
+            (Some(p), Some(q)) if p + q > 7.0 => (p + q - 1.0) / 7.0,
+            _ => f.module,
+        };
+    (one(a), one(b))
 }
 
 /// Searches for the alignment pattern (a dark dot in a light ring in a dark
@@ -146,7 +138,84 @@ fn find_alignment(bits: &Bits, ex: f64, ey: f64, ux: (f64, f64), uy: (f64, f64),
             }
         }
     }
-    None
+    find_alignment_rings(bits, ex, ey, module)
+}
+
+/// Runs of alternating colour from (`x`, `y`) (which must be dark) outward
+/// along (`dx`, `dy`): centre half-run, light ring, dark ring. `None` when
+/// the centre or the light ring is longer than `max`; the dark ring may run
+/// on into the data, so it is counted up to `max` only.
+fn ring_runs(bits: &Bits, x: i64, y: i64, dx: i64, dy: i64, max: u32) -> Option<(u32, u32, u32)> {
+    let at = |i: i64| bits.get_i(x + i * dx, y + i * dy);
+    let mut i = 0i64;
+    let mut run = |dark: bool, capped: bool| -> Option<u32> {
+        let mut n = 0u32;
+        while at(i) == dark {
+            n += 1;
+            i += 1;
+            if n > max {
+                return capped.then_some(n);
+            }
+        }
+        Some(n)
+    };
+    let centre = run(true, false)?;
+    let light = run(false, false)?;
+    let ring = run(true, true)?;
+    Some((centre, light, ring))
+}
+
+/// The alignment pattern by its rings, scale-free: a dark dot, a light ring
+/// and a dark ring, about one module each, in four directions. The nearest
+/// such centre to (`ex`, `ey`) within 12 modules.
+fn find_alignment_rings(bits: &Bits, ex: f64, ey: f64, module: f64) -> Option<(f64, f64)> {
+    let radius = (12.0 * module).ceil() as i64;
+    let max = (2.0 * module).ceil().max(3.0) as u32;
+    let (lo, hi) = (0.4 * module, 1.9 * module);
+    let ok = |r: u32| (r as f64) >= lo && (r as f64) <= hi;
+    let (cx, cy) = (ex.round() as i64, ey.round() as i64);
+    let mut best: Option<(i64, f64, f64)> = None;
+    for dy in -radius..=radius {
+        let y = cy + dy;
+        for dx in -radius..=radius {
+            let x = cx + dx;
+            if !bits.get_i(x, y) {
+                continue;
+            }
+            let d2 = dx * dx + dy * dy;
+            if best.is_some_and(|(bd, _, _)| d2 >= bd) {
+                continue;
+            }
+            let mut span = [0f64; 2];
+            let mut offset = [0f64; 2];
+            let mut good = true;
+            for (axis, (sx, sy)) in [(1i64, 0i64), (0, 1)].into_iter().enumerate() {
+                let fwd = ring_runs(bits, x, y, sx, sy, max);
+                let back = ring_runs(bits, x, y, -sx, -sy, max);
+                match (fwd, back) {
+                    (Some((c1, l1, d1)), Some((c2, l2, d2))) => {
+                        let centre = c1 + c2 - 1;
+                        if !(ok(centre) && ok(l1) && ok(l2) && ok(d1.min(max)) && ok(d2.min(max))) {
+                            good = false;
+                            break;
+                        }
+                        if let (Some(s), Some(o)) = (span.get_mut(axis), offset.get_mut(axis)) {
+                            *s = centre as f64;
+                            *o = (c1 as f64 - c2 as f64) / 2.0;
+                        }
+                    }
+                    _ => {
+                        good = false;
+                        break;
+                    }
+                }
+            }
+            if good && span[0] > 0.0 && span[1] > 0.0 && span[0] / span[1] < 2.0 && span[1] / span[0] < 2.0 {
+                best = Some((d2, x as f64 + 0.5 + offset[0], y as f64 + 0.5 + offset[1]));
+            }
+        }
+    }
+    best.map(|(_, x, y)| (x, y))
 }
 
 /// Samples a `dim`×`dim` grid through `h`, one pixel per module centre.
@@ -170,70 +239,116 @@ pub struct Placement {
     pub transform: Homography,
 }
 
-/// The transform for a code of `dim` modules whose finders are `tl`,
-/// `tr`, `bl`, using the alignment pattern when one is found.
-pub fn place(bits: &Bits, tl: &Finder, tr: &Finder, bl: &Finder, dim: usize) -> Option<Placement> {
-    let d = dim as f64;
-    let (tlx, tly, trx, try_, blx, bly) =
-        (tl.x as f64, tl.y as f64, tr.x as f64, tr.y as f64, bl.x as f64, bl.y as f64);
-    let span = d - 7.0;
-    let ux = ((trx - tlx) / span, (try_ - tly) / span);
-    let uy = ((blx - tlx) / span, (bly - tly) / span);
-    let module = ((ux.0 * ux.0 + ux.1 * ux.1).sqrt() + (uy.0 * uy.0 + uy.1 * uy.1).sqrt()) / 2.0;
-    let src_tl = [(3.5, 3.5), (d - 3.5, 3.5), (3.5, d - 3.5)];
-    let dst_tl = [(tlx, tly), (trx, try_), (blx, bly)];
-    let fourth = if dim > 21 {
-        // The alignment pattern's centre is 3 modules in from the finders' line.
-        let k = (d - 10.0) / span;
-        let (ex, ey) = (tlx + k * (trx - tlx + blx - tlx), tly + k * (try_ - tly + bly - tly));
-        find_alignment(bits, ex, ey, ux, uy, module).map(|p| ((d - 6.5, d - 6.5), p))
-    } else {
-        None
-    };
-    let (src4, dst4) = fourth.unwrap_or(((d - 3.5, d - 3.5), (trx + blx - tlx, try_ + bly - tly)));
-    let src = [src_tl[0], src_tl[1], src_tl[2], src4];
-    let dst = [dst_tl[0], dst_tl[1], dst_tl[2], dst4];
-    Homography::from_points(&src, &dst).map(|transform| Placement { dim, transform })
+/// What three finders say about their code: centres, and the module sizes
+/// along the top and left sides at each end. Perspective shrinks modules
+/// with distance; the ratio of the sizes at the two ends of a side gives
+/// the projective depth of its far end, so the three finders alone fix a
+/// projective transform, which predicts where the alignment pattern is.
+#[derive(Clone, Copy, Debug)]
+pub struct Geometry {
+    tl: (f64, f64),
+    tr: (f64, f64),
+    bl: (f64, f64),
+    /// Relative depths (homogeneous weights) of the top-right and bottom-left finders.
+    w_tr: f64,
+    w_bl: f64,
+    /// Estimated modules between the top-left and the other two centres.
+    modules: f64,
 }
 
-/// The code sizes worth trying for three finders, the likeliest first.
-pub fn sizes(bits: &Bits, tl: &Finder, tr: &Finder, bl: &Finder) -> Vec<usize> {
-    let m_top = module_along(bits, tl, tr);
-    let m_left = module_along(bits, tl, bl);
-    if m_top <= 0.0 || m_left <= 0.0 {
-        return Vec::new();
-    }
-    let modules = (tl.distance(tr) / m_top + tl.distance(bl) / m_left) / 2.0 + 7.0;
-    if !modules.is_finite() || !(15.0..=185.0).contains(&modules) {
-        return Vec::new();
-    }
-    // Nearest size of the form 4v + 17, then its neighbours.
-    let v = ((modules - 17.0) / 4.0).round().clamp(1.0, 40.0) as usize;
-    let mut out = vec![4 * v + 17];
-    for w in [v + 1, v.wrapping_sub(1)] {
-        if (1..=40).contains(&w) {
-            out.push(4 * w + 17);
+impl Geometry {
+    /// Measures three finders (top-left, top-right, bottom-left).
+    pub fn measure(bits: &Bits, tl: &Finder, tr: &Finder, bl: &Finder) -> Option<Geometry> {
+        let (m_tl_h, m_tr) = module_along(bits, tl, tr);
+        let (m_tl_v, m_bl) = module_along(bits, tl, bl);
+        if m_tl_h <= 0.0 || m_tr <= 0.0 || m_tl_v <= 0.0 || m_bl <= 0.0 {
+            return None;
         }
+        // Along a line, a projective map's derivative goes as 1/w².
+        let w_tr = ((m_tl_h / m_tr) as f64).sqrt().clamp(0.6, 1.6);
+        let w_bl = ((m_tl_v / m_bl) as f64).sqrt().clamp(0.6, 1.6);
+        let top = tl.distance(tr) / ((m_tl_h + m_tr) / 2.0);
+        let left = tl.distance(bl) / ((m_tl_v + m_bl) / 2.0);
+        let modules = ((top + left) / 2.0) as f64;
+        modules.is_finite().then_some(Geometry {
+            tl: (tl.x as f64, tl.y as f64),
+            tr: (tr.x as f64, tr.y as f64),
+            bl: (bl.x as f64, bl.y as f64),
+            w_tr,
+            w_bl,
+            modules,
+        })
     }
-    out
-}
 
-/// For version 7 and up, the version blocks sampled with a first guess of
-/// the size may name the true size: it then goes first.
-pub fn refine_size(bits: &Bits, tl: &Finder, tr: &Finder, bl: &Finder, mut sizes: Vec<usize>) -> Vec<usize> {
-    if let Some(&first) = sizes.first() {
-        if version_of_dim(first).is_some_and(|v| v >= 7) {
-            if let Some(p) = place(bits, tl, tr, bl, first) {
-                let grid = sample(bits, &p.transform, first);
-                if let Some(v) = best_version(&read_version_bits(&grid)) {
-                    let dim = 4 * v + 17;
-                    sizes.retain(|&d| d != dim);
-                    sizes.insert(0, dim);
+    /// The code sizes worth trying, the likeliest first.
+    pub fn sizes(&self) -> Vec<usize> {
+        let modules = self.modules + 7.0;
+        if !(15.0..=185.0).contains(&modules) {
+            return Vec::new();
+        }
+        let v = ((modules - 17.0) / 4.0).round().clamp(1.0, 40.0) as usize;
+        let mut out = vec![4 * v + 17];
+        for w in [v + 1, v.wrapping_sub(1)] {
+            if (1..=40).contains(&w) {
+                out.push(4 * w + 17);
+            }
+        }
+        out
+    }
+
+    /// The image point of module-space (`u`, `v`) for a code of `dim`
+    /// modules, by the three finders and their depths.
+    fn predict(&self, dim: usize, u: f64, v: f64) -> (f64, f64) {
+        let span = dim as f64 - 7.0;
+        let (a, b) = ((u - 3.5) / span, (v - 3.5) / span);
+        let h = |p: (f64, f64), w: f64| (p.0 * w, p.1 * w, w);
+        let (t, r, l) = (h(self.tl, 1.0), h(self.tr, self.w_tr), h(self.bl, self.w_bl));
+        let x = t.0 + a * (r.0 - t.0) + b * (l.0 - t.0);
+        let y = t.1 + a * (r.1 - t.1) + b * (l.1 - t.1);
+        let w = t.2 + a * (r.2 - t.2) + b * (l.2 - t.2);
+        (x / w, y / w)
+    }
+
+    /// The transform for a code of `dim` modules, through the alignment
+    /// pattern when one is found near where it should be.
+    pub fn place(&self, bits: &Bits, dim: usize) -> Option<Placement> {
+        let d = dim as f64;
+        let src3 = [(3.5, 3.5), (d - 3.5, 3.5), (3.5, d - 3.5)];
+        let fourth = if dim > 21 {
+            let a = d - 6.5;
+            let (ex, ey) = self.predict(dim, a, a);
+            let (px, py) = self.predict(dim, a + 1.0, a);
+            let (qx, qy) = self.predict(dim, a, a + 1.0);
+            let (ux, uy) = ((px - ex, py - ey), (qx - ex, qy - ey));
+            let module = ((ux.0 * ux.0 + ux.1 * ux.1).sqrt() + (uy.0 * uy.0 + uy.1 * uy.1).sqrt()) / 2.0;
+            find_alignment(bits, ex, ey, ux, uy, module).map(|p| ((a, a), p))
+        } else {
+            None
+        };
+        let (src4, dst4) = fourth.unwrap_or(((d - 3.5, d - 3.5), self.predict(dim, d - 3.5, d - 3.5)));
+        let src = [src3[0], src3[1], src3[2], src4];
+        let dst = [self.tl, self.tr, self.bl, dst4];
+        Homography::from_points(&src, &dst).map(|transform| Placement { dim, transform })
+    }
+
+    /// For version 7 and up, the version blocks sampled with the likeliest
+    /// size may name the true size: it then goes first.
+    pub fn refined_sizes(&self, bits: &Bits) -> Vec<usize> {
+        let mut sizes = self.sizes();
+        if let Some(&first) = sizes.first() {
+            if version_of_dim(first).is_some_and(|v| v >= 7) {
+                if let Some(p) = self.place(bits, first) {
+                    let grid = sample(bits, &p.transform, first);
+                    if let Some(v) = best_version(&read_version_bits(&grid)) {
+                        let dim = 4 * v + 17;
+                        sizes.retain(|&d| d != dim);
+                        sizes.insert(0, dim);
+                    }
                 }
             }
         }
+        sizes
     }
-    sizes
 }
 
 #[cfg(test)]
