@@ -1,0 +1,47 @@
+// After one visit the page loads and verifies with the network off: the
+// service worker serves the app, the wasm module and the last trust list.
+// Offline is both Chromium's offline mode and the server stopped.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openPage, waitForVerdict, watch } from './lib/browser.js';
+import { assertClean, suite } from './lib/harness.js';
+
+let s;
+before(async () => {
+  s = await suite();
+});
+after(async () => {
+  await s?.close();
+});
+
+test('one visit, then offline: a link still verifies', async () => {
+  const { context, page, problems } = await openPage(s.browser);
+  await page.goto(s.link(s.fx.tokens.valid.token));
+  assert.equal(await waitForVerdict(page), 'valid');
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  // The first visit is not controlled until the worker claims it or the page reloads.
+  for (let i = 0; i < 3 && !(await page.evaluate(() => !!navigator.serviceWorker.controller)); i++) {
+    await page.reload();
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  }
+  assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), true, 'no service worker controls the page');
+
+  await s.server.stop();
+  await context.setOffline(true);
+
+  // A reload of the page, then a certificate typed in.
+  await page.reload();
+  await page.locator('#paste-input').fill(s.fx.tokens['revoked-key'].token);
+  await page.locator('#paste-verify').click();
+  assert.equal(await waitForVerdict(page), 'revoked');
+
+  // A new tab opening a certificate's link.
+  const tab = await context.newPage();
+  const tabProblems = watch(tab);
+  await tab.goto(s.link(s.fx.tokens.valid.token));
+  assert.equal(await waitForVerdict(tab), 'valid');
+  await assertClean(page, problems);
+  await assertClean(tab, tabProblems);
+  await context.close();
+});
