@@ -98,12 +98,14 @@ function checks(list) {
 export function renderVerdict(container, result, text) {
   const valid = result.status === 'valid';
   const kind = valid ? 'valid' : 'invalid';
+  const stale = result.checks.some((c) => c.check === 'trust-list' && c.outcome === 'warn');
   const card = h(
     'div',
     { className: `verdict verdict-${kind}` },
     headline(kind, text.title),
     h('p', { className: 'verdict-reason' }, text.reason),
     valid ? h('p', { className: 'reminder' }, t('reminder')) : null,
+    stale ? h('p', { className: 'stale-warning' }, t('verdictStale')) : null,
     result.certificate ? fields(result.certificate, result.issuer, valid) : null,
     result.trust_list
       ? h(
