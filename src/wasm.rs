@@ -180,3 +180,9 @@ pub fn status_text(status: StatusCode, lang: &str) -> StatusText {
     let text = serde_json::json!({ "title": status.title(lang), "reason": status.reason(lang) });
     to_js(&text).unchecked_into()
 }
+
+/// Reads every QR code in an RGBA frame (a canvas's `ImageData.data`); returns their texts.
+#[wasm_bindgen(js_name = scanImage)]
+pub fn scan_image(rgba: &[u8], width: u32, height: u32) -> Vec<String> {
+    crate::scan::scan_rgba(rgba, width as usize, height as usize)
+}
