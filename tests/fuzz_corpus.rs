@@ -76,3 +76,10 @@ fn the_seeds_reach_every_verdict() {
         assert!(names.iter().any(|n| n == status.code()), "no seed gives {}", status.code());
     }
 }
+
+#[test]
+fn scan_corpus_replays_without_panic_and_with_the_expected_counts() {
+    let (count, problems) = replay("scan", |bytes| common::scan(bytes).to_string());
+    assert!(count >= 5, "only {count} files in fuzz/corpus/scan");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

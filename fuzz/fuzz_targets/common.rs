@@ -196,3 +196,26 @@ pub fn trust_list(data: &[u8]) -> &'static str {
         Err(e) => e.code(),
     }
 }
+
+/// Target `scan`: any bytes as a grey frame for the QR reader: the first
+/// two bytes give the width and height (1 to 256 each), the rest are the
+/// pixels, repeated to fill the frame. Also the same bytes as an RGBA
+/// buffer of a size that may not match. Returns how many codes were read.
+pub fn scan(data: &[u8]) -> usize {
+    let (w, h, pixels) = match data {
+        [w, h, rest @ ..] => (*w as usize + 1, *h as usize + 1, rest),
+        _ => return 0,
+    };
+    let luma: Vec<u8> = if pixels.is_empty() {
+        vec![255; w * h]
+    } else {
+        pixels.iter().copied().cycle().take(w * h).collect()
+    };
+    let texts = cachet::scan::scan_luma(&luma, w, h);
+    let mut distinct = texts.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), texts.len(), "a text read twice");
+    cachet::scan::scan_rgba(pixels, w, h / 4 + 1);
+    texts.len()
+}
