@@ -11,7 +11,7 @@
 // logged or stored; the fragment is removed from the address bar and the
 // history at once.
 
-import { t, lang, setLang, applyStatic, formatInstant, formatAge } from './i18n.js';
+import { t, lang, setLang, applyStatic, formatInstant, formatAge, warmUp } from './i18n.js';
 import { Core } from './verifier.js';
 import {
   loadConfig,
@@ -246,6 +246,7 @@ function start() {
 }
 
 let ready = start();
+warmUp(); // while the wasm compiles and the files arrive
 
 // ---- Verification: idle → verifying → verdict | error. ----
 
@@ -308,7 +309,7 @@ function show(next) {
     if (text) renderVerdict(els.result, next.result, text);
   }
   els.againRow.hidden = false;
-  showTrustInfo();
+  showTrustInfo(); // its freshness may have changed since the page loaded
 }
 
 /** Verifies one text from any of the four ways in, and shows the verdict. */

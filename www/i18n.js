@@ -212,27 +212,51 @@ export function applyStatic(doc = document) {
   for (const el of doc.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
 }
 
+// Intl formatters are costly to build (the first loads locale data): one of each per language.
+const formatters = new Map();
+function formatter(kind) {
+  const key = `${current}:${kind}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const locale = LOCALES[current];
+    if (kind === 'date') {
+      f = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+    } else if (kind === 'instant') {
+      f = new Intl.DateTimeFormat(locale, {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'Europe/Paris',
+      });
+    } else {
+      f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+    }
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** Builds the formatters of the current language ahead of need (while the network and the wasm load). */
+export function warmUp() {
+  formatter('instant');
+  formatter('relative');
+}
+
 /** `YYYY-MM-DD` as a reader expects it: `12/04/2009` in French, `12 Apr 2009` in English. */
 export function formatDate(text) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
   if (!m) return String(text);
   if (current === 'fr') return `${m[3]}/${m[2]}/${m[1]}`;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat(LOCALES.en, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(date);
+  return formatter('date').format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
 }
 
 /** An RFC 3339 instant as a date and time in Paris. */
 export function formatInstant(text) {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return String(text);
-  return new Intl.DateTimeFormat(LOCALES[current], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'Europe/Paris',
-  }).format(new Date(ms));
+  return formatter('instant').format(new Date(ms));
 }
 
 /** How long ago (or from now) an RFC 3339 instant is, in words. */
@@ -245,7 +269,7 @@ export function formatAge(text, nowMs) {
     ['hour', 3600],
     ['minute', 60],
   ];
-  const rtf = new Intl.RelativeTimeFormat(LOCALES[current], { numeric: 'auto' });
+  const rtf = formatter('relative');
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return rtf.format(Math.trunc(seconds / size), unit);
   }
