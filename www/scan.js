@@ -49,13 +49,25 @@ export function pixelsOf(source, sourceWidth, sourceHeight, maxSide) {
   const scale = Math.min(1, maxSide / Math.max(sourceWidth, sourceHeight));
   const width = Math.max(1, Math.round(sourceWidth * scale));
   const height = Math.max(1, Math.round(sourceHeight * scale));
-  const canvas =
-    typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const context = canvas.getContext('2d', { willReadFrequently: true, alpha: false });
+  const context = drawingContext(width, height);
   context.drawImage(source, 0, 0, width, height);
   return context.getImageData(0, 0, width, height);
+}
+
+let drawing = null;
+
+/** One canvas, reused from frame to frame (camera frames are all the same size). */
+function drawingContext(width, height) {
+  if (!drawing) {
+    const canvas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : document.createElement('canvas');
+    drawing = canvas.getContext('2d', { willReadFrequently: true, alpha: false });
+  }
+  const canvas = drawing.canvas;
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  return drawing;
 }
 
 /** Of the texts found, the one that looks like a certificate (a token or a link to one), else the first. */
@@ -66,6 +78,7 @@ export function pickText(texts) {
 /** The core's QR reader in a worker, started on first use and restarted after a failure. */
 export class WorkerScanner {
   #worker = null;
+  #initialized = Promise.resolve();
   #pending = new Map();
   #next = 1;
 
@@ -77,11 +90,13 @@ export class WorkerScanner {
       this.#fail(worker, 'unavailable');
     });
     worker.addEventListener('messageerror', () => this.#fail(worker, 'failed'));
-    compiledModule().then(
+    // The page's compiled module goes first, so the worker does not fetch and compile it again.
+    const initialized = compiledModule().then(
       (module) => worker.postMessage({ type: 'init', module }),
       () => worker.postMessage({ type: 'init' }),
     );
     this.#worker = worker;
+    this.#initialized = initialized;
     return worker;
   }
 
@@ -120,12 +135,15 @@ export class WorkerScanner {
       return Promise.reject(new ScanError('unavailable'));
     }
     const id = this.#next++;
+    const initialized = this.#initialized;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.#fail(worker, 'timeout'), SCAN_TIMEOUT_MS);
       this.#pending.set(id, { resolve, reject, timer, worker });
       const { width, height } = image;
       const buffer = image.data.buffer;
-      worker.postMessage({ type: 'scan', id, width, height, buffer }, [buffer]);
+      initialized.then(() => {
+        if (this.#pending.has(id)) worker.postMessage({ type: 'scan', id, width, height, buffer }, [buffer]);
+      });
     });
   }
 }
