@@ -232,7 +232,8 @@ function showTrustInfo() {
       break;
   }
   el.dataset.state = state;
-  el.textContent = lines.join(' ');
+  const text = lines.join(' ');
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function start() {
