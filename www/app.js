@@ -373,6 +373,7 @@ els.pasteForm.addEventListener('submit', (event) => {
     return;
   }
   setMessage(els.pasteMessage, null);
+  if (camera.active) camera.stop(); // one certificate at a time: a code in view must not replace this verdict
   verifyText(text);
 });
 
@@ -386,6 +387,7 @@ els.pasteInput.addEventListener('keydown', (event) => {
 els.imageInput.addEventListener('change', async () => {
   const file = els.imageInput.files && els.imageInput.files[0];
   if (!file) return;
+  if (camera.active) camera.stop();
   setMessage(els.imageMessage, 'imageReading');
   let texts;
   try {
