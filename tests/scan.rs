@@ -363,51 +363,58 @@ fn reads_the_real_photographs() {
 /// This reader's counts on `../shared/qr-samples/qrcode-1` … `-6`.
 const FLOOR: [usize; 6] = [8, 32, 15, 14, 16, 12];
 
-/// Scratch: prints what each stage sees on a frame (`SCAN_DEBUG=1`).
-#[allow(dead_code)]
-fn diagnose(name: &str, luma: &[u8], w: usize, h: usize) {
-    use cachet::scan::{binarize, decode, detect, sample};
-    let bits = binarize::local_threshold(luma, w, h, 24);
-    let finders = detect::find_finders(&bits);
-    eprintln!("{name}: {} finders {:?}", finders.len(), &finders[..finders.len().min(6)]);
-    image::GrayImage::from_raw(w as u32, h as u32, luma.to_vec()).unwrap().save(format!("/tmp/{name}.png")).unwrap();
-    let b: Vec<u8> = (0..w * h).map(|i| if bits.get(i % w, i / w) { 0 } else { 255 }).collect();
-    image::GrayImage::from_raw(w as u32, h as u32, b).unwrap().save(format!("/tmp/{name}-bits.png")).unwrap();
-    for t in detect::triples(&finders, 5) {
-        let [a, b, c] = t.corners.map(|i| finders[i]);
-        let geo = sample::Geometry::measure(&bits, &a, &b, &c).unwrap();
-        let sizes = geo.sizes();
-        eprintln!("  triple {:?} score {} sizes {:?} {geo:?}", t.corners, t.score, sizes);
-        for dim in sizes {
-            if let Some(p) = geo.place(&bits, dim) {
-                let g = sample::sample(&bits, &p.transform, dim);
-                eprintln!("    dim {dim}: {:?}", decode::decode_grid(&g).map(|s| s.len()));
-            }
-        }
-    }
-}
-
+/// Decode time per 1280×720 frame, by kind of frame. Run with
+/// `cargo test --release --test scan -- --ignored --nocapture frame_time`.
 #[test]
 #[ignore]
-fn scratch() {
-    let url = certificate_url("2025-000003");
-    for deg in [-40.0f32] {
-        let mut f = Frame::new(640, 480, 235.0);
-        let mut quad = tilted(320.0, 240.0, 330.0, deg);
-        let (sin, cos) = 12f32.to_radians().sin_cos();
-        for p in &mut quad {
-            let (x, y) = (p.0 - 320.0, p.1 - 240.0);
-            *p = (320.0 + x * cos - y * sin, 240.0 + x * sin + y * cos);
+fn frame_time() {
+    let url = certificate_url("2025-000010");
+    let (w, h) = (1280, 720);
+    let mut frames: Vec<(&str, Frame)> = Vec::new();
+    let mut f = Frame::new(w, h, 235.0);
+    f.draw(&url, EcLevel::M, square(640.0, 360.0, 500.0, 0.0), 25.0, 235.0);
+    frames.push(("clean", f));
+    let mut f = Frame::new(w, h, 235.0);
+    f.draw(&url, EcLevel::M, square(500.0, 300.0, 400.0, 33.0), 25.0, 235.0);
+    frames.push(("rotated 33°", f));
+    let mut f = Frame::new(w, h, 235.0);
+    f.draw(&url, EcLevel::M, tilted(640.0, 360.0, 520.0, 35.0), 25.0, 235.0);
+    frames.push(("perspective 35°", f));
+    let mut f = Frame::new(w, h, 235.0);
+    f.draw(&url, EcLevel::M, square(300.0, 500.0, 160.0, 5.0), 25.0, 235.0);
+    frames.push(("small (2 px modules)", f));
+    let mut f = Frame::new(w, h, 235.0);
+    f.draw(&url, EcLevel::M, square(640.0, 360.0, 450.0, 10.0), 25.0, 235.0);
+    f.noise(35.0, 1);
+    frames.push(("noise", f));
+    let mut f = Frame::new(w, h, 20.0);
+    f.draw(&url, EcLevel::M, square(640.0, 360.0, 450.0, 10.0), 230.0, 20.0);
+    frames.push(("inverted", f));
+    let mut f = Frame::new(w, h, 128.0);
+    f.noise(50.0, 2);
+    frames.push(("no code (noise)", f));
+    for (name, frame) in &frames {
+        let luma = frame.luma();
+        let mut times = Vec::new();
+        let mut read = 0;
+        for _ in 0..15 {
+            let start = std::time::Instant::now();
+            read = scan_luma(&luma, w, h).len();
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
         }
-        f.draw(&url, EcLevel::M, quad, 25.0, 235.0);
-        // Where the alignment pattern truly is: module (dim-6.5) of dim+8 from the quad's corner.
-        let n = QrCode::with_error_correction_level(&url, EcLevel::M).unwrap().width() as f32;
-        let m = square_to_quad(quad);
-        for (u, v) in [(3.5f32, 3.5f32), (n - 3.5, 3.5), (3.5, n - 3.5), (n - 6.5, n - 6.5)] {
-            let (u, v) = ((u + 4.0) / (n + 8.0), (v + 4.0) / (n + 8.0));
-            let w = m[6] * u + m[7] * v + 1.0;
-            eprintln!("true ({u},{v}) at {:?}", ((m[0] * u + m[1] * v + m[2]) / w, (m[3] * u + m[4] * v + m[5]) / w));
-        }
-        diagnose(&format!("tilt{deg}"), &f.luma(), 640, 480);
+        times.sort_by(f64::total_cmp);
+        let t = std::time::Instant::now();
+        let bits = cachet::scan::binarize::local_threshold(&luma, w, h, 24);
+        let t1 = t.elapsed().as_secs_f64() * 1000.0;
+        let finders = cachet::scan::detect::find_finders(&bits);
+        let t2 = t.elapsed().as_secs_f64() * 1000.0;
+        let triples = cachet::scan::detect::triples(&finders, 40);
+        eprintln!(
+            "   binarize {t1:.2} ms, finders {:.2} ms: {} finders {} triples",
+            t2 - t1,
+            finders.len(),
+            triples.len()
+        );
+        eprintln!("{name:<22} read {read}  median {:.2} ms", times[times.len() / 2]);
     }
 }

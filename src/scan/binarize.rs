@@ -73,10 +73,9 @@ pub fn local_threshold(luma: &[u8], width: usize, height: usize, min_contrast: u
             let (mut min, mut max, mut sum) = (255u32, 0u32, 0u32);
             for y in y0..y1 {
                 for &p in luma.get(y * width + x0..y * width + x1).unwrap_or(&[]) {
-                    let p = p as u32;
-                    sum += p;
-                    min = min.min(p);
-                    max = max.max(p);
+                    sum += p as u32;
+                    min = min.min(p as u32);
+                    max = max.max(p as u32);
                 }
             }
             let n = ((x1 - x0) * (y1 - y0)).max(1) as u32;
@@ -114,19 +113,20 @@ pub fn local_threshold(luma: &[u8], width: usize, height: usize, min_contrast: u
         let s = |x: usize, y: usize| sat.get(y * (bw + 1) + x).copied().unwrap_or(0);
         (s(x1, y1) + s(x0, y0)).wrapping_sub(s(x0, y1)).wrapping_sub(s(x1, y0))
     };
+    let mut thresholds = vec![0u32; bw];
     for by in 0..bh {
         let (ty0, ty1) = (by.saturating_sub(2), (by + 3).min(bh));
-        for bx in 0..bw {
+        for (bx, t) in thresholds.iter_mut().enumerate() {
             let (tx0, tx1) = (bx.saturating_sub(2), (bx + 3).min(bw));
             let n = ((tx1 - tx0) * (ty1 - ty0)).max(1) as u32;
-            let threshold = area(tx0, ty0, tx1, ty1) / n;
-            let (x0, y0) = (bx * BLOCK, by * BLOCK);
-            for y in y0..(y0 + BLOCK).min(height) {
-                for x in x0..(x0 + BLOCK).min(width) {
-                    let p = luma.get(y * width + x).copied().unwrap_or(255) as u32;
-                    if p <= threshold {
-                        bits.set(x, y, true);
-                    }
+            *t = area(tx0, ty0, tx1, ty1) / n;
+        }
+        for y in by * BLOCK..((by + 1) * BLOCK).min(height) {
+            let row = luma.get(y * width..(y + 1) * width).unwrap_or(&[]);
+            let out = bits.data.get_mut(y * width..(y + 1) * width).unwrap_or(&mut []);
+            for ((pixels, dark), &t) in row.chunks(BLOCK).zip(out.chunks_mut(BLOCK)).zip(thresholds.iter()) {
+                for (&p, d) in pixels.iter().zip(dark.iter_mut()) {
+                    *d = p as u32 <= t;
                 }
             }
         }

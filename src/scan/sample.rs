@@ -7,6 +7,17 @@ use super::binarize::Bits;
 use super::decode::{best_version, read_version_bits, version_of_dim, Grid};
 use super::detect::Finder;
 
+/// `x.floor() as i64`, without the call to libm's `floor` (hot in wasm).
+#[inline]
+pub fn ifloor(x: f64) -> i64 {
+    let i = x as i64;
+    if (i as f64) > x {
+        i - 1
+    } else {
+        i
+    }
+}
+
 /// A plane projective transform, module space to image space.
 #[derive(Clone, Copy, Debug)]
 pub struct Homography {
@@ -70,8 +81,8 @@ fn edge_distance(bits: &Bits, x: f32, y: f32, dx: f32, dy: f32, max: f32) -> Opt
     let mut state = 0; // 0 centre, 1 light ring, 2 dark ring
     let mut t = 0f32;
     while t <= max {
-        let px = (x + dx * t).floor() as i64;
-        let py = (y + dy * t).floor() as i64;
+        let px = ifloor((x + dx * t) as f64);
+        let py = ifloor((y + dy * t) as f64);
         if px < 0 || py < 0 || px as usize >= bits.width || py as usize >= bits.height {
             return (state == 2).then_some(t);
         }
@@ -113,7 +124,7 @@ fn find_alignment(bits: &Bits, ex: f64, ey: f64, ux: (f64, f64), uy: (f64, f64),
         }
     }
     let step = (module / 3.0).max(1.0);
-    for (radius_modules, need) in [(4.0, 24), (10.0, 23)] {
+    for (radius_modules, need) in [(4.0, 23)] {
         let radius = radius_modules * module;
         let n = (radius / step).ceil() as i64;
         let mut best: Option<(i32, f64, f64, f64)> = None; // (score, dist², x, y)
@@ -122,7 +133,7 @@ fn find_alignment(bits: &Bits, ex: f64, ey: f64, ux: (f64, f64), uy: (f64, f64),
                 let (cx, cy) = (ex + sx as f64 * step, ey + sy as f64 * step);
                 let mut score = 0;
                 for &(ox, oy, dark) in &offsets {
-                    if bits.get_i((cx + ox).floor() as i64, (cy + oy).floor() as i64) == dark {
+                    if bits.get_i(ifloor(cx + ox), ifloor(cy + oy)) == dark {
                         score += 1;
                     }
                 }
@@ -167,9 +178,9 @@ fn ring_runs(bits: &Bits, x: i64, y: i64, dx: i64, dy: i64, max: u32) -> Option<
 
 /// The alignment pattern by its rings, scale-free: a dark dot, a light ring
 /// and a dark ring, about one module each, in four directions. The nearest
-/// such centre to (`ex`, `ey`) within 12 modules.
+/// such centre to (`ex`, `ey`) within 8 modules.
 fn find_alignment_rings(bits: &Bits, ex: f64, ey: f64, module: f64) -> Option<(f64, f64)> {
-    let radius = (12.0 * module).ceil() as i64;
+    let radius = (8.0 * module).ceil() as i64;
     let max = (2.0 * module).ceil().max(3.0) as u32;
     let (lo, hi) = (0.4 * module, 1.9 * module);
     let ok = |r: u32| (r as f64) >= lo && (r as f64) <= hi;
@@ -224,7 +235,7 @@ pub fn sample(bits: &Bits, h: &Homography, dim: usize) -> Grid {
     for v in 0..dim {
         for u in 0..dim {
             let (x, y) = h.map(u as f64 + 0.5, v as f64 + 0.5);
-            modules.push(x.is_finite() && y.is_finite() && bits.get_i(x.floor() as i64, y.floor() as i64));
+            modules.push(x.is_finite() && y.is_finite() && bits.get_i(ifloor(x), ifloor(y)));
         }
     }
     Grid { dim, modules }
@@ -309,6 +320,29 @@ impl Geometry {
         (x / w, y / w)
     }
 
+    /// How well the timing patterns (row and column 6, alternating between
+    /// the finders) agree with a code of `dim` modules: 0.5 for noise, 1
+    /// for a clean code of that size. Cheap: no alignment search.
+    pub fn timing_score(&self, bits: &Bits, dim: usize) -> f32 {
+        let mut agree = 0u32;
+        let mut total = 0u32;
+        for i in 8..dim.saturating_sub(8) {
+            let want = i % 2 == 0;
+            for (u, v) in [(i as f64 + 0.5, 6.5), (6.5, i as f64 + 0.5)] {
+                let (x, y) = self.predict(dim, u, v);
+                if x.is_finite() && y.is_finite() {
+                    agree += (bits.get_i(ifloor(x), ifloor(y)) == want) as u32;
+                }
+                total += 1;
+            }
+        }
+        if total == 0 {
+            0.0
+        } else {
+            agree as f32 / total as f32
+        }
+    }
+
     /// The transform for a code of `dim` modules, through the alignment
     /// pattern when one is found near where it should be.
     pub fn place(&self, bits: &Bits, dim: usize) -> Option<Placement> {
@@ -331,10 +365,19 @@ impl Geometry {
         Homography::from_points(&src, &dst).map(|transform| Placement { dim, transform })
     }
 
-    /// For version 7 and up, the version blocks sampled with the likeliest
-    /// size may name the true size: it then goes first.
+    /// The sizes worth decoding, best first: those whose timing patterns
+    /// read mostly right, by score; for version 7 and up, a size named by
+    /// the version blocks goes first.
     pub fn refined_sizes(&self, bits: &Bits) -> Vec<usize> {
-        let mut sizes = self.sizes();
+        let mut scored: Vec<(f32, usize)> = Vec::new();
+        for dim in self.sizes() {
+            let score = self.timing_score(bits, dim);
+            if score >= 0.65 {
+                scored.push((score, dim));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut sizes: Vec<usize> = scored.into_iter().map(|(_, d)| d).collect();
         if let Some(&first) = sizes.first() {
             if version_of_dim(first).is_some_and(|v| v >= 7) {
                 if let Some(p) = self.place(bits, first) {
