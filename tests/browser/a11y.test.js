@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { openPage, statusOf, waitForVerdict } from './lib/browser.js';
+import { openPage, statusOf } from './lib/browser.js';
 import { NODE_MODULES } from './lib/paths.js';
-import { suite } from './lib/harness.js';
+import { expectVerdict, suite } from './lib/harness.js';
 
 const AXE = fs.readFileSync(path.join(NODE_MODULES, 'axe-core', 'axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -59,10 +59,10 @@ const STATES = {
 for (const lang of ['fr', 'en']) {
   for (const [name, state] of Object.entries(STATES)) {
     test(`${lang}, ${name}: no WCAG 2.1 A/AA violation`, async () => {
-      const { context, page } = await openPage(s.browser);
+      const { context, page, problems } = await openPage(s.browser);
       try {
         await state.open(page);
-        if (state.expect) assert.equal(await waitForVerdict(page, { timeout: 20_000 }), state.expect);
+        if (state.expect) await expectVerdict(page, problems, state.expect, { timeout: 20_000 });
         else await page.locator('#paste-input').waitFor();
         await switchTo(page, lang);
         assert.equal(await statusOf(page), state.expect);
@@ -75,9 +75,9 @@ for (const lang of ['fr', 'en']) {
 }
 
 test('the language switch sets <html lang>, translates the page, and is remembered', async () => {
-  const { context, page } = await openPage(s.browser);
+  const { context, page, problems } = await openPage(s.browser);
   await page.goto(s.link(s.fx.tokens.valid.token));
-  assert.equal(await waitForVerdict(page), 'valid');
+  await expectVerdict(page, problems, 'valid');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
   const french = await page.locator('#result').innerText();
   await switchTo(page, 'en');

@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openPage, recordRequests, resultText, statusOf, waitForVerdict } from './lib/browser.js';
-import { assertClean, assertNoLeak, suite } from './lib/harness.js';
+import { openPage, recordRequests, resultText, statusOf } from './lib/browser.js';
+import { assertClean, assertNoLeak, expectVerdict, suite } from './lib/harness.js';
 
 let s;
 before(async () => {
@@ -19,7 +19,7 @@ test('a link verifies on load, then its token is gone from the address bar and t
   const requests = recordRequests(context);
   const { token } = s.fx.tokens.valid;
   await page.goto(s.link(token));
-  assert.equal(await waitForVerdict(page), 'valid');
+  await expectVerdict(page, problems, 'valid');
 
   assert.equal(await page.evaluate(() => location.hash), '');
   assert.equal(await page.evaluate(() => location.href), s.server.url);
@@ -55,7 +55,7 @@ test('a second link opened in the same page (hashchange) verifies too, and its t
   await page.evaluate((t) => {
     location.hash = t;
   }, token);
-  assert.equal(await waitForVerdict(page), 'revoked');
+  await expectVerdict(page, problems, 'revoked');
   await page.waitForFunction(() => location.hash === '');
   await assertClean(page, problems);
   assertNoLeak(requests, s.server.origin, [token]);
@@ -65,7 +65,7 @@ test('a second link opened in the same page (hashchange) verifies too, and its t
 test('"Vérifier un autre certificat" goes back to idle', async () => {
   const { context, page, problems } = await openPage(s.browser);
   await page.goto(s.link(s.fx.tokens.expired.token));
-  assert.equal(await waitForVerdict(page), 'expired');
+  await expectVerdict(page, problems, 'expired');
   await page.locator('#again').click();
   await page.waitForFunction(() => !document.querySelector('#result').getAttribute('data-status'));
   assert.equal(await statusOf(page), '');

@@ -4,8 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openPage, waitForVerdict, watch } from './lib/browser.js';
-import { assertClean, suite } from './lib/harness.js';
+import { openPage, watch } from './lib/browser.js';
+import { assertClean, expectVerdict, suite } from './lib/harness.js';
 
 let s;
 before(async () => {
@@ -18,7 +18,7 @@ after(async () => {
 test('one visit, then offline: a link still verifies', async () => {
   const { context, page, problems } = await openPage(s.browser);
   await page.goto(s.link(s.fx.tokens.valid.token));
-  assert.equal(await waitForVerdict(page), 'valid');
+  await expectVerdict(page, problems, 'valid');
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   // The first visit is not controlled until the worker claims it or the page reloads.
   for (let i = 0; i < 3 && !(await page.evaluate(() => !!navigator.serviceWorker.controller)); i++) {
@@ -34,13 +34,13 @@ test('one visit, then offline: a link still verifies', async () => {
   await page.reload();
   await page.locator('#paste-input').fill(s.fx.tokens['revoked-key'].token);
   await page.locator('#paste-verify').click();
-  assert.equal(await waitForVerdict(page), 'revoked');
+  await expectVerdict(page, problems, 'revoked');
 
   // A new tab opening a certificate's link.
   const tab = await context.newPage();
   const tabProblems = watch(tab);
   await tab.goto(s.link(s.fx.tokens.valid.token));
-  assert.equal(await waitForVerdict(tab), 'valid');
+  await expectVerdict(tab, tabProblems, 'valid');
   await assertClean(page, problems);
   await assertClean(tab, tabProblems);
   await context.close();

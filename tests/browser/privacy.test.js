@@ -5,8 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { cspViolations, openPage, recordRequests, waitForVerdict } from './lib/browser.js';
-import { assertClean, assertNoLeak, suite } from './lib/harness.js';
+import { cspViolations, openPage, recordRequests } from './lib/browser.js';
+import { assertClean, assertNoLeak, expectVerdict, suite } from './lib/harness.js';
 
 let s;
 before(async () => {
@@ -27,23 +27,23 @@ test('no request carries a certificate, none goes to another host', async () => 
   const t = s.fx.tokens;
 
   await page.goto(s.link(t.valid.token));
-  assert.equal(await waitForVerdict(page), 'valid');
+  await expectVerdict(page, problems, 'valid');
   await again(page);
   await page.evaluate((token) => {
     location.hash = token;
   }, t.expired.token);
-  assert.equal(await waitForVerdict(page), 'expired');
+  await expectVerdict(page, problems, 'expired');
   await again(page);
   await page.locator('#paste-input').fill(t.hostile.token);
   await page.locator('#paste-verify').click();
-  assert.equal(await waitForVerdict(page), 'valid');
+  await expectVerdict(page, problems, 'valid');
   await again(page);
   await page.locator('#paste-input').fill(s.fx.validUrl);
   await page.locator('#paste-verify').click();
-  assert.equal(await waitForVerdict(page), 'valid');
+  await expectVerdict(page, problems, 'valid');
   await again(page);
   await page.locator('#image-input').setInputFiles(s.fx.images.tampered);
-  assert.equal(await waitForVerdict(page, { timeout: 30_000 }), 'invalid-signature');
+  await expectVerdict(page, problems, 'invalid-signature', { timeout: 30_000 });
   // A reload, as a clerk would between two people.
   await page.reload();
   await page.locator('#paste-input').waitFor();

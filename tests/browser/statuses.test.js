@@ -4,9 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { STATUSES, openPage, waitForVerdict } from './lib/browser.js';
+import { STATUSES, openPage } from './lib/browser.js';
 import { startServer } from './lib/server.js';
-import { assertClean, suite } from './lib/harness.js';
+import { assertClean, expectVerdict, suite } from './lib/harness.js';
 
 let s;
 const reached = new Set();
@@ -17,15 +17,15 @@ after(async () => {
   await s?.close();
 });
 
-/** Opens `link` in a fresh context and returns the verdict shown. */
-async function verdictOf(link, { beforeLoad } = {}) {
+/** Opens `link` in a fresh context and expects `expected`. */
+async function expectAt(link, expected, { beforeLoad } = {}) {
   const { context, page, problems } = await openPage(s.browser);
   try {
     if (beforeLoad) await beforeLoad(page);
     await page.goto(link);
-    const status = await waitForVerdict(page);
+    await expectVerdict(page, problems, expected);
     await assertClean(page, problems);
-    return status;
+    reached.add(expected);
   } finally {
     await context.close();
   }
@@ -47,18 +47,15 @@ const CASES = [
 for (const name of CASES) {
   test(`${name}`, async () => {
     const { token, status } = s.fx.tokens[name];
-    assert.equal(await verdictOf(s.link(token)), status);
-    reached.add(status);
+    await expectAt(s.link(token), status);
   });
 }
 
 test('trust-list-expired: the page\'s clock 40 days after the list was signed (30 days + 7 of grace)', async () => {
   const later = Date.now() + 40 * 86400 * 1000;
-  const status = await verdictOf(s.link(s.fx.tokens.valid.token), {
+  await expectAt(s.link(s.fx.tokens.valid.token), 'trust-list-expired', {
     beforeLoad: (page) => page.clock.setFixedTime(later),
   });
-  assert.equal(status, 'trust-list-expired');
-  reached.add(status);
 });
 
 for (const [trust, why] of [
@@ -68,9 +65,7 @@ for (const [trust, why] of [
   test(`trust-list-invalid: ${why}`, async () => {
     const server = await startServer({ trust: s.fx.trust[trust], root: s.fx.root });
     try {
-      const status = await verdictOf(`${server.url}#${s.fx.tokens.valid.token}`);
-      assert.equal(status, 'trust-list-invalid');
-      reached.add(status);
+      await expectAt(`${server.url}#${s.fx.tokens.valid.token}`, 'trust-list-invalid');
     } finally {
       await server.stop();
     }
@@ -78,11 +73,11 @@ for (const [trust, why] of [
 }
 
 test('could not verify: without its wasm module the page says so and never "valid"', async () => {
-  const { context, page } = await openPage(s.browser);
+  const { context, page, problems } = await openPage(s.browser);
   try {
     await page.route('**/*.wasm', (route) => route.abort('failed'));
     await page.goto(s.link(s.fx.tokens.valid.token));
-    assert.equal(await waitForVerdict(page, { timeout: 20_000 }), 'error');
+    await expectVerdict(page, problems, 'error', { timeout: 20_000 });
   } finally {
     await context.close();
   }

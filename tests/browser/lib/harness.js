@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { fixtures } from './fixtures.js';
 import { startServer } from './server.js';
-import { cspViolations, launch, pieces, wireUrl } from './browser.js';
+import { cspViolations, launch, pieces, waitForVerdict, wireUrl } from './browser.js';
 
 /**
  * Fixtures, a server for `trust` ('good', 'otherRoot' or 'tampered') and a
@@ -57,4 +57,19 @@ export async function assertClean(page, problems) {
   assert.deepEqual(problems.pageErrors, [], 'uncaught exceptions');
   assert.deepEqual(problems.console, [], 'console errors');
   assert.deepEqual(problems.dialogs, [], 'dialogs');
+}
+
+/**
+ * Waits for the verdict and checks it is `expected`; when it is not, the
+ * failure tells what the page showed and what went wrong on it.
+ */
+export async function expectVerdict(page, problems, expected, options) {
+  const got = await waitForVerdict(page, options);
+  if (got === expected) return;
+  const shown = await page.locator('#result').innerText().catch(() => '(unreadable)');
+  const csp = await cspViolations(page).catch(() => []);
+  assert.fail(
+    `the page says ${got}, expected ${expected}\n#result: ${shown}\nconsole errors: ${JSON.stringify(problems?.console)}\n` +
+      `exceptions: ${JSON.stringify(problems?.pageErrors)}\nCSP: ${JSON.stringify(csp)}`,
+  );
 }

@@ -14,7 +14,7 @@ const LISTENING = /listening on (http:\/\/127\.0\.0\.1:(\d+)\/)/;
  */
 export function startServer({ trust, root, args = [], timeoutMs = 60_000 }) {
   const bin = process.env.CACHET_XTASK_BIN || xtaskBinary();
-  const child = spawn(bin, ['serve', '--trust', trust, '--root', root, '--port', '0', ...args], {
+  const child = spawn(bin, ['serve', '--trust', trust, '--root', root, '--port', '0', '--no-build', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
