@@ -112,7 +112,8 @@ async function run() {
   if (!token) throw new Error('open this page as /bench/#CC1:… with a certificate the served trust list knows');
 
   say('Loading the wasm verifier and the trust list…');
-  await init();
+  // pkg/ is built without a default wasm path: name it.
+  await init({ module_or_path: new URL('/pkg/cachet_bg.wasm', location.href) });
   const config = await (await fetch('/config.json')).json();
   const listText = await (await fetch(`/${config.trustList}`)).text();
   const verifier = new Verifier(listText, config.roots, undefined);
