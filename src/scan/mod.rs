@@ -127,17 +127,15 @@ fn read_all(bits: &Bits, scale: f32, found: &mut Vec<Found>) {
 fn read_triple(bits: &Bits, tl: &detect::Finder, tr: &detect::Finder, bl: &detect::Finder) -> Option<(String, usize)> {
     let geometry = sample::Geometry::measure(bits, tl, tr, bl)?;
     for dim in geometry.refined_sizes(bits) {
-        let Some(placement) = geometry.place(bits, dim) else { continue };
-        let grid = sample::sample(bits, &placement.transform, dim);
-        match decode::decode_grid(&grid) {
-            Ok(text) => return Some((text, dim)),
-            Err(decode::DecodeError::Format) => {
-                // A mirrored code has its format bits transposed.
-                if let Ok(text) = decode::decode_grid(&grid.transposed()) {
-                    return Some((text, dim));
-                }
+        for placement in geometry.placements(bits, dim) {
+            let grid = sample::sample(bits, &placement.transform, dim);
+            if let Ok(text) = decode::decode_grid(&grid) {
+                return Some((text, dim));
             }
-            Err(_) => {}
+            // A mirrored code (printed on film, seen from behind) reads transposed.
+            if let Ok(text) = decode::decode_grid(&grid.transposed()) {
+                return Some((text, dim));
+            }
         }
     }
     None

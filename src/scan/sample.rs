@@ -343,26 +343,40 @@ impl Geometry {
         }
     }
 
-    /// The transform for a code of `dim` modules, through the alignment
-    /// pattern when one is found near where it should be.
-    pub fn place(&self, bits: &Bits, dim: usize) -> Option<Placement> {
+    /// The transforms worth trying for a code of `dim` modules, best
+    /// first: through the alignment pattern when one is found near where it
+    /// should be; else through the bottom-right corner predicted with the
+    /// finders' depths, then through the parallelogram's corner (right for
+    /// a code seen head-on, where the depths are only noise).
+    pub fn placements(&self, bits: &Bits, dim: usize) -> Vec<Placement> {
         let d = dim as f64;
         let src3 = [(3.5, 3.5), (d - 3.5, 3.5), (3.5, d - 3.5)];
-        let fourth = if dim > 21 {
+        let mut fourths = Vec::with_capacity(3);
+        if dim > 21 {
             let a = d - 6.5;
             let (ex, ey) = self.predict(dim, a, a);
             let (px, py) = self.predict(dim, a + 1.0, a);
             let (qx, qy) = self.predict(dim, a, a + 1.0);
             let (ux, uy) = ((px - ex, py - ey), (qx - ex, qy - ey));
             let module = ((ux.0 * ux.0 + ux.1 * ux.1).sqrt() + (uy.0 * uy.0 + uy.1 * uy.1).sqrt()) / 2.0;
-            find_alignment(bits, ex, ey, ux, uy, module).map(|p| ((a, a), p))
-        } else {
-            None
-        };
-        let (src4, dst4) = fourth.unwrap_or(((d - 3.5, d - 3.5), self.predict(dim, d - 3.5, d - 3.5)));
-        let src = [src3[0], src3[1], src3[2], src4];
-        let dst = [self.tl, self.tr, self.bl, dst4];
-        Homography::from_points(&src, &dst).map(|transform| Placement { dim, transform })
+            if let Some(p) = find_alignment(bits, ex, ey, ux, uy, module) {
+                fourths.push(((a, a), p));
+            }
+        }
+        let corner = (d - 3.5, d - 3.5);
+        fourths.push((corner, self.predict(dim, corner.0, corner.1)));
+        if self.w_tr != 1.0 || self.w_bl != 1.0 {
+            let flat = (self.tr.0 + self.bl.0 - self.tl.0, self.tr.1 + self.bl.1 - self.tl.1);
+            fourths.push((corner, flat));
+        }
+        fourths
+            .into_iter()
+            .filter_map(|(src4, dst4)| {
+                let src = [src3[0], src3[1], src3[2], src4];
+                let dst = [self.tl, self.tr, self.bl, dst4];
+                Homography::from_points(&src, &dst).map(|transform| Placement { dim, transform })
+            })
+            .collect()
     }
 
     /// The sizes worth decoding, best first: those whose timing patterns
@@ -380,7 +394,7 @@ impl Geometry {
         let mut sizes: Vec<usize> = scored.into_iter().map(|(_, d)| d).collect();
         if let Some(&first) = sizes.first() {
             if version_of_dim(first).is_some_and(|v| v >= 7) {
-                if let Some(p) = self.place(bits, first) {
+                if let Some(p) = self.placements(bits, first).first() {
                     let grid = sample(bits, &p.transform, first);
                     if let Some(v) = best_version(&read_version_bits(&grid)) {
                         let dim = 4 * v + 17;
