@@ -486,8 +486,34 @@ fn parse_segments(data: &[u8], version: usize) -> Option<String> {
     }
     Some(match String::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
+        Err(e) => legacy_text(&e.into_bytes()),
     })
+}
+
+/// Bytes that are not UTF-8: ISO-8859-1 (the standard's default), unless
+/// they are ASCII and Shift_JIS half-width katakana with a run of three or
+/// more of those (as Japanese encoders write them; no French text has three
+/// capitals with accents in a row). Double-byte Shift_JIS is not decoded.
+fn legacy_text(bytes: &[u8]) -> String {
+    let katakana = |b: u8| (0xa1..=0xdf).contains(&b);
+    let only_ascii_and_katakana = bytes.iter().all(|&b| b < 0x80 || katakana(b));
+    let longest_run = bytes.split(|&b| !katakana(b)).map(|run| run.len()).max().unwrap_or(0);
+    if only_ascii_and_katakana && longest_run >= 3 {
+        bytes
+            .iter()
+            .map(
+                |&b| {
+                    if katakana(b) {
+                        char::from_u32(0xff61 + (b - 0xa1) as u32).unwrap_or('\u{fffd}')
+                    } else {
+                        b as char
+                    }
+                },
+            )
+            .collect()
+    } else {
+        bytes.iter().map(|&b| b as char).collect()
+    }
 }
 
 #[cfg(test)]
@@ -557,5 +583,8 @@ mod tests {
     fn latin1_bytes_that_are_not_utf8_decode_as_latin1() {
         let code = QrCode::new(b"caf\xe9").unwrap();
         assert_eq!(decode_grid(&grid_of(&code)).as_deref(), Ok("café"));
+        assert_eq!(legacy_text(b"\xc9COLE \xc0 PARIS"), "ÉCOLE À PARIS");
+        // デザイン in Shift_JIS half-width katakana.
+        assert_eq!(legacy_text(b"\xc3\xde\xbb\xde\xb2\xddQR"), "ﾃﾞｻﾞｲﾝQR");
     }
 }
