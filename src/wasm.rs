@@ -177,8 +177,11 @@ impl Verifier {
 pub fn status_text(status: StatusCode, lang: &str) -> StatusText {
     let lang = Lang::from_locale(lang);
     let status = status.as_string().and_then(|s| Status::from_code(&s)).unwrap_or(Status::Malformed);
-    let text = serde_json::json!({ "title": status.title(lang), "reason": status.reason(lang) });
-    to_js(&text).unchecked_into()
+    let text = js_sys::Object::new();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&text, &"title".into(), &status.title(lang).into());
+    let _ = js_sys::Reflect::set(&text, &"reason".into(), &status.reason(lang).into());
+    text.unchecked_into()
 }
 
 /// Reads every QR code in an RGBA frame (a canvas's `ImageData.data`); returns their texts.

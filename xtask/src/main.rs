@@ -8,9 +8,12 @@
 //! - `cargo xtask fuzz-corpus`: rewrites the fuzz seed corpora in `fuzz/corpus/`.
 
 mod bench;
+mod build;
 mod corpus;
 mod demo;
+mod serve;
 mod sh;
+mod size;
 mod test;
 
 use std::process::ExitCode;
@@ -20,6 +23,10 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   test [--quick]  every check CI runs, in order (--quick: without the fuzz smoke run)
   demo            keys, a trust list, certificates and their verdicts with the cachet command, in demo/
+  build           the verifier's wasm and JavaScript in pkg/ (wasm-bindgen as a library)
+  serve --trust SIGNED --root ROOT.pub [--port N]
+                  the verifier page on 127.0.0.1 with its security headers
+  size            what the page downloads, gzipped, against its 150 KB budget
   bench           the core's benchmarks, then the CLI's batch issuance rate
   fuzz-corpus     rewrite the fuzz seed corpora in fuzz/corpus/";
 
@@ -32,6 +39,9 @@ fn main() -> ExitCode {
     let result = match task {
         "test" => return test::run_all(rest),
         "demo" => demo::run(rest),
+        "build" => build::run_task(rest),
+        "serve" => serve::run_task(rest),
+        "size" => size::run_task(rest),
         "bench" => bench::run(rest),
         "fuzz-corpus" => corpus::run(rest),
         "help" | "-h" | "--help" => {

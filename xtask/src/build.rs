@@ -1,0 +1,83 @@
+//! `cargo xtask build`: the verifier's wasm and its JavaScript, in `pkg/`.
+//!
+//! The core is built for `wasm32-unknown-unknown` with the size-optimised
+//! `wasm` profile, then wasm-bindgen (`--target web`) runs as a library:
+//! `wasm-bindgen-cli-support`, pinned in xtask/Cargo.toml to exactly the
+//! `wasm-bindgen` version of Cargo.lock, so nothing is installed by hand.
+//! A mismatch is refused before anything is generated.
+
+use crate::sh::{self, cargo, program, run, Result};
+use std::path::PathBuf;
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The wasm-bindgen version this xtask was built with (xtask/Cargo.toml pins it).
+const BINDGEN_VERSION: &str = "0.2.130";
+
+/// Adds the wasm32 target when rustup lacks it.
+pub fn ensure_wasm_target() -> Result<()> {
+    let installed = sh::output(program("rustup").args(["target", "list", "--installed"]))?;
+    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        run(program("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// The `wasm-bindgen` version that Cargo.lock records.
+fn locked_bindgen_version() -> Result<String> {
+    let lock = sh::workspace_root().join("Cargo.lock");
+    let text = std::fs::read_to_string(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen".into())
+}
+
+/// Builds `pkg/` and returns its path.
+pub fn build() -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    let locked = locked_bindgen_version()?;
+    if locked != BINDGEN_VERSION {
+        return Err(format!(
+            "Cargo.lock has wasm-bindgen {locked} but xtask runs wasm-bindgen-cli-support {BINDGEN_VERSION}: \
+             pin both to the same version (Cargo.toml and xtask/Cargo.toml)"
+        ));
+    }
+    run(cargo().args(["build", "-p", "cachet", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]))?;
+    let wasm = sh::target_dir()?.join(WASM_TARGET).join("wasm").join("cachet.wasm");
+    let pkg = sh::workspace_root().join("pkg");
+    sh::fresh_dir(&pkg)?;
+    println!(
+        "$ wasm-bindgen --target web --out-name cachet --out-dir pkg {} (as a library, {BINDGEN_VERSION})",
+        wasm.display()
+    );
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?
+        .typescript(true)
+        .debug(false)
+        .keep_debug(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .out_name("cachet")
+        .generate(&pkg)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    for f in ["cachet.js", "cachet_bg.wasm", "cachet.d.ts"] {
+        let p = pkg.join(f);
+        let len = std::fs::metadata(&p).map_err(|e| format!("wasm-bindgen wrote no {}: {e}", p.display()))?.len();
+        println!("pkg/{f}: {}", sh::human_size(len));
+    }
+    Ok(pkg)
+}
+
+pub fn run_task(args: &[String]) -> Result<()> {
+    if let Some(a) = args.first() {
+        return Err(format!("build takes no argument (got `{a}`)"));
+    }
+    build().map(|_| ())
+}
