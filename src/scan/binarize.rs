@@ -148,6 +148,43 @@ pub fn downscale(luma: &[u8], width: usize, height: usize) -> (Vec<u8>, usize, u
     (out, w, h)
 }
 
+/// Doubles an image in both directions, bilinearly: modules of one or two
+/// pixels become wide enough for the run-length tests.
+pub fn upscale(luma: &[u8], width: usize, height: usize) -> (Vec<u8>, usize, usize) {
+    let (w, h) = (width * 2, height * 2);
+    let at = |x: usize, y: usize| luma.get(y.min(height - 1) * width + x.min(width - 1)).copied().unwrap_or(255) as u32;
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let (sy, fy) = (
+            y.saturating_sub(1) / 2,
+            if y == 0 {
+                0
+            } else if y % 2 == 1 {
+                1
+            } else {
+                3
+            },
+        );
+        for x in 0..w {
+            let (sx, fx) = (
+                x.saturating_sub(1) / 2,
+                if x == 0 {
+                    0
+                } else if x % 2 == 1 {
+                    1
+                } else {
+                    3
+                },
+            );
+            // Weights in quarters: samples sit at ¼ and ¾ between source pixels.
+            let top = at(sx, sy) * (4 - fx) + at(sx + 1, sy) * fx;
+            let bottom = at(sx, sy + 1) * (4 - fx) + at(sx + 1, sy + 1) * fx;
+            out.push(((top * (4 - fy) + bottom * fy + 8) / 16) as u8);
+        }
+    }
+    (out, w, h)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,6 +94,15 @@ pub fn scan_luma_found(luma: &[u8], width: usize, height: usize) -> Vec<Found> {
     if found.is_empty() {
         read_all(&bits.inverted(), 1.0, &mut found);
     }
+    if found.is_empty() && width.max(height) <= 640 {
+        // A small image: its modules may be a pixel or two.
+        let (double, w, h) = binarize::upscale(luma, width, height);
+        let bits = binarize::local_threshold(&double, w, h, 24);
+        read_all(&bits, 0.5, &mut found);
+        if found.is_empty() {
+            read_all(&bits.inverted(), 0.5, &mut found);
+        }
+    }
     found
 }
 
