@@ -206,7 +206,7 @@ fn judge(finders: &[Finder], idx: [usize; 3]) -> Option<Triple> {
     let (a, b, c) = (f(idx[0])?, f(idx[1])?, f(idx[2])?);
     let modules = [a.module, b.module, c.module];
     let (mmin, mmax) = modules.iter().fold((f32::MAX, 0f32), |(lo, hi), &m| (lo.min(m), hi.max(m)));
-    if mmin <= 0.0 || mmax / mmin > 2.0 {
+    if mmin <= 0.0 || mmax / mmin > 2.6 {
         return None;
     }
     // The corner opposite the longest side is the top-left.
@@ -221,7 +221,7 @@ fn judge(finders: &[Finder], idx: [usize; 3]) -> Option<Triple> {
     let (short, long) = (leg1.min(leg2), leg1.max(leg2));
     let module = (a.module + b.module + c.module) / 3.0;
     // At least version 1 (14 modules between centres), at most version 40.
-    if short < 10.0 * module || long > 200.0 * module || long / short > 1.8 {
+    if short < 10.0 * module || long > 200.0 * module || long / short > 2.2 {
         return None;
     }
     let cos = (leg1 * leg1 + leg2 * leg2 - hyp * hyp) / (2.0 * leg1 * leg2);
