@@ -147,6 +147,20 @@ impl Frame {
         }
     }
 
+    /// Bends the frame like a page curling: each column moves down by
+    /// `amplitude`·sin(π·x/w) pixels (bilinear resampling).
+    fn bend(&mut self, amplitude: f32) {
+        let old = self.px.clone();
+        for y in 0..self.h {
+            for x in 0..self.w {
+                let sy = y as f32 - amplitude * (std::f32::consts::PI * x as f32 / self.w as f32).sin();
+                let (iy, t) = (sy.floor(), sy - sy.floor());
+                let at = |yy: f32| old[(yy.clamp(0.0, self.h as f32 - 1.0) as usize) * self.w + x];
+                self.px[y * self.w + x] = at(iy) * (1.0 - t) + at(iy + 1.0) * t;
+            }
+        }
+    }
+
     fn noise(&mut self, sigma: f32, seed: u32) {
         let mut rng = Rng(seed);
         for p in &mut self.px {
@@ -283,6 +297,15 @@ fn reads_blurred_noisy_dim_and_unevenly_lit_frames() {
 }
 
 #[test]
+fn reads_a_bent_code() {
+    let url = certificate_url("2025-000011");
+    let mut f = Frame::new(640, 480, 235.0);
+    f.draw(&url, EcLevel::M, square(320.0, 240.0, 360.0, 3.0), 25.0, 235.0);
+    f.bend(14.0);
+    assert_reads("bent", &f.luma(), 640, 480, &[&url]);
+}
+
+#[test]
 fn reads_inverted_codes() {
     let url = certificate_url("2025-000006");
     let mut f = Frame::new(640, 480, 20.0);
@@ -361,7 +384,7 @@ fn reads_the_real_photographs() {
 }
 
 /// This reader's counts on `../shared/qr-samples/qrcode-1` … `-6`.
-const FLOOR: [usize; 6] = [8, 44, 16, 17, 16, 15];
+const FLOOR: [usize; 6] = [8, 44, 18, 17, 16, 15];
 
 /// Decode time per 1280×720 frame, by kind of frame. Run with
 /// `cargo test --release --test scan -- --ignored --nocapture frame_time`.

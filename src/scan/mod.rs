@@ -145,6 +145,12 @@ fn read_triple(bits: &Bits, tl: &detect::Finder, tr: &detect::Finder, bl: &detec
             if let Ok(text) = decode::decode_grid(&grid.transposed()) {
                 return Some((text, dim));
             }
+            // A bent code: corrected at each alignment pattern.
+            if let Some(grid) = sample::sample_local(bits, &placement.transform, dim) {
+                if let Ok(text) = decode::decode_grid(&grid) {
+                    return Some((text, dim));
+                }
+            }
         }
     }
     None

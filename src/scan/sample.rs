@@ -4,7 +4,7 @@
 //! through those four points, and one sample per module.
 
 use super::binarize::Bits;
-use super::decode::{best_version, read_version_bits, version_of_dim, Grid};
+use super::decode::{alignment_positions, best_version, read_version_bits, version_of_dim, Grid};
 use super::detect::Finder;
 
 /// `x.floor() as i64`, without the call to libm's `floor` (hot in wasm).
@@ -116,6 +116,21 @@ fn module_along(bits: &Bits, a: &Finder, b: &Finder) -> (f32, f32) {
 /// Searches for the alignment pattern (a dark dot in a light ring in a dark
 /// ring, 5×5 modules) near `(ex, ey)`, with module axes `ux`, `uy`.
 fn find_alignment(bits: &Bits, ex: f64, ey: f64, ux: (f64, f64), uy: (f64, f64), module: f64) -> Option<(f64, f64)> {
+    match_alignment(bits, (ex, ey), ux, uy, module, 4.0, 23).or_else(|| find_alignment_rings(bits, ex, ey, module))
+}
+
+/// The alignment pattern by template: the 5×5 modules laid along `ux`,
+/// `uy`, tried at every third of a module within `radius` modules of `e`;
+/// the position nearest `e` of those that match best (at least `need` of 25).
+fn match_alignment(
+    bits: &Bits,
+    e: (f64, f64),
+    ux: (f64, f64),
+    uy: (f64, f64),
+    module: f64,
+    radius: f64,
+    need: i32,
+) -> Option<(f64, f64)> {
     let mut offsets = Vec::with_capacity(25);
     for j in -2i32..=2 {
         for i in -2i32..=2 {
@@ -124,32 +139,88 @@ fn find_alignment(bits: &Bits, ex: f64, ey: f64, ux: (f64, f64), uy: (f64, f64),
         }
     }
     let step = (module / 3.0).max(1.0);
-    for (radius_modules, need) in [(4.0, 23)] {
-        let radius = radius_modules * module;
-        let n = (radius / step).ceil() as i64;
-        let mut best: Option<(i32, f64, f64, f64)> = None; // (score, dist², x, y)
-        for sy in -n..=n {
-            for sx in -n..=n {
-                let (cx, cy) = (ex + sx as f64 * step, ey + sy as f64 * step);
-                let mut score = 0;
-                for &(ox, oy, dark) in &offsets {
-                    if bits.get_i(ifloor(cx + ox), ifloor(cy + oy)) == dark {
-                        score += 1;
-                    }
-                }
-                let d2 = (sx * sx + sy * sy) as f64;
-                if best.is_none_or(|(bs, bd, _, _)| score > bs || (score == bs && d2 < bd)) {
-                    best = Some((score, d2, cx, cy));
-                }
-            }
-        }
-        if let Some((score, _, x, y)) = best {
-            if score >= need {
-                return Some((x, y));
+    let n = (radius * module / step).ceil() as i64;
+    // Best score, and the nearest position with it.
+    let mut best = (-1i32, f64::MAX, 0f64, 0f64);
+    for sy in -n..=n {
+        for sx in -n..=n {
+            let (cx, cy) = (e.0 + sx as f64 * step, e.1 + sy as f64 * step);
+            let score =
+                offsets.iter().filter(|&&(ox, oy, dark)| bits.get_i(ifloor(cx + ox), ifloor(cy + oy)) == dark).count()
+                    as i32;
+            let d2 = (sx * sx + sy * sy) as f64;
+            if score > best.0 || (score == best.0 && d2 < best.1) {
+                best = (score, d2, cx, cy);
             }
         }
     }
-    find_alignment_rings(bits, ex, ey, module)
+    (best.0 >= need).then_some((best.2, best.3))
+}
+
+/// Samples a `dim`×`dim` grid through `h`, corrected near each alignment
+/// pattern (version 7 and up, where there are several): each is searched
+/// within two modules of where `h` puts it, and the offsets found are
+/// interpolated between them, so that a bent or bulging code still reads.
+pub fn sample_local(bits: &Bits, h: &Homography, dim: usize) -> Option<Grid> {
+    let version = version_of_dim(dim)?;
+    let positions = alignment_positions(version);
+    let n = positions.len();
+    if n < 3 {
+        return None;
+    }
+    let last = n - 1;
+    // Offsets (dx, dy) at each anchor, row by row; the finders' corners stay put.
+    let mut offsets = vec![(0f64, 0f64); n * n];
+    let mut found_any = false;
+    for (j, &ay) in positions.iter().enumerate() {
+        for (i, &ax) in positions.iter().enumerate() {
+            if (i == 0 && (j == 0 || j == last)) || (i == last && j == 0) {
+                continue;
+            }
+            let (u, v) = (ax as f64 + 0.5, ay as f64 + 0.5);
+            let e = h.map(u, v);
+            let p = h.map(u + 1.0, v);
+            let q = h.map(u, v + 1.0);
+            let (ux, uy) = ((p.0 - e.0, p.1 - e.1), (q.0 - e.0, q.1 - e.1));
+            let module = ((ux.0 * ux.0 + ux.1 * ux.1).sqrt() + (uy.0 * uy.0 + uy.1 * uy.1).sqrt()) / 2.0;
+            if let Some(f) = match_alignment(bits, e, ux, uy, module, 2.0, 22) {
+                if let Some(o) = offsets.get_mut(j * n + i) {
+                    *o = (f.0 - e.0, f.1 - e.1);
+                    found_any = true;
+                }
+            }
+        }
+    }
+    if !found_any {
+        return None;
+    }
+    // The cell of anchors around a coordinate, and the fraction across it.
+    let cell = |c: f64| -> (usize, f64) {
+        let mut k = 0;
+        while k + 2 < n && positions.get(k + 1).is_some_and(|&p| c >= p as f64 + 0.5) {
+            k += 1;
+        }
+        let (a, b) = (
+            positions.get(k).copied().unwrap_or(0) as f64 + 0.5,
+            positions.get(k + 1).copied().unwrap_or(0) as f64 + 0.5,
+        );
+        (k, ((c - a) / (b - a)).clamp(0.0, 1.0))
+    };
+    let at = |i: usize, j: usize| offsets.get(j * n + i).copied().unwrap_or((0.0, 0.0));
+    let mut modules = Vec::with_capacity(dim * dim);
+    for v in 0..dim {
+        let (j, ty) = cell(v as f64 + 0.5);
+        for u in 0..dim {
+            let (i, tx) = cell(u as f64 + 0.5);
+            let (a, b, c, d) = (at(i, j), at(i + 1, j), at(i, j + 1), at(i + 1, j + 1));
+            let dx = (a.0 * (1.0 - tx) + b.0 * tx) * (1.0 - ty) + (c.0 * (1.0 - tx) + d.0 * tx) * ty;
+            let dy = (a.1 * (1.0 - tx) + b.1 * tx) * (1.0 - ty) + (c.1 * (1.0 - tx) + d.1 * tx) * ty;
+            let (x, y) = h.map(u as f64 + 0.5, v as f64 + 0.5);
+            let (x, y) = (x + dx, y + dy);
+            modules.push(x.is_finite() && y.is_finite() && bits.get_i(ifloor(x), ifloor(y)));
+        }
+    }
+    Some(Grid { dim, modules })
 }
 
 /// Runs of alternating colour from (`x`, `y`) (which must be dark) outward
