@@ -46,6 +46,7 @@ mod cbor;
 pub mod certificate;
 pub mod envelope;
 pub mod issue;
+pub mod json;
 pub mod keys;
 pub mod scan;
 pub mod signature;

@@ -9,12 +9,12 @@
 //! reads anything in them.
 
 use crate::certificate::DocumentKind;
+use crate::json::{JsonError, JsonProblem, Reader, Writer};
 use crate::keys::{KeyError, KeyId, PublicKey, SecretKey};
 use crate::signature::verify_ed25519;
 use crate::text::b64;
 use crate::time::{format_rfc3339, parse_rfc3339, Date, Timestamp};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -238,20 +238,167 @@ pub struct TrustList {
     root: KeyId,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignedWire<'a> {
-    #[serde(borrow)]
-    list: &'a RawValue,
+// Reading the JSON by hand (src/json.rs) rather than with serde_json keeps
+// a general JSON library, and its float formatting, out of the verifier's
+// wasm. The rules are those of the serde derives above: every member
+// required except `revoked_serials` (empty when absent), no member unknown,
+// none twice.
+
+/// A required member, or [`JsonProblem::MissingMember`] at the object's start.
+fn required<T>(value: Option<T>, object_at: usize) -> Result<T, JsonError> {
+    value.ok_or(JsonError { problem: JsonProblem::MissingMember, offset: object_at })
+}
+
+fn unknown(r: &Reader<'_>) -> Result<(), JsonError> {
+    Err(r.unknown_member())
+}
+
+fn strings(r: &mut Reader<'_>) -> Result<Vec<String>, JsonError> {
+    let mut all = Vec::new();
+    r.array(|r| {
+        all.push(r.string()?);
+        Ok(())
+    })?;
+    Ok(all)
+}
+
+fn read_key_status(r: &mut Reader<'_>) -> Result<KeyStatus, JsonError> {
+    let at = r.offset();
+    match r.string()?.as_str() {
+        "active" => Ok(KeyStatus::Active),
+        "revoked" => Ok(KeyStatus::Revoked),
+        _ => Err(JsonError { problem: JsonProblem::WrongType, offset: at }),
+    }
+}
+
+fn read_issuer(r: &mut Reader<'_>) -> Result<IssuerEntry, JsonError> {
+    let at = r.offset();
+    let (mut key_id, mut name, mut public_key, mut valid_from) = (None, None, None, None);
+    let (mut valid_until, mut kinds, mut status) = (None, None, None);
+    r.object(|r, key| {
+        match key {
+            "key_id" => key_id = Some(r.string()?),
+            "name" => name = Some(r.string()?),
+            "public_key" => public_key = Some(r.string()?),
+            "valid_from" => valid_from = Some(r.string()?),
+            "valid_until" => valid_until = Some(r.string()?),
+            "kinds" => kinds = Some(strings(r)?),
+            "status" => status = Some(read_key_status(r)?),
+            _ => return unknown(r),
+        }
+        Ok(())
+    })?;
+    Ok(IssuerEntry {
+        key_id: required(key_id, at)?,
+        name: required(name, at)?,
+        public_key: required(public_key, at)?,
+        valid_from: required(valid_from, at)?,
+        valid_until: required(valid_until, at)?,
+        kinds: required(kinds, at)?,
+        status: required(status, at)?,
+    })
+}
+
+impl TrustListBody {
+    /// Reads a list's JSON text (`LIST.json`, or the `list` of a signed
+    /// file) by the rules of its serde derives, without serde_json.
+    pub fn from_json(text: &[u8]) -> Result<TrustListBody, JsonError> {
+        let mut r = Reader::new(text)?;
+        let at = r.offset();
+        let (mut format, mut sequence, mut issued_at, mut next_update) = (None, None, None, None);
+        let (mut issuers, mut revoked_serials) = (None, None);
+        r.object(|r, key| {
+            match key {
+                "format" => format = Some(r.string()?),
+                "sequence" => sequence = Some(r.u64()?),
+                "issued_at" => issued_at = Some(r.string()?),
+                "next_update" => next_update = Some(r.string()?),
+                "issuers" => {
+                    let mut all = Vec::new();
+                    r.array(|r| {
+                        all.push(read_issuer(r)?);
+                        Ok(())
+                    })?;
+                    issuers = Some(all);
+                }
+                "revoked_serials" => revoked_serials = Some(strings(r)?),
+                _ => return unknown(r),
+            }
+            Ok(())
+        })?;
+        r.finish()?;
+        Ok(TrustListBody {
+            format: required(format, at)?,
+            sequence: required(sequence, at)?,
+            issued_at: required(issued_at, at)?,
+            next_update: required(next_update, at)?,
+            issuers: required(issuers, at)?,
+            revoked_serials: revoked_serials.unwrap_or_default(),
+        })
+    }
+}
+
+/// A signed file's members: the byte range of `list` (read later, once its
+/// signature verified) and the signature.
+struct SignedWire {
+    list: std::ops::Range<usize>,
     signature: SignatureWire,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct SignatureWire {
     alg: String,
     key_id: String,
     value: String,
+}
+
+impl SignedWire {
+    fn from_json(text: &[u8]) -> Result<SignedWire, JsonError> {
+        let mut r = Reader::new(text)?;
+        let at = r.offset();
+        let (mut list, mut signature) = (None, None);
+        r.object(|r, key| {
+            match key {
+                "list" => list = Some(r.skip()?),
+                "signature" => signature = Some(SignatureWire::read(r)?),
+                _ => return unknown(r),
+            }
+            Ok(())
+        })?;
+        r.finish()?;
+        Ok(SignedWire { list: required(list, at)?, signature: required(signature, at)? })
+    }
+}
+
+impl SignatureWire {
+    fn read(r: &mut Reader<'_>) -> Result<SignatureWire, JsonError> {
+        let at = r.offset();
+        let (mut alg, mut key_id, mut value) = (None, None, None);
+        r.object(|r, key| {
+            match key {
+                "alg" => alg = Some(r.string()?),
+                "key_id" => key_id = Some(r.string()?),
+                "value" => value = Some(r.string()?),
+                _ => return unknown(r),
+            }
+            Ok(())
+        })?;
+        Ok(SignatureWire { alg: required(alg, at)?, key_id: required(key_id, at)?, value: required(value, at)? })
+    }
+
+    /// `{"alg":…,"key_id":…,"value":…}`, compact.
+    fn to_json(&self) -> String {
+        let mut w = Writer::new();
+        w.begin_object();
+        w.member_str("alg", &self.alg);
+        w.member_str("key_id", &self.key_id);
+        w.member_str("value", &self.value);
+        w.end_object();
+        w.finish()
+    }
+}
+
+fn json_error(e: JsonError) -> TrustError {
+    TrustError::Json(e.to_string())
 }
 
 fn signing_input(list: &[u8]) -> Vec<u8> {
@@ -269,16 +416,16 @@ impl TrustList {
         if signed.len() > MAX_SIZE {
             return Err(TrustError::TooLarge);
         }
-        let wire: SignedWire<'_> = serde_json::from_slice(signed).map_err(|e| TrustError::Json(e.to_string()))?;
+        let wire = SignedWire::from_json(signed).map_err(json_error)?;
         if wire.signature.alg != "EdDSA" {
             return Err(TrustError::Signature);
         }
         let root_id = KeyId::parse(&wire.signature.key_id).map_err(|_| TrustError::UnknownRoot)?;
         let root = roots.iter().find(|r| r.key_id() == root_id).ok_or(TrustError::UnknownRoot)?;
         let signature = b64::decode(&wire.signature.value).map_err(|_| TrustError::Signature)?;
-        let list = wire.list.get().as_bytes();
+        let list = signed.get(wire.list.clone()).unwrap_or_default();
         verify_ed25519(root.as_bytes(), &signing_input(list), &signature).map_err(|_| TrustError::Signature)?;
-        let body: TrustListBody = serde_json::from_slice(list).map_err(|e| TrustError::Json(e.to_string()))?;
+        let body = TrustListBody::from_json(list).map_err(|e| json_error(e.shifted(wire.list.start)))?;
         let trust = body.check(root_id)?;
         if let Some(seen) = last_seen {
             if trust.sequence < seen {
@@ -332,15 +479,14 @@ impl TrustList {
 /// the signed trust list's text. The list's bytes are kept as they are.
 pub fn sign_list(root: &SecretKey, list_json: &str) -> Result<String, TrustError> {
     let list_json = list_json.trim();
-    let body: TrustListBody = serde_json::from_str(list_json).map_err(|e| TrustError::Json(e.to_string()))?;
+    let body = TrustListBody::from_json(list_json.as_bytes()).map_err(json_error)?;
     body.check(root.key_id())?;
     let signature = SignatureWire {
         alg: "EdDSA".into(),
         key_id: root.key_id().to_string(),
         value: b64::encode(&root.sign(&signing_input(list_json.as_bytes()))),
     };
-    let signature = serde_json::to_string(&signature).map_err(|e| TrustError::Json(e.to_string()))?;
-    Ok(format!("{{\n\"signature\": {signature},\n\"list\": {list_json}\n}}\n"))
+    Ok(format!("{{\n\"signature\": {},\n\"list\": {list_json}\n}}\n", signature.to_json()))
 }
 
 #[cfg(test)]
@@ -382,6 +528,75 @@ mod tests {
         assert_eq!(TrustList::load(signed.as_bytes(), &roots, Some(5)), Err(TrustError::Rollback { seen: 5, got: 4 }));
         let other = SecretKey::from_seed(&[7u8; 32]);
         assert_eq!(TrustList::load(signed.as_bytes(), &[*other.public_key()], None), Err(TrustError::UnknownRoot));
+    }
+
+    #[test]
+    fn lists_read_by_hand_as_serde_reads_them() {
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let good = list(&issuer);
+        let compact = serde_json::to_string(&serde_json::from_str::<TrustListBody>(&good).unwrap()).unwrap();
+        let variants = [
+            good.clone(),
+            compact.clone(),
+            compact.replace(r#","revoked_serials":[]"#, ""),
+            compact.replace(r#""revoked_serials":[]"#, r#""revoked_serials":["a","b\u00e9"]"#),
+            compact.replace(r#""sequence":4"#, r#""sequence":18446744073709551615"#),
+            compact.replace(r#""format""#, r#""\u0066ormat""#),
+            // Refused by both:
+            compact.replace(r#""revoked_serials":[]"#, r#""revoked_serials":null"#),
+            compact.replace(r#""revoked_serials":[]"#, r#""revoked_serials":[],"extra":1"#),
+            compact.replace(r#""status":"active""#, r#""status":"active","status":"active""#),
+            compact.replace(r#""status":"active""#, r#""status":"Active""#),
+            compact.replace(r#""status":"active""#, r#""status":"active","comment":"""#),
+            compact.replace(r#","status":"active""#, ""),
+            compact.replace(r#""sequence":4,"#, ""),
+            compact.replace(r#""sequence":4"#, r#""sequence":4.0"#),
+            compact.replace(r#""sequence":4"#, r#""sequence":-0"#),
+            compact.replace(r#""sequence":4"#, r#""sequence":04"#),
+            compact.replace(r#""sequence":4"#, r#""sequence":"4""#),
+            compact.replace(r#""sequence":4"#, r#""sequence":18446744073709551616"#),
+            compact.replace(r#""kinds":["certificat-de-scolarite"]"#, r#""kinds":"certificat-de-scolarite""#),
+            compact.replace("Acad", r"\\ud800Acad"),
+            compact.replace("Acad", r"\ud800Acad"),
+            compact.replace("Acad", r"\u0000Acad"),
+            compact.replace("Acad", r"\tAcad"),
+            compact.replace("Acad", "\tAcad"),
+            compact.clone() + " x",
+            compact.clone() + " \n",
+            format!("[{compact}]"),
+            String::new(),
+        ];
+        for text in &variants {
+            let by_hand = TrustListBody::from_json(text.as_bytes());
+            let by_serde = serde_json::from_str::<TrustListBody>(text);
+            assert_eq!(by_hand.as_ref().ok(), by_serde.as_ref().ok(), "{text}: {by_hand:?} / {by_serde:?}");
+        }
+        let error = |text: &str| TrustListBody::from_json(text.as_bytes()).unwrap_err().to_string();
+        assert_eq!(error(r#"{"format":1}"#), "json-wrong-type at byte 10");
+        assert_eq!(error(r#" {"x":1}"#), "json-unknown-member at byte 2");
+        assert_eq!(error(r#" {"format":"x"}"#), "json-missing-member at byte 1");
+    }
+
+    #[test]
+    fn json_errors_in_the_list_tell_the_offset_in_the_file() {
+        let root = SecretKey::from_seed(&[9u8; 32]);
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let list = list(&issuer).replacen("\"sequence\": 4", "\"sequence\": 4, \"x\": 1", 1);
+        let body = TrustListBody::from_json(list.as_bytes()).unwrap_err();
+        assert_eq!(body.problem, JsonProblem::UnknownMember);
+        // Signed as it is (sign_list would refuse it): the error's offset is the file's.
+        let wire = SignatureWire {
+            alg: "EdDSA".into(),
+            key_id: root.key_id().to_string(),
+            value: b64::encode(&root.sign(&signing_input(list.as_bytes()))),
+        };
+        let signed = format!("{{\"signature\": {}, \"list\": {list}}}", wire.to_json());
+        let at = signed.find(&list).unwrap() + body.offset;
+        assert_eq!(
+            TrustList::load(signed.as_bytes(), &[*root.public_key()], None),
+            Err(TrustError::Json(format!("json-unknown-member at byte {at}")))
+        );
+        assert!(signed[at..].starts_with("\"x\""), "{}", &signed[at..]);
     }
 
     #[test]
