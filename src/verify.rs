@@ -7,8 +7,9 @@
 //! usable trust list; the issuer's name always comes from that list, never
 //! from the payload.
 
-use crate::certificate::{decode_claims, Certificate, ClaimsError};
+use crate::certificate::{decode_claims, Body, Certificate, ClaimsError};
 use crate::envelope::{self, EnvelopeError};
+use crate::json::Writer;
 use crate::keys::KeyId;
 use crate::signature::verify_ed25519;
 use crate::status::{CheckName, Outcome, Status};
@@ -86,6 +87,90 @@ impl Report {
     pub fn check(&self, name: CheckName) -> Option<&Check> {
         self.checks.iter().find(|c| c.check == name)
     }
+
+    /// The report as compact JSON: the very text `serde_json::to_string`
+    /// gives of it (tests/report_json.rs holds them to that), written by hand
+    /// so that the wasm carries no JSON library.
+    pub fn to_json(&self) -> String {
+        let mut w = Writer::new();
+        w.begin_object();
+        self.write_members(&mut w);
+        w.end_object();
+        w.finish()
+    }
+
+    /// Writes the report's members into an object the caller opened (the
+    /// CLI puts its own member first).
+    pub fn write_members(&self, w: &mut Writer) {
+        w.member_str("status", self.status.code());
+        w.key("checks");
+        w.begin_array();
+        for c in &self.checks {
+            w.begin_object();
+            w.member_str("check", c.check.code());
+            w.member_str("outcome", c.outcome.code());
+            if let Some(code) = c.code {
+                w.member_str("code", code);
+            }
+            w.end_object();
+        }
+        w.end_array();
+        if let Some(cert) = &self.certificate {
+            w.key("certificate");
+            write_certificate(w, cert);
+        }
+        if let Some(issuer) = &self.issuer {
+            w.key("issuer");
+            w.begin_object();
+            w.member_str("name", &issuer.name);
+            w.member_str("key_id", &issuer.key_id.to_string());
+            w.end_object();
+        }
+        if let Some(list) = &self.trust_list {
+            w.key("trust_list");
+            list.write_json(w);
+        }
+    }
+}
+
+impl TrustListInfo {
+    /// Writes `{"sequence":…,"issued_at":…,"next_update":…}`.
+    pub fn write_json(&self, w: &mut Writer) {
+        w.begin_object();
+        w.key("sequence");
+        w.u64(self.sequence);
+        w.member_str("issued_at", &self.issued_at);
+        w.member_str("next_update", &self.next_update);
+        w.end_object();
+    }
+}
+
+/// A certificate as its serde derives write it: the common fields, then the
+/// kind's tag and fields (`#[serde(flatten)]` of an internally tagged enum).
+fn write_certificate(w: &mut Writer, cert: &Certificate) {
+    w.begin_object();
+    w.member_str("serial", &cert.serial);
+    w.member_str("issued_on", &cert.issued_on.to_string());
+    w.member_str("academie", &cert.academie);
+    w.member_str("valid_from", &format_rfc3339(cert.valid_from));
+    w.member_str("valid_until", &format_rfc3339(cert.valid_until));
+    w.member_str("kind", cert.kind().name());
+    match &cert.body {
+        Body::CertificatDeScolarite(c) => {
+            w.member_str("family_name", &c.family_name);
+            w.member_str("given_names", &c.given_names);
+            w.member_str("birth_date", &c.birth_date.to_string());
+            w.member_str("school_uai", &c.school_uai);
+            w.member_str("school_name", &c.school_name);
+            w.member_str("school_town", &c.school_town);
+            w.member_str("school_year", &c.school_year.to_string());
+            w.member_str("level", c.level.label());
+            if let Some(regime) = c.regime {
+                w.member_str("regime", regime.name());
+            }
+        }
+    }
+    w.end_object();
 }
 
 struct Checks([Check; 8]);
