@@ -8,11 +8,11 @@
 use crate::error::{CliError, Message, EXIT_REFUSED};
 use crate::{clock, files, i18n, keygen};
 use cachet::certificate::Body;
+use cachet::json::Writer;
 use cachet::time::{parse_rfc3339, Date};
 use cachet::trust::TrustList;
 use cachet::verify::Report;
 use cachet::{verify, Lang, Outcome, Status};
-use serde::Serialize;
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,13 +35,6 @@ pub struct Args {
     /// Tokens (CC1:…), verifier URLs, or - to read one per line from standard input.
     #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct JsonLine<'a> {
-    input_index: usize,
-    #[serde(flatten)]
-    report: &'a Report,
 }
 
 pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
@@ -75,8 +68,7 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
         };
         all_valid &= report.status == Status::Valid;
         let printed = if args.json {
-            let line = serde_json::to_string(&JsonLine { input_index: index, report: &report }).unwrap_or_default();
-            writeln!(out, "{line}")
+            writeln!(out, "{}", json_line(index, &report))
         } else {
             let heading = several.then_some(index + 1);
             write!(out, "{}", human(&report, heading, lang))
@@ -115,6 +107,18 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
         return Err(CliError::usage(Message::new("no-input")));
     }
     Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(EXIT_REFUSED) })
+}
+
+/// `{"input_index":…,` then the report's members: the core's `Report::to_json`
+/// with the index first.
+fn json_line(index: usize, report: &Report) -> String {
+    let mut w = Writer::new();
+    w.begin_object();
+    w.key("input_index");
+    w.u64(index as u64);
+    report.write_members(&mut w);
+    w.end_object();
+    w.finish()
 }
 
 fn stdout_error(e: &io::Error, lang: Lang) -> CliError {
@@ -215,4 +219,40 @@ fn human(report: &Report, heading: Option<usize>, lang: Lang) -> String {
         s.push('\n');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cachet::keys::SecretKey;
+    use cachet::trust::{sign_list, TrustError};
+
+    /// The line as serde wrote it before `json_line`: the index, then the report flattened.
+    #[derive(serde::Serialize)]
+    struct SerdeLine<'a> {
+        input_index: usize,
+        #[serde(flatten)]
+        report: &'a Report,
+    }
+
+    #[test]
+    fn json_lines_are_the_index_then_the_report_as_serde_wrote_them() {
+        let (root, issuer) = (SecretKey::from_seed(&[1; 32]), SecretKey::from_seed(&[2; 32]));
+        let signed = sign_list(&root, &cachet::doc_example_list(&issuer)).unwrap();
+        let trust = TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+        let input = cachet::doc_example_input();
+        let token = cachet::issue::issue(&issuer, &input, Date::parse("2025-09-15").unwrap()).unwrap().token;
+        let now = parse_rfc3339("2025-10-01T09:00:00Z").unwrap();
+        let reports = [
+            verify(&token, &trust, now),
+            verify(&token, &trust, parse_rfc3339("2026-10-01T09:00:00Z").unwrap()),
+            verify("CC1:AAAA", &trust, now),
+            Report::trust_list_invalid(&TrustError::Signature),
+        ];
+        assert!(reports[0].certificate.is_some());
+        for (index, report) in [0, 1, 9, usize::MAX].into_iter().zip(&reports) {
+            let serde = serde_json::to_string(&SerdeLine { input_index: index, report }).unwrap();
+            assert_eq!(json_line(index, report), serde);
+        }
+    }
 }
