@@ -15,11 +15,12 @@
 //! result with its status. Results cross as plain objects typed by the
 //! TypeScript declarations below.
 
+use crate::json::Writer;
 use crate::keys::PublicKey;
 use crate::status::{Lang, Status};
 use crate::time::format_rfc3339;
 use crate::trust::{TrustError, TrustList};
-use crate::verify::{verify, Report};
+use crate::verify::{verify, Report, TrustListInfo};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -106,10 +107,11 @@ extern "C" {
     pub type StatusCode;
 }
 
-/// Serialises to JSON, then parses it into a plain object. A value that
-/// cannot be serialised (none can) becomes `undefined`.
-fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    serde_json::to_string(value).ok().and_then(|json| js_sys::JSON::parse(&json).ok()).unwrap_or(JsValue::UNDEFINED)
+/// Parses JSON written by the core (`Report::to_json`, json.rs's writer)
+/// into a plain object. Text that does not parse (none does) becomes
+/// `undefined`. No JSON library is linked: the core writes, the browser reads.
+fn to_js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// A verifier for one signed trust list and its pinned root keys.
@@ -148,19 +150,23 @@ impl Verifier {
             Ok(trust) => verify(text, trust, (now_ms / 1000.0).floor() as i64),
             Err(e) => Report::trust_list_invalid(e),
         };
-        to_js(&report).unchecked_into()
+        to_js(&report.to_json()).unchecked_into()
     }
 
     /// The trust list's sequence and dates, when it loaded.
     #[wasm_bindgen(getter, js_name = trustList)]
     pub fn trust_list(&self) -> MaybeTrustListInfo {
         match &self.trust {
-            Ok(t) => to_js(&crate::verify::TrustListInfo {
-                sequence: t.sequence(),
-                issued_at: format_rfc3339(t.issued_at()),
-                next_update: format_rfc3339(t.next_update()),
-            })
-            .unchecked_into(),
+            Ok(t) => {
+                let info = TrustListInfo {
+                    sequence: t.sequence(),
+                    issued_at: format_rfc3339(t.issued_at()),
+                    next_update: format_rfc3339(t.next_update()),
+                };
+                let mut w = Writer::new();
+                info.write_json(&mut w);
+                to_js(&w.finish()).unchecked_into()
+            }
             Err(_) => JsValue::UNDEFINED.unchecked_into(),
         }
     }
