@@ -418,6 +418,11 @@ fn frame_time() {
     frames.push(("no code (noise)", f));
     for (name, frame) in &frames {
         let luma = frame.luma();
+        if let Some(dir) = std::env::var_os("SCAN_FRAMES_OUT") {
+            // Raw RGBA frames, for timing the wasm build on the same pixels.
+            let file = std::path::Path::new(&dir).join(format!("{}.rgba", name.replace([' ', '(', ')', '°'], "_")));
+            std::fs::write(file, frame.rgba()).unwrap();
+        }
         let mut times = Vec::new();
         let mut read = 0;
         for _ in 0..15 {

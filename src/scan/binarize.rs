@@ -66,19 +66,28 @@ pub fn local_threshold(luma: &[u8], width: usize, height: usize, min_contrast: u
     let bh = height.div_ceil(BLOCK);
     // Each block's level: its mean when it has contrast, else a guess.
     let mut level = vec![0u32; bw * bh];
+    // Per block of the current block row: sum, min, max (rows read whole,
+    // left to right, which is what the memory and the compiler like).
+    let mut stats = vec![(0u32, 255u8, 0u8); bw];
     for by in 0..bh {
-        for bx in 0..bw {
-            let (x0, y0) = (bx * BLOCK, by * BLOCK);
-            let (x1, y1) = ((x0 + BLOCK).min(width), (y0 + BLOCK).min(height));
-            let (mut min, mut max, mut sum) = (255u32, 0u32, 0u32);
-            for y in y0..y1 {
-                for &p in luma.get(y * width + x0..y * width + x1).unwrap_or(&[]) {
+        stats.iter_mut().for_each(|s| *s = (0, 255, 0));
+        let (y0, y1) = (by * BLOCK, ((by + 1) * BLOCK).min(height));
+        for y in y0..y1 {
+            let row = luma.get(y * width..(y + 1) * width).unwrap_or(&[]);
+            for (chunk, s) in row.chunks(BLOCK).zip(stats.iter_mut()) {
+                let mut sum = 0u32;
+                let (mut lo, mut hi) = (255u8, 0u8);
+                for &p in chunk {
                     sum += p as u32;
-                    min = min.min(p as u32);
-                    max = max.max(p as u32);
+                    lo = lo.min(p);
+                    hi = hi.max(p);
                 }
+                *s = (s.0 + sum, s.1.min(lo), s.2.max(hi));
             }
-            let n = ((x1 - x0) * (y1 - y0)).max(1) as u32;
+        }
+        for (bx, &(sum, min, max)) in stats.iter().enumerate() {
+            let (min, max) = (min as u32, max as u32);
+            let n = ((width.min((bx + 1) * BLOCK) - bx * BLOCK) * (y1 - y0)).max(1) as u32;
             let mut avg = sum / n;
             if max - min <= min_contrast as u32 {
                 // Uniform: assume light paper (half its level), unless the
