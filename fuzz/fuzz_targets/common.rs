@@ -11,6 +11,7 @@
 // reports as a crash, and what the corpus test reports as a failure.
 
 use cachet::certificate::{decode_claims, encode_claims};
+use cachet::json::{JsonError, Kind, Reader, Writer};
 use cachet::keys::SecretKey;
 use cachet::time::{parse_rfc3339, Timestamp};
 use cachet::trust::{self, IssuerEntry, KeyStatus, TrustError, TrustList, TrustListBody};
@@ -153,7 +154,8 @@ pub fn text_decoder(data: &[u8]) -> Option<Status> {
         let signature = report.check(CheckName::Signature).map(|c| c.outcome);
         assert_eq!(signature, Some(Outcome::Pass), "fields shown without a verified signature");
     }
-    serde_json::to_string(&report).expect("a report serialises");
+    let json = serde_json::to_string(&report).expect("a report serialises");
+    assert_eq!(report.to_json(), json, "the hand-written report JSON differs from serde's");
     Some(report.status)
 }
 
@@ -182,6 +184,14 @@ pub fn trust_list(data: &[u8]) -> &'static str {
         }
     }
 
+    // The hand-written reader takes a list body exactly when serde does, as the same value.
+    assert_eq!(
+        TrustListBody::from_json(data).ok(),
+        serde_json::from_slice::<TrustListBody>(data).ok(),
+        "the JSON reader and serde disagree on a list body"
+    );
+    json_round_trip(data);
+
     // An unsigned body that checks can be signed, and loads back the same.
     if let Ok(body) = serde_json::from_slice::<TrustListBody>(data) {
         if let (Ok(checked), Ok(json)) = (body.check(root().key_id()), std::str::from_utf8(data)) {
@@ -195,6 +205,104 @@ pub fn trust_list(data: &[u8]) -> &'static str {
         Ok(_) => "ok",
         Err(e) => e.code(),
     }
+}
+
+/// Any JSON value, as the strict reader (src/json.rs) reads it.
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Null,
+    Bool(bool),
+    Number(u64),
+    String(String),
+    Array(Vec<Value>),
+    Object(Vec<(String, Value)>),
+}
+
+/// Reads a value (recursing at most `cachet::json::MAX_DEPTH` deep: the reader stops deeper).
+fn read_value(r: &mut Reader<'_>) -> Result<Value, JsonError> {
+    Ok(match r.peek_kind()? {
+        Kind::Null => r.null().map(|()| Value::Null)?,
+        Kind::Bool => Value::Bool(r.bool()?),
+        Kind::Number => Value::Number(r.u64()?),
+        Kind::String => Value::String(r.string()?),
+        Kind::Array => {
+            let mut all = Vec::new();
+            r.array(|r| {
+                all.push(read_value(r)?);
+                Ok(())
+            })?;
+            Value::Array(all)
+        }
+        Kind::Object => {
+            let mut all = Vec::new();
+            r.object(|r, key| {
+                all.push((key.to_owned(), read_value(r)?));
+                Ok(())
+            })?;
+            Value::Object(all)
+        }
+    })
+}
+
+fn write_value(w: &mut Writer, v: &Value) {
+    match v {
+        Value::Null => w.null(),
+        Value::Bool(b) => w.bool(*b),
+        Value::Number(n) => w.u64(*n),
+        Value::String(s) => w.string(s),
+        Value::Array(all) => {
+            w.begin_array();
+            all.iter().for_each(|v| write_value(w, v));
+            w.end_array();
+        }
+        Value::Object(all) => {
+            w.begin_object();
+            for (k, v) in all {
+                w.key(k);
+                write_value(w, v);
+            }
+            w.end_object();
+        }
+    }
+}
+
+fn to_serde(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => (*b).into(),
+        Value::Number(n) => (*n).into(),
+        Value::String(s) => s.as_str().into(),
+        Value::Array(all) => all.iter().map(to_serde).collect(),
+        Value::Object(all) => all.iter().map(|(k, v)| (k.clone(), to_serde(v))).collect(),
+    }
+}
+
+fn parse(data: &[u8]) -> Result<Value, JsonError> {
+    let mut r = Reader::new(data)?;
+    let v = read_value(&mut r)?;
+    r.finish()?;
+    Ok(v)
+}
+
+/// The strict JSON reader and writer: what the reader takes, serde_json
+/// takes as the same value; skipping takes it too, over the whole text; the
+/// writer writes it so that the reader reads it back the same.
+pub fn json_round_trip(data: &[u8]) {
+    let skipped = Reader::new(data).and_then(|mut r| {
+        let span = r.skip()?;
+        r.finish().map(|()| span)
+    });
+    let Ok(value) = parse(data) else { return };
+    let text = std::str::from_utf8(data).expect("JSON the reader takes is UTF-8");
+    let start = text.len() - text.trim_start_matches([' ', '\t', '\n', '\r']).len();
+    let end = text.trim_end_matches([' ', '\t', '\n', '\r']).len();
+    assert_eq!(skipped, Ok(start..end), "skip refuses or spans otherwise a value the reader takes");
+    let serde: serde_json::Value = serde_json::from_slice(data).expect("serde_json refuses JSON the reader takes");
+    assert_eq!(serde, to_serde(&value), "serde_json reads another value");
+    let mut w = Writer::new();
+    write_value(&mut w, &value);
+    let written = w.finish();
+    assert_eq!(parse(written.as_bytes()), Ok(value), "the written JSON reads back otherwise");
 }
 
 /// Target `scan`: any bytes as a grey frame for the QR reader: the first
