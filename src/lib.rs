@@ -9,7 +9,8 @@
 //!
 //! The data's path through the modules: [`text`] → [`envelope`] →
 //! [`certificate`] → [`trust`] → [`verify`](mod@verify), with [`signature`] the one
-//! Ed25519 check and [`status`] the verdict's vocabulary.
+//! Ed25519 check, [`status`] the verdict's vocabulary and [`json`] the small
+//! strict JSON reader and writer of trust lists and reports.
 //!
 //! ```
 //! use cachet::keys::SecretKey;
