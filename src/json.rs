@@ -299,6 +299,15 @@ impl<'a> Reader<'a> {
         &mut self,
         mut member: impl FnMut(&mut Reader<'a>, &str) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
+        self.object_dyn(&mut member)
+    }
+
+    // One copy of the loop whatever the closure: a copy per object of the
+    // schema would cost the wasm about 1.5 KB each.
+    fn object_dyn(
+        &mut self,
+        member: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
         self.want(Kind::Object)?;
         self.enter()?;
         self.pos += 1;
@@ -339,6 +348,13 @@ impl<'a> Reader<'a> {
     pub fn array(
         &mut self,
         mut element: impl FnMut(&mut Reader<'a>) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        self.array_dyn(&mut element)
+    }
+
+    fn array_dyn(
+        &mut self,
+        element: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         self.want(Kind::Array)?;
         self.enter()?;
