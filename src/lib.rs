@@ -85,21 +85,27 @@ pub fn doc_example_input() -> certificate::SchoolCertificateInput {
 /// The example trust list of the crate's documentation, naming `issuer`.
 #[doc(hidden)]
 pub fn doc_example_list(issuer: &keys::SecretKey) -> String {
-    let body = trust::TrustListBody {
-        format: trust::FORMAT.into(),
-        sequence: 1,
-        issued_at: "2025-09-01T00:00:00Z".into(),
-        next_update: "2025-12-01T00:00:00Z".into(),
-        issuers: vec![trust::IssuerEntry {
-            key_id: issuer.key_id().to_string(),
-            name: "Académie de Paris".into(),
-            public_key: issuer.public_key().to_base64(),
-            valid_from: "2025-06-01".into(),
-            valid_until: "2026-08-31".into(),
-            kinds: vec!["certificat-de-scolarite".into()],
-            status: trust::KeyStatus::Active,
-        }],
-        revoked_serials: Vec::new(),
-    };
-    serde_json::to_string_pretty(&body).unwrap_or_default()
+    format!(
+        r#"{{
+  "format": "{format}",
+  "sequence": 1,
+  "issued_at": "2025-09-01T00:00:00Z",
+  "next_update": "2025-12-01T00:00:00Z",
+  "issuers": [
+    {{
+      "key_id": "{key_id}",
+      "name": "Académie de Paris",
+      "public_key": "{public_key}",
+      "valid_from": "2025-06-01",
+      "valid_until": "2026-08-31",
+      "kinds": ["certificat-de-scolarite"],
+      "status": "active"
+    }}
+  ],
+  "revoked_serials": []
+}}"#,
+        format = trust::FORMAT,
+        key_id = issuer.key_id(),
+        public_key = issuer.public_key().to_base64(),
+    )
 }
