@@ -45,6 +45,22 @@ impl Bits {
         Bits { width: self.width, height: self.height, data: self.data.iter().map(|d| !d).collect() }
     }
 
+    /// Colour changes per pixel along every 16th row: about 0.05 for a
+    /// code in a scene, 0.3 and more for a frame of sensor noise.
+    pub fn transition_density(&self) -> f32 {
+        let (mut changes, mut pixels) = (0usize, 0usize);
+        for y in (0..self.height).step_by(16) {
+            let row = self.row(y);
+            changes += row.windows(2).filter(|w| w.first() != w.get(1)).count();
+            pixels += row.len();
+        }
+        if pixels == 0 {
+            0.0
+        } else {
+            changes as f32 / pixels as f32
+        }
+    }
+
     /// One row of pixels.
     pub fn row(&self, y: usize) -> &[bool] {
         let start = y.saturating_mul(self.width);

@@ -111,40 +111,38 @@ pub fn find_finders(bits: &Bits) -> Vec<Finder> {
     let mut y = 0;
     while y < bits.height {
         let row = bits.row(y);
-        // The last five runs: (start, length), alternating colours.
-        let mut runs: [(usize, u32); 5] = [(0, 0); 5];
+        // The last five runs' lengths, alternating colours, and where the
+        // middle one starts.
+        let mut lens = [0u32; 5];
+        let mut starts = [0usize; 5];
         let mut filled = 0usize;
+        let mut current = row.first().copied().unwrap_or(false);
         let mut start = 0usize;
-        let mut x = 0usize;
-        while x <= row.len() {
+        for x in 1..=row.len() {
             let colour = row.get(x).copied();
-            let current = row.get(start).copied();
-            if colour == current && x < row.len() {
-                x += 1;
+            if colour == Some(current) {
                 continue;
             }
             // A run [start, x) of colour `current` ended.
-            let len = (x - start) as u32;
-            runs.rotate_left(1);
-            runs[4] = (start, len);
+            lens = [lens[1], lens[2], lens[3], lens[4], (x - start) as u32];
+            starts = [starts[1], starts[2], starts[3], starts[4], start];
             filled += 1;
-            if current == Some(true) && filled >= 5 {
-                let lens = [runs[0].1, runs[1].1, runs[2].1, runs[3].1, runs[4].1];
-                if ratio_ok(&lens, false) {
-                    let total: u32 = lens.iter().sum();
-                    let cx = runs[2].0 as f32 + runs[2].1 as f32 / 2.0;
-                    if let Some((fx, fy, module)) = cross_check(bits, cx, y, total) {
-                        add(&mut found, fx, fy, module);
-                    }
+            if current && filled >= 5 && lens[2] >= 3 && ratio_ok(&lens, false) {
+                let total: u32 = lens.iter().sum();
+                let cx = starts[2] as f32 + lens[2] as f32 / 2.0;
+                if let Some((fx, fy, module)) = cross_check(bits, cx, y, total) {
+                    add(&mut found, fx, fy, module);
                 }
             }
             start = x;
-            if x == row.len() {
-                break;
-            }
+            current = !current;
         }
         if found.len() >= MAX_CANDIDATES {
-            break;
+            // Noise: forget what one line alone saw, and go on while room is left.
+            found.retain(|f| f.count >= 2);
+            if found.len() >= MAX_CANDIDATES / 2 {
+                break;
+            }
         }
         y += step;
     }

@@ -70,40 +70,46 @@ pub fn scan_luma_found(luma: &[u8], width: usize, height: usize) -> Vec<Found> {
     }
     let mut found = Vec::new();
     let bits = binarize::local_threshold(luma, width, height, 24);
-    read_all(&bits, 1.0, &mut found);
-    if !found.is_empty() {
-        return found;
-    }
-    read_all(&bits.inverted(), 1.0, &mut found);
-    if !found.is_empty() {
-        return found;
-    }
-    if width >= 160 && height >= 160 {
-        let (half, w, h) = binarize::downscale(luma, width, height);
-        let bits = binarize::local_threshold(&half, w, h, 24);
-        read_all(&bits, 2.0, &mut found);
-        if found.is_empty() {
-            read_all(&bits.inverted(), 2.0, &mut found);
-        }
+    let large = width >= 160 && height >= 160;
+    // A grainy frame (sensor noise in low light) is read at half size
+    // first: averaging four pixels is the cheapest denoiser.
+    let grainy = large && bits.transition_density() > 0.2;
+    if !grainy {
+        read_both(&bits, 1.0, &mut found);
         if !found.is_empty() {
             return found;
         }
     }
-    let bits = binarize::local_threshold(luma, width, height, 6);
-    read_all(&bits, 1.0, &mut found);
-    if found.is_empty() {
-        read_all(&bits.inverted(), 1.0, &mut found);
+    if large {
+        let (half, w, h) = binarize::downscale(luma, width, height);
+        read_both(&binarize::local_threshold(&half, w, h, 24), 2.0, &mut found);
+        if !found.is_empty() {
+            return found;
+        }
     }
+    if grainy {
+        read_both(&bits, 1.0, &mut found);
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    // Low contrast: blocks judged uniform above only when nearly flat.
+    read_both(&binarize::local_threshold(luma, width, height, 6), 1.0, &mut found);
     if found.is_empty() && width.max(height) <= 640 {
         // A small image: its modules may be a pixel or two.
         let (double, w, h) = binarize::upscale(luma, width, height);
-        let bits = binarize::local_threshold(&double, w, h, 24);
-        read_all(&bits, 0.5, &mut found);
-        if found.is_empty() {
-            read_all(&bits.inverted(), 0.5, &mut found);
-        }
+        read_both(&binarize::local_threshold(&double, w, h, 24), 0.5, &mut found);
     }
     found
+}
+
+/// Reads a binary image as it is, then inverted (light-on-dark codes) if
+/// nothing was found.
+fn read_both(bits: &Bits, scale: f32, found: &mut Vec<Found>) {
+    read_all(bits, scale, found);
+    if found.is_empty() {
+        read_all(&bits.inverted(), scale, found);
+    }
 }
 
 /// Reads every code in one binary image; `scale` maps its pixels to the
