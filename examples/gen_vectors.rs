@@ -1487,7 +1487,7 @@ fn signature(v: &mut Vectors) {
     push(
         "signature-bit-flip-r-off-curve",
         INVALID_SIGNATURE,
-        "r-non-canonical",
+        "signature-mismatch",
         &format!("Bit {bit} of R flipped (the first one that does so): R's y has no point on the curve."),
         with_sig(&r_off),
     );
@@ -1527,7 +1527,7 @@ fn signature(v: &mut Vectors) {
     push(
         "signature-all-zero",
         INVALID_SIGNATURE,
-        "r-not-torsion-free",
+        "signature-mismatch",
         "64 zero bytes: R = (sqrt(-1), 0), a point of order 4.",
         with_sig(&[0u8; 64]),
     );
@@ -1560,7 +1560,7 @@ fn signature(v: &mut Vectors) {
     push(
         "signature-r-small-order",
         INVALID_SIGNATURE,
-        "r-not-torsion-free",
+        "signature-mismatch",
         "R = (0, -1), a point of order 2.",
         with_sig(&r_small),
     );

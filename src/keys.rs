@@ -117,21 +117,25 @@ impl serde::Serialize for KeyId {
     }
 }
 
-/// An Ed25519 public key that passed the signature policy's key checks.
+/// An Ed25519 public key that passed the signature policy's key checks
+/// ([`signature::check_public_key`]), kept decompressed so that each
+/// verification with it skips both the checks and the decompression.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey {
     bytes: [u8; 32],
     id: KeyId,
+    key: ed25519_dalek::VerifyingKey,
 }
 
 impl PublicKey {
     /// A public key from its 32 bytes, checked (canonical, torsion-free).
     pub fn from_bytes(bytes: &[u8]) -> Result<PublicKey, KeyError> {
-        let bytes = signature::check_public_key(bytes).map_err(|e| match e {
+        let key = signature::check_public_key(bytes).map_err(|e| match e {
             SignatureError::BadLength => KeyError::Encoding,
             e => KeyError::Policy(e),
         })?;
-        Ok(PublicKey { bytes, id: KeyId::of(&bytes) })
+        let bytes = key.to_bytes();
+        Ok(PublicKey { bytes, id: KeyId::of(&bytes), key })
     }
 
     /// Parses a public key file's text (surrounding white space ignored).
@@ -166,6 +170,12 @@ impl PublicKey {
     pub fn key_id(&self) -> KeyId {
         self.id
     }
+
+    /// Verifies a signature with this key: [`signature::verify_ed25519`]'s
+    /// policy, whose key checks this key already passed.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
+        signature::verify_with_checked_key(&self.key, message, signature)
+    }
 }
 
 impl fmt::Debug for PublicKey {
@@ -192,9 +202,10 @@ impl SecretKey {
     /// The key pair of a 32-byte seed (RFC 8032 private key).
     pub fn from_seed(seed: &[u8; 32]) -> SecretKey {
         let inner = ed25519_dalek::SigningKey::from_bytes(seed);
-        let bytes = inner.verifying_key().to_bytes();
-        // An honest key pair's public key is always in the prime-order subgroup.
-        SecretKey { inner, public: PublicKey { bytes, id: KeyId::of(&bytes) } }
+        let key = inner.verifying_key();
+        let bytes = key.to_bytes();
+        // An honest key pair's public key is [a]B: canonical, in the prime-order subgroup.
+        SecretKey { inner, public: PublicKey { bytes, id: KeyId::of(&bytes), key } }
     }
 
     /// Parses a secret key file's text (surrounding white space ignored).

@@ -4,10 +4,10 @@
 //! system can afford (see "Taming the many EdDSAs", Chalkias et al. 2020):
 //!
 //! 1. the public key `A` and the commitment `R` must be canonical encodings
-//!    (`y < p`, and no "negative zero" `x`): decompressing and recompressing
-//!    gives back the same 32 bytes;
+//!    (`y < p`, and no "negative zero" `x`);
 //! 2. `A` and `R` must be torsion-free (in the prime-order subgroup), which
-//!    also rules out the small-order points;
+//!    also rules out the small-order points (for `R` this follows from the
+//!    equation below, see [`verify_ed25519`]);
 //! 3. `S` must be canonical (`S < L`);
 //! 4. the cofactorless equation `[S]B = R + [k]A` must hold, as
 //!    `ed25519_dalek::VerifyingKey::verify_strict` computes it.
@@ -40,8 +40,6 @@ pub enum SignatureError {
     KeyNotTorsionFree,
     /// `R` is not a canonical encoding of a curve point.
     NonCanonicalR,
-    /// `R` has a small-order (torsion) component.
-    RNotTorsionFree,
     /// `S` is not reduced, or the equation does not hold.
     Mismatch,
 }
@@ -54,7 +52,6 @@ impl SignatureError {
             SignatureError::NonCanonicalKey => "key-non-canonical",
             SignatureError::KeyNotTorsionFree => "key-not-torsion-free",
             SignatureError::NonCanonicalR => "r-non-canonical",
-            SignatureError::RNotTorsionFree => "r-not-torsion-free",
             SignatureError::Mismatch => "signature-mismatch",
         }
     }
@@ -68,47 +65,59 @@ impl fmt::Display for SignatureError {
 
 impl std::error::Error for SignatureError {}
 
-/// Checks that 32 bytes are a canonical, torsion-free Ed25519 point: the
-/// rule for public keys (in trust lists and key files) and for `R`.
-fn strict_point(bytes: &[u8; 32]) -> Result<(), (bool, bool)> {
-    let compressed = CompressedEdwardsY(*bytes);
-    let point = compressed.decompress().ok_or((false, true))?;
-    if point.compress() != compressed {
-        return Err((false, true));
-    }
-    if !point.is_torsion_free() {
-        return Err((true, false));
-    }
-    Ok(())
+/// Whether 32 bytes encode `y < p` (p = 2^255 - 19), ignoring the sign bit:
+/// the canonical encoding of a y-coordinate. Only the 19 values p..2^255-1
+/// are not; they all read `ed..ff` then `ff`×30 then `7f` (or `ff`, sign set).
+fn y_is_canonical(bytes: &[u8; 32]) -> bool {
+    let (first, middle, last) = (bytes[0], &bytes[1..31], bytes[31] & 0x7f);
+    !(last == 0x7f && middle.iter().all(|b| *b == 0xff) && first >= 0xed)
 }
 
-/// Checks a public key under the policy above (canonical and torsion-free,
-/// hence not of small order).
-pub fn check_public_key(public_key: &[u8]) -> Result<[u8; 32], SignatureError> {
+/// Checks a public key under the policy above: a canonical encoding of a
+/// point that is neither of small order nor has any torsion component.
+/// Returns the key ready to verify with. This costs about one verification:
+/// the verifier runs it once per key, when a trust list is loaded.
+pub fn check_public_key(public_key: &[u8]) -> Result<VerifyingKey, SignatureError> {
     let pk: [u8; 32] = public_key.try_into().map_err(|_| SignatureError::BadLength)?;
-    strict_point(&pk).map_err(|(torsion, _)| {
-        if torsion {
-            SignatureError::KeyNotTorsionFree
-        } else {
-            SignatureError::NonCanonicalKey
-        }
-    })?;
-    // Torsion-free but the identity: refused too (verify_strict would, later).
-    if pk == IDENTITY {
+    let compressed = CompressedEdwardsY(pk);
+    let point = compressed.decompress().ok_or(SignatureError::NonCanonicalKey)?;
+    // Both ways a point has another encoding (y ≥ p, or x = 0 with the sign
+    // bit set) come back different when compressed again.
+    if point.compress() != compressed {
+        return Err(SignatureError::NonCanonicalKey);
+    }
+    if point.is_small_order() || !point.is_torsion_free() {
         return Err(SignatureError::KeyNotTorsionFree);
     }
-    Ok(pk)
+    VerifyingKey::from_bytes(&pk).map_err(|_| SignatureError::NonCanonicalKey)
 }
 
-const IDENTITY: [u8; 32] = {
-    let mut id = [0u8; 32];
-    id[0] = 1;
-    id
-};
+/// Verifies with a key that already passed [`check_public_key`] (a
+/// [`crate::keys::PublicKey`] always has): rules 2 to 4 for `R` and `S`.
+///
+/// `R` needs no torsion check of its own: `verify_strict` accepts only when
+/// the point `R` equals `[S]B - [k]A`, and with `B` and `A` in the
+/// prime-order subgroup so is that point. Point equality does not see the
+/// encoding, so `R`'s canonical encoding is checked on its bytes.
+pub(crate) fn verify_with_checked_key(
+    key: &VerifyingKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    let sig: [u8; SIGNATURE_LENGTH] = signature.try_into().map_err(|_| SignatureError::BadLength)?;
+    let mut r = [0u8; 32];
+    r.copy_from_slice(&sig[..32]);
+    if !y_is_canonical(&r) {
+        return Err(SignatureError::NonCanonicalR);
+    }
+    key.verify_strict(message, &Signature::from_bytes(&sig)).map_err(|_| SignatureError::Mismatch)
+}
 
 /// Verifies an Ed25519 signature on `message` under `public_key`, with the
 /// strict policy of this module. This is exactly the check the verifier
-/// makes, exposed so that anyone can run further test vectors against it.
+/// makes (it runs [`check_public_key`] once, when a key enters a trust list,
+/// and the rest of this check for each certificate), exposed so that anyone
+/// can run further test vectors against it.
 ///
 /// ```
 /// use cachet::signature::{verify_ed25519, SignatureError};
@@ -119,21 +128,8 @@ pub fn verify_ed25519(public_key: &[u8], message: &[u8], signature: &[u8]) -> Re
     if public_key.len() != PUBLIC_KEY_LENGTH || signature.len() != SIGNATURE_LENGTH {
         return Err(SignatureError::BadLength);
     }
-    let pk = check_public_key(public_key)?;
-    let sig: [u8; 64] = signature.try_into().map_err(|_| SignatureError::BadLength)?;
-    let mut r = [0u8; 32];
-    r.copy_from_slice(sig.get(..32).ok_or(SignatureError::BadLength)?);
-    strict_point(&r).map_err(
-        |(torsion, _)| {
-            if torsion {
-                SignatureError::RNotTorsionFree
-            } else {
-                SignatureError::NonCanonicalR
-            }
-        },
-    )?;
-    let key = VerifyingKey::from_bytes(&pk).map_err(|_| SignatureError::NonCanonicalKey)?;
-    key.verify_strict(message, &Signature::from_bytes(&sig)).map_err(|_| SignatureError::Mismatch)
+    let key = check_public_key(public_key)?;
+    verify_with_checked_key(&key, message, signature)
 }
 
 #[cfg(test)]
@@ -155,7 +151,12 @@ mod tests {
 
     #[test]
     fn refuses_identity_and_small_order_keys() {
-        assert_eq!(check_public_key(&IDENTITY), Err(SignatureError::KeyNotTorsionFree));
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        assert_eq!(check_public_key(&identity), Err(SignatureError::KeyNotTorsionFree));
+        // The identity with its sign bit set: x is a "negative zero".
+        identity[31] = 0x80;
+        assert!(check_public_key(&identity).is_err());
         // A point of order 2: (0, -1).
         let mut order2 = [0xffu8; 32];
         order2[0] = 0xec;

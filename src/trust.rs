@@ -11,7 +11,6 @@
 use crate::certificate::DocumentKind;
 use crate::json::{JsonError, JsonProblem, Reader, Writer};
 use crate::keys::{KeyError, KeyId, PublicKey, SecretKey};
-use crate::signature::verify_ed25519;
 use crate::text::b64;
 use crate::time::{format_rfc3339, parse_rfc3339, Date, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -424,7 +423,7 @@ impl TrustList {
         let root = roots.iter().find(|r| r.key_id() == root_id).ok_or(TrustError::UnknownRoot)?;
         let signature = b64::decode(&wire.signature.value).map_err(|_| TrustError::Signature)?;
         let list = signed.get(wire.list.clone()).unwrap_or_default();
-        verify_ed25519(root.as_bytes(), &signing_input(list), &signature).map_err(|_| TrustError::Signature)?;
+        root.verify(&signing_input(list), &signature).map_err(|_| TrustError::Signature)?;
         let body = TrustListBody::from_json(list).map_err(|e| json_error(e.shifted(wire.list.start)))?;
         let trust = body.check(root_id)?;
         if let Some(seen) = last_seen {

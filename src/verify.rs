@@ -11,7 +11,6 @@ use crate::certificate::{decode_claims, Body, Certificate, ClaimsError};
 use crate::envelope::{self, EnvelopeError};
 use crate::json::Writer;
 use crate::keys::KeyId;
-use crate::signature::verify_ed25519;
 use crate::status::{CheckName, Outcome, Status};
 use crate::text::{self, TextError};
 use crate::time::{format_rfc3339, Timestamp};
@@ -294,7 +293,7 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     checks.pass(CheckName::Issuer);
     let issuer_info = IssuerInfo { name: issuer.name.clone(), key_id: env.kid };
     let input = envelope::signing_input(env.protected, env.payload);
-    if let Err(e) = verify_ed25519(issuer.key.as_bytes(), &input, env.signature) {
+    if let Err(e) = issuer.key.verify(&input, env.signature) {
         checks.fail(CheckName::Signature, e.code(), Status::InvalidSignature);
         return report(checks, None, Some(issuer_info));
     }

@@ -94,9 +94,11 @@ fn supercop_signatures_are_rederived_accepted_and_a_flipped_bit_refused() {
     for code in results.into_iter().flatten() {
         *r_flip_codes.entry(code).or_default() += 1;
     }
-    // The three ways a flipped R fails all occur; any other reason is a change of rule.
+    // A flipped bit of R makes a canonical encoding of another y (none of
+    // these lands in the 19 non-canonical values): the equation fails. Any
+    // other reason is a change of rule.
     let seen: Vec<&str> = r_flip_codes.keys().copied().collect();
-    assert_eq!(seen, ["r-non-canonical", "r-not-torsion-free", "signature-mismatch"], "{r_flip_codes:?}");
+    assert_eq!(seen, ["signature-mismatch"], "{r_flip_codes:?}");
     assert_eq!(r_flip_codes.values().sum::<usize>(), 512, "half the lines flip a bit of R");
 }
 
