@@ -90,15 +90,22 @@ pub fn local_threshold(luma: &[u8], width: usize, height: usize, min_contrast: u
         let (y0, y1) = (by * BLOCK, ((by + 1) * BLOCK).min(height));
         for y in y0..y1 {
             let row = luma.get(y * width..(y + 1) * width).unwrap_or(&[]);
-            for (chunk, s) in row.chunks(BLOCK).zip(stats.iter_mut()) {
-                let mut sum = 0u32;
-                let (mut lo, mut hi) = (255u8, 0u8);
-                for &p in chunk {
+            // Plain indexed loops: the size-optimised wasm build does not
+            // inline iterator adapters, and these run on every pixel.
+            let mut x = 0;
+            while x < row.len() {
+                let (mut sum, mut lo, mut hi) = (0u32, 255u8, 0u8);
+                let end = (x + BLOCK).min(row.len());
+                while x < end {
+                    let p = row.get(x).copied().unwrap_or(0);
                     sum += p as u32;
                     lo = lo.min(p);
                     hi = hi.max(p);
+                    x += 1;
                 }
-                *s = (s.0 + sum, s.1.min(lo), s.2.max(hi));
+                if let Some(s) = stats.get_mut((end - 1) / BLOCK) {
+                    *s = (s.0 + sum, s.1.min(lo), s.2.max(hi));
+                }
             }
         }
         for (bx, &(sum, min, max)) in stats.iter().enumerate() {
@@ -149,9 +156,16 @@ pub fn local_threshold(luma: &[u8], width: usize, height: usize, min_contrast: u
         for y in by * BLOCK..((by + 1) * BLOCK).min(height) {
             let row = luma.get(y * width..(y + 1) * width).unwrap_or(&[]);
             let out = bits.data.get_mut(y * width..(y + 1) * width).unwrap_or(&mut []);
-            for ((pixels, dark), &t) in row.chunks(BLOCK).zip(out.chunks_mut(BLOCK)).zip(thresholds.iter()) {
-                for (&p, d) in pixels.iter().zip(dark.iter_mut()) {
-                    *d = p as u32 <= t;
+            let n = row.len().min(out.len());
+            let mut x = 0;
+            while x < n {
+                let t = thresholds.get(x / BLOCK).copied().unwrap_or(0);
+                let end = (x + BLOCK).min(n);
+                while x < end {
+                    if let (Some(&p), Some(d)) = (row.get(x), out.get_mut(x)) {
+                        *d = p as u32 <= t;
+                    }
+                    x += 1;
                 }
             }
         }

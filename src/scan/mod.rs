@@ -47,13 +47,14 @@ pub fn scan_rgba(rgba: &[u8], width: usize, height: usize) -> Vec<String> {
         Some(n) if n == rgba.len() && n > 0 => {}
         _ => return Vec::new(),
     }
-    let luma: Vec<u8> = rgba
-        .chunks_exact(4)
-        .map(|p| match p {
-            [r, g, b, _] => ((*r as u32 * 77 + *g as u32 * 150 + *b as u32 * 29 + 128) >> 8) as u8,
-            _ => 255,
-        })
-        .collect();
+    // An indexed loop: the size-optimised wasm build does not inline the
+    // iterator adapters, and this runs on every pixel.
+    let mut luma = vec![0u8; width * height];
+    let mut i = 0;
+    while let (Some(l), Some(&[r, g, b, _])) = (luma.get_mut(i), rgba.get(4 * i..4 * i + 4)) {
+        *l = ((r as u32 * 77 + g as u32 * 150 + b as u32 * 29 + 128) >> 8) as u8;
+        i += 1;
+    }
     scan_luma(&luma, width, height)
 }
 
