@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The wasm-bindgen version this xtask was built with (xtask/Cargo.toml pins it).
-const BINDGEN_VERSION: &str = "0.2.130";
+pub const BINDGEN_VERSION: &str = "0.2.130";
 
 /// Adds the wasm32 target when rustup lacks it.
 pub fn ensure_wasm_target() -> Result<()> {

@@ -17,6 +17,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The verifier page's address in the URLs and QR codes (a local server).
 const VERIFIER: &str = "http://127.0.0.1:8080/";
+/// The port of [`VERIFIER`], where the demo serves the page.
+const VERIFIER_PORT: u16 = 8080;
 /// The serial that the trust list revokes.
 const REVOKED_SERIAL: &str = "DEMO-0003";
 
@@ -222,9 +224,11 @@ fn tamper(text: &str) -> Result<String> {
 }
 
 pub fn run(args: &[String]) -> Result<()> {
-    if let Some(arg) = args.first() {
-        return Err(format!("demo takes no argument (got `{arg}`)"));
-    }
+    let serve = match args.first().map(String::as_str) {
+        None => true,
+        Some("--no-serve") => false,
+        Some(arg) => return Err(format!("demo takes only --no-serve (got `{arg}`)")),
+    };
     println!("==> building the command line tool");
     sh::run(sh::cargo().args(["build", "--release", "-p", "cachet-cli"]))?;
     let cachet = sh::target_dir()?.join("release").join("cachet");
@@ -319,7 +323,20 @@ pub fn run(args: &[String]) -> Result<()> {
     if !wrong.is_empty() {
         return Err(format!("the demo did not go as expected:\n  {}", wrong.join("\n  ")));
     }
-    print_files(&demo.dir)
+    print_files(&demo.dir)?;
+    if !serve {
+        return Ok(());
+    }
+
+    println!("\n==> the verifier page, with the demo's trust list and root key");
+    crate::build::build()?;
+    let site = crate::serve::Site::new(&demo.dir.join("trust.json"), &[demo.dir.join("root.key.pub")])?;
+    println!("\nOpen the verifier at {VERIFIER} and scan a QR code of demo/qr/, or open a certificate's link:");
+    for (sample, _, url) in &texts {
+        println!("  {} ({}):\n    {url}", sample.name, sample.story);
+    }
+    println!("\nCtrl-C stops the server.");
+    crate::serve::serve(site, VERIFIER_PORT)
 }
 
 fn exit_code(code: Option<i32>) -> String {

@@ -12,7 +12,7 @@ use crate::sh::{self, cargo, program, run, Result};
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+use crate::build::WASM_TARGET;
 /// How long each fuzz target runs in the smoke run, in seconds.
 const FUZZ_SECONDS: u32 = 20;
 
@@ -29,7 +29,7 @@ struct Ctx {
 /// (key for `--only`, header, step).
 type Step = (&'static str, &'static str, fn(&Ctx) -> Result<Done>);
 
-const STEPS: [Step; 8] = [
+const STEPS: [Step; 12] = [
     ("setup", "setup: the wasm32 target", setup),
     ("fmt", "format: cargo fmt --check", fmt),
     ("clippy", "lint: cargo clippy -D warnings", clippy),
@@ -37,12 +37,17 @@ const STEPS: [Step; 8] = [
     ("docs", "docs: cargo doc with warnings denied", docs),
     ("tests", "tests: cargo test --workspace", tests),
     ("vectors", "vectors: regenerated and unchanged", vectors),
+    ("size", "size: what the page downloads, against its 150 KB budget", size),
+    ("browser-setup", "browser setup: Debian's Chromium and ChromeDriver, the test tools (npm ci)", browser_setup),
+    ("wasm-tests", "wasm-bindgen-test: the bindings in headless Chromium", wasm_tests),
+    ("browser", "browser: the page in Chromium (playwright-core, node --test)", browser),
     ("fuzz", "fuzz: smoke run of every fuzz target", fuzz),
 ];
 
 const USAGE: &str = "usage: cargo xtask test [--quick] [--only STEP]
   --quick      without the fuzz smoke run (ignored under CI=true)
-  --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors or fuzz";
+  --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors, size, browser-setup,
+               wasm-tests, browser or fuzz";
 
 pub fn run_all(args: &[String]) -> ExitCode {
     let mut quick = false;
@@ -100,12 +105,8 @@ pub fn run_all(args: &[String]) -> ExitCode {
 
 /// Installs what the later steps need and can be installed here.
 fn setup(_: &Ctx) -> Result<Done> {
-    let installed = sh::output(program("rustup").args(["target", "list", "--installed"]))?;
-    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
-        println!("{WASM_TARGET}: installed");
-    } else {
-        run(program("rustup").args(["target", "add", WASM_TARGET]))?;
-    }
+    crate::build::ensure_wasm_target()?;
+    println!("{WASM_TARGET}: installed");
     Ok(Done::Passed)
 }
 
@@ -116,6 +117,8 @@ fn fmt(_: &Ctx) -> Result<Done> {
 
 fn clippy(_: &Ctx) -> Result<Done> {
     run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // src/wasm.rs is compiled for wasm32 only.
+    run(cargo().args(["clippy", "-p", "cachet", "--lib", "--target", WASM_TARGET, "--", "-D", "warnings"]))?;
     Ok(Done::Passed)
 }
 
@@ -129,6 +132,85 @@ fn wasm(_: &Ctx) -> Result<Done> {
 
 fn docs(_: &Ctx) -> Result<Done> {
     run(cargo().env("RUSTDOCFLAGS", "-D warnings").args(["doc", "-p", "cachet", "--no-deps"]))?;
+    Ok(Done::Passed)
+}
+
+/// The download budget of the page (`cargo xtask size`): a size, not a time, so it is a test.
+fn size(_: &Ctx) -> Result<Done> {
+    crate::size::report()?;
+    Ok(Done::Passed)
+}
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const BROWSER_TESTS: &str = "tests/browser";
+
+/// Whether this process runs as root (apt-get can install).
+fn is_root() -> bool {
+    sh::output(program("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0")
+}
+
+/// A step that cannot run here: skipped on a developer's machine, failed under CI.
+fn cannot(ctx: &Ctx, why: String) -> Result<Done> {
+    if ctx.ci {
+        Err(format!("{why}; under CI=true no step may be skipped"))
+    } else {
+        Ok(Done::Skipped(why))
+    }
+}
+
+/// Debian's Chromium and ChromeDriver (apt-get, when root), and the test
+/// tools of tests/browser from the npm registry (`npm ci`, exact versions
+/// of package-lock.json; no browser is ever downloaded by them).
+fn browser_setup(ctx: &Ctx) -> Result<Done> {
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        if !is_root() {
+            return cannot(ctx, format!("{CHROMIUM} or {CHROMEDRIVER} is missing and only root can apt-get install"));
+        }
+        run(program("apt-get").arg("update"))?;
+        run(program("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    if !sh::succeeds(program("npm").arg("--version")) {
+        return cannot(ctx, "npm is not installed (Node.js 20 or later is needed for the browser tests)".into());
+    }
+    run(program("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(sh::workspace_root().join(BROWSER_TESTS)))?;
+    Ok(Done::Passed)
+}
+
+/// The wasm-bindgen test runner of exactly the wasm-bindgen version in use.
+fn ensure_test_runner() -> Result<()> {
+    let wanted = format!("wasm-bindgen-test-runner {}", crate::build::BINDGEN_VERSION);
+    let have = sh::output(program("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
+    if have.trim() != wanted {
+        let version = format!("={}", crate::build::BINDGEN_VERSION);
+        run(cargo().args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))?;
+    }
+    Ok(())
+}
+
+/// tests/wasm.rs, compiled for wasm32 and run by wasm-bindgen-test-runner in headless Chromium.
+fn wasm_tests(ctx: &Ctx) -> Result<Done> {
+    if !Path::new(CHROMEDRIVER).exists() {
+        return cannot(ctx, format!("{CHROMEDRIVER} is missing (the browser-setup step installs it as root)"));
+    }
+    ensure_test_runner()?;
+    run(cargo()
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .args(["test", "-p", "cachet", "--target", crate::build::WASM_TARGET, "--test", "wasm"]))?;
+    Ok(Done::Passed)
+}
+
+/// The page in Debian's Chromium: every way in, every status, privacy,
+/// offline, accessibility (tests/browser/README.md).
+fn browser(ctx: &Ctx) -> Result<Done> {
+    let dir = sh::workspace_root().join(BROWSER_TESTS);
+    if !Path::new(CHROMIUM).exists() || !dir.join("node_modules").is_dir() {
+        return cannot(ctx, "Chromium or the test tools are missing (the browser-setup step installs them)".into());
+    }
+    run(program("npm").arg("test").current_dir(dir))?;
     Ok(Done::Passed)
 }
 
