@@ -11,7 +11,8 @@
 // logged or stored; the fragment is removed from the address bar and the
 // history at once.
 
-import { t, lang, setLang, applyStatic, formatInstant, formatAge, warmUp } from './i18n.js';
+import './boot.js'; // the wasm compiling and the formatters built while the other modules arrive
+import { t, lang, setLang, applyStatic, formatInstant, formatAge } from './i18n.js';
 import { Core } from './verifier.js';
 import {
   loadConfig,
@@ -126,7 +127,7 @@ async function useTrustList(network) {
     const loaded = core.load(network.text, roots, seenSequence());
     if (!loaded.error) {
       accept(loaded.info);
-      if (!network.fromCache) keepTrustList(url, network.text); // not awaited: the verdict does not wait for storage
+      if (!network.fromCache) setTimeout(() => keepTrustList(url, network.text)); // after the verdict: it does not wait for storage
       trust = { state: 'ready', info: loaded.info, fromCache: network.fromCache };
       return;
     }
@@ -247,7 +248,6 @@ function start() {
 }
 
 let ready = start();
-warmUp(); // while the wasm compiles and the files arrive
 
 // ---- Verification: idle → verifying → verdict | error. ----
 
@@ -437,7 +437,22 @@ window.addEventListener('online', () => {
 });
 window.addEventListener('pagehide', () => camera.stop());
 
-registerServiceWorker(els.updateBanner, els.updateReload, () => camera.stop());
-
 showTrustInfo();
-if (linkToken) verifyText(linkToken);
+const firstVerdict = linkToken ? verifyText(linkToken) : Promise.resolve();
+
+// The service worker (offline use, updates) is installed once the page has
+// loaded and any link's verdict is on screen: its downloads never compete
+// with a first verdict.
+firstVerdict.finally(() => afterNextFrame(() => registerServiceWorker(els.updateBanner, els.updateReload, () => camera.stop())));
+
+/** Runs `f` once the next frame is drawn (or after half a second where no frame comes: a hidden tab). */
+function afterNextFrame(f) {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    f();
+  };
+  requestAnimationFrame(() => setTimeout(run));
+  setTimeout(run, 500);
+}

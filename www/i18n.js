@@ -206,42 +206,53 @@ export function t(key, params = {}) {
  * `data-i18n-label="key"` the `aria-label`; sets `<html lang>` and the title.
  */
 export function applyStatic(doc = document) {
-  doc.documentElement.lang = current;
-  doc.title = t('pageTitle');
-  for (const el of doc.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of doc.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
+  // Only what differs is written: the page is served in French, and rewriting
+  // a text that is already there would have the whole page laid out again.
+  if (doc.documentElement.lang !== current) doc.documentElement.lang = current;
+  if (doc.title !== t('pageTitle')) doc.title = t('pageTitle');
+  for (const el of doc.querySelectorAll('[data-i18n]')) {
+    const text = t(el.dataset.i18n);
+    if (el.textContent !== text) el.textContent = text;
+  }
+  for (const el of doc.querySelectorAll('[data-i18n-label]')) {
+    const label = t(el.dataset.i18nLabel);
+    if (el.getAttribute('aria-label') !== label) el.setAttribute('aria-label', label);
+  }
 }
 
-// Intl formatters are costly to build (the first loads locale data): one of each per language.
+// Intl formatters: how each is built, in one place (the warm-up worker builds the same).
+const FORMATS = {
+  date: ['DateTimeFormat', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }],
+  instant: [
+    'DateTimeFormat',
+    { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' },
+  ],
+  relative: ['RelativeTimeFormat', { numeric: 'auto' }],
+};
+
+// One of each per language: building one costs, and a page's first loads the locale's data.
 const formatters = new Map();
 function formatter(kind) {
   const key = `${current}:${kind}`;
   let f = formatters.get(key);
   if (!f) {
-    const locale = LOCALES[current];
-    if (kind === 'date') {
-      f = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-    } else if (kind === 'instant') {
-      f = new Intl.DateTimeFormat(locale, {
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        timeZone: 'Europe/Paris',
-      });
-    } else {
-      f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-    }
+    const [constructor, options] = FORMATS[kind];
+    f = new Intl[constructor](LOCALES[current], options);
     formatters.set(key, f);
   }
   return f;
 }
 
-/** Builds the formatters of the current language ahead of need (while the network and the wasm load). */
-export function warmUp() {
-  formatter('instant');
-  formatter('relative');
+/**
+ * What the verdict and #trust-info format with, in the current language, as
+ * `[constructor, locale, options]` for intl-worker.js: the first Intl object
+ * of a page loads the locale's data (tens of milliseconds); a worker that
+ * builds the same formatters first loads it on another thread, for the whole
+ * process.
+ */
+export function formatterSpecs() {
+  const kinds = current === 'fr' ? ['instant', 'relative'] : ['instant', 'relative', 'date']; // French dates need no Intl
+  return kinds.map((kind) => [FORMATS[kind][0], LOCALES[current], FORMATS[kind][1]]);
 }
 
 /** `YYYY-MM-DD` as a reader expects it: `12/04/2009` in French, `12 Apr 2009` in English. */

@@ -15,7 +15,7 @@
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-1';
+const VERSION = 'cachet-shell-2';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
 const TRUST_LIST = 'trust-list.json';
@@ -24,9 +24,11 @@ const NETWORK_TIMEOUT_MS = 3000;
 const SHELL = [
   './',
   'app.js',
+  'boot.js',
   'camera.js',
   'i18n.js',
   'image.js',
+  'intl-worker.js',
   'render.js',
   'scan.js',
   'scan-worker.js',
