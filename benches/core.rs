@@ -83,6 +83,31 @@ fn single(c: &mut Criterion) {
         b.iter(|| verify::verify(black_box(&token), black_box(&list), now()))
     });
 
+    // The signature alone, on a certificate's signing input: the verifier's
+    // kept key (fixed-base tables, src/signature.rs) beside ed25519-dalek's
+    // verify_strict, which it replaces with the same verdicts.
+    let cose = issue::issue(&key, &input(), today()).unwrap().cose;
+    let envelope = cachet::envelope::open(&cose).unwrap();
+    let message = cachet::envelope::signing_input(envelope.protected, envelope.payload);
+    let public = *key.public_key();
+    let dalek = ed25519_dalek::VerifyingKey::from_bytes(public.as_bytes()).unwrap();
+    let signature = ed25519_dalek::Signature::from_slice(envelope.signature).unwrap();
+    assert!(public.verify(&message, envelope.signature).is_ok());
+    assert!(dalek.verify_strict(&message, &signature).is_ok());
+    c.bench_function("Ed25519 verify: PublicKey::verify (kept table)", |b| {
+        b.iter(|| public.verify(black_box(&message), black_box(envelope.signature)))
+    });
+    c.bench_function("Ed25519 verify: ed25519-dalek verify_strict", |b| {
+        b.iter(|| dalek.verify_strict(black_box(&message), black_box(&signature)))
+    });
+    // A key's first signature also makes its table. Round-robin over more keys
+    // than the verifier keeps tables for: every verification makes one.
+    let strangers: Vec<_> = (0..100u8).map(|i| *SecretKey::from_seed(&[i; 32]).public_key()).collect();
+    let mut next = strangers.iter().cycle();
+    c.bench_function("Ed25519 verify with a key not seen before (its table made)", |b| {
+        b.iter(|| next.next().map(|k| k.verify(black_box(&message), envelope.signature)))
+    });
+
     let input = input();
     c.bench_function("issue one certificate", |b| b.iter(|| issue::issue(&key, black_box(&input), today())));
 

@@ -9,8 +9,15 @@
 //!    also rules out the small-order points (for `R` this follows from the
 //!    equation below, see [`verify_ed25519`]);
 //! 3. `S` must be canonical (`S < L`);
-//! 4. the cofactorless equation `[S]B = R + [k]A` must hold, as
-//!    `ed25519_dalek::VerifyingKey::verify_strict` computes it.
+//! 4. the cofactorless equation `[S]B = R + [k]A` must hold, with
+//!    `k = SHA-512(R || A || M) mod L`.
+//!
+//! These are the verdicts of `ed25519_dalek::VerifyingKey::verify_strict`
+//! (the property test in `tests/ed25519_fixed_base.rs` compares the two on
+//! random and mutated signatures), computed faster: `R' = [S]B - [k]A` with
+//! two fixed-base multiplications over tables of multiples of `B` and `-A`
+//! (no chain of 250 doublings), then `R'`'s encoding is compared with `R`'s
+//! bytes, which also checks that `R` is canonical.
 //!
 //! Every signature an honest RFC 8032 signer makes passes; no signature is
 //! malleable, and two verifiers that follow this rule agree on every input.
@@ -18,9 +25,14 @@
 //! the speccheck cases (`tests/ed25519_vectors.rs`), so a dependency upgrade
 //! that changes a rule fails the build.
 
-use curve25519_dalek::edwards::CompressedEdwardsY;
-use ed25519_dalek::{Signature, VerifyingKey};
+use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+use curve25519_dalek::traits::Identity;
+use curve25519_dalek::Scalar;
+use ed25519_dalek::VerifyingKey;
+use sha2::{Digest, Sha512};
 use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// Length of an Ed25519 public key.
 pub const PUBLIC_KEY_LENGTH: usize = 32;
@@ -92,26 +104,164 @@ pub fn check_public_key(public_key: &[u8]) -> Result<VerifyingKey, SignatureErro
     VerifyingKey::from_bytes(&pk).map_err(|_| SignatureError::NonCanonicalKey)
 }
 
+/// Multiples of a point `P` for a fixed-base multiplication: row `i` holds
+/// `[1]Q .. [8]Q` with `Q = [256^i]P`, for `i` in `0..32` (40 KB: 256 points
+/// in extended coordinates).
+///
+/// Not constant-time, on purpose: verification handles only public data (the
+/// key, the message, the signature), so the digits of the scalars may pick
+/// table entries and skip zeros openly.
+struct FixedBaseTable(Box<[[EdwardsPoint; 8]; 32]>);
+
+impl FixedBaseTable {
+    /// The table of `point`: 256 additions and 256 doublings, no inversion
+    /// (a few verifications' worth, once per key).
+    fn new(point: &EdwardsPoint) -> FixedBaseTable {
+        let mut rows = Box::new([[EdwardsPoint::identity(); 8]; 32]);
+        let mut q = *point;
+        for row in rows.iter_mut() {
+            let mut multiple = q;
+            for entry in row.iter_mut() {
+                *entry = multiple;
+                multiple += &q;
+            }
+            for _ in 0..8 {
+                q = q + q;
+            }
+        }
+        FixedBaseTable(rows)
+    }
+
+    /// The table of the Ed25519 base point `B`, made on first use.
+    fn base_point() -> &'static FixedBaseTable {
+        static TABLE: OnceLock<FixedBaseTable> = OnceLock::new();
+        TABLE.get_or_init(|| FixedBaseTable::new(&ED25519_BASEPOINT_POINT))
+    }
+
+    /// Adds `[digit]Q_row` to `sum`, for a digit in `-8..=8`.
+    fn add_multiple(&self, sum: &mut EdwardsPoint, row: usize, digit: i8) {
+        let Some(entry) = self.0.get(row).and_then(|r| r.get(usize::from(digit.unsigned_abs()).wrapping_sub(1))) else {
+            return; // digit 0: nothing to add
+        };
+        if digit > 0 {
+            *sum += entry;
+        } else {
+            *sum -= entry;
+        }
+    }
+}
+
+/// The 64 signed radix-16 digits of a reduced scalar (`< L < 2^253`):
+/// `s = sum d_i 16^i` with `d_i` in `-8..8` and `d_63` in `0..=2`.
+fn radix_16(s: &Scalar) -> [i8; 64] {
+    let mut digits = [0i8; 64];
+    for (pair, byte) in digits.chunks_exact_mut(2).zip(s.as_bytes()) {
+        // Both nibbles are below 16: the casts are exact.
+        if let [low, high] = pair {
+            *low = (byte & 15) as i8;
+            *high = (byte >> 4) as i8;
+        }
+    }
+    let mut carry = 0i8;
+    for d in digits.iter_mut() {
+        let v = *d + carry;
+        carry = (v + 8) >> 4;
+        *d = v - (carry << 4);
+    }
+    // The top nibble of a reduced scalar is at most 1: with the carry from
+    // below the top digit is at most 2 and no carry is left over.
+    digits
+}
+
+/// `[a]P + [b]Q` from the tables of `P` and `Q`, both scalars reduced.
+/// Odd digits first, then `[16]` (4 doublings), then the even digits:
+/// with `16^(2i+1) = 16 * 256^i`, one table row serves both.
+fn double_fixed_base(p: &FixedBaseTable, a: &Scalar, q: &FixedBaseTable, b: &Scalar) -> EdwardsPoint {
+    let (da, db) = (radix_16(a), radix_16(b));
+    let mut sum = EdwardsPoint::identity();
+    for parity in [1, 0] {
+        if parity == 0 {
+            for _ in 0..4 {
+                sum = sum + sum;
+            }
+        }
+        for (i, (x, y)) in da.iter().zip(&db).enumerate().filter(|(i, _)| i % 2 == parity) {
+            p.add_multiple(&mut sum, i / 2, *x);
+            q.add_multiple(&mut sum, i / 2, *y);
+        }
+    }
+    sum
+}
+
+/// How many keys' tables [`table_of`] keeps: more than the issuers a trust
+/// list has in use (tens), at most 2.5 MB.
+const KEPT_TABLES: usize = 64;
+
+/// The table of `-A` for a checked key: made at the key's first
+/// verification (about three verifications' worth of work) and kept, so that
+/// a trust list of many issuers loads no slower and only the keys that sign
+/// cost memory. Keyed by the key's bytes (checked canonical: one point, one
+/// encoding); past [`KEPT_TABLES`] keys, the oldest table is dropped. The
+/// table depends only on the key, so keeping it changes no verdict.
+fn table_of(key: &VerifyingKey) -> Arc<FixedBaseTable> {
+    static TABLES: Mutex<Vec<([u8; 32], Arc<FixedBaseTable>)>> = Mutex::new(Vec::new());
+    let find = |tables: &[([u8; 32], Arc<FixedBaseTable>)]| {
+        tables.iter().find(|(bytes, _)| bytes == key.as_bytes()).map(|(_, table)| Arc::clone(table))
+    };
+    // Nothing panics while the lock is held: a poisoned lock is still sound.
+    if let Some(table) = find(&TABLES.lock().unwrap_or_else(PoisonError::into_inner)) {
+        return table;
+    }
+    // Made outside the lock; another thread may have made it meanwhile.
+    let table = Arc::new(FixedBaseTable::new(&-key.to_edwards()));
+    let mut tables = TABLES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(theirs) = find(&tables) {
+        return theirs;
+    }
+    if tables.len() >= KEPT_TABLES {
+        tables.remove(0);
+    }
+    tables.push((key.to_bytes(), Arc::clone(&table)));
+    table
+}
+
 /// Verifies with a key that already passed [`check_public_key`] (a
 /// [`crate::keys::PublicKey`] always has): rules 2 to 4 for `R` and `S`.
 ///
-/// `R` needs no torsion check of its own: `verify_strict` accepts only when
-/// the point `R` equals `[S]B - [k]A`, and with `B` and `A` in the
-/// prime-order subgroup so is that point. Point equality does not see the
-/// encoding, so `R`'s canonical encoding is checked on its bytes.
+/// `R` needs no decoding and no torsion check of its own. `R' = [S]B - [k]A`
+/// is in the prime-order subgroup (`A` and `B` are), and the signature passes
+/// only when `R'`'s canonical encoding equals `R`'s 32 bytes: so `R` is
+/// canonical, decodes to `R'` and is torsion-free. The only small-order point
+/// of that subgroup is the identity, refused by its bytes, as `verify_strict`
+/// refuses every small-order `R`.
 pub(crate) fn verify_with_checked_key(
     key: &VerifyingKey,
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), SignatureError> {
-    let sig: [u8; SIGNATURE_LENGTH] = signature.try_into().map_err(|_| SignatureError::BadLength)?;
-    let mut r = [0u8; 32];
-    r.copy_from_slice(&sig[..32]);
+    let sig: &[u8; SIGNATURE_LENGTH] = signature.try_into().map_err(|_| SignatureError::BadLength)?;
+    let (r, s) = sig.split_at(32);
+    let r: [u8; 32] = r.try_into().map_err(|_| SignatureError::BadLength)?;
+    let s: [u8; 32] = s.try_into().map_err(|_| SignatureError::BadLength)?;
     if !y_is_canonical(&r) {
         return Err(SignatureError::NonCanonicalR);
     }
-    key.verify_strict(message, &Signature::from_bytes(&sig)).map_err(|_| SignatureError::Mismatch)
+    let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s)).ok_or(SignatureError::Mismatch)?;
+    let hash = Sha512::new().chain_update(r).chain_update(key.as_bytes()).chain_update(message).finalize();
+    let k = Scalar::from_bytes_mod_order_wide(&hash.into());
+    let expected_r = double_fixed_base(FixedBaseTable::base_point(), &s, &table_of(key), &k);
+    if expected_r.compress().0 != r || r == IDENTITY {
+        return Err(SignatureError::Mismatch);
+    }
+    Ok(())
 }
+
+/// The encoding of the identity point `(0, 1)`.
+const IDENTITY: [u8; 32] = {
+    let mut id = [0u8; 32];
+    id[0] = 1;
+    id
+};
 
 /// Verifies an Ed25519 signature on `message` under `public_key`, with the
 /// strict policy of this module. This is exactly the check the verifier
