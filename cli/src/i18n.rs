@@ -196,6 +196,14 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "impossible de démarrer les fils de calcul : {detail}",
         "cannot start the worker threads: {detail}",
     ),
+    // Images (scan, and image inputs of verify).
+    (
+        "image-unsupported",
+        "{path} : ce n'est pas une image PNG, JPEG ou WebP",
+        "{path}: not a PNG, JPEG or WebP image",
+    ),
+    ("image-decode", "{path} : image illisible : {detail}", "{path}: unreadable image: {detail}"),
+    ("no-qr-code", "{path} : aucun code QR lisible dans l'image", "{path}: no readable QR code in the image"),
     // Verification.
     (
         "at-invalid",
@@ -249,6 +257,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("batch-errors", "Lignes refusées : {path}", "Refused rows: {path}"),
     // Verification report, for people.
     ("report-input", "Entrée {index}", "Input {index}"),
+    ("report-input-image", "Entrée {index} : {path}", "Input {index}: {path}"),
     ("report-checks", "Contrôles :", "Checks:"),
     ("outcome-pass", "OK", "OK"),
     ("outcome-warn", "avertissement", "warning"),

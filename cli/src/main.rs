@@ -17,6 +17,7 @@ mod i18n;
 mod issue;
 mod keygen;
 mod qr;
+mod scan;
 mod trust;
 mod verify;
 
@@ -49,8 +50,10 @@ enum Command {
     Trust(trust::Command),
     /// Sign one certificate (--input) or a batch (--csv).
     Issue(issue::Args),
-    /// Verify certificates against a signed trust list.
+    /// Verify certificates (texts or images of their QR codes) against a signed trust list.
     Verify(verify::Args),
+    /// Print the texts of the QR codes in images (PNG, JPEG, WebP).
+    Scan(scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Trust(command) => trust::run(command, lang),
         Command::Issue(args) => issue::run(args, lang),
         Command::Verify(args) => verify::run(args, lang),
+        Command::Scan(args) => scan::run(args, lang),
     };
     result.unwrap_or_else(|e| e.report(lang))
 }

@@ -1,20 +1,26 @@
 //! `cachet verify`: checks tokens or URLs against a signed trust list and
 //! pinned root keys, and tells the verdict, each check and the signed fields.
 //!
+//! An INPUT that names an image file (`.png`, `.jpg`, `.jpeg`, `.webp`) is
+//! read with the QR reader (see [`crate::scan`]): each code found in it is
+//! verified as an input of its own; an image without a code is an input whose
+//! report is `malformed` with the decoding check's code `no-qr-code`.
+//!
 //! With `--json`, one line per input: the core's `Report` as JSON plus
 //! `"input_index"` (0 for the first input, counting the lines read from
-//! standard input for `-`, blank lines skipped).
+//! standard input for `-`, blank lines skipped, and each code of an image)
+//! and, for the codes of an image only, `"source"`: the image's path.
 
 use crate::error::{CliError, Message, EXIT_REFUSED};
-use crate::{clock, files, i18n, keygen};
+use crate::{clock, files, i18n, keygen, scan};
 use cachet::certificate::Body;
 use cachet::json::Writer;
 use cachet::time::{parse_rfc3339, Date};
 use cachet::trust::TrustList;
-use cachet::verify::Report;
-use cachet::{verify, Lang, Outcome, Status};
+use cachet::verify::{Check, Report};
+use cachet::{verify, CheckName, Lang, Outcome, Status};
 use std::io::{self, BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Verifies certificates.
@@ -32,7 +38,8 @@ pub struct Args {
     /// One JSON object per input, one per line.
     #[arg(long)]
     json: bool,
-    /// Tokens (CC1:…), verifier URLs, or - to read one per line from standard input.
+    /// Tokens (CC1:…), verifier URLs, images of QR codes (.png, .jpg, .jpeg, .webp),
+    /// or - to read tokens or URLs, one per line, from standard input.
     #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<String>,
 }
@@ -58,20 +65,21 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
 
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let several = args.inputs.len() > 1 || args.inputs.iter().any(|i| i == "-");
+    // An image may hold several codes: its inputs are always headed with its name.
+    let several = args.inputs.len() > 1 || args.inputs.iter().any(|i| i == "-" || scan::is_image_path(i));
     let mut index = 0usize;
     let mut all_valid = true;
-    let mut verify_one = |text: &str, out: &mut io::StdoutLock<'_>| -> Result<(), CliError> {
-        let report = match &trust {
-            Ok(trust) => verify(text, trust, now),
-            Err(e) => Report::trust_list_invalid(e),
-        };
+    let check = |text: &str| match &trust {
+        Ok(trust) => verify(text, trust, now),
+        Err(e) => Report::trust_list_invalid(e),
+    };
+    let mut emit = |report: &Report, source: Option<&str>, out: &mut io::StdoutLock<'_>| -> Result<(), CliError> {
         all_valid &= report.status == Status::Valid;
         let printed = if args.json {
-            writeln!(out, "{}", json_line(index, &report))
+            writeln!(out, "{}", json_line(index, source, report))
         } else {
-            let heading = several.then_some(index + 1);
-            write!(out, "{}", human(&report, heading, lang))
+            let heading = several.then_some(Heading { index: index + 1, source });
+            write!(out, "{}", human(report, heading, lang))
         };
         printed.and_then(|()| out.flush()).map_err(|e| stdout_error(&e, lang))?;
         index += 1;
@@ -96,11 +104,22 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
                 }
                 let line = String::from_utf8_lossy(&buf);
                 if !line.trim().is_empty() {
-                    verify_one(&line, &mut out)?;
+                    emit(&check(&line), None, &mut out)?;
                 }
             }
+        } else if scan::is_image_path(input) {
+            let path = Path::new(input);
+            let texts = scan::texts_in_file(path, lang)?;
+            if texts.is_empty() {
+                let message = scan::no_code(path);
+                eprintln!("cachet: {} [{}]", message.text(lang), message.code);
+                emit(&no_code_report(check("")), Some(input), &mut out)?;
+            }
+            for text in &texts {
+                emit(&check(text), Some(input), &mut out)?;
+            }
         } else {
-            verify_one(input, &mut out)?;
+            emit(&check(input), None, &mut out)?;
         }
     }
     if index == 0 {
@@ -109,13 +128,33 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
     Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(EXIT_REFUSED) })
 }
 
-/// `{"input_index":…,` then the report's members: the core's `Report::to_json`
-/// with the index first.
-fn json_line(index: usize, report: &Report) -> String {
+/// The report of an image in which no code was read: `report` (of an empty
+/// text, which gives the trust list's check) with the decoding check failed
+/// for `no-qr-code`, and the status that follows.
+fn no_code_report(mut report: Report) -> Report {
+    if let Some(c) = report.checks.iter_mut().find(|c| c.check == CheckName::Decoding) {
+        *c = Check {
+            check: CheckName::Decoding,
+            outcome: Outcome::Fail,
+            code: Some("no-qr-code"),
+            status: Some(Status::Malformed),
+        };
+    }
+    let failed: Vec<Status> = report.checks.iter().filter_map(|c| c.status).collect();
+    report.status = Status::PRECEDENCE.into_iter().find(|s| failed.contains(s)).unwrap_or(Status::Malformed);
+    report
+}
+
+/// `{"input_index":…,` (and `"source":…,` for an image's code) then the
+/// report's members: the core's `Report::to_json` with those first.
+fn json_line(index: usize, source: Option<&str>, report: &Report) -> String {
     let mut w = Writer::new();
     w.begin_object();
     w.key("input_index");
     w.u64(index as u64);
+    if let Some(source) = source {
+        w.member_str("source", source);
+    }
     report.write_members(&mut w);
     w.end_object();
     w.finish()
@@ -129,8 +168,15 @@ fn t(lang: Lang, code: &str) -> &str {
     i18n::template(lang, code)
 }
 
+/// The heading of one of several inputs: its number (from 1) and the image it was read from.
+#[derive(Clone, Copy)]
+struct Heading<'a> {
+    index: usize,
+    source: Option<&'a str>,
+}
+
 /// The report as a person reads it.
-fn human(report: &Report, heading: Option<usize>, lang: Lang) -> String {
+fn human(report: &Report, heading: Option<Heading<'_>>, lang: Lang) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
     // French sets a space before a colon; English does not.
@@ -138,8 +184,12 @@ fn human(report: &Report, heading: Option<usize>, lang: Lang) -> String {
         Lang::Fr => " : ",
         Lang::En => ": ",
     };
-    if let Some(n) = heading {
-        let _ = writeln!(s, "── {} ──", Message::new("report-input").arg("index", n).text(lang));
+    if let Some(Heading { index, source }) = heading {
+        let title = match source {
+            Some(path) => Message::new("report-input-image").arg("index", index).arg("path", path),
+            None => Message::new("report-input").arg("index", index),
+        };
+        let _ = writeln!(s, "── {} ──", title.text(lang));
     }
     let _ = writeln!(s, "{} [{}]", report.status.title(lang), report.status.code());
     let _ = writeln!(s, "{}", report.status.reason(lang));
@@ -231,6 +281,8 @@ mod tests {
     #[derive(serde::Serialize)]
     struct SerdeLine<'a> {
         input_index: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        source: Option<&'a str>,
         #[serde(flatten)]
         report: &'a Report,
     }
@@ -248,11 +300,32 @@ mod tests {
             verify(&token, &trust, parse_rfc3339("2026-10-01T09:00:00Z").unwrap()),
             verify("CC1:AAAA", &trust, now),
             Report::trust_list_invalid(&TrustError::Signature),
+            no_code_report(verify("", &trust, now)),
+            no_code_report(Report::trust_list_invalid(&TrustError::Signature)),
         ];
         assert!(reports[0].certificate.is_some());
-        for (index, report) in [0, 1, 9, usize::MAX].into_iter().zip(&reports) {
-            let serde = serde_json::to_string(&SerdeLine { input_index: index, report }).unwrap();
-            assert_eq!(json_line(index, report), serde);
+        for (index, report) in [0, 1, 9, usize::MAX, 3, 4].into_iter().zip(&reports) {
+            for source in [None, Some("scans/été \"1\".png")] {
+                let serde = serde_json::to_string(&SerdeLine { input_index: index, source, report }).unwrap();
+                assert_eq!(json_line(index, source, report), serde);
+            }
         }
+    }
+
+    #[test]
+    fn an_image_without_a_code_is_malformed_for_no_qr_code() {
+        let (root, issuer) = (SecretKey::from_seed(&[1; 32]), SecretKey::from_seed(&[2; 32]));
+        let signed = sign_list(&root, &cachet::doc_example_list(&issuer)).unwrap();
+        let trust = TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+        let report = no_code_report(verify("", &trust, parse_rfc3339("2025-10-01T09:00:00Z").unwrap()));
+        assert_eq!(report.status, Status::Malformed);
+        let decoding = report.check(CheckName::Decoding).unwrap();
+        assert_eq!((decoding.outcome, decoding.code), (Outcome::Fail, Some("no-qr-code")));
+        assert_eq!(report.check(CheckName::TrustList).unwrap().outcome, Outcome::Pass);
+        assert!(report.trust_list.is_some());
+        // The list's own failure still comes first.
+        let refused = no_code_report(Report::trust_list_invalid(&TrustError::Signature));
+        assert_eq!(refused.status, Status::TrustListInvalid);
+        assert_eq!(refused.check(CheckName::Decoding).unwrap().code, Some("no-qr-code"));
     }
 }
