@@ -23,10 +23,9 @@ import {
   raiseSeenSequence,
 } from './trust-list.js';
 import { renderVerdict, renderError, renderBusy, renderIdle, focusVerdict } from './render.js';
-import { WorkerScanner, pickText, ScanError } from './scan.js';
-import { Camera } from './camera.js';
-import { textsInImage, ImageError } from './image.js';
-import { registerServiceWorker } from './update.js';
+// Not imported here: scan.js, camera.js, image.js and update.js. A link's
+// verdict needs none of them, so they are loaded on first use (or once the
+// first verdict is on screen), and the first visit parses less before it.
 
 const VERIFY_TIMEOUT_MS = 5000;
 const REFRESH_AFTER_MS = 10 * 60 * 1000; // a page left open refetches the trust list when shown again
@@ -338,7 +337,7 @@ function reset() {
   els.pasteInput.value = '';
   setMessage(els.pasteMessage, null);
   setMessage(els.imageMessage, null);
-  camera.stop();
+  stopCamera();
   els.pasteInput.focus();
 }
 
@@ -349,20 +348,54 @@ function setMessage(el, key) {
 
 // ---- The ways in. ----
 
-const scanner = new WorkerScanner();
-const camera = new Camera(
-  {
-    start: els.cameraStart,
-    stop: els.cameraStop,
-    panel: els.cameraPanel,
-    select: els.cameraSelect,
-    torch: els.torch,
-    video: els.video,
-  },
-  scanner,
-  (text) => verifyText(text),
-  (key) => setMessage(els.cameraMessage, key),
-);
+// The QR reader and the camera, loaded when first needed. A failed load is
+// retried on the next use (the service worker has them once installed).
+let scanning = null;
+function loadScanning() {
+  scanning ??= Promise.all([import('./scan.js'), import('./image.js')]).then(([scan, image]) => ({
+    scanner: new scan.WorkerScanner(),
+    pickText: scan.pickText,
+    ScanError: scan.ScanError,
+    textsInImage: image.textsInImage,
+    ImageError: image.ImageError,
+  }));
+  scanning.catch(() => {
+    scanning = null;
+  });
+  return scanning;
+}
+
+/** The camera, once camera.js has been asked for; null before. */
+let camera = null;
+let cameraLoading = null;
+function loadCamera() {
+  cameraLoading ??= Promise.all([import('./camera.js'), loadScanning()]).then(([{ Camera }, { scanner }]) => {
+    camera ??= new Camera(
+      {
+        start: els.cameraStart,
+        stop: els.cameraStop,
+        panel: els.cameraPanel,
+        select: els.cameraSelect,
+        torch: els.torch,
+        video: els.video,
+      },
+      scanner,
+      (text) => verifyText(text),
+      (key) => setMessage(els.cameraMessage, key),
+    );
+    return camera;
+  });
+  cameraLoading.catch(() => {
+    cameraLoading = null;
+  });
+  return cameraLoading;
+}
+
+/** Stops the camera, if it was ever loaded, and clears its message line. */
+function stopCamera() {
+  if (camera) camera.stop();
+  else setMessage(els.cameraMessage, null);
+}
 
 els.pasteForm.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -373,7 +406,7 @@ els.pasteForm.addEventListener('submit', (event) => {
     return;
   }
   setMessage(els.pasteMessage, null);
-  if (camera.active) camera.stop(); // one certificate at a time: a code in view must not replace this verdict
+  if (camera?.active) camera.stop(); // one certificate at a time: a code in view must not replace this verdict
   verifyText(text);
 });
 
@@ -387,9 +420,18 @@ els.pasteInput.addEventListener('keydown', (event) => {
 els.imageInput.addEventListener('change', async () => {
   const file = els.imageInput.files && els.imageInput.files[0];
   if (!file) return;
-  if (camera.active) camera.stop();
+  if (camera?.active) camera.stop();
   setMessage(els.imageMessage, 'imageReading');
   let texts;
+  let reader;
+  try {
+    reader = await loadScanning();
+  } catch {
+    els.imageInput.value = '';
+    setMessage(els.imageMessage, 'scannerUnavailable');
+    return;
+  }
+  const { textsInImage, ImageError, ScanError, scanner, pickText } = reader;
   try {
     texts = await textsInImage(file, scanner);
   } catch (e) {
@@ -406,9 +448,18 @@ els.imageInput.addEventListener('change', async () => {
   verifyText(pickText(texts));
 });
 
-els.cameraStart.addEventListener('click', () => camera.start());
+els.cameraStart.addEventListener('click', async () => {
+  let c;
+  try {
+    c = await loadCamera();
+  } catch {
+    setMessage(els.cameraMessage, 'cameraFailed');
+    return;
+  }
+  c.start();
+});
 els.cameraStop.addEventListener('click', () => {
-  camera.stop();
+  stopCamera();
   els.cameraStart.focus();
 });
 els.again.addEventListener('click', reset);
@@ -435,15 +486,25 @@ window.addEventListener('online', () => {
   loadedAt = 0;
   refreshTrustList();
 });
-window.addEventListener('pagehide', () => camera.stop());
+window.addEventListener('pagehide', () => camera?.stop());
 
 showTrustInfo();
 const firstVerdict = linkToken ? verifyText(linkToken) : Promise.resolve();
 
 // The service worker (offline use, updates) is installed once the page has
 // loaded and any link's verdict is on screen: its downloads never compete
-// with a first verdict.
-firstVerdict.finally(() => afterNextFrame(() => registerServiceWorker(els.updateBanner, els.updateReload, () => camera.stop())));
+// with a first verdict. The modules of the other ways in are fetched then
+// too, so that a first scan does not wait for them.
+firstVerdict.finally(() =>
+  afterNextFrame(() => {
+    import('./update.js').then(
+      ({ registerServiceWorker }) => registerServiceWorker(els.updateBanner, els.updateReload, () => camera?.stop()),
+      () => {}, // no offline mode this visit; the page works online
+    );
+    loadScanning().catch(() => {});
+    import('./camera.js').catch(() => {});
+  }),
+);
 
 /** Runs `f` once the next frame is drawn (or after half a second where no frame comes: a hidden tab). */
 function afterNextFrame(f) {
