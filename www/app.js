@@ -11,7 +11,7 @@
 // logged or stored; the fragment is removed from the address bar and the
 // history at once.
 
-import './boot.js'; // the wasm compiling and the formatters built while the other modules arrive
+import './boot.js'; // the wasm compiling while the other modules arrive
 import { t, lang, setLang, applyStatic, formatInstant, formatAge } from './i18n.js';
 import { Core } from './verifier.js';
 import {

@@ -94,6 +94,15 @@ const STRINGS = {
     trustFromCache: 'Copie enregistrée sur cet appareil (le réseau n’a pas répondu).',
     trustNetworkRefused: 'La liste téléchargée a été refusée ({code}) ; la copie enregistrée sur cet appareil est utilisée.',
     trustConfigMissing: 'Configuration du vérificateur indisponible : aucun certificat ne peut être vérifié. Rechargez la page.',
+    // Dates and times (formatDate, formatInstant, formatAge).
+    instant: '{date} à {time}',
+    age: {
+      now: 'à l’instant',
+      // one ago, n ago, in one, in n
+      day: ['hier', 'il y a {n} jours', 'demain', 'dans {n} jours'],
+      hour: ['il y a 1 heure', 'il y a {n} heures', 'dans 1 heure', 'dans {n} heures'],
+      minute: ['il y a 1 minute', 'il y a {n} minutes', 'dans 1 minute', 'dans {n} minutes'],
+    },
   },
   en: {
     pageTitle: 'Cachet — verify a school certificate',
@@ -176,10 +185,16 @@ const STRINGS = {
     trustFromCache: 'Copy saved on this device (the network did not answer).',
     trustNetworkRefused: 'The downloaded list was refused ({code}); the copy saved on this device is used.',
     trustConfigMissing: 'The verifier’s configuration is unavailable: no certificate can be verified. Reload the page.',
+    instant: '{date}, {time}',
+    months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+    age: {
+      now: 'just now',
+      day: ['yesterday', '{n} days ago', 'tomorrow', 'in {n} days'],
+      hour: ['1 hour ago', '{n} hours ago', 'in 1 hour', 'in {n} hours'],
+      minute: ['1 minute ago', '{n} minutes ago', 'in 1 minute', 'in {n} minutes'],
+    },
   },
 };
-
-const LOCALES = { fr: 'fr-FR', en: 'en-GB' };
 
 let current = storage.get(LANG_KEY) === 'en' ? 'en' : 'fr';
 
@@ -220,57 +235,53 @@ export function applyStatic(doc = document) {
   }
 }
 
-// Intl formatters: how each is built, in one place (the warm-up worker builds the same).
-const FORMATS = {
-  date: ['DateTimeFormat', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }],
-  instant: [
-    'DateTimeFormat',
-    { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' },
-  ],
-  relative: ['RelativeTimeFormat', { numeric: 'auto' }],
-};
+// Dates and times, written by hand rather than with Intl: on the main
+// thread, a page's first Intl formatter costs tens of milliseconds (its
+// locale's data is loaded), just when the first verdict is being shown.
 
-// One of each per language: building one costs, and a page's first loads the locale's data.
-const formatters = new Map();
-function formatter(kind) {
-  const key = `${current}:${kind}`;
-  let f = formatters.get(key);
-  if (!f) {
-    const [constructor, options] = FORMATS[kind];
-    f = new Intl[constructor](LOCALES[current], options);
-    formatters.set(key, f);
-  }
-  return f;
-}
+const pad2 = (n) => String(n).padStart(2, '0');
 
-/**
- * What the verdict and #trust-info format with, in the current language, as
- * `[constructor, locale, options]` for intl-worker.js: the first Intl object
- * of a page loads the locale's data (tens of milliseconds); a worker that
- * builds the same formatters first loads it on another thread, for the whole
- * process.
- */
-export function formatterSpecs() {
-  const kinds = current === 'fr' ? ['instant', 'relative'] : ['instant', 'relative', 'date']; // French dates need no Intl
-  return kinds.map((kind) => [FORMATS[kind][0], LOCALES[current], FORMATS[kind][1]]);
+/** A calendar date as a reader expects it: `12/04/2009` in French, `12 Apr 2009` in English. */
+function calendarDate(year, month, day) {
+  if (current === 'fr') return `${pad2(day)}/${pad2(month)}/${year}`;
+  return `${day} ${t('months')[month - 1]} ${year}`;
 }
 
 /** `YYYY-MM-DD` as a reader expects it: `12/04/2009` in French, `12 Apr 2009` in English. */
 export function formatDate(text) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
-  if (!m) return String(text);
-  if (current === 'fr') return `${m[3]}/${m[2]}/${m[1]}`;
-  return formatter('date').format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return String(text);
+  return calendarDate(m[1], Number(m[2]), Number(m[3]));
 }
 
-/** An RFC 3339 instant as a date and time in Paris. */
+/** 01:00 UTC on the last Sunday of `month` (0-based) of `year`: when EU summer time starts (March) or ends (October). */
+function lastSundayAt1Utc(year, month) {
+  const last = new Date(Date.UTC(year, month + 1, 0)); // the month's last day
+  return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
+}
+
+/**
+ * Paris's offset from UTC at an instant, in milliseconds: UTC+2 from the
+ * last Sunday of March to the last Sunday of October (01:00 UTC both, the
+ * EU rule since 1996), UTC+1 otherwise.
+ */
+export function parisOffsetMs(ms) {
+  const year = new Date(ms).getUTCFullYear();
+  const summer = ms >= lastSundayAt1Utc(year, 2) && ms < lastSundayAt1Utc(year, 9);
+  return (summer ? 2 : 1) * 3600 * 1000;
+}
+
+/** An RFC 3339 instant as a date and time in Paris: `28/11/2026 à 19:32`, `28 Nov 2026, 19:32`. */
 export function formatInstant(text) {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return String(text);
-  return formatter('instant').format(new Date(ms));
+  const paris = new Date(ms + parisOffsetMs(ms)); // read with the UTC getters: the wall clock in Paris
+  const date = calendarDate(paris.getUTCFullYear(), paris.getUTCMonth() + 1, paris.getUTCDate());
+  const time = `${pad2(paris.getUTCHours())}:${pad2(paris.getUTCMinutes())}`;
+  return t('instant', { date, time });
 }
 
-/** How long ago (or from now) an RFC 3339 instant is, in words. */
+/** How long ago (or from now) an RFC 3339 instant is, in words: `il y a 3 jours`, `in 2 hours`. */
 export function formatAge(text, nowMs) {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return '';
@@ -280,9 +291,14 @@ export function formatAge(text, nowMs) {
     ['hour', 3600],
     ['minute', 60],
   ];
-  const rtf = formatter('relative');
+  const words = t('age');
   for (const [unit, size] of units) {
-    if (Math.abs(seconds) >= size) return rtf.format(Math.trunc(seconds / size), unit);
+    const n = Math.trunc(Math.abs(seconds) / size);
+    if (n >= 1) {
+      const [oneAgo, manyAgo, inOne, inMany] = words[unit];
+      const phrase = seconds < 0 ? (n === 1 ? oneAgo : manyAgo) : n === 1 ? inOne : inMany;
+      return phrase.replace('{n}', String(n));
+    }
   }
-  return rtf.format(0, 'minute');
+  return words.now;
 }

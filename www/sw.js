@@ -15,7 +15,7 @@
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-3';
+const VERSION = 'cachet-shell-4';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
 const TRUST_LIST = 'trust-list.json';
@@ -28,7 +28,6 @@ const SHELL = [
   'camera.js',
   'i18n.js',
   'image.js',
-  'intl-worker.js',
   'render.js',
   'scan.js',
   'scan-worker.js',

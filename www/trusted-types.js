@@ -6,7 +6,7 @@
 // starts, resolved against this module's own URL; anything else throws.
 // It has no createHTML: nothing in the page writes HTML.
 
-const ALLOWED = new Set(['scan-worker.js', 'intl-worker.js', 'sw.js']);
+const ALLOWED = new Set(['scan-worker.js', 'sw.js']);
 
 const policy =
   globalThis.trustedTypes && typeof globalThis.trustedTypes.createPolicy === 'function'
@@ -24,7 +24,7 @@ function checkScriptURL(input) {
 }
 
 /**
- * A script URL of this page (`scan-worker.js`, `intl-worker.js`, `sw.js`), as a TrustedScriptURL
+ * A script URL of this page (`scan-worker.js`, `sw.js`), as a TrustedScriptURL
  * where the browser has Trusted Types, else as a checked string.
  */
 export function scriptURL(name) {
