@@ -408,18 +408,11 @@ impl World {
 
     fn input(&self, serial: &str, issued_on: &str) -> SchoolCertificateInput {
         SchoolCertificateInput {
-            family_name: "Martin".into(),
             given_names: "Léa Eva".into(),
-            birth_date: "2013-04-12".into(),
-            school_uai: "0750654D".into(),
-            school_name: "Collège Victor Hugo".into(),
-            school_town: "Paris".into(),
-            academie: "Paris".into(),
-            school_year: "2025-2026".into(),
-            level: "6e".into(),
             regime: Some("demi-pensionnaire".into()),
             serial: Some(serial.into()),
             issued_on: Some(issued_on.into()),
+            ..cachet::doc_example_input()
         }
     }
 

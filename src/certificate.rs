@@ -857,18 +857,9 @@ mod tests {
 
     pub(crate) fn input() -> SchoolCertificateInput {
         SchoolCertificateInput {
-            family_name: "Martin".into(),
-            given_names: "Léa".into(),
-            birth_date: "2013-04-12".into(),
-            school_uai: "0750654D".into(),
-            school_name: "Collège Victor Hugo".into(),
-            school_town: "Paris".into(),
-            academie: "Paris".into(),
-            school_year: "2025-2026".into(),
-            level: "6e".into(),
             regime: Some("demi-pensionnaire".into()),
-            serial: Some("2025-000123".into()),
             issued_on: Some("2025-09-15".into()),
+            ..crate::doc_example_input()
         }
     }
 

@@ -56,6 +56,17 @@ pub struct TrustListInfo {
     pub next_update: String,
 }
 
+impl TrustListInfo {
+    /// The sequence and dates of a loaded trust list.
+    pub fn of(trust: &TrustList) -> TrustListInfo {
+        TrustListInfo {
+            sequence: trust.sequence(),
+            issued_at: format_rfc3339(trust.issued_at()),
+            next_update: format_rfc3339(trust.next_update()),
+        }
+    }
+}
+
 /// Everything a verification found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -232,11 +243,7 @@ fn malformed_text(e: TextError, checks: &mut Checks) {
 /// ```
 pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     let mut checks = Checks::new();
-    let trust_info = TrustListInfo {
-        sequence: trust.sequence(),
-        issued_at: format_rfc3339(trust.issued_at()),
-        next_update: format_rfc3339(trust.next_update()),
-    };
+    let trust_info = TrustListInfo::of(trust);
     let trust_usable = match trust.freshness(now) {
         Freshness::Fresh => {
             checks.pass(CheckName::TrustList);

@@ -18,7 +18,6 @@
 use crate::json::Writer;
 use crate::keys::PublicKey;
 use crate::status::{Lang, Status};
-use crate::time::format_rfc3339;
 use crate::trust::{TrustError, TrustList};
 use crate::verify::{verify, Report, TrustListInfo};
 use wasm_bindgen::prelude::*;
@@ -158,11 +157,7 @@ impl Verifier {
     pub fn trust_list(&self) -> MaybeTrustListInfo {
         match &self.trust {
             Ok(t) => {
-                let info = TrustListInfo {
-                    sequence: t.sequence(),
-                    issued_at: format_rfc3339(t.issued_at()),
-                    next_update: format_rfc3339(t.next_update()),
-                };
+                let info = TrustListInfo::of(t);
                 let mut w = Writer::new();
                 info.write_json(&mut w);
                 to_js(&w.finish()).unchecked_into()
