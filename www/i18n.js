@@ -209,6 +209,20 @@ export function setLang(next) {
   storage.set(LANG_KEY, current);
 }
 
+/**
+ * Runs `f` with `next` (`fr` or `en`) as the language, without remembering
+ * it: the web component's `lang` attribute, which must not change the page's.
+ */
+export function inLang(next, f) {
+  const saved = current;
+  current = next === 'en' ? 'en' : 'fr';
+  try {
+    return f();
+  } finally {
+    current = saved;
+  }
+}
+
 /** The string `key` in the current language, `{name}` replaced from `params`. */
 export function t(key, params = {}) {
   const value = STRINGS[current][key] ?? STRINGS.fr[key];

@@ -123,14 +123,20 @@ export class Core {
     return this.#trust !== null;
   }
 
-  /** `verify(text, nowMs)` of the core. Throws if the core fails. Call after `ready()`. */
-  verify(text, nowMs) {
+  /**
+   * `verify(text, nowMs, profile)` of the core (`profile` optional: the
+   * purpose profile, `full` by default). Throws if the core fails, or if it
+   * does not know `profile`. Call after `ready()`.
+   */
+  verify(text, nowMs, profile) {
     if (!this.#verifier && this.#trust) {
       const { text: list, roots, lastSeen } = this.#trust;
       this.load(list, roots, lastSeen); // rebuilding after a trap
     }
     if (!this.#verifier) throw new Error('no trust list loaded');
-    return this.#call(() => this.#verifier.verify(text, nowMs));
+    return this.#call(() =>
+      profile === undefined ? this.#verifier.verify(text, nowMs) : this.#verifier.verify(text, nowMs, profile),
+    );
   }
 
   /** The core's `{title, reason}` for a status, in `fr` or `en`. Throws if the core fails. */
