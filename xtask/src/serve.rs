@@ -39,6 +39,9 @@ pub struct Site {
     pub pkg: PathBuf,
     pub trust_list: PathBuf,
     pub config_json: String,
+    /// The origins allowed to frame `/embed.html` and receive its messages
+    /// (`--embed-parent`, docs/EMBEDDING.md); none by default.
+    pub embed_parents: Vec<String>,
 }
 
 impl Site {
@@ -64,8 +67,55 @@ impl Site {
             pkg: root.join("pkg"),
             trust_list: trust_list.to_path_buf(),
             config_json: serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?,
+            embed_parents: Vec::new(),
         })
     }
+
+    /// Lets `parents` (origins: `scheme://host[:port]`) frame `/embed.html`:
+    /// they go into config.json's `embedParents` (the only origins embed.js
+    /// posts to) and into that page's `frame-ancestors`.
+    pub fn with_embed_parents(mut self, parents: &[String]) -> Result<Site> {
+        for p in parents {
+            if !is_origin(p) {
+                return Err(format!("--embed-parent {p:?} is not an origin (scheme://host[:port], no path)"));
+            }
+        }
+        let mut config: serde_json::Value = serde_json::from_str(&self.config_json).map_err(|e| e.to_string())?;
+        config["embedParents"] = serde_json::json!(parents);
+        self.config_json = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?;
+        self.embed_parents = parents.to_vec();
+        Ok(self)
+    }
+
+    /// The Content-Security-Policy for a request path: [`CSP`], except
+    /// `/embed.html`, which the embed parents may frame.
+    fn csp(&self, path: &str) -> String {
+        let path = path.split(['?', '#']).next().unwrap_or("/");
+        if path != "/embed.html" || self.embed_parents.is_empty() {
+            return CSP.to_owned();
+        }
+        CSP.replace("frame-ancestors 'none'", &format!("frame-ancestors {}", self.embed_parents.join(" ")))
+    }
+}
+
+/// `http(s)://host[:port]` and nothing else (it goes into a header and is
+/// compared with `MessageEvent.origin`): lowercase host of letters, digits,
+/// dots and dashes (or a bracketed IPv6 address), no path, no trailing slash.
+fn is_origin(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) else {
+        return false;
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(':') && !p.contains(']') => (h, Some(p)),
+        _ => (rest, None),
+    };
+    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        !v6.is_empty() && v6.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+    } else {
+        !host.is_empty() && host.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
+    host_ok && port_ok
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -239,7 +289,11 @@ fn response(site: &Site, method: &str, target: &str, keep_alive: bool) -> Vec<u8
         head.push_str(&format!("Keep-Alive: timeout={}\r\n", IDLE_TIMEOUT.as_secs()));
     }
     for (k, v) in SECURITY_HEADERS {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        if k == "Content-Security-Policy" {
+            head.push_str(&format!("{k}: {}\r\n", site.csp(target)));
+        } else {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
     }
     head.push_str("\r\n");
     let mut out = head.into_bytes();
@@ -312,9 +366,10 @@ pub fn serve(site: Site, port: u16) -> Result<()> {
     Ok(())
 }
 
-/// `serve --trust LIST --root ROOT.pub [--root …] [--port N] [--no-build]`.
+/// `serve --trust LIST --root ROOT.pub [--root …] [--port N] [--embed-parent ORIGIN]… [--no-build]`.
 pub fn run_task(args: &[String]) -> Result<()> {
     let (mut trust, mut roots, mut port, mut build) = (None, Vec::new(), 8080u16, true);
+    let mut embed_parents = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| format!("{a} needs a value"));
@@ -322,12 +377,13 @@ pub fn run_task(args: &[String]) -> Result<()> {
             "--trust" => trust = Some(PathBuf::from(value()?)),
             "--root" => roots.push(PathBuf::from(value()?)),
             "--port" => port = value()?.parse().map_err(|_| "--port takes a number".to_owned())?,
+            "--embed-parent" => embed_parents.push(value()?),
             "--no-build" => build = false,
             other => return Err(format!("serve: unknown argument `{other}`")),
         }
     }
     let trust = trust.ok_or("serve needs --trust SIGNED_LIST")?;
-    let site = Site::new(&trust, &roots)?;
+    let site = Site::new(&trust, &roots)?.with_embed_parents(&embed_parents)?;
     if build && !site.pkg.join("cachet_bg.wasm").is_file() {
         crate::build::build()?;
     }
@@ -432,6 +488,59 @@ mod tests {
         assert_eq!(read_all(&input), [request("GET", "/", true), Incoming::Closed]);
     }
 
+    #[test]
+    fn embed_parents_are_plain_origins_and_frame_only_the_embed_page() {
+        for ok in ["http://127.0.0.1:8081", "https://portail.example.fr", "http://[::1]:80", "http://localhost"] {
+            assert!(is_origin(ok), "{ok}");
+        }
+        for bad in [
+            "*",
+            "https://a.example/",
+            "https://a.example/path",
+            "https://A.example",
+            "ftp://a.example",
+            "https://a.example; script-src *",
+            "https://a.example https://b.example",
+            "https://a.example:",
+            "https://a.example:123456",
+            "https://",
+            "'self'",
+        ] {
+            assert!(!is_origin(bad), "{bad}");
+        }
+        let site = Site {
+            www: PathBuf::new(),
+            pkg: PathBuf::new(),
+            trust_list: PathBuf::new(),
+            config_json: "{\"roots\":[\"r\"]}".into(),
+            embed_parents: Vec::new(),
+        };
+        assert_eq!(site.csp("/embed.html"), CSP, "no parent: nobody frames it");
+        assert!(site.clone_with(&["https://a.example".into(), "bad".into()]).is_err());
+        let site = site.clone_with(&["https://a.example".into(), "http://127.0.0.1:9".into()]).unwrap();
+        assert_eq!(site.csp("/"), CSP);
+        assert_eq!(site.csp("/index.html"), CSP);
+        let embed = site.csp("/embed.html?profile=transport");
+        assert!(embed.contains("frame-ancestors https://a.example http://127.0.0.1:9;"), "{embed}");
+        assert!(!embed.contains("'none'; require"), "{embed}");
+        let config: serde_json::Value = serde_json::from_str(&site.config_json).unwrap();
+        assert_eq!(config["embedParents"], serde_json::json!(["https://a.example", "http://127.0.0.1:9"]));
+        assert_eq!(config["roots"], serde_json::json!(["r"]));
+    }
+
+    impl Site {
+        fn clone_with(&self, parents: &[String]) -> Result<Site> {
+            Site {
+                www: self.www.clone(),
+                pkg: self.pkg.clone(),
+                trust_list: self.trust_list.clone(),
+                config_json: self.config_json.clone(),
+                embed_parents: Vec::new(),
+            }
+            .with_embed_parents(parents)
+        }
+    }
+
     /// Reads one response: its head, and a body of its Content-Length.
     fn read_response(reader: &mut impl BufRead, head_only: bool) -> (String, Vec<u8>) {
         let mut head = String::new();
@@ -458,7 +567,13 @@ mod tests {
         std::fs::write(www.join("index.html"), "<!doctype html><title>t</title>").unwrap();
         std::fs::write(pkg.join("cachet_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         std::fs::write(dir.join("list.json"), "{}").unwrap();
-        let site = Site { www, pkg, trust_list: dir.join("list.json"), config_json: "{\"roots\":[]}".into() };
+        let site = Site {
+            www,
+            pkg,
+            trust_list: dir.join("list.json"),
+            config_json: "{\"roots\":[]}".into(),
+            embed_parents: Vec::new(),
+        };
 
         let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let addr = listener.local_addr().unwrap();

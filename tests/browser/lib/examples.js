@@ -50,20 +50,32 @@ export async function routeExamples(context, server) {
   });
 }
 
+/** The origins the examples are written with; a test puts its own in their place. */
+export const EXAMPLE_ORIGINS = { verifier: 'https://verifier.example.fr', portal: 'https://portal.example.fr' };
+
 /**
  * A portal on another origin: a static server of embed-examples/ on
- * 127.0.0.1 (a free port), each response with `headers(file)`. Resolves to
+ * 127.0.0.1 (a free port), each response with `options.headers(file)`, and
+ * in each file the example origins replaced by `options.origins()`
+ * (`{verifier, portal}`, read at each request). Resolves to
  * `{origin, url(name), stop()}`.
  */
-export function startPortal(headers = () => ({})) {
+export function startPortal({ headers = () => ({}), origins = () => ({}) } = {}) {
   const server = http.createServer((req, res) => {
-    const file = exampleFile(new URL(req.url, 'http://x').pathname);
+    const pathname = new URL(req.url, 'http://x').pathname;
+    if (pathname === '/favicon.ico') {
+      res.writeHead(204).end(); // a browser asks for it; no icon, and no 404 in the console
+      return;
+    }
+    const file = exampleFile(pathname);
     if (!file || req.method !== 'GET') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
+    let body = fs.readFileSync(file, 'utf8');
+    for (const [name, origin] of Object.entries(origins())) body = body.replaceAll(EXAMPLE_ORIGINS[name], origin);
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)], 'cache-control': 'no-cache', ...headers(file) });
-    res.end(fs.readFileSync(file));
+    res.end(body);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
