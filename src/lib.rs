@@ -9,8 +9,9 @@
 //!
 //! The data's path through the modules: [`text`] → [`envelope`] →
 //! [`certificate`] → [`trust`] → [`verify`](mod@verify), with [`signature`] the one
-//! Ed25519 check, [`status`] the verdict's vocabulary and [`json`] the small
-//! strict JSON reader and writer of trust lists and reports.
+//! Ed25519 check, [`status`] the verdict's vocabulary, [`profile`] the fields
+//! each purpose may receive, and [`json`] the small strict JSON reader and
+//! writer of trust lists and reports.
 //!
 //! ```
 //! use cachet::keys::SecretKey;
@@ -49,6 +50,7 @@ pub mod envelope;
 pub mod issue;
 pub mod json;
 pub mod keys;
+pub mod profile;
 pub mod scan;
 pub mod signature;
 pub mod status;
@@ -60,6 +62,7 @@ pub mod verify;
 pub mod wasm;
 
 pub use cbor::CborError;
+pub use profile::Profile;
 pub use status::{CheckName, Lang, Outcome, Status};
 pub use verify::{verify, Report};
 

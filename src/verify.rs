@@ -11,6 +11,7 @@ use crate::certificate::{decode_claims, Body, Certificate, ClaimsError};
 use crate::envelope::{self, EnvelopeError};
 use crate::json::Writer;
 use crate::keys::KeyId;
+use crate::profile::Profile;
 use crate::status::{CheckName, Outcome, Status};
 use crate::text::{self, TextError};
 use crate::time::{format_rfc3339, Timestamp};
@@ -100,11 +101,19 @@ impl Report {
 
     /// The report as compact JSON: the very text `serde_json::to_string`
     /// gives of it (tests/report_json.rs holds them to that), written by hand
-    /// so that the wasm carries no JSON library.
+    /// so that the wasm carries no JSON library. The same as
+    /// [`Report::to_json_for`] with [`Profile::Full`].
     pub fn to_json(&self) -> String {
+        self.to_json_for(Profile::Full)
+    }
+
+    /// The report as compact JSON for a purpose: the certificate holds only
+    /// the profile's fields ([`Profile::fields`]), and a profile other than
+    /// `full` adds `"profile":"<name>"` after the other members.
+    pub fn to_json_for(&self, profile: Profile) -> String {
         let mut w = Writer::new();
         w.begin_object();
-        self.write_members(&mut w);
+        self.write_members_for(&mut w, profile);
         w.end_object();
         w.finish()
     }
@@ -112,6 +121,11 @@ impl Report {
     /// Writes the report's members into an object the caller opened (the
     /// CLI puts its own member first).
     pub fn write_members(&self, w: &mut Writer) {
+        self.write_members_for(w, Profile::Full);
+    }
+
+    /// [`Report::write_members`] for a purpose (see [`Report::to_json_for`]).
+    pub fn write_members_for(&self, w: &mut Writer, profile: Profile) {
         w.member_str("status", self.status.code());
         w.key("checks");
         w.begin_array();
@@ -127,7 +141,7 @@ impl Report {
         w.end_array();
         if let Some(cert) = &self.certificate {
             w.key("certificate");
-            write_certificate(w, cert);
+            write_certificate(w, cert, profile);
         }
         if let Some(issuer) = &self.issuer {
             w.key("issuer");
@@ -139,6 +153,9 @@ impl Report {
         if let Some(list) = &self.trust_list {
             w.key("trust_list");
             list.write_json(w);
+        }
+        if profile != Profile::Full {
+            w.member_str("profile", profile.name());
         }
     }
 }
@@ -156,31 +173,54 @@ impl TrustListInfo {
 }
 
 /// A certificate as its serde derives write it: the common fields, then the
-/// kind's tag and fields (`#[serde(flatten)]` of an internally tagged enum).
-fn write_certificate(w: &mut Writer, cert: &Certificate) {
-    w.begin_object();
-    w.member_str("serial", &cert.serial);
-    w.member_str("issued_on", &cert.issued_on.to_string());
-    w.member_str("academie", &cert.academie);
-    w.member_str("valid_from", &format_rfc3339(cert.valid_from));
-    w.member_str("valid_until", &format_rfc3339(cert.valid_until));
-    w.member_str("kind", cert.kind().name());
+/// kind's tag and fields (`#[serde(flatten)]` of an internally tagged enum);
+/// only the fields `profile` allows, the others never formatted.
+fn write_certificate(w: &mut Writer, cert: &Certificate, profile: Profile) {
+    let mut w = ProfileWriter { w, profile };
+    w.w.begin_object();
+    w.str("serial", &cert.serial);
+    w.with("issued_on", || cert.issued_on.to_string());
+    w.str("academie", &cert.academie);
+    w.with("valid_from", || format_rfc3339(cert.valid_from));
+    w.with("valid_until", || format_rfc3339(cert.valid_until));
+    w.str("kind", cert.kind().name());
     match &cert.body {
         Body::CertificatDeScolarite(c) => {
-            w.member_str("family_name", &c.family_name);
-            w.member_str("given_names", &c.given_names);
-            w.member_str("birth_date", &c.birth_date.to_string());
-            w.member_str("school_uai", &c.school_uai);
-            w.member_str("school_name", &c.school_name);
-            w.member_str("school_town", &c.school_town);
-            w.member_str("school_year", &c.school_year.to_string());
-            w.member_str("level", c.level.label());
+            w.str("family_name", &c.family_name);
+            w.str("given_names", &c.given_names);
+            w.with("birth_date", || c.birth_date.to_string());
+            w.str("school_uai", &c.school_uai);
+            w.str("school_name", &c.school_name);
+            w.str("school_town", &c.school_town);
+            w.with("school_year", || c.school_year.to_string());
+            w.str("level", c.level.label());
             if let Some(regime) = c.regime {
-                w.member_str("regime", regime.name());
+                w.str("regime", regime.name());
             }
         }
     }
-    w.end_object();
+    w.w.end_object();
+}
+
+/// Writes a certificate's members that a profile allows; the others are not
+/// even formatted.
+struct ProfileWriter<'a> {
+    w: &'a mut Writer,
+    profile: Profile,
+}
+
+impl ProfileWriter<'_> {
+    fn str(&mut self, key: &str, value: &str) {
+        if self.profile.allows(key) {
+            self.w.member_str(key, value);
+        }
+    }
+
+    fn with(&mut self, key: &str, value: impl FnOnce() -> String) {
+        if self.profile.allows(key) {
+            self.w.member_str(key, &value());
+        }
+    }
 }
 
 struct Checks([Check; 8]);

@@ -8,15 +8,20 @@
 //! const verifier = new Verifier(signedTrustList, [rootPublicKeyText], lastSeenSequence);
 //! const result = verifier.verify(text, Date.now());
 //! if (result.status === 'valid') { … }
+//! // For a purpose, only that profile's fields leave the wasm (src/profile.rs):
+//! const forTransport = verifier.verify(text, Date.now(), 'transport');
 //! ```
 //!
 //! Nothing here throws for bad input: a refused trust list gives a verifier
 //! whose every result is `trust-list-invalid`, and a bad certificate gives a
-//! result with its status. Results cross as plain objects typed by the
-//! TypeScript declarations below.
+//! result with its status. The one exception is a programming error of the
+//! host, not an input: a profile name that does not exist throws an `Error`
+//! whose message starts with `unknown-profile`, and no result is made.
+//! Results cross as plain objects typed by the TypeScript declarations below.
 
 use crate::json::Writer;
 use crate::keys::PublicKey;
+use crate::profile::{Profile, ProfileError};
 use crate::status::{Lang, Status};
 use crate::trust::{TrustError, TrustList};
 use crate::verify::{verify, Report, TrustListInfo};
@@ -60,6 +65,23 @@ export interface SchoolCertificate {
   regime?: "externe" | "demi-pensionnaire" | "interne";
 }
 
+/** The purpose profiles (src/profile.rs): names are stable API. "full" is the default. */
+export type ProfileName = "full" | "transport" | "family-benefits" | "school-enrolment";
+
+/** The certificate fields each profile passes on; no other field leaves the wasm. */
+export interface ProfileFields {
+  full: keyof SchoolCertificate;
+  transport: "kind" | "family_name" | "given_names" | "school_year" | "valid_from" | "valid_until";
+  "family-benefits": ProfileFields["transport"] | "birth_date" | "level";
+  "school-enrolment": ProfileFields["transport"] | "school_uai" | "school_name" | "school_town" | "regime";
+}
+
+/** The certificate as a result for profile `P` carries it. */
+export type CertificateFor<P extends ProfileName> = Pick<SchoolCertificate, ProfileFields[P]>;
+
+/** One profile, as `profiles()` lists it: its name and its fields, in report order. */
+export type ProfileInfo = { [P in ProfileName]: { name: P; fields: ProfileFields[P][] } }[ProfileName];
+
 /** The signing issuer as the trust list names it (never from the certificate). */
 export interface Issuer {
   name: string;
@@ -73,14 +95,33 @@ export interface TrustListInfo {
   next_update: string;
 }
 
-/** Everything one verification found. `certificate` is present only when the
- * signature verified under a key of a usable trust list. */
-export interface VerifyResult {
+/** What every result holds, whatever the profile: nothing about the pupil. */
+export interface VerifyResultBase {
   status: Status;
   checks: Check[];
-  certificate?: SchoolCertificate;
   issuer?: Issuer;
   trust_list?: TrustListInfo;
+}
+
+/** Everything one verification found, for profile `P` (default "full").
+ * `certificate` is present only when the signature verified under a key of a
+ * usable trust list, and holds only `P`'s fields; `profile` is present for
+ * every profile but "full". For a union of names, a union of results that
+ * `profile` tells apart. */
+export type VerifyResult<P extends ProfileName = "full"> = P extends "full"
+  ? VerifyResultBase & { certificate?: SchoolCertificate; profile?: undefined }
+  : P extends ProfileName
+    ? VerifyResultBase & { certificate?: CertificateFor<P>; profile: P }
+    : never;
+
+export interface Verifier {
+  /**
+   * Verifies a certificate's text (token or verifier URL) at `nowMs`
+   * (milliseconds since 1970, as `Date.now()` gives), for the purpose
+   * `profile` (default "full"). Throws an `Error` whose message starts with
+   * `unknown-profile` when no profile has that name; never for a bad certificate.
+   */
+  verify<P extends ProfileName = "full">(text: string, nowMs: number, profile?: P): VerifyResult<P>;
 }
 
 /** Sentences for people, from a status. */
@@ -93,8 +134,11 @@ export interface StatusText {
 #[wasm_bindgen]
 extern "C" {
     /// A plain object typed `VerifyResult` in TypeScript.
-    #[wasm_bindgen(typescript_type = "VerifyResult")]
+    #[wasm_bindgen(typescript_type = "VerifyResult<ProfileName>")]
     pub type VerifyResult;
+    /// An array typed `ProfileInfo[]` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ProfileInfo[]")]
+    pub type ProfileInfoList;
     /// A plain object typed `TrustListInfo` in TypeScript.
     #[wasm_bindgen(typescript_type = "TrustListInfo | undefined")]
     pub type MaybeTrustListInfo;
@@ -143,13 +187,32 @@ impl Verifier {
     }
 
     /// Verifies a certificate's text (token or verifier URL) at `nowMs`
-    /// (milliseconds since 1970, as `Date.now()` gives).
-    pub fn verify(&self, text: &str, #[wasm_bindgen(js_name = nowMs)] now_ms: f64) -> VerifyResult {
+    /// (milliseconds since 1970, as `Date.now()` gives), for the purpose
+    /// `profile` (a name of [`Profile`]; `undefined` or `null`: `full`). The
+    /// result's certificate holds only the profile's fields, written so here:
+    /// the others never cross into JavaScript. A profile that is not a known
+    /// name throws `Error("unknown-profile: …")` before anything is verified.
+    ///
+    /// Its TypeScript declaration (generic over the profile) is in the custom
+    /// section above.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn verify(
+        &self,
+        text: &str,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+        profile: JsValue,
+    ) -> Result<VerifyResult, JsError> {
+        let profile = if profile.is_undefined() || profile.is_null() {
+            Profile::Full
+        } else {
+            let name = profile.as_string().unwrap_or_else(|| format!("{profile:?}"));
+            Profile::parse(&name).map_err(|e: ProfileError| JsError::new(&e.to_string()))?
+        };
         let report = match &self.trust {
             Ok(trust) => verify(text, trust, (now_ms / 1000.0).floor() as i64),
             Err(e) => Report::trust_list_invalid(e),
         };
-        to_js(&report.to_json()).unchecked_into()
+        Ok(to_js(&report.to_json_for(profile)).unchecked_into())
     }
 
     /// The trust list's sequence and dates, when it loaded.
@@ -183,6 +246,27 @@ pub fn status_text(status: StatusCode, lang: &str) -> StatusText {
     let _ = js_sys::Reflect::set(&text, &"title".into(), &status.title(lang).into());
     let _ = js_sys::Reflect::set(&text, &"reason".into(), &status.reason(lang).into());
     text.unchecked_into()
+}
+
+/// The purpose profiles, `full` first: each one's name and the certificate
+/// fields a result for it carries.
+#[wasm_bindgen]
+pub fn profiles() -> ProfileInfoList {
+    let mut w = Writer::new();
+    w.begin_array();
+    for p in Profile::ALL {
+        w.begin_object();
+        w.member_str("name", p.name());
+        w.key("fields");
+        w.begin_array();
+        for f in p.fields() {
+            w.string(f);
+        }
+        w.end_array();
+        w.end_object();
+    }
+    w.end_array();
+    to_js(&w.finish()).unchecked_into()
 }
 
 /// Reads every QR code in an RGBA frame (a canvas's `ImageData.data`); returns their texts.

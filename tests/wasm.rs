@@ -13,8 +13,8 @@
 use cachet::keys::SecretKey;
 use cachet::time::{parse_rfc3339, Date};
 use cachet::trust::{sign_list, IssuerEntry, KeyStatus, TrustListBody, FORMAT};
-use cachet::wasm::{status_text, Verifier};
-use cachet::{doc_example_input, issue};
+use cachet::wasm::{profiles, status_text, Verifier};
+use cachet::{doc_example_input, issue, Profile};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -107,7 +107,7 @@ const CHECK_ORDER: [&str; 8] =
 
 #[wasm_bindgen_test]
 fn a_valid_certificate_gives_a_plain_object_with_its_fields() {
-    let result: JsValue = verifier().verify(&token(), now_ms()).into();
+    let result: JsValue = verifier().verify(&token(), now_ms(), JsValue::UNDEFINED).unwrap().into();
     // A plain object, not a class instance: JSON round-trips it unchanged.
     let plain = js_sys::Object::get_prototype_of(&js_sys::Object::new().into());
     assert_eq!(JsValue::from(js_sys::Object::get_prototype_of(&result)), JsValue::from(plain));
@@ -148,7 +148,7 @@ fn a_valid_certificate_gives_a_plain_object_with_its_fields() {
 #[wasm_bindgen_test]
 fn a_verifier_url_verifies_like_its_token() {
     let url = format!("https://verifier.example/#{}", token());
-    let result: JsValue = verifier().verify(&url, now_ms()).into();
+    let result: JsValue = verifier().verify(&url, now_ms(), JsValue::UNDEFINED).unwrap().into();
     assert_eq!(string(&result, "status"), "valid");
 }
 
@@ -160,7 +160,7 @@ fn a_tampered_certificate_is_invalid_signature_without_fields() {
     chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
     let tampered: String = chars.into_iter().collect();
 
-    let result: JsValue = verifier().verify(&tampered, now_ms()).into();
+    let result: JsValue = verifier().verify(&tampered, now_ms(), JsValue::UNDEFINED).unwrap().into();
     assert_eq!(string(&result, "status"), "invalid-signature");
     let checks = checks(&result);
     let signature = check(&checks, "signature");
@@ -181,19 +181,22 @@ fn the_clock_comes_from_the_caller() {
     let before = parse_rfc3339("2025-08-01T09:00:00Z").unwrap() as f64 * 1000.0;
     let after = parse_rfc3339("2026-09-02T09:00:00Z").unwrap() as f64 * 1000.0;
     // 2025-08-01 is before the issue date; the list is fresh then.
-    assert_eq!(string(&v.verify(&token(), before).into(), "status"), "not-yet-valid");
+    assert_eq!(string(&v.verify(&token(), before, JsValue::UNDEFINED).unwrap().into(), "status"), "not-yet-valid");
     // 2026-09-02 is long past the list's next_update + 7 days.
-    assert_eq!(string(&v.verify(&token(), after).into(), "status"), "trust-list-expired");
+    assert_eq!(string(&v.verify(&token(), after, JsValue::UNDEFINED).unwrap().into(), "status"), "trust-list-expired");
 }
 
 #[wasm_bindgen_test]
 fn garbage_is_malformed_and_another_version_unsupported() {
     let v = verifier();
-    let malformed: JsValue = v.verify("<script>alert(1)</script>", now_ms()).into();
+    let malformed: JsValue = v.verify("<script>alert(1)</script>", now_ms(), JsValue::UNDEFINED).unwrap().into();
     assert_eq!(string(&malformed, "status"), "malformed");
     assert_eq!(check(&checks(&malformed), "decoding").1, "fail");
     let newer = token().replacen("CC1:", "CC2:", 1);
-    assert_eq!(string(&v.verify(&newer, now_ms()).into(), "status"), "unsupported-version");
+    assert_eq!(
+        string(&v.verify(&newer, now_ms(), JsValue::UNDEFINED).unwrap().into(), "status"),
+        "unsupported-version"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -211,7 +214,7 @@ fn a_loaded_list_is_described_by_the_getters() {
 fn assert_refused(v: &Verifier, code: &str) {
     assert_eq!(v.trust_list_error().as_deref(), Some(code));
     assert!(JsValue::from(v.trust_list()).is_undefined());
-    let result: JsValue = v.verify(&token(), now_ms()).into();
+    let result: JsValue = v.verify(&token(), now_ms(), JsValue::UNDEFINED).unwrap().into();
     assert_eq!(string(&result, "status"), "trust-list-invalid");
     let checks = checks(&result);
     assert_eq!(check(&checks, "trust-list"), &("trust-list".into(), "fail".into(), Some(code.into())));
@@ -266,4 +269,91 @@ fn status_text_speaks_french_and_english() {
     assert!(!reason.is_empty());
     // An unknown status is never read as good news.
     assert_eq!(text("nonsense", "en").0, text("malformed", "en").0);
+}
+
+/// The names of an object's own keys.
+fn keys(object: &JsValue) -> Vec<String> {
+    js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>()).iter().map(|k| k.as_string().unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+fn a_profile_keeps_only_its_fields_and_says_its_name() {
+    let v = verifier();
+    let full: JsValue = v.verify(&token(), now_ms(), JsValue::UNDEFINED).unwrap().into();
+    assert!(!has(&full, "profile"));
+    // `null` and "full" are the default too.
+    for same in [JsValue::NULL, JsValue::from_str("full")] {
+        let again: JsValue = v.verify(&token(), now_ms(), same).unwrap().into();
+        assert_eq!(js_sys::JSON::stringify(&again).unwrap(), js_sys::JSON::stringify(&full).unwrap());
+    }
+    let full_cert = get(&full, "certificate");
+    for profile in Profile::ALL {
+        let result: JsValue = v.verify(&token(), now_ms(), JsValue::from_str(profile.name())).unwrap().into();
+        assert_eq!(string(&result, "status"), "valid");
+        assert_eq!(checks(&result), checks(&full));
+        assert_eq!(string(&get(&result, "issuer"), "name"), "Académie de Paris");
+        if profile == Profile::Full {
+            assert!(!has(&result, "profile"));
+        } else {
+            assert_eq!(string(&result, "profile"), profile.name());
+        }
+        let cert = get(&result, "certificate");
+        for key in keys(&cert) {
+            assert!(profile.allows(&key), "{} leaks {key}", profile.name());
+            assert_eq!(get(&cert, &key), get(&full_cert, &key), "{key}");
+        }
+        for key in profile.fields() {
+            assert_eq!(has(&cert, key), has(&full_cert, key), "{}: {key}", profile.name());
+        }
+    }
+    let transport: JsValue = v.verify(&token(), now_ms(), JsValue::from_str("transport")).unwrap().into();
+    let mut got = keys(&get(&transport, "certificate"));
+    got.sort();
+    assert_eq!(got, ["family_name", "given_names", "kind", "school_year", "valid_from", "valid_until"]);
+    // The date of birth is nowhere in what crossed.
+    assert!(!String::from(js_sys::JSON::stringify(&transport).unwrap()).contains("2013-04-12"));
+}
+
+#[wasm_bindgen_test]
+fn a_profile_changes_no_verdict_and_adds_no_certificate() {
+    let v = verifier();
+    let token = token();
+    let mut chars: Vec<char> = token.chars().collect();
+    let at = chars.len() - 10;
+    chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
+    let tampered: String = chars.into_iter().collect();
+    let result: JsValue = v.verify(&tampered, now_ms(), JsValue::from_str("family-benefits")).unwrap().into();
+    assert_eq!(string(&result, "status"), "invalid-signature");
+    assert_eq!(string(&result, "profile"), "family-benefits");
+    assert!(!has(&result, "certificate"));
+    let refused = Verifier::new("{", vec![root_text()], None);
+    let result: JsValue = refused.verify(&token, now_ms(), JsValue::from_str("transport")).unwrap().into();
+    assert_eq!(string(&result, "status"), "trust-list-invalid");
+    assert!(!has(&result, "certificate"));
+}
+
+#[wasm_bindgen_test]
+fn an_unknown_profile_throws_an_error_coded_unknown_profile() {
+    let v = verifier();
+    for bad in [JsValue::from_str("identity-check"), JsValue::from_str("Transport"), JsValue::from_str(""), 5.into()] {
+        let err: JsValue =
+            v.verify(&token(), now_ms(), bad.clone()).err().expect("a result for an unknown profile").into();
+        assert!(err.is_instance_of::<js_sys::Error>(), "{bad:?}: {err:?}");
+        let message = String::from(err.unchecked_ref::<js_sys::Error>().message());
+        assert!(message.starts_with("unknown-profile"), "{bad:?}: {message}");
+        assert!(!message.contains("Martin"), "{message}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn profiles_lists_every_profile_with_its_fields() {
+    let list: JsValue = profiles().into();
+    assert!(Array::is_array(&list));
+    let list = Array::from(&list);
+    assert_eq!(list.length() as usize, Profile::ALL.len());
+    for (item, profile) in list.iter().zip(Profile::ALL) {
+        assert_eq!(string(&item, "name"), profile.name());
+        let fields: Vec<String> = Array::from(&get(&item, "fields")).iter().map(|f| f.as_string().unwrap()).collect();
+        assert_eq!(fields, profile.fields());
+    }
 }
