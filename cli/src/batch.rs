@@ -57,6 +57,8 @@ pub struct Job<'a> {
     pub url: Option<&'a str>,
     /// Signing threads.
     pub jobs: Option<NonZeroUsize>,
+    /// Where to write one PDF per good row (`SERIAL.pdf`), if anywhere.
+    pub pdf_dir: Option<&'a Path>,
 }
 
 /// The columns a CSV may have: the keys of `cert.json`.
@@ -129,6 +131,8 @@ enum RowOutput {
     Bad(Vec<u8>),
     /// Nothing: the row's line is already written.
     Skip,
+    /// The row's PDF could not be written: the batch stops.
+    Failed(CliError),
 }
 
 /// What every row's processing shares.
@@ -137,6 +141,7 @@ struct Context<'a> {
     columns: Vec<Column>,
     today: Date,
     url: Option<&'a str>,
+    pdf_dir: Option<&'a Path>,
     lang: Lang,
     /// Last line already in OUT.
     done_out: u64,
@@ -168,7 +173,12 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     let pool =
         builder.build().map_err(|e| CliError::usage(Message::new("thread-pool").arg("detail", e.to_string())))?;
 
-    let context = Context { key, columns, today, url: job.url, lang, done_out, done_err };
+    if let Some(dir) = job.pdf_dir {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            CliError::usage(Message::new("pdf-dir").arg("path", dir.display()).arg("reason", i18n::io_reason(lang, &e)))
+        })?;
+    }
+    let context = Context { key, columns, today, url: job.url, pdf_dir: job.pdf_dir, lang, done_out, done_err };
     let skip_up_to = done_out.min(done_err);
     let mut sink = Sink {
         out,
@@ -286,6 +296,7 @@ impl Sink<'_> {
                     w.write_all(&bytes).map_err(|e| CliError::write(path, &e, lang))?;
                 }
                 RowOutput::Skip => {}
+                RowOutput::Failed(e) => return Err(e),
             }
         }
         self.out.flush().map_err(|e| CliError::write(self.out_path, &e, lang))?;
@@ -418,12 +429,20 @@ fn process(cx: &Context<'_>, line: u64, record: &ByteRecord) -> RowOutput {
     };
     if want_good {
         match issue::issue(&cx.key, &input, cx.today) {
-            Ok(issued) => RowOutput::Good(json_line(&GoodLine {
-                line,
-                serial: &issued.certificate.serial,
-                token: &issued.token,
-                url: cx.url.map(|base| text::url_of(base, &issued.token)),
-            })),
+            Ok(issued) => {
+                let url = cx.url.map(|base| text::url_of(base, &issued.token));
+                if let Some(dir) = cx.pdf_dir {
+                    if let Err(e) = write_pdf(cx, dir, &issued, url.as_deref().unwrap_or(&issued.token)) {
+                        return RowOutput::Failed(e);
+                    }
+                }
+                RowOutput::Good(json_line(&GoodLine {
+                    line,
+                    serial: &issued.certificate.serial,
+                    token: &issued.token,
+                    url,
+                }))
+            }
             Err(e) => refused(field_problems(cx.lang, &e)),
         }
     } else {
@@ -433,6 +452,32 @@ fn process(cx: &Context<'_>, line: u64, record: &ByteRecord) -> RowOutput {
             Err(e) => refused(field_problems(cx.lang, &e)),
         }
     }
+}
+
+/// Writes `DIR/SERIAL.pdf` (the serial's characters other than letters,
+/// digits, `-` and `_` replaced by `_`), through a temporary file renamed
+/// into place: a resumed batch rewrites the same bytes.
+#[cfg(feature = "pdf")]
+fn write_pdf(cx: &Context<'_>, dir: &Path, issued: &issue::Issued, text: &str) -> Result<(), CliError> {
+    let options = crate::pdf::Options { verifier_host: cx.url.and_then(crate::pdf::host_of) };
+    let bytes = crate::pdf::certificate_pdf(&issued.certificate, text, &options)?;
+    let name: String = issued
+        .certificate
+        .serial
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    let path = dir.join(format!("{name}.pdf"));
+    let tmp = dir.join(format!(".{name}.pdf.tmp"));
+    std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path)).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        CliError::write(&path, &e, cx.lang)
+    })
+}
+
+#[cfg(not(feature = "pdf"))]
+fn write_pdf(_: &Context<'_>, _: &Path, _: &issue::Issued, _: &str) -> Result<(), CliError> {
+    Ok(())
 }
 
 fn field_problems(lang: Lang, err: &IssueError) -> Vec<Problem> {

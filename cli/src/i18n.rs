@@ -204,6 +204,14 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("image-decode", "{path} : image illisible : {detail}", "{path}: unreadable image: {detail}"),
     ("no-qr-code", "{path} : aucun code QR lisible dans l'image", "{path}: no readable QR code in the image"),
+    ("pdf-unreadable", "{path} : PDF illisible : {detail}", "{path}: unreadable PDF: {detail}"),
+    (
+        "pdf-no-certificate",
+        "{path} : aucun certificat dans ce PDF (ni texte de certificat intégré, ni code QR lisible dans ses images)",
+        "{path}: no certificate in this PDF (no embedded certificate text, no readable QR code in its images)",
+    ),
+    ("pdf-kind", "ce type de document n'a pas de modèle PDF", "this kind of document has no PDF layout"),
+    ("pdf-dir", "impossible de créer le dossier {path} : {reason}", "cannot create the folder {path}: {reason}"),
     // Verification.
     (
         "at-invalid",

@@ -26,6 +26,15 @@ pub struct Args {
     /// Write the QR code to OUT.svg or OUT.png (single certificate only).
     #[arg(long, value_name = "OUT.svg|OUT.png", conflicts_with = "csv")]
     pub qr: Option<PathBuf>,
+    /// Write the certificate as an A4 PDF: the text and its QR code, the text also in the file's metadata
+    /// (single certificate only).
+    #[cfg(feature = "pdf")]
+    #[arg(long, value_name = "OUT.pdf", conflicts_with = "csv")]
+    pub pdf: Option<PathBuf>,
+    /// A batch's PDFs: one per good row, in DIR (created if needed), named SERIAL.pdf.
+    #[cfg(feature = "pdf")]
+    #[arg(long, value_name = "DIR", requires = "csv")]
+    pub pdf_dir: Option<PathBuf>,
     /// A batch: one certificate per row; the header names the columns, as the keys of cert.json.
     #[arg(long, value_name = "pupils.csv", requires = "out")]
     pub csv: Option<PathBuf>,
@@ -53,6 +62,10 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
                 errors: args.errors.clone().unwrap_or_else(|| files::with_suffix(out, ".errors.jsonl")),
                 url: args.url.as_deref(),
                 jobs: args.jobs,
+                #[cfg(feature = "pdf")]
+                pdf_dir: args.pdf_dir.as_deref(),
+                #[cfg(not(feature = "pdf"))]
+                pdf_dir: None,
             },
             lang,
         ),
@@ -75,6 +88,11 @@ fn single(args: &Args, input: &std::path::Path, lang: Lang) -> Result<ExitCode, 
     };
     if let (Some(path), Some(format)) = (&args.qr, qr_format) {
         qr::write(path, format, &text, lang)?;
+    }
+    #[cfg(feature = "pdf")]
+    if let Some(path) = &args.pdf {
+        let options = crate::pdf::Options { verifier_host: args.url.as_deref().and_then(crate::pdf::host_of) };
+        files::write_atomic(path, &crate::pdf::certificate_pdf(&issued.certificate, &text, &options)?, lang)?;
     }
     println!("{text}");
     Ok(ExitCode::SUCCESS)

@@ -16,6 +16,10 @@ mod files;
 mod i18n;
 mod issue;
 mod keygen;
+#[cfg(feature = "pdf")]
+mod pdf;
+#[cfg(feature = "pdf")]
+mod pdf_read;
 mod qr;
 mod scan;
 mod trust;

@@ -70,6 +70,9 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
 
 /// The message for an image without a readable code.
 pub fn no_code(path: &Path) -> Message {
+    if is_pdf_path(&path.to_string_lossy()) {
+        return Message::new("pdf-no-certificate").arg("path", path.display());
+    }
     Message::new("no-qr-code").arg("path", path.display())
 }
 
@@ -81,10 +84,24 @@ pub fn is_image_path(input: &str) -> bool {
     ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) && !input.contains("://")
 }
 
+/// Whether `verify` takes `input` as a PDF file (`.pdf`, any case, not a URL):
+/// its embedded certificate text, or the codes in its page images.
+pub fn is_pdf_path(input: &str) -> bool {
+    let ext = Path::new(input).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    cfg!(feature = "pdf") && ext.as_deref() == Some("pdf") && !input.contains("://")
+}
+
 /// The distinct texts of the QR codes in the image file at `path`; empty
 /// when it holds none.
 pub fn texts_in_file(path: &Path, lang: Lang) -> Result<Vec<String>, CliError> {
     let bytes = files::read(path, lang)?;
+    #[cfg(feature = "pdf")]
+    if crate::pdf_read::is_pdf(&bytes) || is_pdf_path(&path.to_string_lossy()) {
+        // The text embedded by the issuer, else the codes in the page images.
+        return crate::pdf_read::texts_in_pdf(&bytes)
+            .map(|(texts, _)| texts)
+            .map_err(|e| CliError::usage(Message::new(e.code).arg("path", path.display()).arg("detail", e.detail)));
+    }
     let image = decode(&bytes).map_err(|(code, detail)| {
         CliError::usage(Message::new(code).arg("path", path.display()).arg("detail", detail))
     })?;

@@ -66,7 +66,8 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     // An image may hold several codes: its inputs are always headed with its name.
-    let several = args.inputs.len() > 1 || args.inputs.iter().any(|i| i == "-" || scan::is_image_path(i));
+    let several =
+        args.inputs.len() > 1 || args.inputs.iter().any(|i| i == "-" || scan::is_image_path(i) || scan::is_pdf_path(i));
     let mut index = 0usize;
     let mut all_valid = true;
     let check = |text: &str| match &trust {
@@ -107,7 +108,7 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
                     emit(&check(&line), None, &mut out)?;
                 }
             }
-        } else if scan::is_image_path(input) {
+        } else if scan::is_image_path(input) || scan::is_pdf_path(input) {
             let path = Path::new(input);
             let texts = scan::texts_in_file(path, lang)?;
             if texts.is_empty() {
