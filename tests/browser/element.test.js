@@ -5,7 +5,11 @@
 // profile no field outside it reaches the event, the shadow root or the page.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { HOSTILE } from './lib/fixtures.js';
+import { NODE_MODULES } from './lib/paths.js';
 import { launch, openPage, recordRequests } from './lib/browser.js';
 import { assertClean, assertNoLeak, suite } from './lib/harness.js';
 import { routeExamples } from './lib/examples.js';
@@ -194,5 +198,50 @@ test('an unknown profile: no verdict, cachet-error unknown-profile', async () =>
   const last = (await events(page)).at(-1);
   assert.deepEqual(last, { type: 'cachet-error', detail: { code: 'unknown-profile' }, composed: true });
   await assertClean(page, problems);
+  await context.close();
+});
+
+test('hostile fields stay text in the shadow root (full profile)', async () => {
+  const { context, page, problems } = await openHost();
+  const shown = await page.evaluate(async (t) => {
+    const el = document.createElement('cachet-verifier');
+    el.setAttribute('config', '/config.json');
+    document.body.append(el);
+    const result = await el.verify(t);
+    const root = el.shadowRoot;
+    return {
+      status: result.status,
+      text: root.textContent,
+      injected: root.querySelectorAll('[part~="fields"] img, [part~="fields"] script, [part~="fields"] svg, [part~="fields"] iframe, [part~="fields"] b').length,
+    };
+  }, s.fx.tokens.hostile.token);
+  assert.equal(shown.status, 'valid');
+  assert.equal(shown.injected, 0, 'a field became markup');
+  for (const v of [HOSTILE.school_name, HOSTILE.school_town, HOSTILE.academie, HOSTILE.family_name, HOSTILE.issuer_name]) {
+    assert.ok(shown.text.includes(v), `not shown as text: ${v}`);
+  }
+  await assertClean(page, problems);
+  await context.close();
+});
+
+test('axe finds no WCAG 2.1 A/AA violation in the element, idle and with a verdict', async () => {
+  const AXE = fs.readFileSync(path.join(NODE_MODULES, 'axe-core', 'axe.min.js'), 'utf8');
+  const { context, page } = await openHost();
+  await page.locator('cachet-verifier #paste-verify').waitFor();
+  const run = async () => {
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+    const r = await page.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+    );
+    assert.ok(r.passes.length > 10, 'axe checked almost nothing');
+    return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  };
+  assert.deepEqual(await run(), [], 'idle');
+  await page.locator('cachet-verifier #paste-input').fill(s.fx.tokens.valid.token);
+  await page.locator('cachet-verifier #paste-verify').click();
+  assert.equal(await elementStatus(page), 'valid');
+  // The verdict's heading has the focus: it is read next.
+  assert.equal(await page.evaluate(() => document.querySelector('cachet-verifier').shadowRoot.activeElement?.getAttribute('part')), 'title');
+  assert.deepEqual(await run(), [], 'with a verdict');
   await context.close();
 });

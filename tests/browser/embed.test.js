@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fixtures } from './lib/fixtures.js';
-import { launch, openPage, sleep } from './lib/browser.js';
+import { launch, openPage, recordRequests, sleep } from './lib/browser.js';
 import { startServer } from './lib/server.js';
 import { startPortal } from './lib/examples.js';
-import { assertClean } from './lib/harness.js';
+import { assertClean, assertNoLeak } from './lib/harness.js';
 
 const TRANSPORT = ['kind', 'family_name', 'given_names', 'school_year', 'valid_from', 'valid_until'];
 /** Values of the valid fixture outside the transport profile (lib/fixtures.js). */
@@ -193,4 +193,31 @@ test('a parent named in the URL but not in config.json gets nothing', async () =
   await sleep(500);
   assert.deepEqual((await messages(page)).map((m) => m.data.type), ['cachet:ready'], 'only the first frame spoke');
   await context.close();
+});
+
+test('the camera inside the portal\'s iframe (allow="camera"; fake device playing the valid code)', async () => {
+  const cameraBrowser = await launch([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-video-capture=${fx.videos.valid}`,
+  ]);
+  try {
+    const { context, page, problems } = await openPage(cameraBrowser);
+    await context.addInitScript(recordMessages);
+    const requests = recordRequests(context);
+    await page.goto(portal.url('iframe.html'));
+    await waitForMessage(page, 'cachet:ready');
+    const frame = await embedFrame(page);
+    await frame.locator('cachet-verifier #camera-start').click();
+    const [result] = await waitForMessage(page, 'cachet:result');
+    assert.equal(result.data.result.status, 'valid');
+    assert.deepEqual(Object.keys(result.data.result.certificate).sort(), [...TRANSPORT].sort());
+    await assertClean(page, problems);
+    // Requests went to the portal and the verifier only, none with the certificate.
+    const token = fx.tokens.valid.token;
+    assertNoLeak(requests.filter((r) => r.url.startsWith(verifier.origin)), verifier.origin, [token]);
+    assertNoLeak(requests.filter((r) => !r.url.startsWith(verifier.origin)), portal.origin, [token]);
+  } finally {
+    await cameraBrowser.close();
+  }
 });

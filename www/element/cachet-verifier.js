@@ -557,7 +557,19 @@ export class CachetVerifier extends HTMLElement {
     }
     this.#message(this.#els.pasteMessage, null);
     if (this.#camera?.active) this.#camera.stop();
-    this.verify(text).catch(() => {}); // shown, and emitted as cachet-error
+    this.#verifyAndFocus(text);
+  }
+
+  /** A verification a person started in the element: the verdict's heading takes the focus, so it is read next. */
+  #verifyAndFocus(text) {
+    this.verify(text).then(
+      () => this.#focusVerdict(),
+      () => this.#focusVerdict(), // shown, and emitted as cachet-error
+    );
+  }
+
+  #focusVerdict() {
+    this.#els.result.querySelector('[part~="title"]')?.focus();
   }
 
   #loadScanning() {
@@ -602,7 +614,7 @@ export class CachetVerifier extends HTMLElement {
       return;
     }
     this.#message(imageMessage, null);
-    this.verify(reader.pickText(texts)).catch(() => {});
+    this.#verifyAndFocus(reader.pickText(texts));
   }
 
   async #startCamera() {
@@ -612,7 +624,7 @@ export class CachetVerifier extends HTMLElement {
         this.#camera ??= new Camera(
           { start: els.cameraStart, stop: els.cameraStop, panel: els.cameraPanel, select: els.cameraSelect, torch: els.torch, video: els.video },
           scanner,
-          (text) => this.verify(text).catch(() => {}),
+          (text) => this.#verifyAndFocus(text),
           (key) => this.#message(els.cameraMessage, key),
         );
         return this.#camera;
