@@ -435,13 +435,15 @@ els.imageInput.addEventListener('change', async () => {
   try {
     texts = await textsInImage(file, scanner);
   } catch (e) {
-    setMessage(els.imageMessage, e instanceof ImageError ? 'imageNotImage' : e instanceof ScanError ? 'scannerUnavailable' : 'imageNotImage');
+    const notRead = e instanceof ImageError && e.code === 'pdf-unreadable' ? 'pdfUnreadable' : 'imageNotImage';
+    setMessage(els.imageMessage, e instanceof ScanError ? 'scannerUnavailable' : notRead);
     return;
   } finally {
     els.imageInput.value = ''; // the same file can be chosen again
   }
   if (texts.length === 0) {
-    setMessage(els.imageMessage, 'imageNoCode');
+    const pdf = file.type === 'application/pdf' || /\.pdf$/i.test(file.name);
+    setMessage(els.imageMessage, pdf ? 'pdfNoCode' : 'imageNoCode');
     return;
   }
   setMessage(els.imageMessage, null);

@@ -11,8 +11,14 @@ const DOWNSCALED_SIDE = 1600;
 export class ImageError extends Error {
   constructor(code) {
     super(`image ${code}`);
-    this.code = code; // 'not-image'
+    this.code = code; // 'not-image', or 'pdf-unreadable' for a damaged PDF
   }
+}
+
+/** Whether the file starts like a PDF (`%PDF-` in its first kilobyte), whatever its name or type. */
+async function isPdf(file) {
+  const head = new Uint8Array(await file.slice(0, 1024).arrayBuffer());
+  return new TextDecoder('latin1').decode(head).includes('%PDF-');
 }
 
 /** The file's pixels. createImageBitmap does not take SVG files: those go through an <img> first. */
@@ -37,26 +43,42 @@ async function decode(file) {
 }
 
 /**
- * The QR texts found in an image file, [] if none. Throws ImageError if the
- * file is not an image, ScanError if the reader fails.
+ * The QR texts found in an image file, [] if none. A PDF gives the
+ * certificate text embedded in it, else the codes in its page images
+ * (pdf.js, loaded only then). Throws ImageError if the file is not an image
+ * or a readable PDF, ScanError if the reader fails.
  */
 export async function textsInImage(file, scanner) {
+  if (await isPdf(file)) {
+    const { textsInPdf } = await import('./pdf.js');
+    try {
+      return await textsInPdf(file, (bitmap) => textsInBitmap(bitmap, scanner));
+    } catch (e) {
+      if (e && e.name === 'PdfError') throw new ImageError(e.code);
+      throw e;
+    }
+  }
   const bitmap = await decode(file);
   try {
-    const detector = await nativeQrDetector();
-    if (detector) {
-      const texts = await detectNative(detector, bitmap);
-      if (texts.length > 0) return texts;
-    }
-    const longer = Math.max(bitmap.width, bitmap.height);
-    const sides = [Math.min(longer, MAX_FULL_SIDE)];
-    if (longer > DOWNSCALED_SIDE) sides.push(DOWNSCALED_SIDE);
-    for (const side of sides) {
-      const texts = await scanner.scan(pixelsOf(bitmap, bitmap.width, bitmap.height, side));
-      if (texts.length > 0) return texts;
-    }
-    return [];
+    return await textsInBitmap(bitmap, scanner);
   } finally {
     bitmap.close();
   }
+}
+
+/** The QR texts in a bitmap (not closed here). */
+async function textsInBitmap(bitmap, scanner) {
+  const detector = await nativeQrDetector();
+  if (detector) {
+    const texts = await detectNative(detector, bitmap);
+    if (texts.length > 0) return texts;
+  }
+  const longer = Math.max(bitmap.width, bitmap.height);
+  const sides = [Math.min(longer, MAX_FULL_SIDE)];
+  if (longer > DOWNSCALED_SIDE) sides.push(DOWNSCALED_SIDE);
+  for (const side of sides) {
+    const texts = await scanner.scan(pixelsOf(bitmap, bitmap.width, bitmap.height, side));
+    if (texts.length > 0) return texts;
+  }
+  return [];
 }

@@ -15,7 +15,7 @@
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-4';
+const VERSION = 'cachet-shell-5';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
 const TRUST_LIST = 'trust-list.json';
@@ -28,6 +28,7 @@ const SHELL = [
   'camera.js',
   'i18n.js',
   'image.js',
+  'pdf.js', // loaded only when a PDF is chosen; precached so that a PDF reads offline too
   'render.js',
   'scan.js',
   'scan-worker.js',

@@ -1,0 +1,198 @@
+// PDF certificates chosen with the file input: the issuer's PDF (`cachet
+// issue --pdf`), the printed code photographed and saved as an image-only
+// PDF (JPEG, and zlib grey pixels with PNG predictors), a PDF whose visible
+// name was edited, a damaged PDF and a PDF without a certificate. pdf.js is
+// loaded only when a PDF is chosen, never on the first visit.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { after, before, test } from 'node:test';
+import { openPage, recordRequests } from './lib/browser.js';
+import { cachetBinary } from './lib/build.js';
+import { ISSUER_URL_BASE } from './lib/fixtures.js';
+import { readPng } from './lib/images.js';
+import { assertClean, assertNoLeak, expectVerdict, suite } from './lib/harness.js';
+
+let s;
+let dir;
+const files = {};
+let token;
+
+/** A one-page A4 PDF showing one grey image full page. */
+function imageOnlyPdf({ width, height }, filter, data, params = '') {
+  const content = Buffer.from('q 595.28 0 0 841.89 0 0 cm /Im0 Do Q');
+  const objects = [
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
+    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
+    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>'),
+    Buffer.concat([
+      Buffer.from(`<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /${filter}${params} /Length ${data.length} >>\nstream\n`),
+      data,
+      Buffer.from('\nendstream'),
+    ]),
+    Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`), content, Buffer.from('\nendstream')]),
+  ];
+  const parts = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  let size = parts[0].length;
+  const offsets = [];
+  objects.forEach((body, i) => {
+    offsets.push(size);
+    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
+    parts.push(obj);
+    size += obj.length;
+  });
+  const xref = [`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`, ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
+  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${size}\n%%EOF\n`));
+  return Buffer.concat(parts);
+}
+
+/** Grey pixels as zlib data with the PNG "Up" predictor on every row. */
+function flateUp({ width, height, data }) {
+  const rows = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) {
+    rows[y * (width + 1)] = 2;
+    for (let x = 0; x < width; x++) {
+      const up = y > 0 ? data[(y - 1) * width + x] : 0;
+      rows[y * (width + 1) + 1 + x] = (data[y * width + x] - up) & 0xff;
+    }
+  }
+  return zlib.deflateSync(rows);
+}
+
+/** Grey pixels as JPEG, encoded by Chromium (quality 0.7). */
+async function jpeg(grey) {
+  const { context, page } = await openPage(s.browser);
+  await page.goto(s.server.url);
+  const b64 = await page.evaluate(
+    async ({ width, height, grey64 }) => {
+      const grey = Uint8Array.from(atob(grey64), (c) => c.charCodeAt(0));
+      const rgba = new Uint8ClampedArray(width * height * 4);
+      for (let i = 0; i < grey.length; i++) rgba.set([grey[i], grey[i], grey[i], 255], i * 4);
+      const canvas = new OffscreenCanvas(width, height);
+      canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.7 });
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let s = '';
+      for (const b of bytes) s += String.fromCharCode(b);
+      return btoa(s);
+    },
+    { width: grey.width, height: grey.height, grey64: Buffer.from(grey.data).toString('base64') },
+  );
+  await context.close();
+  return Buffer.from(b64, 'base64');
+}
+
+before(async () => {
+  s = await suite();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cachet-pdf-'));
+  // The valid certificate issued again (same fields, same key: the same token) as a PDF.
+  const cachet = cachetBinary({ build: false });
+  const r = spawnSync(
+    cachet,
+    ['issue', '--key', 'paris.key', '--input', path.join('inputs', 'valid.json'), '--url', ISSUER_URL_BASE, '--pdf', path.join(dir, 'cert.pdf')],
+    { cwd: s.fx.dir, encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  token = r.stdout.trim().slice(r.stdout.indexOf('#') + 1);
+  assert.equal(token, s.fx.tokens.valid.token);
+  files.issued = path.join(dir, 'cert.pdf');
+
+  // The printed code, photographed (1600×1200, turned 7°, grey desk), saved as image-only PDFs.
+  const photo = readPng(s.fx.images.validPhoto);
+  files.scanJpeg = path.join(dir, 'scan-jpeg.pdf');
+  fs.writeFileSync(files.scanJpeg, imageOnlyPdf(photo, 'DCTDecode', await jpeg(photo)));
+  files.scanFlate = path.join(dir, 'scan-flate.pdf');
+  fs.writeFileSync(files.scanFlate, imageOnlyPdf(photo, 'FlateDecode', flateUp(photo), ` /DecodeParms << /Predictor 15 /Columns ${photo.width} >>`));
+
+  // The issuer's PDF with "Léa MARTIN" changed to "Zoé DUPONT" on the page, written back uncompressed.
+  const pdf = fs.readFileSync(files.issued);
+  const filter = pdf.indexOf('/Filter /FlateDecode');
+  const dictStart = pdf.lastIndexOf('<<', filter);
+  const start = pdf.indexOf('stream\n', filter) + 7;
+  const end = pdf.indexOf('endstream', start);
+  const content = zlib.inflateSync(pdf.subarray(start, end)).toString('latin1');
+  const hex = (t) => Buffer.from(t, 'latin1').toString('hex').toUpperCase();
+  assert.ok(content.includes(hex('Léa MARTIN')), 'the name is on the page');
+  const edited = Buffer.from(content.replace(hex('Léa MARTIN'), hex('Zoé DUPONT')), 'latin1');
+  files.edited = path.join(dir, 'edited.pdf');
+  fs.writeFileSync(
+    files.edited,
+    Buffer.concat([pdf.subarray(0, dictStart), Buffer.from(`<< /Length ${edited.length} >>\nstream\n`), edited, pdf.subarray(end)]),
+  );
+
+  // Damaged: the issuer's PDF cut after its header and a few bytes.
+  files.damaged = path.join(dir, 'damaged.pdf');
+  fs.writeFileSync(files.damaged, pdf.subarray(0, 20));
+  // No certificate: a scan of a blank grey page.
+  const blank = { width: 400, height: 560, data: new Uint8Array(400 * 560).fill(225) };
+  files.blank = path.join(dir, 'blank.pdf');
+  fs.writeFileSync(files.blank, imageOnlyPdf(blank, 'FlateDecode', zlib.deflateSync(Buffer.from(blank.data))));
+});
+
+after(async () => {
+  await s?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function upload(file, expected) {
+  const { context, page, problems } = await openPage(s.browser);
+  const requests = recordRequests(context);
+  await page.goto(s.server.url);
+  const before = requests.map((r) => new URL(r.url).pathname);
+  assert.ok(!before.some((p) => p.endsWith('/pdf.js')), 'pdf.js is not loaded on the first visit');
+  await page.locator('#image-input').setInputFiles(file);
+  await expectVerdict(page, problems, expected, { timeout: 30_000 });
+  const shown = await page.locator('#result').innerText();
+  await assertClean(page, problems);
+  assertNoLeak(requests, s.server.origin, [token]);
+  assert.ok(requests.some((r) => new URL(r.url).pathname.endsWith('/pdf.js')), 'pdf.js was loaded for the PDF');
+  await context.close();
+  return shown;
+}
+
+/** Chooses `file` and waits for the image message; the result stays idle. */
+async function refused(file) {
+  const { context, page, problems } = await openPage(s.browser);
+  await page.goto(s.server.url);
+  await page.locator('#image-input').setInputFiles(file);
+  const message = page.locator('#image-message');
+  await page.waitForFunction(() => !['', 'imageReading'].includes(document.getElementById('image-message').dataset.key ?? ''), null, { timeout: 30_000 });
+  const key = await message.getAttribute('data-key');
+  const status = await page.locator('#result').getAttribute('data-status');
+  assert.ok(!status, `no verdict is shown (data-status=${status})`);
+  await assertClean(page, problems);
+  await context.close();
+  return key;
+}
+
+test('the PDF made by `cachet issue --pdf`: its embedded text verifies', async () => {
+  const shown = await upload(files.issued, 'valid');
+  assert.match(shown, /Martin/i); // the family name may be shown in capitals
+});
+
+test('the printed code photographed into an image-only PDF (JPEG)', async () => {
+  await upload(files.scanJpeg, 'valid');
+});
+
+test('the printed code photographed into an image-only PDF (zlib grey, PNG predictor)', async () => {
+  await upload(files.scanFlate, 'valid');
+});
+
+test('a PDF whose visible name was edited shows the signed name', async () => {
+  const shown = await upload(files.edited, 'valid');
+  assert.match(shown, /Martin/i); // the family name may be shown in capitals
+  assert.match(shown, /Léa/);
+  assert.doesNotMatch(shown, /DUPONT|Zoé/);
+});
+
+test('a damaged PDF: "unreadable PDF", no verdict', async () => {
+  assert.equal(await refused(files.damaged), 'pdfUnreadable');
+});
+
+test('a PDF without a certificate: "no certificate in this PDF", no verdict', async () => {
+  assert.equal(await refused(files.blank), 'pdfNoCode');
+});
