@@ -848,6 +848,24 @@ mod tests {
     }
 
     #[test]
+    fn texts_packed_in_compressed_object_streams_are_found() {
+        use flate2::write::ZlibEncoder;
+        use std::io::Write;
+        let packed = b"7 0 << /Title (x) /CachetCertificate <FEFF004300430031003A0078> >>";
+        let mut z = ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(packed).unwrap();
+        let data = z.finish().unwrap();
+        let mut pdf = format!(
+            "%PDF-1.5\n5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {} >> stream\n",
+            data.len()
+        )
+        .into_bytes();
+        pdf.extend_from_slice(&data);
+        pdf.extend_from_slice(b"\nendstream endobj\n");
+        assert_eq!(texts_in_pdf(&pdf).unwrap(), (vec!["CC1:x".to_owned()], Source::Metadata));
+    }
+
+    #[test]
     fn png_predictors_are_undone() {
         // Two rows of 3 grey pixels: Sub then Up.
         let raw = [1, 10, 5, 5, 2, 1, 1, 1];
