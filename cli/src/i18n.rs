@@ -220,6 +220,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("no-input", "aucun certificat à vérifier", "no certificate to verify"),
     (
+        "unknown-profile",
+        "--profile : profil inconnu « {name} » (profils : {known})",
+        "--profile: unknown profile \"{name}\" (profiles: {known})",
+    ),
+    ("verify-batch-summary", "{count} textes vérifiés : {detail}", "{count} texts verified: {detail}"),
+    (
         "trust-list-refused",
         "liste de confiance refusée ; aucun certificat ne peut être vérifié : {detail}",
         "trust list refused; no certificate can be verified: {detail}",
@@ -272,6 +278,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("outcome-fail", "ÉCHEC", "FAILED"),
     ("outcome-not-run", "non effectué", "not run"),
     ("report-fields", "Informations signées :", "Signed details:"),
+    ("report-profile", "Profil", "Profile"),
     ("report-issuer", "Émetteur (liste de confiance)", "Issuer (trust list)"),
     ("report-key", "clé", "key"),
     ("report-trust-list", "Liste de confiance", "Trust list"),

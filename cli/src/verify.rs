@@ -10,6 +10,14 @@
 //! `"input_index"` (0 for the first input, counting the lines read from
 //! standard input for `-`, blank lines skipped, and each code of an image)
 //! and, for the codes of an image only, `"source"`: the image's path.
+//!
+//! `--profile NAME` names a purpose (`cachet::profile`): the reports, in JSON
+//! and for people, then hold only that profile's certificate fields, and the
+//! JSON says `"profile":"NAME"`. An unknown name is a usage error
+//! (`unknown-profile`, exit 2) before anything is verified.
+//!
+//! `--batch FILE` verifies a file of texts, one per line, on every core, and
+//! writes one JSON line per text with its line number (see [`bulk`]).
 
 use crate::error::{CliError, Message, EXIT_REFUSED};
 use crate::{clock, files, i18n, keygen, scan};
@@ -18,10 +26,13 @@ use cachet::json::Writer;
 use cachet::time::{parse_rfc3339, Date};
 use cachet::trust::TrustList;
 use cachet::verify::{Check, Report};
-use cachet::{verify, CheckName, Lang, Outcome, Status};
+use cachet::{verify, CheckName, Lang, Outcome, Profile, Status};
 use std::io::{self, BufRead, Write};
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod bulk;
 
 /// Verifies certificates.
 #[derive(Debug, clap::Args)]
@@ -38,13 +49,34 @@ pub struct Args {
     /// One JSON object per input, one per line.
     #[arg(long)]
     json: bool,
+    /// Give only the certificate fields of this purpose: full (default), transport,
+    /// family-benefits, school-enrolment.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// A file of tokens or URLs, one per line (- for standard input): verified on every
+    /// core, one JSON line per text in line order, {"line":N,…}.
+    #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
+    batch: Option<PathBuf>,
+    /// Threads for --batch (default: one per core).
+    #[arg(long, value_name = "N", requires = "batch")]
+    jobs: Option<NonZeroUsize>,
     /// Tokens (CC1:…), verifier URLs, images of QR codes (.png, .jpg, .jpeg, .webp),
     /// or - to read tokens or URLs, one per line, from standard input.
-    #[arg(value_name = "INPUT", required = true)]
+    #[arg(value_name = "INPUT", required_unless_present = "batch")]
     inputs: Vec<String>,
 }
 
+/// The profile named by `--profile`, `full` without it.
+fn profile(name: Option<&str>) -> Result<Profile, CliError> {
+    let Some(name) = name else { return Ok(Profile::Full) };
+    Profile::parse(name).map_err(|e| {
+        let known: Vec<&str> = Profile::ALL.iter().map(|p| p.name()).collect();
+        CliError::usage(Message::new(e.code()).arg("name", name).arg("known", known.join(", ")))
+    })
+}
+
 pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
+    let profile = profile(args.profile.as_deref())?;
     let now = match &args.at {
         Some(at) => {
             parse_rfc3339(at.trim()).ok_or_else(|| CliError::usage(Message::new("at-invalid").arg("value", at)))?
@@ -62,6 +94,10 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
             Err(e)
         }
     };
+    if let Some(input) = &args.batch {
+        let batch = bulk::Batch { input, trust: &trust, now, profile, jobs: args.jobs };
+        return bulk::run(&batch, lang);
+    }
 
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -77,10 +113,10 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
     let mut emit = |report: &Report, source: Option<&str>, out: &mut io::StdoutLock<'_>| -> Result<(), CliError> {
         all_valid &= report.status == Status::Valid;
         let printed = if args.json {
-            writeln!(out, "{}", json_line(index, source, report))
+            writeln!(out, "{}", json_line(index, source, report, profile))
         } else {
             let heading = several.then_some(Heading { index: index + 1, source });
-            write!(out, "{}", human(report, heading, lang))
+            write!(out, "{}", human(report, heading, profile, lang))
         };
         printed.and_then(|()| out.flush()).map_err(|e| stdout_error(&e, lang))?;
         index += 1;
@@ -132,12 +168,18 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
 /// The report of an image in which no code was read: `report` (of an empty
 /// text, which gives the trust list's check) with the decoding check failed
 /// for `no-qr-code`, and the status that follows.
-fn no_code_report(mut report: Report) -> Report {
+fn no_code_report(report: Report) -> Report {
+    decoding_failed(report, "no-qr-code")
+}
+
+/// `report` (of an empty text) with the decoding check failed for `code`,
+/// and the status that follows (`malformed`, unless the trust list failed).
+fn decoding_failed(mut report: Report, code: &'static str) -> Report {
     if let Some(c) = report.checks.iter_mut().find(|c| c.check == CheckName::Decoding) {
         *c = Check {
             check: CheckName::Decoding,
             outcome: Outcome::Fail,
-            code: Some("no-qr-code"),
+            code: Some(code),
             status: Some(Status::Malformed),
         };
     }
@@ -147,8 +189,8 @@ fn no_code_report(mut report: Report) -> Report {
 }
 
 /// `{"input_index":…,` (and `"source":…,` for an image's code) then the
-/// report's members: the core's `Report::to_json` with those first.
-fn json_line(index: usize, source: Option<&str>, report: &Report) -> String {
+/// report's members for the profile: the core's `Report::to_json_for` with those first.
+fn json_line(index: usize, source: Option<&str>, report: &Report, profile: Profile) -> String {
     let mut w = Writer::new();
     w.begin_object();
     w.key("input_index");
@@ -156,7 +198,7 @@ fn json_line(index: usize, source: Option<&str>, report: &Report) -> String {
     if let Some(source) = source {
         w.member_str("source", source);
     }
-    report.write_members(&mut w);
+    report.write_members_for(&mut w, profile);
     w.end_object();
     w.finish()
 }
@@ -176,8 +218,8 @@ struct Heading<'a> {
     source: Option<&'a str>,
 }
 
-/// The report as a person reads it.
-fn human(report: &Report, heading: Option<Heading<'_>>, lang: Lang) -> String {
+/// The report as a person reads it, with the certificate fields `profile` allows.
+fn human(report: &Report, heading: Option<Heading<'_>>, profile: Profile, lang: Lang) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
     // French sets a space before a colon; English does not.
@@ -222,25 +264,47 @@ fn human(report: &Report, heading: Option<Heading<'_>>, lang: Lang) -> String {
     }
     if let Some(cert) = &report.certificate {
         let _ = writeln!(s, "{}", t(lang, "report-fields"));
+        if profile != Profile::Full {
+            let _ = writeln!(s, "  {}{colon}{}", t(lang, "report-profile"), profile.name());
+        }
+        let allows = |name: &str| profile.allows(name);
         let mut field = |code: &str, value: &str| {
             let _ = writeln!(s, "  {}{colon}{value}", t(lang, code));
         };
         if let Body::CertificatDeScolarite(c) = &cert.body {
-            field("field-family_name", &c.family_name);
-            field("field-given_names", &c.given_names);
-            field("field-birth_date", &i18n::date(lang, c.birth_date));
-            field("field-school", &format!("{} ({}), {}", c.school_name, c.school_uai, c.school_town));
-            field("field-academie", &cert.academie);
-            field("field-school_year", &c.school_year.to_string());
-            field("field-level", c.level.label());
-            if let Some(regime) = c.regime {
+            if allows("family_name") {
+                field("field-family_name", &c.family_name);
+            }
+            if allows("given_names") {
+                field("field-given_names", &c.given_names);
+            }
+            if allows("birth_date") {
+                field("field-birth_date", &i18n::date(lang, c.birth_date));
+            }
+            if allows("school_name") && allows("school_uai") && allows("school_town") {
+                field("field-school", &format!("{} ({}), {}", c.school_name, c.school_uai, c.school_town));
+            }
+            if allows("academie") {
+                field("field-academie", &cert.academie);
+            }
+            if allows("school_year") {
+                field("field-school_year", &c.school_year.to_string());
+            }
+            if allows("level") {
+                field("field-level", c.level.label());
+            }
+            if let Some(regime) = c.regime.filter(|_| allows("regime")) {
                 field("field-regime", regime.name());
             }
         }
-        field("field-serial", &cert.serial);
-        field("field-issued_on", &i18n::date(lang, cert.issued_on));
-        let first = Date::in_paris_at(cert.valid_from);
-        let last = Date::in_paris_at(cert.valid_until.saturating_sub(1));
+        if allows("serial") {
+            field("field-serial", &cert.serial);
+        }
+        if allows("issued_on") {
+            field("field-issued_on", &i18n::date(lang, cert.issued_on));
+        }
+        let first = Date::in_paris_at(cert.valid_from).filter(|_| allows("valid_from"));
+        let last = Date::in_paris_at(cert.valid_until.saturating_sub(1)).filter(|_| allows("valid_until"));
         if let (Some(first), Some(last)) = (first, last) {
             let validity = Message::new("field-validity-value")
                 .arg("from", i18n::date(lang, first))
@@ -308,7 +372,7 @@ mod tests {
         for (index, report) in [0, 1, 9, usize::MAX, 3, 4].into_iter().zip(&reports) {
             for source in [None, Some("scans/été \"1\".png")] {
                 let serde = serde_json::to_string(&SerdeLine { input_index: index, source, report }).unwrap();
-                assert_eq!(json_line(index, source, report), serde);
+                assert_eq!(json_line(index, source, report, Profile::Full), serde);
             }
         }
     }
