@@ -5,12 +5,14 @@
 //!   stopping at the first failure; `--quick` skips the fuzz smoke run.
 //! - `cargo xtask demo`: the `cachet` command from keys to verdicts, in `demo/`.
 //! - `cargo xtask bench`: the core's benchmarks, then the CLI's batch rate.
+//! - `cargo xtask package`: the npm package `@cachet/verifier`, packed (`npm pack`).
 //! - `cargo xtask fuzz-corpus`: rewrites the fuzz seed corpora in `fuzz/corpus/`.
 
 mod bench;
 mod build;
 mod corpus;
 mod demo;
+mod package;
 mod serve;
 mod sh;
 mod size;
@@ -24,6 +26,7 @@ tasks:
   test [--quick]  every check CI runs, in order (--quick: without the fuzz smoke run)
   demo            keys, a trust list, certificates and their verdicts with the cachet command, in demo/
   build           the verifier's wasm and JavaScript in pkg/ (wasm-bindgen as a library)
+  package         the npm package @cachet/verifier, packed into target/package/cachet-verifier-<version>.tgz
   serve --trust SIGNED --root ROOT.pub [--port N]
                   the verifier page on 127.0.0.1 with its security headers
   size            what the page downloads, gzipped, against its 150 KB budget
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         "test" => return test::run_all(rest),
         "demo" => demo::run(rest),
         "build" => build::run_task(rest),
+        "package" => package::run_task(rest),
         "serve" => serve::run_task(rest),
         "size" => size::run_task(rest),
         "bench" => bench::run(rest),
