@@ -29,7 +29,7 @@ struct Ctx {
 /// (key for `--only`, header, step).
 type Step = (&'static str, &'static str, fn(&Ctx) -> Result<Done>);
 
-const STEPS: [Step; 12] = [
+const STEPS: [Step; 13] = [
     ("setup", "setup: the wasm32 target", setup),
     ("fmt", "format: cargo fmt --check", fmt),
     ("clippy", "lint: cargo clippy -D warnings", clippy),
@@ -41,13 +41,14 @@ const STEPS: [Step; 12] = [
     ("browser-setup", "browser setup: Debian's Chromium and ChromeDriver, the test tools (npm ci)", browser_setup),
     ("wasm-tests", "wasm-bindgen-test: the bindings in headless Chromium", wasm_tests),
     ("browser", "browser: the page in Chromium (playwright-core, node --test)", browser),
+    ("package", "package: the npm package in a Vite app, a bare page and Node (tests/package)", package),
     ("fuzz", "fuzz: smoke run of every fuzz target", fuzz),
 ];
 
 const USAGE: &str = "usage: cargo xtask test [--quick] [--only STEP]
   --quick      without the fuzz smoke run (ignored under CI=true)
   --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors, size, browser-setup,
-               wasm-tests, browser or fuzz";
+               wasm-tests, browser, package or fuzz";
 
 pub fn run_all(args: &[String]) -> ExitCode {
     let mut quick = false;
@@ -211,6 +212,25 @@ fn browser(ctx: &Ctx) -> Result<Done> {
         return cannot(ctx, "Chromium or the test tools are missing (the browser-setup step installs them)".into());
     }
     run(program("npm").arg("test").current_dir(dir))?;
+    Ok(Done::Passed)
+}
+
+const PACKAGE_TESTS: &str = "tests/package";
+
+/// `cargo xtask package`, then the tarball installed into a Vite 7 app, a
+/// bare page and a Node script (tests/package/README.md): their tools from
+/// the committed lock (`npm ci`), Chromium from Debian (browser-setup).
+fn package(ctx: &Ctx) -> Result<Done> {
+    if !Path::new(CHROMIUM).exists() {
+        return cannot(ctx, format!("{CHROMIUM} is missing (the browser-setup step installs it as root)"));
+    }
+    if !sh::succeeds(program("npm").arg("--version")) {
+        return cannot(ctx, "npm is not installed (Node.js 20.19 or later is needed for the package tests)".into());
+    }
+    let tarball = crate::package::package()?;
+    let dir = sh::workspace_root().join(PACKAGE_TESTS);
+    run(program("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))?;
+    run(program("npm").arg("test").env("CACHET_PACKAGE_TGZ", &tarball).current_dir(&dir))?;
     Ok(Done::Passed)
 }
 
