@@ -13,6 +13,7 @@ mod build;
 mod corpus;
 mod demo;
 mod package;
+mod qr_corpus;
 mod serve;
 mod sh;
 mod size;
@@ -31,7 +32,9 @@ tasks:
                   the verifier page on 127.0.0.1 with its security headers
   size            what the page downloads, gzipped, against its 150 KB budget
   bench           the core's benchmarks, then the CLI's batch issuance rate
-  fuzz-corpus     rewrite the fuzz seed corpora in fuzz/corpus/";
+  fuzz-corpus     rewrite the fuzz seed corpora in fuzz/corpus/
+  qr-corpus [--seed N] [--per-category N] [--out DIR]
+                  the QR reader's frames (13 categories, 1280x720) and manifest.json, in target/qr-corpus";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         "size" => size::run_task(rest),
         "bench" => bench::run(rest),
         "fuzz-corpus" => corpus::run(rest),
+        "qr-corpus" => qr_corpus::run(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
