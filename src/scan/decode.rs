@@ -1,8 +1,9 @@
 //! From a grid of modules to text (ISO/IEC 18004 §7–8): format and version
 //! information with their BCH codes, the function patterns, unmasking, the
 //! zigzag codeword order, de-interleaving, Reed–Solomon correction and the
-//! segments (numeric, alphanumeric, byte, ECI).
+//! segments (numeric, alphanumeric, byte, Kanji, ECI).
 
+use super::charset::{self, text_of, Charset};
 use super::rs;
 
 /// A square grid of sampled modules, `true` for dark, row by row.
@@ -380,8 +381,9 @@ impl BitReader<'_> {
 
 const ALPHANUMERIC: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
-/// Parses the segments of the corrected data into text: bytes are UTF-8
-/// when they are valid UTF-8 (or ECI 26 says so), ISO-8859-1 otherwise.
+/// Parses the segments of the corrected data into text. Bytes are read in
+/// the charset the last ECI designated, else guessed ([`charset`]); Kanji
+/// segments are Shift_JIS.
 fn parse_segments(data: &[u8], version: usize) -> Option<String> {
     let size_class = if version <= 9 {
         0
@@ -391,7 +393,9 @@ fn parse_segments(data: &[u8], version: usize) -> Option<String> {
         2
     };
     let mut r = BitReader { bytes: data, pos: 0 };
+    let mut text = String::new();
     let mut bytes = Vec::new();
+    let mut charset = Charset::Guess;
     let mut fnc1 = false;
     loop {
         if r.available() < 4 {
@@ -462,16 +466,34 @@ fn parse_segments(data: &[u8], version: usize) -> Option<String> {
                 }
             }
             7 => {
-                // ECI designator: 1, 2 or 3 bytes; the text's charset is guessed instead.
+                // ECI designator: 1, 2 or 3 bytes.
                 let first = r.read(8)?;
-                if first & 0x80 == 0 {
+                let eci = if first & 0x80 == 0 {
+                    first
                 } else if first & 0xc0 == 0x80 {
-                    r.read(8)?;
+                    (first & 0x3f) << 8 | r.read(8)?
                 } else if first & 0xe0 == 0xc0 {
-                    r.read(16)?;
+                    (first & 0x1f) << 16 | r.read(16)?
                 } else {
                     return None;
+                };
+                text.push_str(&text_of(&bytes, charset));
+                bytes.clear();
+                charset = Charset::of_eci(eci);
+            }
+            8 => {
+                // Kanji: 13 bits a character, its Shift_JIS code compacted.
+                let n = r.read(8 + 2 * size_class)?;
+                let mut sjis = Vec::with_capacity(2 * n as usize);
+                for _ in 0..n {
+                    let v = r.read(13)?;
+                    let packed = (v / 0xc0) << 8 | (v % 0xc0);
+                    let code = packed + if packed < 0x1f00 { 0x8140 } else { 0xc140 };
+                    sjis.extend([(code >> 8) as u8, code as u8]);
                 }
+                text.push_str(&text_of(&bytes, charset));
+                bytes.clear();
+                text.push_str(&charset::shift_jis(&sjis)?);
             }
             3 => {
                 r.read(16)?; // structured append: position, total, parity
@@ -481,39 +503,11 @@ fn parse_segments(data: &[u8], version: usize) -> Option<String> {
                 fnc1 = true;
                 r.read(8)?;
             }
-            _ => return None, // Kanji, Hanzi and reserved modes are refused.
+            _ => return None, // Hanzi and reserved modes are refused.
         }
     }
-    Some(match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => legacy_text(&e.into_bytes()),
-    })
-}
-
-/// Bytes that are not UTF-8: ISO-8859-1 (the standard's default), unless
-/// they are ASCII and Shift_JIS half-width katakana with a run of three or
-/// more of those (as Japanese encoders write them; no French text has three
-/// capitals with accents in a row). Double-byte Shift_JIS is not decoded.
-fn legacy_text(bytes: &[u8]) -> String {
-    let katakana = |b: u8| (0xa1..=0xdf).contains(&b);
-    let only_ascii_and_katakana = bytes.iter().all(|&b| b < 0x80 || katakana(b));
-    let longest_run = bytes.split(|&b| !katakana(b)).map(|run| run.len()).max().unwrap_or(0);
-    if only_ascii_and_katakana && longest_run >= 3 {
-        bytes
-            .iter()
-            .map(
-                |&b| {
-                    if katakana(b) {
-                        char::from_u32(0xff61 + (b - 0xa1) as u32).unwrap_or('\u{fffd}')
-                    } else {
-                        b as char
-                    }
-                },
-            )
-            .collect()
-    } else {
-        bytes.iter().map(|&b| b as char).collect()
-    }
+    text.push_str(&text_of(&bytes, charset));
+    Some(text)
 }
 
 #[cfg(test)]
@@ -580,11 +574,36 @@ mod tests {
     }
 
     #[test]
+    fn decodes_kanji_segments_and_eci_charsets() {
+        use qrcode::bits::Bits;
+        let code_of = |push: &dyn Fn(&mut Bits)| {
+            let mut bits = Bits::new(Version::Normal(3));
+            push(&mut bits);
+            bits.push_terminator(EcLevel::M).unwrap();
+            grid_of(&QrCode::with_bits(bits, EcLevel::M).unwrap())
+        };
+        // 点茗 (ISO/IEC 18004's example), then ASCII bytes.
+        let grid = code_of(&|b| {
+            b.push_kanji_data(b"\x93\x5f\xe4\xaa").unwrap();
+            b.push_byte_data(b" ok").unwrap();
+        });
+        assert_eq!(decode_grid(&grid).as_deref(), Ok("点茗 ok"));
+        // ECI 3 (ISO-8859-1) makes \xe9 é even where UTF-8 would fit; ECI
+        // 26 then reads UTF-8; ECI 20 Shift_JIS.
+        let grid = code_of(&|b| {
+            b.push_eci_designator(3).unwrap();
+            b.push_byte_data(b"\xc3\xa9").unwrap();
+            b.push_eci_designator(26).unwrap();
+            b.push_byte_data("é".as_bytes()).unwrap();
+            b.push_eci_designator(20).unwrap();
+            b.push_byte_data(b"\x82\xa0").unwrap();
+        });
+        assert_eq!(decode_grid(&grid).as_deref(), Ok("Ã©éあ"));
+    }
+
+    #[test]
     fn latin1_bytes_that_are_not_utf8_decode_as_latin1() {
         let code = QrCode::new(b"caf\xe9").unwrap();
         assert_eq!(decode_grid(&grid_of(&code)).as_deref(), Ok("café"));
-        assert_eq!(legacy_text(b"\xc9COLE \xc0 PARIS"), "ÉCOLE À PARIS");
-        // デザイン in Shift_JIS half-width katakana.
-        assert_eq!(legacy_text(b"\xc3\xde\xbb\xde\xb2\xddQR"), "ﾃﾞｻﾞｲﾝQR");
     }
 }

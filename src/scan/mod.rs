@@ -17,6 +17,7 @@
 //! ```
 
 pub mod binarize;
+mod charset;
 pub mod decode;
 pub mod detect;
 mod rs;
