@@ -25,7 +25,8 @@ export function tamper(token) {
 
 /**
  * Makes the fixtures in `dir` with the `cachet` binary and returns
- * `{ trust, root, certificate, tokens: { valid, tampered } }` (paths and texts).
+ * `{ trust, root, certificate, tokens: { valid, tampered }, qr }` (paths and texts; `qr`
+ * is the command's PNG of the valid certificate's QR code).
  */
 export function makeFixtures(cachet, dir) {
   fs.rmSync(dir, { recursive: true, force: true });
@@ -57,7 +58,7 @@ export function makeFixtures(cachet, dir) {
     issued_on: iso(today.year, today.month, today.day),
   };
   fs.writeFileSync(path.join(dir, 'cert.json'), JSON.stringify(certificate, null, 2) + '\n');
-  const valid = sh('issue', '--key', 'paris.key', '--input', 'cert.json');
+  const valid = sh('issue', '--key', 'paris.key', '--input', 'cert.json', '--qr', 'valid.png');
   const tokens = { valid, tampered: tamper(valid) };
   const expected = { valid: 'valid', tampered: 'invalid-signature' };
   for (const [name, token] of Object.entries(tokens)) {
@@ -70,5 +71,6 @@ export function makeFixtures(cachet, dir) {
     root: path.join(dir, 'root.key.pub'),
     certificate,
     tokens,
+    qr: path.join(dir, 'valid.png'),
   };
 }

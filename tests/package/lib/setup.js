@@ -45,7 +45,7 @@ fs.writeFileSync(
   JSON.stringify({ name: 'cachet-host', private: true, type: 'module', dependencies: { '@cachet/verifier': `file:${tgz}` } }, null, 2) + '\n',
 );
 run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--offline'], { cwd: WORK });
-for (const app of ['vite-app', 'bare', 'node', 'types']) {
+for (const app of ['vite-app', 'vite-element', 'bare', 'node', 'types']) {
   fs.cpSync(path.join(PACKAGE_TESTS, app), path.join(WORK, app), { recursive: true });
 }
 const fixtures = makeFixtures(cachet, path.join(WORK, 'fixtures'));
