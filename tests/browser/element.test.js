@@ -5,10 +5,13 @@
 // profile no field outside it reaches the event, the shadow root or the page.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { HOSTILE } from './lib/fixtures.js';
+import { HOSTILE, ISSUER_URL_BASE } from './lib/fixtures.js';
+import { cachetBinary } from './lib/build.js';
 import { NODE_MODULES } from './lib/paths.js';
 import { launch, openPage, recordRequests } from './lib/browser.js';
 import { assertClean, assertNoLeak, suite } from './lib/harness.js';
@@ -139,6 +142,26 @@ test('an image chosen in the element', async () => {
   await assertClean(page, problems);
   assertNoLeak(requests, s.server.origin, [s.fx.tokens.valid.token]);
   await context.close();
+});
+
+test('the issuer\'s PDF chosen in the element', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cachet-element-'));
+  try {
+    const pdf = path.join(dir, 'cert.pdf');
+    const args = ['issue', '--key', 'paris.key', '--input', path.join('inputs', 'valid.json'), '--url', ISSUER_URL_BASE, '--pdf', pdf];
+    const r = spawnSync(cachetBinary({ build: false }), args, { cwd: s.fx.dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const { context, page, problems, requests } = await openHost();
+    await page.locator('cachet-verifier #image-input').setInputFiles(pdf);
+    assert.equal(await elementStatus(page), 'valid');
+    const [event] = await events(page);
+    assert.deepEqual(Object.keys(event.detail.certificate).sort(), [...TRANSPORT].sort());
+    await assertClean(page, problems);
+    assertNoLeak(requests, s.server.origin, [s.fx.tokens.valid.token]);
+    await context.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the camera in the element (fake device playing the valid code)', async () => {

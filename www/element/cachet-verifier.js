@@ -55,7 +55,7 @@ const OWN = {
       timeout: 'errorTimeout',
     },
     unknownProfile: 'Profil inconnu : {profile}. Aucun certificat ne peut être vérifié.',
-    imageLabel: 'Choisir une image contenant le code QR',
+    imageLabel: 'Choisir une image du code QR, ou le PDF du certificat',
   },
   en: {
     fieldValidity: 'Valid',
@@ -65,7 +65,7 @@ const OWN = {
       timeout: 'errorTimeout',
     },
     unknownProfile: 'Unknown profile: {profile}. No certificate can be verified.',
-    imageLabel: 'Choose an image with the QR code',
+    imageLabel: 'Choose an image of the QR code, or the certificate’s PDF',
   },
 };
 
@@ -263,6 +263,7 @@ export class CachetVerifier extends HTMLElement {
    * Rejects with a VerifyError (and emits `cachet-error`) when it could not verify.
    */
   async verify(text) {
+    if (!this.#ready) throw new VerifyError('unavailable', 'the element is not connected');
     const id = ++this.#request;
     this.#showBusy();
     try {
@@ -320,7 +321,7 @@ export class CachetVerifier extends HTMLElement {
     });
     els.pasteVerify = h('button', { id: id('paste-verify'), type: 'button', class: 'button button-primary', part: 'button button-verify', 'data-i18n': 'pasteVerify' });
     els.pasteMessage = h('p', { id: 'paste-message', class: 'message', part: 'message', 'aria-live': 'polite' });
-    els.imageInput = h('input', { id: id('image-input'), type: 'file', accept: 'image/*', part: 'input', 'aria-describedby': 'image-message' });
+    els.imageInput = h('input', { id: id('image-input'), type: 'file', accept: 'image/*,application/pdf', part: 'input', 'aria-describedby': 'image-message' });
     els.imageMessage = h('p', { id: 'image-message', class: 'message', part: 'message', 'aria-live': 'polite' });
     els.cameraStart = h('button', { id: id('camera-start'), type: 'button', class: 'button', part: 'button button-camera', 'data-i18n': 'cameraStart' });
     els.cameraStop = h('button', { id: id('camera-stop'), type: 'button', class: 'button', part: 'button', hidden: true, 'data-i18n': 'cameraStop' });
@@ -604,13 +605,15 @@ export class CachetVerifier extends HTMLElement {
     try {
       texts = await reader.textsInImage(file, reader.scanner);
     } catch (e) {
-      this.#message(imageMessage, e instanceof reader.ScanError ? 'scannerUnavailable' : 'imageNotImage');
+      const notRead = e instanceof reader.ImageError && e.code === 'pdf-unreadable' ? 'pdfUnreadable' : 'imageNotImage';
+      this.#message(imageMessage, e instanceof reader.ScanError ? 'scannerUnavailable' : notRead);
       return;
     } finally {
       imageInput.value = '';
     }
     if (texts.length === 0) {
-      this.#message(imageMessage, 'imageNoCode');
+      const pdf = file.type === 'application/pdf' || /\.pdf$/i.test(file.name);
+      this.#message(imageMessage, pdf ? 'pdfNoCode' : 'imageNoCode');
       return;
     }
     this.#message(imageMessage, null);
