@@ -5,10 +5,12 @@
 //!   stopping at the first failure; `--quick` skips the fuzz smoke run.
 //! - `cargo xtask demo`: the `cachet` command from keys to verdicts, in `demo/`.
 //! - `cargo xtask bench`: the core's benchmarks, then the CLI's batch rate.
+//! - `cargo xtask bulk-bench`: a million texts verified by `cachet verify --batch` and in Node.
 //! - `cargo xtask package`: the npm package `@cachet/verifier`, packed (`npm pack`).
 //! - `cargo xtask fuzz-corpus`: rewrites the fuzz seed corpora in `fuzz/corpus/`.
 
 mod bench;
+mod bulk;
 mod build;
 mod corpus;
 mod demo;
@@ -32,6 +34,8 @@ tasks:
                   the verifier page on 127.0.0.1 with its security headers
   size            what the page downloads, gzipped, against its 150 KB budget
   bench           the core's benchmarks, then the CLI's batch issuance rate
+  bulk-bench [--count N] [--runs N] [--seed N] [--jobs N]
+                  N texts (1,000,000) verified by cachet verify --batch and by the wasm in Node; median rates
   fuzz-corpus     rewrite the fuzz seed corpora in fuzz/corpus/
   qr-corpus [--seed N] [--per-category N] [--out DIR]
                   the QR reader's frames (13 categories, 1280x720) and manifest.json, in target/qr-corpus";
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         "serve" => serve::run_task(rest),
         "size" => size::run_task(rest),
         "bench" => bench::run(rest),
+        "bulk-bench" => bulk::run(rest),
         "fuzz-corpus" => corpus::run(rest),
         "qr-corpus" => qr_corpus::run(rest),
         "help" | "-h" | "--help" => {
