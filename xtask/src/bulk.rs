@@ -123,8 +123,18 @@ struct Plan {
 
 fn plan(rng: &mut Rng, n: usize) -> Plan {
     const FAMILY: [&str; 12] = [
-        "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
-        "N'Diaye", "Le Gall-Fournier",
+        "Martin",
+        "Bernard",
+        "Dubois",
+        "Thomas",
+        "Robert",
+        "Richard",
+        "Petit",
+        "Durand",
+        "Leroy",
+        "Moreau",
+        "N'Diaye",
+        "Le Gall-Fournier",
     ];
     const GIVEN: [&str; 12] =
         ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Gabriel", "Zoé", "Noé", "Maëlys", "Jules", "Aïcha", "Jean-Baptiste"];
