@@ -55,6 +55,16 @@ async function checkElement(origin, url) {
     });
     assert.ok(sheet.href?.startsWith(origin + '/'), `the element’s stylesheet is not a file of this origin: ${sheet.href}`);
     assert.ok(sheet.rules > 0, 'the element’s stylesheet did not load');
+    // What element.d.ts declares is there.
+    const shape = await session.page.evaluate(() => {
+      const element = document.querySelector('cachet-verifier');
+      return {
+        defined: element instanceof customElements.get('cachet-verifier') && element instanceof HTMLElement,
+        methods: ['ready', 'verify'].filter((m) => typeof element[m] === 'function'),
+        profile: element.profile,
+      };
+    });
+    assert.deepEqual(shape, { defined: true, methods: ['ready', 'verify'], profile: 'transport' });
     await assertClean(session, origin);
   } finally {
     await session.context.close();

@@ -81,6 +81,7 @@ test('the manifest: an ES module with the crate’s version, no dependencies, th
   assert.equal(manifest.main, undefined);
   assert.equal(manifest.dependencies, undefined);
   assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'default'], 'types first');
+  assert.deepEqual(Object.keys(manifest.exports['./element']), ['types', 'default'], 'types first');
   const wasm = [];
   const walk = (dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

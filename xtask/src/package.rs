@@ -9,6 +9,7 @@
 //! package.json         packaging/npm/package.json, version from the root Cargo.toml
 //! README.md            packaging/npm/README.md
 //! index.js, index.d.ts packaging/npm/: load() → { Verifier, statusText, scanImage, profiles }
+//! element.d.ts         packaging/npm/: the types of the `./element` export
 //! pkg/cachet.js        the wasm-bindgen glue (`cargo xtask build`), its types and the wasm
 //! pkg/cachet.d.ts
 //! pkg/cachet_bg.wasm
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 /// The template's version, replaced by the crate's.
 const VERSION_PLACEHOLDER: &str = "\"version\": \"0.0.0-set-by-cargo-xtask-package\"";
 /// The files of `packaging/npm/` copied as they are.
-const TEMPLATE_FILES: [&str; 3] = ["README.md", "index.js", "index.d.ts"];
+const TEMPLATE_FILES: [&str; 4] = ["README.md", "index.js", "index.d.ts", "element.d.ts"];
 /// The files of `pkg/` in the package (not `cachet_bg.wasm.d.ts`: the raw exports are not API).
 const PKG_FILES: [&str; 3] = ["cachet.js", "cachet.d.ts", "cachet_bg.wasm"];
 /// What the host serves beside the page's files (`cargo xtask serve` does):
@@ -467,6 +468,49 @@ const text = 'data from the trust list';
         assert_eq!(resolve("element", "./style.css?v=2").as_deref(), Some("element/style.css"));
         assert_eq!(resolve("", "./pkg/cachet.js").as_deref(), Some("pkg/cachet.js"));
         assert_eq!(resolve("", "../secret.js"), None);
+    }
+
+    fn set(items: &[&str]) -> BTreeSet<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    const MANIFEST: &str = r#"{"type": "module", "exports": {".": {"types": "./index.d.ts", "default": "./index.js"},
+        "./element": "./element/cachet-verifier.js"}, "sideEffects": ["./element/*.js"]}"#;
+
+    #[test]
+    fn the_manifest_is_checked_against_the_staged_files() {
+        let staged = set(&["index.js", "index.d.ts", "element/cachet-verifier.js", "boot.js"]);
+        assert!(check_manifest(MANIFEST, &staged, &BTreeSet::new()).is_ok());
+        // An export whose file is not in the package.
+        let err = check_manifest(MANIFEST, &set(&["index.js", "element/cachet-verifier.js"]), &BTreeSet::new());
+        assert!(err.unwrap_err().contains("./index.d.ts"));
+        // A module imported for its side effects alone, not declared: a bundler would drop it.
+        let err = check_manifest(MANIFEST, &staged, &set(&["boot.js"]));
+        assert!(err.unwrap_err().contains("boot.js"));
+        // sideEffects: false drops the element's registration.
+        let no_effects = MANIFEST.replace(r#"["./element/*.js"]"#, "false");
+        assert!(check_manifest(&no_effects, &staged, &BTreeSet::new()).is_err());
+    }
+
+    #[test]
+    fn the_packed_list_is_the_staged_list_with_one_wasm() {
+        let staged = set(&["package.json", "index.js", "pkg/cachet_bg.wasm"]);
+        let packed = |names: &[&str]| names.iter().map(|n| ((*n).to_owned(), 1)).collect::<BTreeMap<_, _>>();
+        assert!(check_packed(&packed(&["package.json", "index.js", "pkg/cachet_bg.wasm"]), &staged).is_ok());
+        assert!(check_packed(&packed(&["package.json", "index.js"]), &staged).is_err());
+        assert!(check_packed(&packed(&["package.json", "index.js", "pkg/cachet_bg.wasm", ".npmrc"]), &staged).is_err());
+        let two = set(&["package.json", "index.js", "pkg/cachet_bg.wasm", "copy.wasm"]);
+        let err = check_packed(&packed(&["package.json", "index.js", "pkg/cachet_bg.wasm", "copy.wasm"]), &two);
+        assert!(err.unwrap_err().contains("wasm once"));
+    }
+
+    #[test]
+    fn the_version_comes_from_the_crate() {
+        let root = sh::workspace_root();
+        let json = package_json(&root, &root.join("packaging/npm")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["version"].as_str(), Some(crate_version(&root).unwrap().as_str()));
+        assert_eq!(v["name"].as_str(), Some("@cachet/verifier"));
     }
 
     #[test]
