@@ -159,26 +159,40 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
         elements.push((block.role, None));
     }
 
-    // The QR code: one filled square per dark module, under the text.
+    // The QR code, in module units (`cm`): the light square with its quiet
+    // zone, then one rectangle per horizontal run of dark modules (small
+    // integers: a short stream, quick to write and to compress).
     let modules = code.width();
-    let module = (QR_SIDE / (modules + 2 * QUIET_ZONE) as f32).max(MIN_MODULE);
-    let side = module * (modules + 2 * QUIET_ZONE) as f32;
+    let total = modules + 2 * QUIET_ZONE;
+    let module = (QR_SIDE / total as f32).max(MIN_MODULE);
+    let side = module * total as f32;
     let (qx, qy) = ((PAGE.0 - side) / 2.0, (y - 15.0 * MM - side).max(30.0 * MM));
     let mcid = elements.len() as i32;
     content.begin_marked_content_with_properties(Name(b"Figure")).properties().pair(Name(b"MCID"), mcid);
+    content.save_state();
+    content.transform([module, 0.0, 0.0, module, qx, qy]);
     content.set_fill_rgb(1.0, 1.0, 1.0);
-    content.rect(qx, qy, side, side);
+    content.rect(0.0, 0.0, total as f32, total as f32);
     content.fill_nonzero();
     content.set_fill_rgb(0.0, 0.0, 0.0);
-    for (i, color) in code.to_colors().iter().enumerate() {
-        if *color == Color::Dark {
-            let (col, row) = (i % modules, i / modules);
-            let x = qx + (col + QUIET_ZONE) as f32 * module;
-            let top = qy + side - (row + QUIET_ZONE) as f32 * module;
-            content.rect(x, top - module, module, module);
+    for (row, colors) in code.to_colors().chunks(modules).enumerate() {
+        // Rows from the top; PDF's y axis goes up.
+        let y = (total - QUIET_ZONE - 1 - row) as f32;
+        let mut col = 0;
+        while col < colors.len() {
+            if colors.get(col) != Some(&Color::Dark) {
+                col += 1;
+                continue;
+            }
+            let start = col;
+            while colors.get(col) == Some(&Color::Dark) {
+                col += 1;
+            }
+            content.rect((start + QUIET_ZONE) as f32, y, (col - start) as f32, 1.0);
         }
     }
     content.fill_nonzero();
+    content.restore_state();
     content.end_marked_content();
     elements.push((StructRole::Figure, Some("Code QR du certificat signé".to_owned())));
     let mcid = elements.len() as i32;

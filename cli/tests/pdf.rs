@@ -56,6 +56,8 @@ fn rasterise(pdf: &[u8], dpi: f32) -> image::GrayImage {
     let (w, h) = ((595.28 * scale) as u32, (841.89 * scale) as u32);
     let mut img = image::GrayImage::from_pixel(w, h, image::Luma([255]));
     let (mut stack, mut rects, mut fill) = (Vec::<f32>::new(), Vec::<[f32; 4]>::new(), 0u8);
+    // The current transformation: scale and translation (the page uses no rotation).
+    let mut ctm = [1.0f32, 1.0, 0.0, 0.0];
     let mut in_text = false;
     for token in String::from_utf8_lossy(&content).split_ascii_whitespace() {
         match token {
@@ -67,9 +69,17 @@ fn rasterise(pdf: &[u8], dpi: f32) -> image::GrayImage {
                 fill = (stack[n - 3..].iter().sum::<f32>() / 3.0 * 255.0) as u8;
                 stack.clear();
             }
+            "q" | "Q" => ctm = [1.0, 1.0, 0.0, 0.0],
+            "cm" => {
+                let n = stack.len();
+                let [a, d, e, f] = [stack[n - 6], stack[n - 3], stack[n - 2], stack[n - 1]];
+                ctm = [ctm[0] * a, ctm[1] * d, ctm[0] * e + ctm[2], ctm[1] * f + ctm[3]];
+                stack.clear();
+            }
             "re" => {
                 let n = stack.len();
-                rects.push([stack[n - 4], stack[n - 3], stack[n - 2], stack[n - 1]]);
+                let [x, y, rw, rh] = [stack[n - 4], stack[n - 3], stack[n - 2], stack[n - 1]];
+                rects.push([ctm[0] * x + ctm[2], ctm[1] * y + ctm[3], ctm[0] * rw, ctm[1] * rh]);
                 stack.clear();
             }
             "f" => {
