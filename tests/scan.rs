@@ -446,3 +446,47 @@ fn frame_time() {
         eprintln!("{name:<22} read {read}  median {:.2} ms", times[times.len() / 2]);
     }
 }
+
+/// This reader on the synthetic corpus of `cargo xtask qr-corpus` (in
+/// `target/qr-corpus/`, or `QR_CORPUS`): per category the share read and
+/// the median decode time per frame. Run with `cargo test --release --test
+/// scan -- --ignored --nocapture corpus_shares`; `QR_CATEGORY=noise` for
+/// one category, `SCAN_DEBUG=1` to list the frames missed.
+#[test]
+#[ignore]
+fn corpus_shares() {
+    let dir = std::env::var_os("QR_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/qr-corpus"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("run cargo xtask qr-corpus first"))
+            .unwrap();
+    let only = std::env::var("QR_CATEGORY").ok();
+    let mut rows = Vec::new();
+    let (mut all_read, mut all) = (0, 0);
+    for category in manifest["categories"].as_array().unwrap() {
+        let category = category.as_str().unwrap();
+        if only.as_deref().is_some_and(|o| o != category) {
+            continue;
+        }
+        let (mut read, mut n, mut times) = (0, 0, Vec::new());
+        for frame in manifest["frames"].as_array().unwrap().iter().filter(|f| f["category"] == category) {
+            let img = image::open(dir.join(frame["file"].as_str().unwrap())).unwrap().into_rgba8();
+            let (w, h) = (img.width() as usize, img.height() as usize);
+            let start = std::time::Instant::now();
+            let texts = scan_rgba(img.as_raw(), w, h);
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            n += 1;
+            if texts.iter().any(|t| t == frame["expected"].as_str().unwrap()) {
+                read += 1;
+            } else if std::env::var_os("SCAN_DEBUG").is_some() {
+                eprintln!("missed {} (module {} px): got {}", frame["file"], frame["module_px"], texts.len());
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let median = times.get(times.len() / 2).copied().unwrap_or(0.0);
+        rows.push(format!("{category:<16} {read:>3} / {n:<3} {:>5.1} %  {median:>6.2} ms", 100.0 * read as f64 / n as f64));
+        (all_read, all) = (all_read + read, all + n);
+    }
+    eprintln!("{}\nall              {all_read:>3} / {all}", rows.join("\n"));
+}
