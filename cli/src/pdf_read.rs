@@ -866,6 +866,26 @@ mod tests {
     }
 
     #[test]
+    fn an_issued_pdf_cut_or_flipped_anywhere_never_panics() {
+        let key = cachet::keys::SecretKey::from_seed(&[2; 32]);
+        let day = cachet::time::Date::parse("2025-09-15").unwrap();
+        let issued = cachet::issue::issue(&key, &cachet::doc_example_input(), day).unwrap();
+        let options = crate::pdf::Options { verifier_host: None };
+        let pdf = crate::pdf::certificate_pdf(&issued.certificate, &issued.token, &options).unwrap();
+        assert_eq!(texts_in_pdf(&pdf).unwrap(), (vec![issued.token.clone()], Source::Metadata));
+        let step = (pdf.len() / 700).max(1);
+        for at in (0..pdf.len()).step_by(step) {
+            let _ = texts_in_pdf(&pdf[..at]);
+            let mut flipped = pdf.clone();
+            flipped[at] ^= 0xff;
+            if let Ok((texts, _)) = texts_in_pdf(&flipped) {
+                // A flip outside the two copies of the text leaves it as issued.
+                assert!(texts.len() <= 2);
+            }
+        }
+    }
+
+    #[test]
     fn png_predictors_are_undone() {
         // Two rows of 3 grey pixels: Sub then Up.
         let raw = [1, 10, 5, 5, 2, 1, 1, 1];

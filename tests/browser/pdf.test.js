@@ -16,6 +16,7 @@ import { cachetBinary } from './lib/build.js';
 import { ISSUER_URL_BASE } from './lib/fixtures.js';
 import { readPng } from './lib/images.js';
 import { assertClean, assertNoLeak, expectVerdict, suite } from './lib/harness.js';
+import { PdfError, textsInPdf } from '../../www/pdf.js';
 
 let s;
 let dir;
@@ -48,6 +49,69 @@ function imageOnlyPdf({ width, height }, filter, data, params = '') {
   const xref = [`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`, ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
   parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${size}\n%%EOF\n`));
   return Buffer.concat(parts);
+}
+
+/**
+ * The issuer's page printed and scanned: its content stream's filled
+ * rectangles (the QR code; the text is not drawn) at `dpi`, turned by
+ * `degrees`, ink at 40 on paper at 225, with noise.
+ */
+function printAndScan(pdf, dpi = 150, degrees = 1.5) {
+  const filter = pdf.indexOf('/Filter /FlateDecode');
+  const start = pdf.indexOf('stream\n', filter) + 7;
+  const content = zlib.inflateSync(pdf.subarray(start, pdf.indexOf('endstream', start))).toString('latin1');
+  const scale = dpi / 72;
+  const width = Math.floor(595.28 * scale);
+  const height = Math.floor(841.89 * scale);
+  const page = new Uint8Array(width * height).fill(255);
+  let stack = [];
+  let rects = [];
+  let fill = 0;
+  let ctm = [1, 1, 0, 0]; // scale x, scale y, translate x, translate y (the page uses no rotation)
+  let inText = false;
+  for (const token of content.split(/\s+/)) {
+    if (token === 'BT') inText = true;
+    else if (token === 'ET') inText = false;
+    else if (inText) continue;
+    else if (token === 'q' || token === 'Q') ctm = [1, 1, 0, 0];
+    else if (token === 'cm') {
+      const [a, , , d, e, f] = stack.slice(-6);
+      ctm = [ctm[0] * a, ctm[1] * d, ctm[0] * e + ctm[2], ctm[1] * f + ctm[3]];
+      stack = [];
+    } else if (token === 'rg') {
+      fill = Math.round(((stack.at(-1) + stack.at(-2) + stack.at(-3)) / 3) * 255);
+      stack = [];
+    } else if (token === 're') {
+      const [x, y, w, h] = stack.slice(-4);
+      rects.push([ctm[0] * x + ctm[2], ctm[1] * y + ctm[3], ctm[0] * w, ctm[1] * h]);
+      stack = [];
+    } else if (token === 'f') {
+      for (const [x, y, w, h] of rects) {
+        const [x0, x1] = [Math.round(x * scale), Math.min(width, Math.round((x + w) * scale))];
+        const [y0, y1] = [Math.round((841.89 - y - h) * scale), Math.min(height, Math.round((841.89 - y) * scale))];
+        for (let py = y0; py < y1; py++) page.fill(fill, py * width + x0, py * width + x1);
+      }
+      rects = [];
+    } else if (token !== '' && Number.isFinite(Number(token))) stack.push(Number(token));
+    else stack = [];
+  }
+  const sin = Math.sin((degrees * Math.PI) / 180);
+  const cos = Math.cos((degrees * Math.PI) / 180);
+  const scan = new Uint8Array(width * height);
+  let seed = 0x2545f491;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const dx = x - width / 2;
+      const dy = y - height / 2;
+      const sx = Math.floor(cos * dx + sin * dy + width / 2);
+      const sy = Math.floor(-sin * dx + cos * dy + height / 2);
+      const v = sx >= 0 && sy >= 0 && sx < width && sy < height ? page[sy * width + sx] : 255;
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      const noise = (seed >>> 24) % 25 - 12;
+      scan[y * width + x] = Math.max(0, Math.min(255, 40 + Math.floor((v * 185) / 255) + noise));
+    }
+  }
+  return { width, height, data: scan };
 }
 
 /** Grey pixels as zlib data with the PNG "Up" predictor on every row. */
@@ -101,10 +165,12 @@ before(async () => {
   assert.equal(token, s.fx.tokens.valid.token);
   files.issued = path.join(dir, 'cert.pdf');
 
-  // The printed code, photographed (1600×1200, turned 7°, grey desk), saved as image-only PDFs.
-  const photo = readPng(s.fx.images.validPhoto);
+  // The issuer's page printed and scanned (150 dpi, turned 1.5°, grey paper), saved as a JPEG-only PDF.
+  const scan = printAndScan(fs.readFileSync(files.issued));
   files.scanJpeg = path.join(dir, 'scan-jpeg.pdf');
-  fs.writeFileSync(files.scanJpeg, imageOnlyPdf(photo, 'DCTDecode', await jpeg(photo)));
+  fs.writeFileSync(files.scanJpeg, imageOnlyPdf(scan, 'DCTDecode', await jpeg(scan)));
+  // The printed code photographed (1600×1200, turned 7°, grey desk), saved as zlib grey pixels.
+  const photo = readPng(s.fx.images.validPhoto);
   files.scanFlate = path.join(dir, 'scan-flate.pdf');
   fs.writeFileSync(files.scanFlate, imageOnlyPdf(photo, 'FlateDecode', flateUp(photo), ` /DecodeParms << /Predictor 15 /Columns ${photo.width} >>`));
 
@@ -174,7 +240,7 @@ test('the PDF made by `cachet issue --pdf`: its embedded text verifies', async (
   assert.match(shown, /Martin/i); // the family name may be shown in capitals
 });
 
-test('the printed code photographed into an image-only PDF (JPEG)', async () => {
+test('the issuer\'s page printed and scanned into an image-only PDF (JPEG)', async () => {
   await upload(files.scanJpeg, 'valid');
 });
 
@@ -195,4 +261,33 @@ test('a damaged PDF: "unreadable PDF", no verdict', async () => {
 
 test('a PDF without a certificate: "no certificate in this PDF", no verdict', async () => {
   assert.equal(await refused(files.blank), 'pdfNoCode');
+});
+
+// pdf.js's parser alone, in Node (DecompressionStream and Blob; no images).
+
+test('pdf.js: the issuer\'s PDF cut or flipped anywhere gives texts or PdfError, nothing else', async () => {
+  const pdf = fs.readFileSync(files.issued);
+  assert.deepEqual(await textsInPdf(new Blob([pdf]), () => assert.fail('no image is read')), [s.fx.validUrl]);
+  const noImages = async () => [];
+  const step = Math.max(1, Math.floor(pdf.length / 300));
+  for (let at = 0; at < pdf.length; at += step) {
+    for (const bytes of [pdf.subarray(0, at), Buffer.from(pdf).fill(pdf[at] ^ 0xff, at, at + 1)]) {
+      try {
+        const texts = await textsInPdf(new Blob([bytes]), noImages);
+        assert.ok(Array.isArray(texts) && texts.length <= 2);
+      } catch (e) {
+        assert.ok(e instanceof PdfError, `at ${at}: ${e}`);
+      }
+    }
+  }
+});
+
+test('pdf.js: a certificate text in a compressed object stream (UTF-16) is found', async () => {
+  const packed = zlib.deflateSync(Buffer.from('7 0 << /Title (x) /CachetCertificate <FEFF004300430031003A0078> >>'));
+  const pdf = Buffer.concat([
+    Buffer.from(`%PDF-1.5\n5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${packed.length} >> stream\n`),
+    packed,
+    Buffer.from('\nendstream endobj\n'),
+  ]);
+  assert.deepEqual(await textsInPdf(new Blob([pdf]), async () => []), ['CC1:x']);
 });
