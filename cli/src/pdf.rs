@@ -139,7 +139,7 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
         }
         let lines = wrap(&block.text, block.size, block.bold, width);
         content.begin_marked_content_with_properties(role_name(block.role)).properties().pair(Name(b"MCID"), mcid);
-        for line in &lines {
+        for (n, line) in lines.iter().enumerate() {
             y -= block.size * 1.35;
             let x = if block.role == StructRole::H1 {
                 (PAGE.0 - text_width(line, block.size, block.bold)) / 2.0
@@ -149,7 +149,13 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
             content.begin_text();
             content.set_font(Name(if block.bold { b"F2" } else { b"F1" }), block.size);
             content.next_line(x, y);
-            content.show(Str(&win_ansi(line)));
+            // A wrapped line keeps its space at the end (invisible), so that
+            // extracted and read-aloud text does not run the words together.
+            let mut shown = win_ansi(line);
+            if n + 1 < lines.len() {
+                shown.push(b' ');
+            }
+            content.show(Str(&shown));
             content.end_text();
         }
         content.end_marked_content();
