@@ -10,11 +10,12 @@
 //! - `cargo xtask fuzz-corpus`: rewrites the fuzz seed corpora in `fuzz/corpus/`.
 
 mod bench;
-mod bulk;
 mod build;
+mod bulk;
 mod corpus;
 mod demo;
 mod package;
+mod qr_bench;
 mod qr_corpus;
 mod serve;
 mod sh;
@@ -38,7 +39,9 @@ tasks:
                   N texts (1,000,000) verified by cachet verify --batch and by the wasm in Node; median rates
   fuzz-corpus     rewrite the fuzz seed corpora in fuzz/corpus/
   qr-corpus [--seed N] [--per-category N] [--out DIR]
-                  the QR reader's frames (13 categories, 1280x720) and manifest.json, in target/qr-corpus";
+                  the QR reader's frames (13 categories, 1280x720) and manifest.json, in target/qr-corpus
+  qr-bench [--seed N] [--per-category N] [--runs N] [--no-page]
+                  this QR reader beside rqrr, rxing, jsQR and zxing-wasm on that corpus and the real photos";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         "bulk-bench" => bulk::run(rest),
         "fuzz-corpus" => corpus::run(rest),
         "qr-corpus" => qr_corpus::run(rest),
+        "qr-bench" => qr_bench::run(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

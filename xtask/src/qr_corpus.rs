@@ -56,8 +56,8 @@ pub struct Options {
 }
 
 impl Options {
-    /// Reads `--seed`, `--per-category` and `--out`; other flags are left
-    /// to the caller (`rest`).
+    /// Reads `--seed`, `--per-category` and `--out`; other arguments are
+    /// left to the caller (`rest`), in order.
     pub fn parse(args: &[String], rest: &mut Vec<String>) -> Result<Options> {
         let mut o = Options { seed: 1, per_category: 40, out: PathBuf::new() };
         let mut out = None;
@@ -70,12 +70,7 @@ impl Options {
                     o.per_category = value()?.parse().map_err(|e| format!("--per-category: {e}"))?;
                 }
                 "--out" => out = Some(PathBuf::from(value()?)),
-                _ => {
-                    rest.push(a.clone());
-                    if let Some(v) = it.next() {
-                        rest.push(v.clone());
-                    }
-                }
+                _ => rest.push(a.clone()),
             }
         }
         o.out = match out {
@@ -121,7 +116,7 @@ pub fn release_again(task: &str, args: &[String]) -> Result<bool> {
 /// returns the manifest's SHA-256 in hex.
 pub fn generate(o: &Options) -> Result<String> {
     sh::fresh_dir(&o.out)?;
-    let key = SecretKey::from_seed(&Rng::new(o.seed ^ 0x6b65_79).bytes32());
+    let key = SecretKey::from_seed(&Rng::new(o.seed ^ 0x006b_6579).bytes32());
     let mut frames = Vec::new();
     for (c, category) in CATEGORIES.iter().enumerate() {
         for i in 0..o.per_category {

@@ -1,0 +1,120 @@
+// The Chromium side of `cargo xtask qr-bench`: www/bench/qr.html in
+// Debian's Chromium (playwright-core), reading every frame on the page's
+// path (canvas → the page's scan Worker → wasm → texts).
+//
+//   node page.mjs FRAMES.json RUNS OUT.json
+//
+// A small static server on 127.0.0.1 with the page's own headers (the CSP
+// of xtask/src/serve.rs, Trusted Types included): www/ at /, pkg/ at
+// /pkg/, the frames' image files at /qr-frames/N and their list at
+// /qr-frames/list.json. OUT.json has the shape of run.mjs's.
+
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const [framesPath, runsArg, outPath] = process.argv.slice(2);
+if (!outPath) {
+  console.error('usage: node page.mjs FRAMES.json RUNS OUT.json');
+  process.exit(2);
+}
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const WWW = join(ROOT, 'www');
+const PKG = join(ROOT, 'pkg');
+const frames = JSON.parse(readFileSync(framesPath, 'utf8'));
+
+const CSP =
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' blob: data:; " +
+  "style-src 'self'; media-src 'self' blob: mediastream:; worker-src 'self'; manifest-src 'self'; base-uri 'none'; " +
+  "form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types cachet";
+const HEADERS = {
+  'Content-Security-Policy': CSP,
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'Permissions-Policy': 'camera=(self)',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** The file under `base` for a URL path, or null when it would leave `base`. */
+function under(base, path) {
+  const file = normalize(join(base, decodeURIComponent(path)));
+  return file === base || file.startsWith(base + sep) ? file : null;
+}
+
+function send(res, status, type, body) {
+  res.writeHead(status, { ...HEADERS, 'Content-Type': type });
+  res.end(body);
+}
+
+const list = JSON.stringify(frames.map((f, i) => ({ id: f.id, url: `/qr-frames/${i}` })));
+const server = createServer((req, res) => {
+  const path = new URL(req.url, 'http://localhost').pathname;
+  if (path === '/qr-frames/list.json') return send(res, 200, 'application/json', list);
+  let file = null;
+  const frame = path.match(/^\/qr-frames\/(\d+)$/);
+  if (frame) file = frames[Number(frame[1])]?.image ?? null;
+  else if (path.startsWith('/pkg/')) file = under(PKG, path.slice('/pkg/'.length));
+  else file = under(WWW, path.endsWith('/') ? `${path}index.html` : path);
+  let size;
+  try {
+    size = file && statSync(file).isFile() ? statSync(file).size : null;
+  } catch {
+    size = null;
+  }
+  if (size === null) return send(res, 404, 'text/plain', 'not found');
+  res.writeHead(200, {
+    ...HEADERS,
+    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': size,
+  });
+  createReadStream(file).pipe(res);
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const port = server.address().port;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+try {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`http://127.0.0.1:${port}/bench/qr.html?runs=${Number(runsArg) || 1}`);
+  const handle = await page.waitForFunction(() => window.qrBenchResult, null, { timeout: 0, polling: 1000 });
+  const result = await handle.jsonValue();
+  if (result.error) throw new Error(`the bench page failed: ${result.error}\n${problems.join('\n')}`);
+  if (problems.length > 0) console.error(`page: ${problems.length} console errors, first: ${problems[0]}`);
+  writeFileSync(outPath, JSON.stringify(result));
+} finally {
+  await browser.close();
+  server.close();
+}
