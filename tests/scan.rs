@@ -485,7 +485,10 @@ fn corpus_shares() {
         }
         times.sort_by(f64::total_cmp);
         let median = times.get(times.len() / 2).copied().unwrap_or(0.0);
-        rows.push(format!("{category:<16} {read:>3} / {n:<3} {:>5.1} %  {median:>6.2} ms", 100.0 * read as f64 / n as f64));
+        rows.push(format!(
+            "{category:<16} {read:>3} / {n:<3} {:>5.1} %  {median:>6.2} ms",
+            100.0 * read as f64 / n as f64
+        ));
         (all_read, all) = (all_read + read, all + n);
     }
     eprintln!("{}\nall              {all_read:>3} / {all}", rows.join("\n"));

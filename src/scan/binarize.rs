@@ -187,6 +187,52 @@ pub fn downscale(luma: &[u8], width: usize, height: usize) -> (Vec<u8>, usize, u
     (out, w, h)
 }
 
+/// The mean of each pixel's 3×3 neighbourhood (edges repeated): screen
+/// moiré of a pixel or two averages out.
+pub fn box3(luma: &[u8], width: usize, height: usize) -> Vec<u8> {
+    if width == 0 || luma.len() != width.saturating_mul(height) {
+        return Vec::new();
+    }
+    // Horizontal sums of three, then vertical sums of those.
+    let mut rows = vec![0u16; luma.len()];
+    let mut i = 0;
+    while i < luma.len() {
+        let x = i % width;
+        let at = |j: usize| luma.get(j).copied().unwrap_or(0) as u16;
+        let left = if x == 0 { at(i) } else { at(i - 1) };
+        let right = if x + 1 == width { at(i) } else { at(i + 1) };
+        if let Some(r) = rows.get_mut(i) {
+            *r = left + at(i) + right;
+        }
+        i += 1;
+    }
+    let mut out = vec![0u8; luma.len()];
+    let mut i = 0;
+    while i < luma.len() {
+        let at = |j: usize| rows.get(j).copied().unwrap_or(0) as u32;
+        let up = if i < width { at(i) } else { at(i - width) };
+        let down = if i + width >= luma.len() { at(i) } else { at(i + width) };
+        if let Some(o) = out.get_mut(i) {
+            *o = ((up + at(i) + down + 4) / 9) as u8;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Unsharp masking: each pixel pushed away from its 3×3 mean by `gain`
+/// times the difference. Blurred modules of two or three pixels get their
+/// edges back (and the light ring of a finder its width).
+pub fn sharpen(luma: &[u8], mean: &[u8], gain: i32) -> Vec<u8> {
+    let mut out = vec![0u8; luma.len().min(mean.len())];
+    let mut i = 0;
+    while let (Some(o), Some(&l), Some(&m)) = (out.get_mut(i), luma.get(i), mean.get(i)) {
+        *o = (l as i32 + gain * (l as i32 - m as i32)).clamp(0, 255) as u8;
+        i += 1;
+    }
+    out
+}
+
 /// Doubles an image in both directions, bilinearly: modules of one or two
 /// pixels become wide enough for the run-length tests.
 pub fn upscale(luma: &[u8], width: usize, height: usize) -> (Vec<u8>, usize, usize) {

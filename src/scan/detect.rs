@@ -92,7 +92,7 @@ fn cross_check(bits: &Bits, cx: f32, y: usize, total: u32) -> Option<(f32, f32, 
     let cy = y as f32 + off_v + 0.5;
     let (runs_h, off_h) = cross_runs(bits, cx as i64, cy as i64, 1, 0, max_run)?;
     let total_h: u32 = runs_h.iter().sum();
-    if !ratio_ok(&runs_h, false) || 5 * total_h.abs_diff(total) >= 2 * total {
+    if !ratio_ok(&runs_h, true) || 5 * total_h.abs_diff(total) >= 2 * total {
         return None;
     }
     let cx = (cx as i64) as f32 + off_h + 0.5;

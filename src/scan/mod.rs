@@ -8,8 +8,10 @@
 //!
 //! The cheap pass comes first: one threshold of the full frame. Only when
 //! it finds nothing are the inverted image (light-on-dark codes), a
-//! half-size image (noise, blur) and a lower contrast threshold tried.
-//! Candidate counts are capped, so the time is bounded on any pixels.
+//! half-size image (noise, blur), a lower contrast threshold (full and
+//! half size), a 3×3 mean (screen moiré) and an unsharp mask (blur)
+//! tried, each as seen and inverted. Passes and candidate counts are
+//! fixed, so the time is bounded on any pixels.
 //!
 //! ```
 //! // An all-white frame holds no code.
@@ -82,9 +84,9 @@ pub fn scan_luma_found(luma: &[u8], width: usize, height: usize) -> Vec<Found> {
             return found;
         }
     }
-    if large {
-        let (half, w, h) = binarize::downscale(luma, width, height);
-        read_both(&binarize::local_threshold(&half, w, h, 24), 2.0, &mut found);
+    let half = large.then(|| binarize::downscale(luma, width, height));
+    if let Some((half, w, h)) = &half {
+        read_both(&binarize::local_threshold(half, *w, *h, 24), 2.0, &mut found);
         if !found.is_empty() {
             return found;
         }
@@ -95,8 +97,30 @@ pub fn scan_luma_found(luma: &[u8], width: usize, height: usize) -> Vec<Found> {
             return found;
         }
     }
+    drop(bits);
     // Low contrast: blocks judged uniform above only when nearly flat.
     read_both(&binarize::local_threshold(luma, width, height, 6), 1.0, &mut found);
+    if !found.is_empty() {
+        return found;
+    }
+    if let Some((half, w, h)) = &half {
+        // Low contrast and noise together.
+        read_both(&binarize::local_threshold(half, *w, *h, 6), 2.0, &mut found);
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    if grainy {
+        // Averaging and sharpening would not make a code of grain.
+        return found;
+    }
+    // Screen moiré averaged out; then blur undone by unsharp masking.
+    let mean = binarize::box3(luma, width, height);
+    read_both(&binarize::local_threshold(&mean, width, height, 24), 1.0, &mut found);
+    if !found.is_empty() {
+        return found;
+    }
+    read_both(&binarize::local_threshold(&binarize::sharpen(luma, &mean, 4), width, height, 24), 1.0, &mut found);
     if found.is_empty() && width.max(height) <= 640 {
         // A small image: its modules may be a pixel or two.
         let (double, w, h) = binarize::upscale(luma, width, height);
