@@ -110,10 +110,6 @@ pub fn scan_luma_found(luma: &[u8], width: usize, height: usize) -> Vec<Found> {
             return found;
         }
     }
-    if grainy {
-        // Averaging and sharpening would not make a code of grain.
-        return found;
-    }
     // Screen moiré averaged out; then blur undone by unsharp masking.
     let mean = binarize::box3(luma, width, height);
     read_both(&binarize::local_threshold(&mean, width, height, 24), 1.0, &mut found);
@@ -142,6 +138,7 @@ fn read_both(bits: &Bits, scale: f32, found: &mut Vec<Found>) {
 /// caller's.
 fn read_all(bits: &Bits, scale: f32, found: &mut Vec<Found>) {
     let finders = detect::find_finders(bits);
+    let crowded = finders.len() >= 40;
     let mut used = vec![false; finders.len()];
     for triple in detect::triples(&finders, MAX_TRIPLES) {
         if triple.corners.iter().any(|&i| used.get(i).copied().unwrap_or(true)) {
@@ -149,6 +146,10 @@ fn read_all(bits: &Bits, scale: f32, found: &mut Vec<Found>) {
         }
         let [tl, tr, bl] = triple.corners.map(|i| finders.get(i).copied());
         let (Some(tl), Some(tr), Some(bl)) = (tl, tr, bl) else { continue };
+        if crowded && [tl, tr, bl].iter().any(|f| f.count < 2) {
+            // Among many candidates (grain), one seen on a single line is noise.
+            continue;
+        }
         if let Some((text, dim)) = read_triple(bits, &tl, &tr, &bl) {
             for i in triple.corners {
                 if let Some(u) = used.get_mut(i) {
