@@ -2,11 +2,11 @@
 // Debian's Chromium (playwright-core), reading every frame on the page's
 // path (canvas → the page's scan Worker → wasm → texts).
 //
-//   node page.mjs FRAMES.json RUNS OUT.json
+//   node page.mjs FRAMES.json RUNS PKG_DIR OUT.json
 //
 // A small static server on 127.0.0.1 with the page's own headers (the CSP
-// of xtask/src/serve.rs, Trusted Types included): www/ at /, pkg/ at
-// /pkg/, the frames' image files at /qr-frames/N and their list at
+// of xtask/src/serve.rs, Trusted Types included): www/ at /, PKG_DIR (the
+// wasm measured) at /pkg/, the frames' image files at /qr-frames/N and their list at
 // /qr-frames/list.json. OUT.json has the shape of run.mjs's.
 
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -15,14 +15,14 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const [framesPath, runsArg, outPath] = process.argv.slice(2);
+const [framesPath, runsArg, pkgDir, outPath] = process.argv.slice(2);
 if (!outPath) {
-  console.error('usage: node page.mjs FRAMES.json RUNS OUT.json');
+  console.error('usage: node page.mjs FRAMES.json RUNS PKG_DIR OUT.json');
   process.exit(2);
 }
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WWW = join(ROOT, 'www');
-const PKG = join(ROOT, 'pkg');
+const PKG = resolve(pkgDir);
 const frames = JSON.parse(readFileSync(framesPath, 'utf8'));
 
 const CSP =

@@ -13,7 +13,9 @@
 //! - In Chromium (`bench/qr/page.mjs`, unless `--no-page`): the page's path,
 //!   canvas → the page's scan Worker → wasm → texts, per frame.
 //!
-//! Every frame is decoded from its file before any clock starts (the raw
+//! The wasm is built (`cargo xtask build`) and copied to `pkg/` beside the
+//! manifest at the start; Node and Chromium both load that copy. Every
+//! frame is decoded from its file before any clock starts (the raw
 //! RGBA is written to `rgba/` for Node and Chromium). Each reader reads each
 //! frame `--runs` times; a frame's time is the median of its runs, a
 //! category's the median of its frames'. Correct = the expected text is
@@ -107,7 +109,16 @@ pub fn run(args: &[String]) -> Result<()> {
     let photos_root = sh::workspace_root().join("../shared/qr-samples");
     items.extend(photo_items(&photos_root)?);
 
-    let pkg = crate::build::build()?;
+    // The wasm measured, copied at once: pkg/ is shared, and may be built
+    // again by someone else while this runs.
+    let built = crate::build::build()?;
+    let pkg = o.out.join("pkg");
+    sh::fresh_dir(&pkg)?;
+    for f in ["cachet.js", "cachet_bg.wasm"] {
+        copy(&built.join(f), &pkg.join(f))?;
+    }
+    let named = sh::target_dir()?.join(crate::build::WASM_TARGET).join("wasm/cachet.wasm");
+    copy(&named, &pkg.join("cachet.named.wasm"))?;
     let scan_rev = scan_revision()?;
 
     // Native readers; each frame's RGBA written for Node and Chromium.
@@ -193,6 +204,7 @@ pub fn run(args: &[String]) -> Result<()> {
                 .arg(bench.join("page.mjs"))
                 .arg(&frames_path)
                 .arg(runs.to_string())
+                .arg(&pkg)
                 .arg(&page_out)
                 .current_dir(&bench),
         )?;
@@ -326,6 +338,10 @@ fn gz_len(bytes: &[u8]) -> Result<u64> {
     Ok(e.finish().map_err(|e| e.to_string())?.len() as u64)
 }
 
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to).map(|_| ()).map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
+
 fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
@@ -334,7 +350,7 @@ fn sizes(pkg: &Path, bench: &Path) -> Result<Sizes> {
     let ours = read(&pkg.join("cachet_bg.wasm"))?;
     let zxing = read(&bench.join("node_modules/zxing-wasm/dist/reader/zxing_reader.wasm"))?;
     // The same build before wasm-bindgen: it still has its name section.
-    let named = read(&sh::target_dir()?.join(crate::build::WASM_TARGET).join("wasm/cachet.wasm"))?;
+    let named = read(&pkg.join("cachet.named.wasm"))?;
     let (scan_bytes, scan_functions, data_bytes) = scan_share(&named)?;
     Ok(Sizes {
         ours_raw: ours.len() as u64,

@@ -1022,3 +1022,88 @@ fn finish(img: &Img, sigma: f64, salt: f64, rng: &mut Rng) -> Vec<u8> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_camera_maps_the_sheet_back_onto_itself() {
+        let s = Scene {
+            module_px: 4.0,
+            rotation: 130.0,
+            tilt_x: 25.0,
+            tilt_y: -30.0,
+            margin: 4.0,
+            ink: grey(0.0),
+            paper: grey(255.0),
+            off_centre: false,
+            busy: false,
+            blob: None,
+        };
+        let dist = 2.2 * 65.0;
+        let cam = Camera {
+            e1: rotate(&s, [1.0, 0.0, 0.0]),
+            e2: rotate(&s, [0.0, 1.0, 0.0]),
+            n: rotate(&s, [0.0, 0.0, 1.0]),
+            dist,
+            f: s.module_px * dist,
+            cx: 640.0,
+            cy: 360.0,
+            half: 32.5,
+        };
+        for (u, v) in [(0.0, 0.0), (65.0, 0.0), (10.5, 60.25), (-4.0, 69.0)] {
+            let (x, y) = cam.project(u, v);
+            let (u2, v2) = cam.unproject(x, y).unwrap();
+            assert!((u - u2).abs() < 1e-6 && (v - v2).abs() < 1e-6, "({u}, {v}) -> ({x}, {y}) -> ({u2}, {v2})");
+        }
+        // The sheet's centre is on the optical axis, where a module is about 4 px wide.
+        let (cx, cy) = cam.project(32.5, 32.5);
+        assert!((cx - 640.0).abs() < 1e-9 && (cy - 360.0).abs() < 1e-9);
+        let (x1, y1) = cam.project(33.5, 32.5);
+        let step = (x1 - cx).hypot(y1 - cy);
+        assert!(step > 3.0 && step < 5.0, "{step}");
+    }
+
+    #[test]
+    fn payloads_span_versions_12_to_17_at_ecc_m() {
+        let key = SecretKey::from_seed(&[7; 32]);
+        let mut versions = Vec::new();
+        for i in 0..12 {
+            let mut rng = Rng::new(3).fork(i as u64);
+            let want = 12 + (i % 6) as i16;
+            let url = certificate_url(&key, &mut rng, i, want == 12).unwrap();
+            assert!(cachet::text::decode(&url).is_ok(), "{url}");
+            let code = encode(&url, want).unwrap();
+            assert_eq!(code.dim, 4 * code.version as usize + 17);
+            versions.push(code.version);
+        }
+        for v in 12..=17 {
+            assert!(versions.contains(&v), "version {v} missing: {versions:?}");
+        }
+        assert!(versions.iter().all(|v| (12..=17).contains(v)), "{versions:?}");
+    }
+
+    #[test]
+    fn the_occluding_blob_stays_off_the_finders_and_within_budget() {
+        let code = encode("https://ac-verif.example/#CC1:AAAA", 14).unwrap();
+        for seed in 0..20 {
+            let (blob, share) = blob(&code, &mut Rng::new(seed)).unwrap();
+            assert!((0.04..=0.085).contains(&share), "{share}");
+            for (x, y) in [(3.5, 3.5), (code.dim as f64 - 3.5, 3.5), (3.5, code.dim as f64 - 3.5)] {
+                assert!(blob.d(x, y) >= 1.0, "seed {seed}: a finder is covered");
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_seed_draws_the_same_bytes() {
+        let code = encode("https://ac-verif.example/#CC1:AAAA", 12).unwrap();
+        let a = draw("perspective", &code, &mut Rng::new(5)).unwrap();
+        let b = draw("perspective", &code, &mut Rng::new(5)).unwrap();
+        let c = draw("perspective", &code, &mut Rng::new(6)).unwrap();
+        assert_eq!(a.rgb.len(), WIDTH * HEIGHT * 3);
+        assert!(a.rgb == b.rgb && a.params == b.params);
+        assert!(a.rgb != c.rgb);
+    }
+}
