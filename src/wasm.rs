@@ -270,7 +270,9 @@ pub fn profiles() -> ProfileInfoList {
 }
 
 /// Reads every QR code in an RGBA frame (a canvas's `ImageData.data`); returns their texts.
+/// With `quick` true, only the cheap passes run (a camera's frame schedule; see `www/camera.js`).
 #[wasm_bindgen(js_name = scanImage)]
-pub fn scan_image(rgba: &[u8], width: u32, height: u32) -> Vec<String> {
-    crate::scan::scan_rgba(rgba, width as usize, height as usize)
+pub fn scan_image(rgba: &[u8], width: u32, height: u32, quick: Option<bool>) -> Vec<String> {
+    let effort = if quick == Some(true) { crate::scan::Effort::Quick } else { crate::scan::Effort::Full };
+    crate::scan::scan_rgba_with(rgba, width as usize, height as usize, effort)
 }

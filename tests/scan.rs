@@ -8,7 +8,7 @@
 //! bilinear sampling, then blurred, lit and noised (xorshift, fixed seeds).
 
 use cachet::keys::SecretKey;
-use cachet::scan::{scan_luma, scan_rgba};
+use cachet::scan::{scan_luma, scan_rgba, scan_rgba_with, Effort};
 use cachet::time::Date;
 use qrcode::{EcLevel, QrCode};
 
@@ -229,6 +229,7 @@ fn reads_a_clean_frame_through_rgba() {
     f.draw(&url, EcLevel::M, square(320.0, 240.0, 73.0 * 4.0, 0.0), 25.0, 235.0);
     assert_eq!(scan_rgba(&f.rgba(), 640, 480), vec![url.clone()]);
     assert!(scan_rgba(&f.rgba(), 640, 479).is_empty(), "a buffer of the wrong size reads nothing");
+    assert_eq!(scan_rgba_with(&f.rgba(), 640, 480, Effort::Quick), vec![url.clone()], "the quick passes");
 }
 
 #[test]
@@ -330,6 +331,7 @@ fn reads_nothing_from_noise_or_blank_frames() {
     assert!(scan_luma(&f.luma(), 320, 240).is_empty());
     assert!(scan_luma(&[0; 320 * 240], 320, 240).is_empty());
     assert!(scan_luma(&[], 0, 0).is_empty());
+    assert!(scan_rgba_with(&f.rgba(), 320, 240, Effort::Quick).is_empty());
 }
 
 /// The real photographs: counts per folder the images whose expected text
@@ -470,12 +472,17 @@ fn corpus_shares() {
             continue;
         }
         let (mut read, mut n, mut times) = (0, 0, Vec::new());
+        let (mut quick_read, mut quick_times) = (0, Vec::new());
         for frame in manifest["frames"].as_array().unwrap().iter().filter(|f| f["category"] == category) {
             let img = image::open(dir.join(frame["file"].as_str().unwrap())).unwrap().into_rgba8();
             let (w, h) = (img.width() as usize, img.height() as usize);
             let start = std::time::Instant::now();
             let texts = scan_rgba(img.as_raw(), w, h);
             times.push(start.elapsed().as_secs_f64() * 1000.0);
+            let start = std::time::Instant::now();
+            let quick = scan_rgba_with(img.as_raw(), w, h, Effort::Quick);
+            quick_times.push(start.elapsed().as_secs_f64() * 1000.0);
+            quick_read += quick.iter().any(|t| t == frame["expected"].as_str().unwrap()) as usize;
             n += 1;
             if texts.iter().any(|t| t == frame["expected"].as_str().unwrap()) {
                 read += 1;
@@ -484,9 +491,11 @@ fn corpus_shares() {
             }
         }
         times.sort_by(f64::total_cmp);
+        quick_times.sort_by(f64::total_cmp);
         let median = times.get(times.len() / 2).copied().unwrap_or(0.0);
+        let quick_median = quick_times.get(quick_times.len() / 2).copied().unwrap_or(0.0);
         rows.push(format!(
-            "{category:<16} {read:>3} / {n:<3} {:>5.1} %  {median:>6.2} ms",
+            "{category:<16} {read:>3} / {n:<3} {:>5.1} %  {median:>6.2} ms   quick {quick_read:>3}  {quick_median:>6.2} ms",
             100.0 * read as f64 / n as f64
         ));
         (all_read, all) = (all_read + read, all + n);

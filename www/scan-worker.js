@@ -1,8 +1,9 @@
 // The QR reader, off the main thread: a module worker running the core's
-// `scanImage(rgba, width, height)` on pixel buffers transferred to it.
+// `scanImage(rgba, width, height, quick)` on pixel buffers transferred to it.
 //
 // Messages in:  {type: 'init', module?: WebAssembly.Module}
-//               {type: 'scan', id, width, height, buffer: ArrayBuffer (RGBA)}
+//               {type: 'scan', id, width, height, buffer: ArrayBuffer (RGBA), quick?: boolean}
+//               (quick: only the reader's cheap passes, for most camera frames)
 // Messages out: {id, texts: string[]}
 //               {id, error: 'unavailable' | 'failed'}
 // After 'failed' (the core threw: maybe a trap) the page ends this worker
@@ -26,6 +27,7 @@ self.addEventListener('message', async (event) => {
   }
   if (message.type !== 'scan') return;
   const { id, width, height, buffer } = message;
+  const quick = message.quick === true;
   try {
     await init();
   } catch {
@@ -37,7 +39,7 @@ self.addEventListener('message', async (event) => {
     return;
   }
   try {
-    const found = glue.scanImage(new Uint8ClampedArray(buffer), width, height);
+    const found = glue.scanImage(new Uint8ClampedArray(buffer), width, height, quick);
     const texts = Array.from(found ?? []).filter((t) => typeof t === 'string' && t.length > 0);
     self.postMessage({ id, texts });
   } catch {

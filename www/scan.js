@@ -126,8 +126,11 @@ export class WorkerScanner {
     }
   }
 
-  /** The texts of the QR codes in `image` (ImageData; its buffer is transferred and emptied). */
-  scan(image) {
+  /**
+   * The texts of the QR codes in `image` (ImageData; its buffer is transferred and emptied).
+   * `quick`: only the reader's cheap passes (camera frames; see camera.js).
+   */
+  scan(image, { quick = false } = {}) {
     let worker;
     try {
       worker = this.#worker ?? this.#start();
@@ -142,7 +145,7 @@ export class WorkerScanner {
       const { width, height } = image;
       const buffer = image.data.buffer;
       initialized.then(() => {
-        if (this.#pending.has(id)) worker.postMessage({ type: 'scan', id, width, height, buffer }, [buffer]);
+        if (this.#pending.has(id)) worker.postMessage({ type: 'scan', id, width, height, buffer, quick }, [buffer]);
       });
     });
   }

@@ -46,6 +46,23 @@ const MAX_TRIPLES: usize = 40;
 /// canvas's `ImageData.data`). Returns their distinct texts; empty when the
 /// buffer does not match the size.
 pub fn scan_rgba(rgba: &[u8], width: usize, height: usize) -> Vec<String> {
+    scan_rgba_with(rgba, width, height, Effort::Full)
+}
+
+/// How hard to look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effort {
+    /// The cheap passes only: the frame and its half-size copy at the usual
+    /// threshold, each as seen and inverted. For a camera's frames, most of
+    /// which hold no code: about a third of the full time on a frame of
+    /// grain.
+    Quick,
+    /// Every pass, down to low contrast, moiré, blur and tiny images.
+    Full,
+}
+
+/// As [`scan_rgba`], with the effort to spend.
+pub fn scan_rgba_with(rgba: &[u8], width: usize, height: usize, effort: Effort) -> Vec<String> {
     match width.checked_mul(height).and_then(|n| n.checked_mul(4)) {
         Some(n) if n == rgba.len() && n > 0 => {}
         _ => return Vec::new(),
@@ -58,7 +75,7 @@ pub fn scan_rgba(rgba: &[u8], width: usize, height: usize) -> Vec<String> {
         *l = ((r as u32 * 77 + g as u32 * 150 + b as u32 * 29 + 128) >> 8) as u8;
         i += 1;
     }
-    scan_luma(&luma, width, height)
+    scan_luma_found_with(&luma, width, height, effort).into_iter().map(|f| f.text).collect()
 }
 
 /// Reads every QR code in a grey image (`width * height` levels, 0 black).
@@ -69,6 +86,11 @@ pub fn scan_luma(luma: &[u8], width: usize, height: usize) -> Vec<String> {
 
 /// As [`scan_luma`], with where each code was found.
 pub fn scan_luma_found(luma: &[u8], width: usize, height: usize) -> Vec<Found> {
+    scan_luma_found_with(luma, width, height, Effort::Full)
+}
+
+/// As [`scan_luma_found`], with the effort to spend.
+pub fn scan_luma_found_with(luma: &[u8], width: usize, height: usize, effort: Effort) -> Vec<Found> {
     if width == 0 || height == 0 || width.checked_mul(height) != Some(luma.len()) {
         return Vec::new();
     }
@@ -98,6 +120,9 @@ pub fn scan_luma_found(luma: &[u8], width: usize, height: usize) -> Vec<Found> {
         }
     }
     drop(bits);
+    if effort == Effort::Quick {
+        return found;
+    }
     // Low contrast: blocks judged uniform above only when nearly flat.
     read_both(&binarize::local_threshold(luma, width, height, 6), 1.0, &mut found);
     if !found.is_empty() {
