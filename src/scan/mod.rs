@@ -10,7 +10,8 @@
 //! it finds nothing are the inverted image (light-on-dark codes), a
 //! half-size image (noise, blur), a lower contrast threshold (full and
 //! half size), a 3×3 mean (screen moiré) and an unsharp mask (blur)
-//! tried, each as seen and inverted. Passes and candidate counts are
+//! tried, each as seen and inverted; last, codes of small modules are read
+//! again from a crop at twice the size (a small image: all of it). Passes and candidate counts are
 //! fixed, so the time is bounded on any pixels.
 //!
 //! ```
@@ -119,7 +120,6 @@ pub fn scan_luma_found_with(luma: &[u8], width: usize, height: usize, effort: Ef
             return found;
         }
     }
-    drop(bits);
     if effort == Effort::Quick {
         return found;
     }
@@ -146,22 +146,74 @@ pub fn scan_luma_found_with(luma: &[u8], width: usize, height: usize, effort: Ef
         // A small image: its modules may be a pixel or two.
         let (double, w, h) = binarize::upscale(luma, width, height);
         read_both(&binarize::local_threshold(&double, w, h, 24), 0.5, &mut found);
+    } else if found.is_empty() {
+        read_small_codes(luma, width, &bits, &mut found);
     }
     found
+}
+
+/// At most this many candidate codes of small modules are read again at
+/// twice the size, each from a crop of at most `MAX_CROP` pixels a side.
+const SMALL_CODE_TRIPLES: usize = 4;
+const MAX_CROP: usize = 400;
+
+/// Codes of small modules (under 3 px) in a large frame: the region of each
+/// likely triple of finders, cropped and read at twice the size, where the
+/// finders' centres and the timing patterns are sharp enough to measure.
+fn read_small_codes(luma: &[u8], width: usize, bits: &Bits, found: &mut Vec<Found>) {
+    let finders = detect::find_finders(bits);
+    for triple in detect::triples(&finders, SMALL_CODE_TRIPLES) {
+        let corners = triple.corners.map(|i| finders.get(i).copied());
+        let [Some(tl), Some(tr), Some(bl)] = corners else { continue };
+        let module = (tl.module + tr.module + bl.module) / 3.0;
+        if module >= 3.0 {
+            continue;
+        }
+        // The three centres and the fourth corner, with a margin of 8 modules.
+        let xs = [tl.x, tr.x, bl.x, tr.x + bl.x - tl.x];
+        let ys = [tl.y, tr.y, bl.y, tr.y + bl.y - tl.y];
+        let margin = 8.0 * module;
+        let lo = |v: [f32; 4]| (v.iter().fold(f32::MAX, |a, &b| a.min(b)) - margin).max(0.0) as usize;
+        let hi = |v: [f32; 4], limit: usize| ((v.iter().fold(0f32, |a, &b| a.max(b)) + margin) as usize).min(limit);
+        let (x0, y0) = (lo(xs), lo(ys));
+        let (x1, y1) = (hi(xs, bits.width), hi(ys, bits.height));
+        let (w, h) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
+        if w < 21 || h < 21 || w > MAX_CROP || h > MAX_CROP {
+            continue;
+        }
+        let mut crop = Vec::with_capacity(w * h);
+        for y in y0..y1 {
+            crop.extend_from_slice(luma.get(y * width + x0..y * width + x1).unwrap_or(&[]));
+        }
+        if crop.len() != w * h {
+            continue;
+        }
+        let (double, w2, h2) = binarize::upscale(&crop, w, h);
+        read_both_at(&binarize::local_threshold(&double, w2, h2, 24), 0.5, (x0 as f32, y0 as f32), found);
+        if !found.is_empty() {
+            return;
+        }
+    }
 }
 
 /// Reads a binary image as it is, then inverted (light-on-dark codes) if
 /// nothing was found.
 fn read_both(bits: &Bits, scale: f32, found: &mut Vec<Found>) {
-    read_all(bits, scale, found);
+    read_both_at(bits, scale, (0.0, 0.0), found);
+}
+
+/// As [`read_both`], for an image whose pixel (0, 0) is at `origin` in the
+/// caller's pixels.
+fn read_both_at(bits: &Bits, scale: f32, origin: (f32, f32), found: &mut Vec<Found>) {
+    read_all(bits, scale, origin, found);
     if found.is_empty() {
-        read_all(&bits.inverted(), scale, found);
+        read_all(&bits.inverted(), scale, origin, found);
     }
 }
 
 /// Reads every code in one binary image; `scale` maps its pixels to the
 /// caller's.
-fn read_all(bits: &Bits, scale: f32, found: &mut Vec<Found>) {
+fn read_all(bits: &Bits, scale: f32, origin: (f32, f32), found: &mut Vec<Found>) {
     let finders = detect::find_finders(bits);
     let crowded = finders.len() >= 40;
     let mut used = vec![false; finders.len()];
@@ -182,7 +234,7 @@ fn read_all(bits: &Bits, scale: f32, found: &mut Vec<Found>) {
                 }
             }
             if !found.iter().any(|f| f.text == text) {
-                let at = |f: &detect::Finder| (f.x * scale, f.y * scale);
+                let at = |f: &detect::Finder| (origin.0 + f.x * scale, origin.1 + f.y * scale);
                 found.push(Found { text, finders: [at(&tl), at(&tr), at(&bl)], dim });
             }
         }
