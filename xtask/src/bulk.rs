@@ -406,7 +406,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let cachet = target.join("release").join("cachet");
     let dir = target.join("bulk-bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let texts = dir.join(format!("texts-{}-{}.txt", o.count, o.seed));
+    let texts = texts_path(&dir, o.count, o.seed);
     let expected = match read_expected(&texts)? {
         Some(expected) => {
             println!("# reusing {}", texts.display());
@@ -479,8 +479,7 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The generated file's path for a count and seed (for the tests).
-#[allow(dead_code)]
+/// The generated file's path for a count and seed.
 fn texts_path(dir: &Path, count: usize, seed: u64) -> PathBuf {
     dir.join(format!("texts-{count}-{seed}.txt"))
 }
