@@ -4,7 +4,7 @@
 // thread; the main thread only draws a frame and hands its pixels over.
 
 import { scriptURL } from './trusted-types.js';
-import { compiledModule } from './verifier.js';
+import { compiledModule, glueURL } from './verifier.js';
 
 const SCAN_TIMEOUT_MS = 5000;
 
@@ -92,8 +92,8 @@ export class WorkerScanner {
     worker.addEventListener('messageerror', () => this.#fail(worker, 'failed'));
     // The page's compiled module goes first, so the worker does not fetch and compile it again.
     const initialized = compiledModule().then(
-      (module) => worker.postMessage({ type: 'init', module }),
-      () => worker.postMessage({ type: 'init' }),
+      (module) => worker.postMessage({ type: 'init', glue: glueURL, module }),
+      () => worker.postMessage({ type: 'init', glue: glueURL }),
     );
     this.#worker = worker;
     this.#initialized = initialized;

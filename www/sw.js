@@ -15,7 +15,7 @@
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-5';
+const VERSION = 'cachet-shell-6';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
 const TRUST_LIST = 'trust-list.json';
@@ -76,11 +76,11 @@ self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
 });
 
-/** The request's URL without its fragment and, for the glue's re-instantiation copies, without its query. */
+/** The request's URL without its fragment and, for the glue's re-instantiation copies and the bundler hint `?no-inline`, without its query. */
 function key(url) {
   const u = new URL(url);
   u.hash = '';
-  if (u.origin + u.pathname === GLUE) u.search = '';
+  if (u.origin + u.pathname === GLUE || u.search === '?no-inline') u.search = '';
   return u.href;
 }
 

@@ -6,7 +6,12 @@
 // starts, resolved against this module's own URL; anything else throws.
 // It has no createHTML: nothing in the page writes HTML.
 
-const ALLOWED = new Set(['scan-worker.js', 'sw.js']);
+const ALLOWED = new Set(['sw.js']);
+
+// Written out so that a bundler (Vite) sees it and ships the worker as a
+// file of its own (`?no-inline`: never a data: URL, which `worker-src 'self'`
+// refuses), wherever it puts it; the policy allows that exact URL.
+const SCAN_WORKER = new URL('./scan-worker.js?no-inline', import.meta.url).href;
 
 const policy =
   globalThis.trustedTypes && typeof globalThis.trustedTypes.createPolicy === 'function'
@@ -14,6 +19,7 @@ const policy =
     : null;
 
 function checkScriptURL(input) {
+  if (input === 'scan-worker.js' || input === SCAN_WORKER) return SCAN_WORKER;
   const url = new URL(input, import.meta.url);
   const base = new URL('./', import.meta.url);
   const name = url.href.startsWith(base.href) ? url.href.slice(base.href.length) : null;

@@ -11,6 +11,9 @@
 const GLUE = new URL('./pkg/cachet.js', import.meta.url);
 const WASM = new URL('./pkg/cachet_bg.wasm', import.meta.url);
 
+/** The glue's URL: the scan worker imports the same file (in a bundle, wherever the bundler put it). */
+export const glueURL = GLUE.href;
+
 let compiled = null;
 
 /** The compiled wasm module, fetched and compiled once (shared with the scan worker). */

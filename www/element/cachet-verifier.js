@@ -28,7 +28,9 @@ import { Core } from '../verifier.js';
 import { fetchTrustList, cachedTrustList, keepTrustList, seenSequence, raiseSeenSequence } from '../trust-list.js';
 import { t, inLang, formatDate, formatInstant } from '../i18n.js';
 
-const STYLESHEET = new URL('./cachet-verifier.css', import.meta.url);
+// `?no-inline`: a bundler (Vite) keeps the stylesheet a file of its own;
+// inlined as a data: URL, a strict `style-src 'self'` would refuse it.
+const STYLESHEET = new URL('./cachet-verifier.css?no-inline', import.meta.url);
 const VERIFY_TIMEOUT_MS = 5000;
 
 const STATUSES = new Set([
