@@ -41,7 +41,7 @@ const STEPS: [Step; 13] = [
     ("browser-setup", "browser setup: Debian's Chromium and ChromeDriver, the test tools (npm ci)", browser_setup),
     ("wasm-tests", "wasm-bindgen-test: the bindings in headless Chromium", wasm_tests),
     ("browser", "browser: the page in Chromium (playwright-core, node --test)", browser),
-    ("package", "package: the npm package in a Vite app, a bare page and Node (tests/package)", package),
+    ("package", "package: the npm package in a Vite app, a bare page and Node (tests/package), bulk in Node (bench/bulk)", package),
     ("fuzz", "fuzz: smoke run of every fuzz target", fuzz),
 ];
 
@@ -231,6 +231,8 @@ fn package(ctx: &Ctx) -> Result<Done> {
     let dir = sh::workspace_root().join(PACKAGE_TESTS);
     run(program("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))?;
     run(program("npm").arg("test").env("CACHET_PACKAGE_TGZ", &tarball).current_dir(&dir))?;
+    // The same wasm verifying a file of texts in Node, as a back-office would (bench/bulk/verify.mjs).
+    run(program("node").args(["--test", "bench/bulk/"]).current_dir(sh::workspace_root()))?;
     Ok(Done::Passed)
 }
 
