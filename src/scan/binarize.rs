@@ -220,6 +220,27 @@ pub fn box3(luma: &[u8], width: usize, height: usize) -> Vec<u8> {
     out
 }
 
+/// The mean of each 2×2 square of pixels (the last row and column
+/// repeated), at full size: a screen's pattern of a 2-pixel period cancels
+/// out, where a 3×3 mean leaves a third of it.
+pub fn box2(luma: &[u8], width: usize, height: usize) -> Vec<u8> {
+    if width == 0 || luma.len() != width.saturating_mul(height) {
+        return Vec::new();
+    }
+    let mut out = vec![0u8; luma.len()];
+    let mut i = 0;
+    while i < luma.len() {
+        let at = |j: usize| luma.get(j).copied().unwrap_or(0) as u32;
+        let right = if (i + 1) % width == 0 { i } else { i + 1 };
+        let (down, down_right) = if i + width >= luma.len() { (i, right) } else { (i + width, right + width) };
+        if let Some(o) = out.get_mut(i) {
+            *o = ((at(i) + at(right) + at(down) + at(down_right) + 2) / 4) as u8;
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Unsharp masking: each pixel pushed away from its 3×3 mean by `gain`
 /// times the difference. Blurred modules of two or three pixels get their
 /// edges back (and the light ring of a finder its width).

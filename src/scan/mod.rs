@@ -9,10 +9,12 @@
 //! The cheap pass comes first: one threshold of the full frame. Only when
 //! it finds nothing are the inverted image (light-on-dark codes), a
 //! half-size image (noise, blur), a lower contrast threshold (full and
-//! half size), a 3×3 mean (screen moiré) and an unsharp mask (blur)
-//! tried, each as seen and inverted; last, codes of small modules are read
-//! again from a crop at twice the size (a small image: all of it). Passes and candidate counts are
-//! fixed, so the time is bounded on any pixels.
+//! half size), a 3×3 mean (screen moiré), an unsharp mask (blur) and a
+//! 2×2 mean sharpened (both) tried, each as seen and inverted; last, codes
+//! of small modules are read again from a crop at twice the size (a small
+//! image: all of it). Passes and candidate counts are fixed, so the time
+//! is bounded on any pixels. [`Effort::Quick`] stops after the half-size
+//! image.
 //!
 //! ```
 //! // An all-white frame holds no code.
@@ -142,6 +144,13 @@ pub fn scan_luma_found_with(luma: &[u8], width: usize, height: usize, effort: Ef
         return found;
     }
     read_both(&binarize::local_threshold(&binarize::sharpen(luma, &mean, 4), width, height, 24), 1.0, &mut found);
+    if !found.is_empty() {
+        return found;
+    }
+    // Both: a 2×2 mean (a 2-pixel screen pattern cancels), then sharpened.
+    let fine = binarize::box2(luma, width, height);
+    let fine_mean = binarize::box3(&fine, width, height);
+    read_both(&binarize::local_threshold(&binarize::sharpen(&fine, &fine_mean, 4), width, height, 24), 1.0, &mut found);
     if found.is_empty() && width.max(height) <= 640 {
         // A small image: its modules may be a pixel or two.
         let (double, w, h) = binarize::upscale(luma, width, height);
