@@ -16,7 +16,7 @@
 //! The wasm is built (`cargo xtask build`) and copied to `pkg/` beside the
 //! manifest at the start; Node and Chromium both load that copy. Every
 //! frame is decoded from its file before any clock starts (the raw
-//! RGBA is written to `rgba/` for Node and Chromium). Each reader reads each
+//! RGBA is written to `rgba/` for Node, and removed at the end). Each reader reads each
 //! frame `--runs` times; a frame's time is the median of its runs, a
 //! category's the median of its frames'. Correct = the expected text is
 //! among the texts returned. Results: a Markdown table on stdout,
@@ -214,6 +214,8 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
 
+    // The raw frames (1.9 GB for 40 a category) are not kept.
+    std::fs::remove_dir_all(&rgba_dir).map_err(|e| format!("cannot remove {}: {e}", rgba_dir.display()))?;
     let sizes = sizes(&pkg, &bench)?;
     let info = RunInfo { o: &o, runs, scan_rev, options, panics };
     let report = report(&items, &results, &sizes, &info);
