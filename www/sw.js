@@ -15,7 +15,7 @@
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-6';
+const VERSION = 'cachet-shell-7';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
 const TRUST_LIST = 'trust-list.json';
@@ -28,7 +28,6 @@ const SHELL = [
   'camera.js',
   'i18n.js',
   'image.js',
-  'pdf.js', // loaded only when a PDF is chosen; precached so that a PDF reads offline too
   'render.js',
   'scan.js',
   'scan-worker.js',
@@ -45,8 +44,14 @@ const SHELL = [
   'pkg/cachet_bg.wasm',
 ];
 
+// Fetched only when used, then kept for offline use: the PDF reader, which
+// a first visit does not download (a PDF opened offline before any PDF was
+// opened online cannot be read; its QR code on screen or paper still can).
+const ON_DEMAND = ['pdf.js'];
+
 const scope = new URL(self.registration.scope);
 const shellURLs = new Set(SHELL.map((path) => new URL(path, scope).href));
+const onDemandURLs = new Set(ON_DEMAND.map((path) => new URL(path, scope).href));
 const INDEX = new URL('./', scope).href;
 const INDEX_HTML = new URL('index.html', scope).href;
 const GLUE = new URL('pkg/cachet.js', scope).href;
@@ -95,8 +100,19 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(cacheFirst(INDEX, request));
   } else if (shellURLs.has(url)) {
     event.respondWith(cacheFirst(url, request));
+  } else if (onDemandURLs.has(url)) {
+    event.respondWith(keptOnUse(url, request));
   }
 });
+
+async function keptOnUse(url, request) {
+  const cache = await caches.open(VERSION);
+  const cached = await cache.match(url);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(url, response.clone());
+  return response;
+}
 
 async function cacheFirst(url, request) {
   const cached = await caches.match(url, { cacheName: VERSION });
