@@ -28,7 +28,8 @@ fn sw_list(sw: &str, name: &str) -> Result<Vec<String>> {
     let head = format!("const {name} = [");
     let start = sw.find(&head).ok_or(format!("www/sw.js has no `{head}`"))?;
     let body = sw.get(start + head.len()..).unwrap_or("");
-    let body = body.split("];").next().filter(|_| body.contains("];")).ok_or(format!("www/sw.js: `{name}` is not closed"))?;
+    let body =
+        body.split("];").next().filter(|_| body.contains("];")).ok_or(format!("www/sw.js: `{name}` is not closed"))?;
     Ok(body
         .lines()
         .map(|line| line.split("//").next().unwrap_or(""))
