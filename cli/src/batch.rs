@@ -454,19 +454,17 @@ fn process(cx: &Context<'_>, line: u64, record: &ByteRecord) -> RowOutput {
     }
 }
 
-/// Writes `DIR/SERIAL.pdf` (the serial's characters other than letters,
-/// digits, `-` and `_` replaced by `_`), through a temporary file renamed
-/// into place: a resumed batch rewrites the same bytes.
+/// Writes `DIR/SERIAL.pdf` through a temporary file renamed into place (a
+/// resumed batch rewrites the same bytes). A serial is `A-Z a-z 0-9 . _ -`,
+/// all safe in a file name, so it is kept as it is, which keeps names
+/// distinct (`S.2` and `S_2` are two certificates); one that starts with a
+/// dot gets a `+` first (not a serial character), so no PDF is a hidden file.
 #[cfg(feature = "pdf")]
 fn write_pdf(cx: &Context<'_>, dir: &Path, issued: &issue::Issued, text: &str) -> Result<(), CliError> {
     let options = crate::pdf::Options { verifier_host: cx.url.and_then(crate::pdf::host_of) };
     let bytes = crate::pdf::certificate_pdf(&issued.certificate, text, &options)?;
-    let name: String = issued
-        .certificate
-        .serial
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
-        .collect();
+    let serial = &issued.certificate.serial;
+    let name = if serial.starts_with('.') { format!("+{serial}") } else { serial.clone() };
     let path = dir.join(format!("{name}.pdf"));
     let tmp = dir.join(format!(".{name}.pdf.tmp"));
     std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path)).map_err(|e| {

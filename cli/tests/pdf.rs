@@ -267,7 +267,7 @@ fn a_pdf_without_a_certificate_says_so() {
 
 #[test]
 fn a_batch_writes_one_pdf_per_good_row_named_by_serial() {
-    // A serial's dots become underscores in the file name (no hidden files, no `..`).
+    // A file per serial, the serial as it is (S.2 and S_2 stay apart); a leading dot gets a `+` (no hidden file).
     let env = Env::new();
     env.setup();
     env.write(
@@ -275,6 +275,8 @@ fn a_batch_writes_one_pdf_per_good_row_named_by_serial() {
         "family_name,given_names,birth_date,school_uai,school_name,school_town,academie,school_year,level,serial,issued_on\n\
          Martin,Léa,2013-04-12,0750654D,Collège Victor Hugo,Paris,Paris,2025-2026,6e,S-1,2025-09-15\n\
          Bernard,Noé,2012-02-01,0750654D,Collège Victor Hugo,Paris,Paris,2025-2026,5e,S.2,2025-09-15\n\
+         Durand,Léo,2012-03-01,0750654D,Collège Victor Hugo,Paris,Paris,2025-2026,5e,S_2,2025-09-15\n\
+         Moreau,Ana,2012-05-01,0750654D,Collège Victor Hugo,Paris,Paris,2025-2026,5e,..,2025-09-15\n\
          Petit,Zoé,not-a-date,0750654D,Collège Victor Hugo,Paris,Paris,2025-2026,5e,S-3,2025-09-15\n",
     );
     let out = env.run(&["issue", "--key", "issuer", "--csv", "pupils.csv", "--out", "out.jsonl", "--pdf-dir", "pdfs"]);
@@ -282,10 +284,14 @@ fn a_batch_writes_one_pdf_per_good_row_named_by_serial() {
     let mut names: Vec<String> =
         std::fs::read_dir(env.path("pdfs")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
-    assert_eq!(names, ["S-1.pdf", "S_2.pdf"]);
-    let (code, reports) = env.verify_json(DURING_YEAR, &["pdfs/S-1.pdf", "pdfs/S_2.pdf"]);
+    assert_eq!(names, ["+...pdf", "S-1.pdf", "S.2.pdf", "S_2.pdf"]);
+    let (code, reports) =
+        env.verify_json(DURING_YEAR, &["pdfs/S-1.pdf", "pdfs/S.2.pdf", "pdfs/S_2.pdf", "pdfs/+...pdf"]);
     assert_eq!(code, 0);
     assert_eq!(field(&reports[0], "family_name"), "Martin");
     assert_eq!(field(&reports[1], "family_name"), "Bernard");
     assert_eq!(reports[1]["certificate"]["serial"], "S.2");
+    assert_eq!(field(&reports[2], "family_name"), "Durand");
+    assert_eq!(reports[2]["certificate"]["serial"], "S_2");
+    assert_eq!(reports[3]["certificate"]["serial"], "..");
 }
