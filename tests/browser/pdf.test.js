@@ -291,3 +291,43 @@ test('pdf.js: a certificate text in a compressed object stream (UTF-16) is found
   ]);
   assert.deepEqual(await textsInPdf(new Blob([pdf]), async () => []), ['CC1:x']);
 });
+
+test('offline: pdf.js is not precached, is kept once a PDF was read, and then reads PDFs with the network off', async () => {
+  const { context, page, problems } = await openPage(s.browser);
+  await page.goto(s.server.url);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  for (let i = 0; i < 3 && !(await page.evaluate(() => !!navigator.serviceWorker.controller)); i++) {
+    await page.reload();
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  }
+  assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), true, 'no service worker controls the page');
+  const cachedPdfReader = () =>
+    page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        if ((await cache.keys()).some((r) => new URL(r.url).pathname.endsWith('/pdf.js'))) return true;
+      }
+      return false;
+    });
+  assert.equal(await cachedPdfReader(), false, 'pdf.js is in the precache: every first visit would download it');
+  await page.locator('#image-input').setInputFiles(files.issued);
+  await expectVerdict(page, problems, 'valid', { timeout: 30_000 });
+  await page.waitForFunction(
+    async () => {
+      for (const name of await caches.keys()) {
+        const keys = await (await caches.open(name)).keys();
+        if (keys.some((r) => new URL(r.url).pathname.endsWith('/pdf.js'))) return true;
+      }
+      return false;
+    },
+    null,
+    { timeout: 10_000 },
+  );
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.locator('#image-input').setInputFiles(files.scanJpeg);
+  await expectVerdict(page, problems, 'valid', { timeout: 30_000 });
+  await assertClean(page, problems);
+  await context.close();
+});
