@@ -41,7 +41,11 @@ const STEPS: [Step; 13] = [
     ("browser-setup", "browser setup: Debian's Chromium and ChromeDriver, the test tools (npm ci)", browser_setup),
     ("wasm-tests", "wasm-bindgen-test: the bindings in headless Chromium", wasm_tests),
     ("browser", "browser: the page in Chromium (playwright-core, node --test)", browser),
-    ("package", "package: the npm package in a Vite app, a bare page and Node (tests/package), bulk in Node (bench/bulk)", package),
+    (
+        "package",
+        "package: the npm package in a Vite app, a bare page and Node (tests/package), bulk in Node (bench/bulk)",
+        package,
+    ),
     ("fuzz", "fuzz: smoke run of every fuzz target", fuzz),
 ];
 
