@@ -13,7 +13,7 @@
 
 import './boot.js'; // the wasm compiling while the other modules arrive
 import { t, lang, setLang, applyStatic, formatInstant, formatAge } from './i18n.js';
-import { Core } from './verifier.js';
+import { Core, resultProblem } from './verifier.js';
 import {
   loadConfig,
   fetchTrustList,
@@ -29,20 +29,6 @@ import { renderVerdict, renderError, renderBusy, renderIdle, focusVerdict } from
 
 const VERIFY_TIMEOUT_MS = 5000;
 const REFRESH_AFTER_MS = 10 * 60 * 1000; // a page left open refetches the trust list when shown again
-
-const STATUSES = new Set([
-  'valid',
-  'malformed',
-  'unsupported-version',
-  'unknown-issuer',
-  'invalid-signature',
-  'issuer-key-not-valid',
-  'revoked',
-  'not-yet-valid',
-  'expired',
-  'trust-list-invalid',
-  'trust-list-expired',
-]);
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -263,15 +249,8 @@ function withTimeout(promise, ms) {
 
 /** Refuses a result that is not what the core promises, and a `valid` that a failed check contradicts. */
 function checkResult(result) {
-  if (!result || typeof result !== 'object' || !STATUSES.has(result.status) || !Array.isArray(result.checks)) {
-    throw new Error('unexpected result from the core');
-  }
-  if (result.status === 'valid') {
-    const contradicted = result.checks.some((c) => !c || (c.outcome !== 'pass' && c.outcome !== 'warn'));
-    if (contradicted || !result.certificate || typeof result.certificate !== 'object') {
-      throw new Error('inconsistent valid result');
-    }
-  }
+  const problem = resultProblem(result);
+  if (problem) throw new Error(problem);
   return result;
 }
 

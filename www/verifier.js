@@ -14,6 +14,39 @@ const WASM = new URL('./pkg/cachet_bg.wasm', import.meta.url);
 /** The glue's URL: the scan worker imports the same file (in a bundle, wherever the bundler put it). */
 export const glueURL = GLUE.href;
 
+/** The verdicts the core gives (src/status.rs). */
+const STATUSES = new Set([
+  'valid',
+  'malformed',
+  'unsupported-version',
+  'unknown-issuer',
+  'invalid-signature',
+  'issuer-key-not-valid',
+  'revoked',
+  'not-yet-valid',
+  'expired',
+  'trust-list-invalid',
+  'trust-list-expired',
+]);
+
+/**
+ * Why a result is not what the core promises, or null when it is: an
+ * unknown status, no checks, or a `valid` that a check or a missing
+ * certificate contradicts. Such a result is never shown.
+ */
+export function resultProblem(result) {
+  if (!result || typeof result !== 'object' || !STATUSES.has(result.status) || !Array.isArray(result.checks)) {
+    return 'unexpected result from the core';
+  }
+  if (result.status === 'valid') {
+    const contradicted = result.checks.some((c) => !c || (c.outcome !== 'pass' && c.outcome !== 'warn'));
+    if (contradicted || !result.certificate || typeof result.certificate !== 'object') {
+      return 'inconsistent valid result';
+    }
+  }
+  return null;
+}
+
 let compiled = null;
 
 /** The compiled wasm module, fetched and compiled once (shared with the scan worker). */

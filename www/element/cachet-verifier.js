@@ -24,7 +24,7 @@
 // inside the shadow root: no inline style, so a host's `style-src 'self'`
 // holds.
 
-import { Core } from '../verifier.js';
+import { Core, resultProblem } from '../verifier.js';
 import { fetchTrustList, cachedTrustList, keepTrustList, seenSequence, raiseSeenSequence } from '../trust-list.js';
 import { t, inLang, formatDate, formatInstant } from '../i18n.js';
 
@@ -32,20 +32,6 @@ import { t, inLang, formatDate, formatInstant } from '../i18n.js';
 // inlined as a data: URL, a strict `style-src 'self'` would refuse it.
 const STYLESHEET = new URL('./cachet-verifier.css?no-inline', import.meta.url);
 const VERIFY_TIMEOUT_MS = 5000;
-
-const STATUSES = new Set([
-  'valid',
-  'malformed',
-  'unsupported-version',
-  'unknown-issuer',
-  'invalid-signature',
-  'issuer-key-not-valid',
-  'revoked',
-  'not-yet-valid',
-  'expired',
-  'trust-list-invalid',
-  'trust-list-expired',
-]);
 
 // The component's own strings (the rest are the page's, from i18n.js).
 const OWN = {
@@ -107,15 +93,8 @@ function withTimeout(promise, ms) {
 
 /** The result as the core promises it, or a throw: a `valid` that a check contradicts is refused. */
 function checkResult(result, profile) {
-  if (!result || typeof result !== 'object' || !STATUSES.has(result.status) || !Array.isArray(result.checks)) {
-    throw new VerifyError('failed', 'unexpected result from the core');
-  }
-  if (result.status === 'valid') {
-    const contradicted = result.checks.some((c) => !c || (c.outcome !== 'pass' && c.outcome !== 'warn'));
-    if (contradicted || !result.certificate || typeof result.certificate !== 'object') {
-      throw new VerifyError('failed', 'inconsistent valid result');
-    }
-  }
+  const problem = resultProblem(result);
+  if (problem) throw new VerifyError('failed', problem);
   // A core that ignored the profile would hand over every field: refused, never shown.
   if (profile !== 'full' && result.profile !== profile) {
     throw new VerifyError('profile-not-applied', `the core did not apply the profile ${profile}`);
