@@ -223,7 +223,9 @@ fn judge(finders: &[Finder], idx: [usize; 3]) -> Option<Triple> {
         return None;
     }
     let cos = (leg1 * leg1 + leg2 * leg2 - hyp * hyp) / (2.0 * leg1 * leg2);
-    if cos.abs() > 0.55 {
+    // Up to about 37° from square: a code seen steeply from one corner
+    // shears its finders' triangle that far.
+    if cos.abs() > 0.8 {
         return None;
     }
     // Orientation: top-right then bottom-left, clockwise in image space.
