@@ -223,8 +223,9 @@ fn judge(finders: &[Finder], idx: [usize; 3]) -> Option<Triple> {
         return None;
     }
     let cos = (leg1 * leg1 + leg2 * leg2 - hyp * hyp) / (2.0 * leg1 * leg2);
-    // Up to about 37° from square: a code seen steeply from one corner
-    // shears its finders' triangle that far.
+    // A corner angle from 37° to 143° (|cos| ≤ 0.8, up to 53° from
+    // square): a code seen steeply from one corner shears its finders'
+    // triangle that far.
     if cos.abs() > 0.8 {
         return None;
     }
