@@ -101,6 +101,13 @@ pub fn report() -> Result<u64> {
     Ok(total_gz)
 }
 
+pub fn run_task(args: &[String]) -> Result<()> {
+    if let Some(a) = args.first() {
+        return Err(format!("size takes no argument (got `{a}`)"));
+    }
+    report().map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,11 +130,4 @@ mod tests {
             assert!(p.is_file(), "{} is listed in sw.js but missing", p.display());
         }
     }
-}
-
-pub fn run_task(args: &[String]) -> Result<()> {
-    if let Some(a) = args.first() {
-        return Err(format!("size takes no argument (got `{a}`)"));
-    }
-    report().map(|_| ())
 }
