@@ -3,20 +3,9 @@
 // every request made.
 
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../chromium.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-/** Chromium's flags for tests: headless, no sandbox (root in CI), and no traffic of its own. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, CHROMIUM_ARGS };
 
 /** The verdict vocabulary (src/status.rs), and `error` for "could not verify". */
 export const STATUSES = [

@@ -3,23 +3,12 @@
 // uncaught exceptions and every request.
 
 import { chromium } from 'playwright-core';
+import { CHROMIUM, launchOptions } from '../../chromium.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-/** Headless, no sandbox (root in CI), and no traffic of the browser's own. */
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM };
 
 export function launch() {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  return chromium.launch(launchOptions());
 }
 
 /** Runs in every page before its own scripts: collects CSP and Trusted Types violations. */
