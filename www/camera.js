@@ -4,7 +4,7 @@
 
 import { storage } from './storage.js';
 import { t } from './i18n.js';
-import { nativeQrDetector, detectNative, pixelsOf, pickText, ScanError } from './scan.js';
+import { pixelsOf, pickText, ScanError } from './scan.js';
 
 const CAMERA_KEY = 'cachet.camera';
 const FRAME_INTERVAL_MS = 150; // about 6 frames a second: enough to catch a code, light on a phone
@@ -168,9 +168,6 @@ export class Camera {
   }
 
   async #loop(session) {
-    // The native BarcodeDetector, where the browser has one, is kept: it cannot be
-    // measured here (Chromium on Linux has none), so the choice is not made on figures.
-    const detector = await nativeQrDetector();
     const video = this.#els.video;
     let failures = 0;
     let frame = 0;
@@ -180,11 +177,9 @@ export class Camera {
       if (video.readyState < 2 || !video.videoWidth || !video.videoHeight) continue;
       let texts;
       try {
-        texts = detector
-          ? await detectNative(detector, video)
-          : await this.#scanner.scan(pixelsOf(video, video.videoWidth, video.videoHeight, MAX_FRAME_SIDE), {
-              quick: frame++ % FULL_PASS_EVERY !== FULL_PASS_EVERY - 1,
-            });
+        texts = await this.#scanner.scan(pixelsOf(video, video.videoWidth, video.videoHeight, MAX_FRAME_SIDE), {
+          quick: frame++ % FULL_PASS_EVERY !== FULL_PASS_EVERY - 1,
+        });
         failures = 0;
       } catch (e) {
         failures += 1;

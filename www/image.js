@@ -2,7 +2,7 @@
 // bound) and, if no code is found, again scaled down to 1600 pixels, which
 // helps with large, noisy photos.
 
-import { nativeQrDetector, detectNative, pixelsOf } from './scan.js';
+import { pixelsOf } from './scan.js';
 
 const MAX_FULL_SIDE = 4096;
 const DOWNSCALED_SIDE = 1600;
@@ -68,11 +68,6 @@ export async function textsInImage(file, scanner) {
 
 /** The QR texts in a bitmap (not closed here). */
 async function textsInBitmap(bitmap, scanner) {
-  const detector = await nativeQrDetector();
-  if (detector) {
-    const texts = await detectNative(detector, bitmap);
-    if (texts.length > 0) return texts;
-  }
   const longer = Math.max(bitmap.width, bitmap.height);
   const sides = [Math.min(longer, MAX_FULL_SIDE)];
   if (longer > DOWNSCALED_SIDE) sides.push(DOWNSCALED_SIDE);

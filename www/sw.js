@@ -15,7 +15,7 @@
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-7';
+const VERSION = 'cachet-shell-8';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
 const TRUST_LIST = 'trust-list.json';
