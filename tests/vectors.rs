@@ -2,13 +2,15 @@
 //! `cargo run --example gen_vectors -- tests/vectors`) through the verifier
 //! and checks the expected status and code of each (tests/vectors/README.md).
 
+mod common;
+
 use cachet::keys::PublicKey;
 use cachet::time::parse_rfc3339;
 use cachet::trust::TrustList;
 use cachet::{verify, Outcome, Report, Status};
+use common::vector_files;
 use serde::Deserialize;
 use std::collections::BTreeSet;
-use std::path::Path;
 
 /// One vector file; unknown members are refused, so the schema stays the README's.
 #[derive(Debug, Deserialize)]
@@ -29,14 +31,7 @@ struct Case {
 const CATEGORIES: [&str; 6] = ["valid", "transport", "structure", "signature", "trust", "time"];
 
 fn load_cases() -> Vec<Case> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
-    paths
+    vector_files()
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

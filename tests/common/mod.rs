@@ -2,12 +2,15 @@
 //! as a verifier would (tests/vectors.rs checks them against their expected
 //! statuses; the others build on the reports).
 
+// Each test binary uses part of this module.
+#![allow(dead_code)]
+
 use cachet::keys::PublicKey;
 use cachet::time::parse_rfc3339;
 use cachet::trust::TrustList;
 use cachet::{verify, Report};
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The members of a vector file this test needs (tests/vectors/README.md).
 #[derive(Deserialize)]
@@ -20,17 +23,22 @@ struct Case {
     last_seen_sequence: Option<u64>,
 }
 
-/// Every vector's report, as a verifier makes it: load the list (or report
-/// it invalid), then verify.
-pub fn vector_reports() -> Vec<(String, Report)> {
+/// The vector files of `tests/vectors/`, in name order.
+pub fn vector_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
     paths
+}
+
+/// Every vector's report, as a verifier makes it: load the list (or report
+/// it invalid), then verify.
+pub fn vector_reports() -> Vec<(String, Report)> {
+    vector_files()
         .iter()
         .map(|path| {
             let case: Case = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

@@ -13,6 +13,7 @@ import { cachetBinary } from './build.js';
 import { openToken, publicKeyOfFile, rewriteAndSign, seedOfSecretKeyFile, signingInput, tamper } from './cose.js';
 import { FIXTURES } from './paths.js';
 import { cameraVideo, photo, qrPicture, readPng, writePng } from './images.js';
+import { iso, parisToday } from '../../paris.mjs';
 
 /** The base of the verifier URLs the issuer prints (any verifier page reads the fragment). */
 export const ISSUER_URL_BASE = 'https://verifier.cachet.example/';
@@ -27,15 +28,6 @@ export const HOSTILE = {
   given_names: 'Marie-Éloïse Joséphine Bérénice Clémentine Geneviève Anne-Sophie',
   issuer_name: 'Académie <iframe srcdoc="<script>alert(4)</script>"></iframe>',
 };
-
-function parisToday() {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' })
-    .formatToParts(new Date());
-  const get = (t) => Number(parts.find((p) => p.type === t).value);
-  return { year: get('year'), month: get('month'), day: get('day') };
-}
-
-const iso = (y, m, d) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 
 function cert(fields) {
   return {

@@ -7,15 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-
-function parisToday() {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' })
-    .formatToParts(new Date());
-  const get = (t) => Number(parts.find((p) => p.type === t).value);
-  return { year: get('year'), month: get('month'), day: get('day') };
-}
-
-const iso = (y, m, d) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+import { iso, parisToday } from '../../paris.mjs';
 
 /** One character of the signature (the token's end) changed: `invalid-signature`, not `malformed`. */
 export function tamper(token) {
