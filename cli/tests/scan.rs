@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 
-/// zxing-cpp's sample photographs (see ../shared/qr-samples/README.md).
-const PHOTOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/qr-samples/qrcode-1");
+/// zxing-cpp's sample photographs, part of the repository (tests/data/README.md).
+const PHOTOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/qr-photos/qrcode-1");
 
 /// Keys, a signed list, and a certificate issued with its QR code in qr.png; gives the token.
 fn issued_with_qr(env: &Env) -> String {
@@ -143,7 +143,7 @@ fn scan_reads_real_photographs() {
     let dir = Path::new(PHOTOS);
     assert!(
         dir.is_dir(),
-        "{} is missing: the QR samples are expected in ../shared/qr-samples beside the repository",
+        "{} is missing: the photographs are part of the repository (tests/data/README.md)",
         dir.display()
     );
     let mut photos: Vec<PathBuf> = std::fs::read_dir(dir)

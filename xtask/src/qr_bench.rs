@@ -4,7 +4,7 @@
 //!
 //! - The corpus of `cargo xtask qr-corpus` (made again when the manifest's
 //!   seed or size differ), plus the real photographs of
-//!   `../shared/qr-samples/` with zxing-cpp's own counts.
+//!   `tests/data/qr-photos/` with zxing-cpp's own counts.
 //! - Natively (release build): this reader (`cachet::scan::scan_luma`),
 //!   rqrr and rxing (TryHarder, QR only), each on the frame's grey levels.
 //! - In Node (`bench/qr/run.mjs`): this reader compiled to wasm (pkg/, as
@@ -43,7 +43,7 @@ const READERS: [(&str, &str); 7] = [
     ("cachet-page", "this reader, Chromium page path"),
 ];
 
-/// zxing-cpp's own counts on the photographs (../shared/qr-samples/README.md).
+/// zxing-cpp's own counts on the photographs (tests/data/README.md).
 const PHOTO_FOLDERS: [(&str, usize); 6] =
     [("qrcode-1", 8), ("qrcode-2", 50), ("qrcode-3", 18), ("qrcode-4", 15), ("qrcode-5", 16), ("qrcode-6", 15)];
 
@@ -106,7 +106,7 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let manifest = qr_corpus::read_manifest(&o.out)?;
     let mut items = corpus_items(&manifest, &o.out)?;
-    let photos_root = sh::workspace_root().join("../shared/qr-samples");
+    let photos_root = sh::workspace_root().join("tests/data/qr-photos");
     items.extend(photo_items(&photos_root)?);
 
     // The wasm measured, copied at once: pkg/ is shared, and may be built
@@ -473,7 +473,7 @@ fn report(items: &[Item], results: &Results, sizes: &Sizes, info: &RunInfo) -> (
         md.push('\n');
         json_rows.push(json!({"category": group.unwrap_or("overall"), "readers": row}));
     }
-    md.push_str("\nReal photographs (../shared/qr-samples, zxing-cpp's samples): images read / images, median ms.\n\n| folder | zxing-cpp reads |");
+    md.push_str("\nReal photographs (tests/data/qr-photos, zxing-cpp's samples): images read / images, median ms.\n\n| folder | zxing-cpp reads |");
     for (_, title) in &readers {
         md.push_str(&format!(" {title} |"));
     }

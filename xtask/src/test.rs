@@ -29,7 +29,7 @@ struct Ctx {
 /// (key for `--only`, header, step).
 type Step = (&'static str, &'static str, fn(&Ctx) -> Result<Done>);
 
-const STEPS: [Step; 13] = [
+const STEPS: [Step; 14] = [
     ("setup", "setup: the wasm32 target", setup),
     ("fmt", "format: cargo fmt --check", fmt),
     ("clippy", "lint: cargo clippy -D warnings", clippy),
@@ -37,6 +37,7 @@ const STEPS: [Step; 13] = [
     ("docs", "docs: cargo doc with warnings denied", docs),
     ("tests", "tests: cargo test --workspace", tests),
     ("vectors", "vectors: regenerated and unchanged", vectors),
+    ("clone", "clone: the committed tree cloned into an empty folder passes its tests there", clone),
     ("size", "size: what the page downloads, against its 150 KB budget", size),
     ("browser-setup", "browser setup: Debian's Chromium and ChromeDriver, the test tools (npm ci)", browser_setup),
     ("wasm-tests", "wasm-bindgen-test: the bindings in headless Chromium", wasm_tests),
@@ -51,8 +52,8 @@ const STEPS: [Step; 13] = [
 
 const USAGE: &str = "usage: cargo xtask test [--quick] [--only STEP]
   --quick      without the fuzz smoke run (ignored under CI=true)
-  --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors, size, browser-setup,
-               wasm-tests, browser, package or fuzz";
+  --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors, clone, size,
+               browser-setup, wasm-tests, browser, package or fuzz";
 
 pub fn run_all(args: &[String]) -> ExitCode {
     let mut quick = false;
@@ -271,6 +272,39 @@ fn vectors(_: &Ctx) -> Result<Done> {
     println!("tests/vectors: unchanged");
     Ok(Done::Passed)
 }
+
+/// The repository stands alone: the committed tree, cloned into an empty
+/// folder with nothing beside it (no shared folder, no build products), passes
+/// the core's and the command's tests there, fixtures included
+/// (tests/data/README.md). Its own target directory (kept under this one's,
+/// so a second run is quick) keeps this build apart from the working tree's.
+/// Only what is committed is cloned.
+fn clone(_: &Ctx) -> Result<Done> {
+    let root = sh::workspace_root();
+    // A project file that reads outside the repository fails before any build.
+    let outside = sh::output(program("git").args(["grep", "-n", "-I", "-E", r"\.\./shared", "--"]).args(OWN_CODE))
+        .unwrap_or_default();
+    if !outside.trim().is_empty() {
+        return Err(format!("these files read a folder beside the repository, which a clone has not:\n{outside}"));
+    }
+    let empty = std::env::temp_dir().join(format!("cachet-clone-{}", std::process::id()));
+    sh::fresh_dir(&empty)?;
+    let checkout = empty.join("cachet");
+    let result = (|| {
+        run(program("git").args(["clone", "--quiet", "--no-local", "--no-hardlinks"]).arg(&root).arg(&checkout))?;
+        let target = sh::target_dir()?.join("clone-check");
+        let mut test = cargo();
+        test.current_dir(&checkout).env("CARGO_TARGET_DIR", &target).args(["test", "-p", "cachet", "-p", "cachet-cli"]);
+        run(&mut test)
+    })();
+    let _ = std::fs::remove_dir_all(&empty);
+    result?;
+    println!("a clone in an empty folder passes the core's and the command's tests");
+    Ok(Done::Passed)
+}
+
+/// The project's own code and scripts, for `git grep` (data and docs aside).
+const OWN_CODE: [&str; 9] = ["*.rs", "*.js", "*.mjs", "*.sh", "*.toml", "*.json", ".ci/*", "*.html", "*.yml"];
 
 /// `cargo +nightly …`, whatever toolchain runs this xtask.
 fn nightly_cargo() -> Command {
