@@ -15,10 +15,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The port where the demo serves the page, unless `--port` says another.
+const DEFAULT_PORT: u16 = 8080;
+
 /// The verifier page's address in the URLs and QR codes (a local server).
-const VERIFIER: &str = "http://127.0.0.1:8080/";
-/// The port of [`VERIFIER`], where the demo serves the page.
-const VERIFIER_PORT: u16 = 8080;
+fn verifier_url(port: u16) -> String {
+    format!("http://127.0.0.1:{port}/")
+}
 /// The serial that the trust list revokes.
 const REVOKED_SERIAL: &str = "DEMO-0003";
 
@@ -224,11 +227,22 @@ fn tamper(text: &str) -> Result<String> {
 }
 
 pub fn run(args: &[String]) -> Result<()> {
-    let serve = match args.first().map(String::as_str) {
-        None => true,
-        Some("--no-serve") => false,
-        Some(arg) => return Err(format!("demo takes only --no-serve (got `{arg}`)")),
-    };
+    let (mut serve, mut port) = (true, DEFAULT_PORT);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--no-serve" => serve = false,
+            "--port" => {
+                port = args
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .filter(|&p| p > 0)
+                    .ok_or("--port needs a port number from 1 to 65535")?;
+            }
+            other => return Err(format!("demo takes --no-serve and --port N (got `{other}`)")),
+        }
+    }
+    let verifier = verifier_url(port);
     println!("==> building the command line tool");
     sh::run(sh::cargo().args(["build", "--release", "-p", "cachet-cli"]))?;
     let cachet = sh::target_dir()?.join("release").join("cachet");
@@ -265,7 +279,7 @@ pub fn run(args: &[String]) -> Result<()> {
         let pretty = serde_json::to_string_pretty(&sample.input).map_err(|e| e.to_string())?;
         demo.write(&input, &format!("{pretty}\n"))?;
         let qr = format!("qr/{}.{}", sample.name, sample.qr);
-        let url = demo.capture(&["issue", "--key", sample.key, "--input", &input, "--url", VERIFIER, "--qr", &qr])?;
+        let url = demo.capture(&["issue", "--key", sample.key, "--input", &input, "--url", &verifier, "--qr", &qr])?;
         let url = if sample.name == "tampered" {
             let tampered = tamper(&url)?;
             println!("# one character changed:\n{tampered}");
@@ -331,12 +345,12 @@ pub fn run(args: &[String]) -> Result<()> {
     println!("\n==> the verifier page, with the demo's trust list and root key");
     crate::build::build()?;
     let site = crate::serve::Site::new(&demo.dir.join("trust.json"), &[demo.dir.join("root.key.pub")])?;
-    println!("\nOpen the verifier at {VERIFIER} and scan a QR code of demo/qr/, or open a certificate's link:");
+    println!("\nOpen the verifier at {verifier} and scan a QR code of demo/qr/, or open a certificate's link:");
     for (sample, _, url) in &texts {
         println!("  {} ({}):\n    {url}", sample.name, sample.story);
     }
     println!("\nCtrl-C stops the server.");
-    crate::serve::serve(site, VERIFIER_PORT)
+    crate::serve::serve(site, port)
 }
 
 fn exit_code(code: Option<i32>) -> String {
@@ -409,7 +423,7 @@ mod tests {
                 let input: SchoolCertificateInput = serde_json::from_value(sample.input.clone()).unwrap();
                 let issued = cachet::issue::issue(key(sample.key), &input, today)
                     .unwrap_or_else(|e| panic!("{day}, {}: {e}", sample.name));
-                let url = cachet::text::url_of(VERIFIER, &issued.token);
+                let url = cachet::text::url_of(&verifier_url(DEFAULT_PORT), &issued.token);
                 let text = if sample.name == "tampered" { tamper(&url).unwrap() } else { url };
                 let status = cachet::verify(&text, &trust, noon).status;
                 assert_eq!(status.code(), sample.expected, "{day}, {}", sample.name);

@@ -28,7 +28,9 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   test [--quick]  every check CI runs, in order (--quick: without the fuzz smoke run)
-  demo            keys, a trust list, certificates and their verdicts with the cachet command, in demo/
+  demo [--no-serve] [--port N]
+                  keys, a trust list, certificates and their verdicts with the cachet command, in demo/,
+                  then the page served on 127.0.0.1:N (8080) with that list
   build           the verifier's wasm and JavaScript in pkg/ (wasm-bindgen as a library)
   package         the npm package @cachet/verifier, packed into target/package/cachet-verifier-<version>.tgz
   serve --trust SIGNED --root ROOT.pub [--port N]
