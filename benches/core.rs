@@ -56,6 +56,7 @@ fn signed_list(root: &SecretKey, issuers: u8, revoked: usize) -> String {
                 valid_until: "2026-08-31".into(),
                 kinds: vec!["certificat-de-scolarite".into()],
                 status: KeyStatus::Active,
+                ..IssuerEntry::default()
             }
         })
         .collect();

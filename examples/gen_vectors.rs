@@ -350,6 +350,7 @@ fn entry(key: &Key, name: &str, from: &str, until: &str, kinds: &[&str], status:
         valid_until: until.into(),
         kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
         status,
+        ..IssuerEntry::default()
     }
 }
 

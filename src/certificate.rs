@@ -9,6 +9,7 @@
 //! rule; FORMAT.md, "Adding a document kind", walks through it.
 
 use crate::cbor::{CborError, Reader, Writer};
+use crate::status_list::{uri_is_valid, StatusRef, CLAIM_STATUS, STATUS_LIST};
 use crate::time::{Date, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -291,6 +292,10 @@ pub struct Certificate {
     /// The kind's own fields.
     #[serde(flatten)]
     pub body: Body,
+    /// Its place in its issuer key's status list (claim 65535), when it has
+    /// one. Not part of reports: the verdict says what it gave.
+    #[serde(skip)]
+    pub status: Option<StatusRef>,
 }
 
 fn ser_time<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
@@ -396,6 +401,8 @@ pub enum FieldProblem {
     UnknownRegime,
     /// Serial not 1 to 32 of `A-Z a-z 0-9 . _ -`.
     InvalidSerial,
+    /// A status list URI that [`uri_is_valid`] refuses.
+    InvalidStatusUri,
 }
 
 impl FieldProblem {
@@ -412,6 +419,7 @@ impl FieldProblem {
             FieldProblem::UnknownLevel => "unknown-level",
             FieldProblem::UnknownRegime => "unknown-regime",
             FieldProblem::InvalidSerial => "invalid-serial",
+            FieldProblem::InvalidStatusUri => "invalid-status-uri",
         }
     }
 }
@@ -612,6 +620,7 @@ impl SchoolCertificateInput {
                         level,
                         regime,
                     }),
+                    status: None,
                 };
                 Ok((cert, derived))
             }
@@ -696,7 +705,7 @@ fn uai_of_number(n: u64) -> Option<String> {
 /// Encodes a certificate's claims (the COSE payload), deterministically.
 pub fn encode_claims(cert: &Certificate) -> Vec<u8> {
     let mut w = Writer::new();
-    w.map(6);
+    w.map(if cert.status.is_some() { 7 } else { 6 });
     w.int(CLAIM_ISS);
     w.text(&cert.academie);
     w.int(CLAIM_EXP);
@@ -707,6 +716,17 @@ pub fn encode_claims(cert: &Certificate) -> Vec<u8> {
     w.int(cert.issued_on.paris_midnight());
     w.int(CLAIM_CTI);
     w.bytes(cert.serial.as_bytes());
+    // 65535 (`19 ffff`) sorts between 7 (`07`) and -65537 (`3a 00010000`).
+    if let Some(status) = &cert.status {
+        w.int(CLAIM_STATUS);
+        w.map(1);
+        w.text(STATUS_LIST);
+        w.map(2);
+        w.text("idx");
+        w.uint(status.idx);
+        w.text("uri");
+        w.text(&status.uri);
+    }
     w.int(CLAIM_CERTIFICATE);
     match &cert.body {
         Body::CertificatDeScolarite(s) => {
@@ -760,6 +780,7 @@ pub fn decode_claims(payload: &[u8]) -> Result<Certificate, ClaimsError> {
     let n = r.map()?;
     let mut prev = None;
     let (mut academie, mut exp, mut nbf, mut iat, mut serial, mut body) = (None, None, None, None, None, None);
+    let mut status = None;
     for _ in 0..n {
         match r.key(&mut prev)? {
             CLAIM_ISS => academie = Some(read_text(&mut r, "iss", limits::ACADEMIE)?),
@@ -773,6 +794,7 @@ pub fn decode_claims(payload: &[u8]) -> Result<Certificate, ClaimsError> {
                 }
                 serial = Some(cti.to_owned());
             }
+            CLAIM_STATUS => status = Some(decode_status(&mut r)?),
             // `nbf` (5) sorts before this claim, so it has been read if present.
             CLAIM_CERTIFICATE => body = Some(decode_body(&mut r, required(nbf, "nbf")?)?),
             other => return Err(ClaimsError::UnknownKey(other)),
@@ -792,7 +814,31 @@ pub fn decode_claims(payload: &[u8]) -> Result<Certificate, ClaimsError> {
             }
         }
     }
-    Ok(Certificate { serial, issued_on, academie, valid_from, valid_until, body })
+    Ok(Certificate { serial, issued_on, academie, valid_from, valid_until, body, status })
+}
+
+/// The `status` claim: exactly `{"status_list": {"idx": uint, "uri": tstr}}`,
+/// text keys in canonical order (`"idx"` before `"uri"`), no other status
+/// mechanism, and a URI that [`uri_is_valid`] accepts.
+fn decode_status(r: &mut Reader<'_>) -> Result<StatusRef, ClaimsError> {
+    let invalid = ClaimsError::Invalid("status");
+    if r.map()? != 1 || r.text()? != STATUS_LIST || r.map()? != 2 {
+        return Err(invalid);
+    }
+    match r.text()? {
+        "idx" => {}
+        "uri" => return Err(CborError::KeyOrder.into()),
+        _ => return Err(invalid),
+    }
+    let idx = r.uint()?;
+    if r.text()? != "uri" {
+        return Err(invalid);
+    }
+    let uri = r.text()?;
+    if !uri_is_valid(uri) {
+        return Err(ClaimsError::Invalid("status uri"));
+    }
+    Ok(StatusRef { idx, uri: uri.to_owned() })
 }
 
 /// The certificate map: key 0 (always first in canonical order) names the
@@ -879,6 +925,34 @@ mod tests {
         assert!(!derived);
         let bytes = encode_claims(&cert);
         assert_eq!(decode_claims(&bytes), Ok(cert));
+    }
+
+    #[test]
+    fn the_status_claim_round_trips_between_cti_and_the_certificate() {
+        let (mut cert, _) = input().validate(Date::parse("2025-10-01").unwrap()).unwrap();
+        cert.status = Some(StatusRef::new(1_234_567));
+        let bytes = encode_claims(&cert);
+        let claim = [
+            &[0x19, 0xff, 0xff, 0xa1, 0x6b][..], // key 65535: status, map(1), text(11)
+            b"status_list",
+            &[0xa2, 0x63], // map(2), text(3)
+            b"idx",
+            &[0x1a, 0x00, 0x12, 0xd6, 0x87, 0x63], // 1234567, text(3)
+            b"uri",
+            &[0x64], // text(4)
+            b"cc:s",
+            &[0x3a, 0x00, 0x01, 0x00, 0x00], // key -65537: the certificate follows
+        ]
+        .concat();
+        assert!(bytes.windows(claim.len()).any(|w| w == claim), "{}", hex::encode(&bytes));
+        assert_eq!(decode_claims(&bytes), Ok(cert.clone()));
+        let swapped = hex::encode(&bytes)
+            .replace("63696478", "63XXXXXX")
+            .replace("63757269", "63696478")
+            .replace("63XXXXXX", "63757269");
+        assert!(decode_claims(&hex::decode(swapped).unwrap()).is_err());
+        cert.status = Some(StatusRef { idx: 1, uri: "no scheme".into() });
+        assert_eq!(decode_claims(&encode_claims(&cert)), Err(ClaimsError::Invalid("status uri")));
     }
 
     #[test]

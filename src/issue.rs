@@ -1,8 +1,9 @@
 //! Issuance: a checked certificate, signed into its token.
 
-use crate::certificate::{encode_claims, Certificate, IssueError, SchoolCertificateInput};
+use crate::certificate::{encode_claims, Certificate, FieldError, FieldProblem, IssueError, SchoolCertificateInput};
 use crate::envelope;
 use crate::keys::{KeyId, SecretKey};
+use crate::status_list::{uri_is_valid, StatusRef};
 use crate::text;
 use crate::time::Date;
 use sha2::{Digest, Sha512};
@@ -50,4 +51,36 @@ pub fn issue(key: &SecretKey, input: &SchoolCertificateInput, today: Date) -> Re
         certificate.serial = derive_serial(key.key_id(), &certificate);
     }
     Ok(sign(key, certificate))
+}
+
+/// [`issue`], with a `status` claim: the certificate's index in its key's
+/// status list (from [`crate::status_list::status_index`]) and the list's
+/// URI. A derived serial covers the claim too.
+pub fn issue_with_status(
+    key: &SecretKey,
+    input: &SchoolCertificateInput,
+    today: Date,
+    status: StatusRef,
+) -> Result<Issued, IssueError> {
+    let validated = input.validate(today);
+    let uri_ok = uri_is_valid(&status.uri);
+    let (mut certificate, needs_serial) = match validated {
+        Ok(v) if uri_ok => v,
+        Ok(_) => return Err(IssueError(vec![bad_uri()])),
+        Err(mut e) => {
+            if !uri_ok {
+                e.0.push(bad_uri());
+            }
+            return Err(e);
+        }
+    };
+    certificate.status = Some(status);
+    if needs_serial {
+        certificate.serial = derive_serial(key.key_id(), &certificate);
+    }
+    Ok(sign(key, certificate))
+}
+
+fn bad_uri() -> FieldError {
+    FieldError { field: "status_uri", code: FieldProblem::InvalidStatusUri }
 }

@@ -232,6 +232,12 @@ impl SecretKey {
         self.public.id
     }
 
+    /// `SHA-512(context ‖ seed)`: secret material for another purpose than
+    /// signing (the status-index permutation), separated by its context.
+    pub(crate) fn derive_secret(&self, context: &[u8]) -> [u8; 64] {
+        Sha512::new().chain_update(context).chain_update(self.inner.as_bytes()).finalize().into()
+    }
+
     /// Signs `message` (RFC 8032, deterministic).
     pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.inner.sign(message).to_bytes()

@@ -54,6 +54,7 @@ pub mod profile;
 pub mod scan;
 pub mod signature;
 pub mod status;
+pub mod status_list;
 pub mod text;
 pub mod time;
 pub mod trust;

@@ -11,6 +11,7 @@
 use crate::certificate::DocumentKind;
 use crate::json::{JsonError, JsonProblem, Reader, Writer};
 use crate::keys::{KeyError, KeyId, PublicKey, SecretKey};
+use crate::status_list::{RevokedSet, StatusListError};
 use crate::text::b64;
 use crate::time::{format_rfc3339, parse_rfc3339, Date, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,9 @@ pub const FORMAT: &str = "cachet-trust-list/1";
 pub const SIGNING_CONTEXT: &[u8] = b"cachet trust list v1\n";
 /// How long past `next_update` a list is still used (with a warning): 7 days.
 pub const GRACE_SECONDS: i64 = 7 * 86_400;
-/// The largest signed trust list accepted, in bytes.
+/// The largest signed trust list accepted, in bytes: by a verifier
+/// ([`TrustList::load`]), and so by [`sign_list`], which refuses to sign
+/// what every verifier would refuse.
 pub const MAX_SIZE: usize = 32 << 20;
 
 /// Why a trust list was refused. Every variant is the status
@@ -50,6 +53,14 @@ pub enum TrustError {
     },
     /// An entry is wrong (bad key, key id that does not match, dates…).
     Entry(String),
+    /// An issuer's `revoked_indices` is not the canonical code of a set of
+    /// indices below its `status_capacity` (TRUST.md, "Status by index").
+    RevokedIndices {
+        /// The issuer entry's `key_id`.
+        key_id: String,
+        /// What is wrong with the code.
+        error: StatusListError,
+    },
 }
 
 impl TrustError {
@@ -63,6 +74,7 @@ impl TrustError {
             TrustError::Signature => "trust-list-signature",
             TrustError::Rollback { .. } => "trust-list-rollback",
             TrustError::Entry(_) => "trust-list-entry",
+            TrustError::RevokedIndices { error, .. } => error.trust_code(),
         }
     }
 }
@@ -72,6 +84,9 @@ impl fmt::Display for TrustError {
         match self {
             TrustError::Json(m) | TrustError::Format(m) | TrustError::Entry(m) => write!(f, "{}: {m}", self.code()),
             TrustError::Rollback { seen, got } => write!(f, "{}: sequence {got} is older than {seen}", self.code()),
+            TrustError::RevokedIndices { key_id, error } => {
+                write!(f, "{}: issuer {key_id}: revoked_indices: {error}", self.code())
+            }
             _ => f.write_str(self.code()),
         }
     }
@@ -107,6 +122,31 @@ pub struct IssuerEntry {
     pub kinds: Vec<String>,
     /// Active or revoked.
     pub status: KeyStatus,
+    /// The size of the key's status index space, when its certificates carry
+    /// a status claim: indices `0..status_capacity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_capacity: Option<u32>,
+    /// The key's revoked status indices: base64url of their Rice code
+    /// ([`RevokedSet::encode`]). Absent: none revoked. Needs `status_capacity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_indices: Option<String>,
+}
+
+impl Default for IssuerEntry {
+    /// An active entry with every text empty and no status list.
+    fn default() -> IssuerEntry {
+        IssuerEntry {
+            key_id: String::new(),
+            name: String::new(),
+            public_key: String::new(),
+            valid_from: String::new(),
+            valid_until: String::new(),
+            kinds: Vec::new(),
+            status: KeyStatus::Active,
+            status_capacity: None,
+            revoked_indices: None,
+        }
+    }
 }
 
 /// The list, as written in `LIST.json` (unsigned) and under `list` once signed.
@@ -172,6 +212,16 @@ impl TrustListBody {
             if e.name.trim().is_empty() || e.name.chars().any(char::is_control) {
                 return Err(bad("name"));
             }
+            let status_list = match (e.status_capacity, &e.revoked_indices) {
+                (None, None) => None,
+                (None, Some(_)) => return Err(bad("revoked_indices without status_capacity")),
+                (Some(0), _) => return Err(bad("status_capacity 0")),
+                (Some(capacity), text) => Some(
+                    text.as_deref()
+                        .map_or_else(|| RevokedSet::empty(capacity), |t| RevokedSet::decode(t, capacity))
+                        .map_err(|error| TrustError::RevokedIndices { key_id: e.key_id.clone(), error })?,
+                ),
+            };
             issuers.push(Issuer {
                 key,
                 name: e.name.clone(),
@@ -179,6 +229,7 @@ impl TrustListBody {
                 valid_until,
                 kinds: e.kinds.iter().filter_map(|k| DocumentKind::from_name(k)).collect(),
                 status: e.status,
+                status_list,
             });
         }
         Ok(TrustList {
@@ -213,6 +264,9 @@ pub struct Issuer {
     pub kinds: Vec<DocumentKind>,
     /// Active or revoked.
     pub status: KeyStatus,
+    /// Its status index space and revoked indices, when the list gives a
+    /// `status_capacity` (empty when it gives no `revoked_indices`).
+    pub status_list: Option<RevokedSet>,
 }
 
 /// How fresh a list is at a given time.
@@ -240,8 +294,8 @@ pub struct TrustList {
 // Reading the JSON by hand (src/json.rs) rather than with serde_json keeps
 // a general JSON library, and its float formatting, out of the verifier's
 // wasm. The rules are those of the serde derives above: every member
-// required except `revoked_serials` (empty when absent), no member unknown,
-// none twice.
+// required except `revoked_serials` (empty when absent), `status_capacity`
+// and `revoked_indices` (absent when absent), no member unknown, none twice.
 
 /// A required member, or [`JsonProblem::MissingMember`] at the object's start.
 fn required<T>(value: Option<T>, object_at: usize) -> Result<T, JsonError> {
@@ -274,6 +328,7 @@ fn read_issuer(r: &mut Reader<'_>) -> Result<IssuerEntry, JsonError> {
     let at = r.offset();
     let (mut key_id, mut name, mut public_key, mut valid_from) = (None, None, None, None);
     let (mut valid_until, mut kinds, mut status) = (None, None, None);
+    let (mut status_capacity, mut revoked_indices) = (None, None);
     r.object(|r, key| {
         match key {
             "key_id" => key_id = Some(r.string()?),
@@ -283,6 +338,14 @@ fn read_issuer(r: &mut Reader<'_>) -> Result<IssuerEntry, JsonError> {
             "valid_until" => valid_until = Some(r.string()?),
             "kinds" => kinds = Some(strings(r)?),
             "status" => status = Some(read_key_status(r)?),
+            "status_capacity" => {
+                let at = r.offset();
+                let n = r.u64()?;
+                status_capacity = Some(
+                    u32::try_from(n).map_err(|_| JsonError { problem: JsonProblem::NumberOutOfRange, offset: at })?,
+                );
+            }
+            "revoked_indices" => revoked_indices = Some(r.string()?),
             _ => return unknown(r),
         }
         Ok(())
@@ -295,6 +358,8 @@ fn read_issuer(r: &mut Reader<'_>) -> Result<IssuerEntry, JsonError> {
         valid_until: required(valid_until, at)?,
         kinds: required(kinds, at)?,
         status: required(status, at)?,
+        status_capacity,
+        revoked_indices,
     })
 }
 
@@ -476,6 +541,8 @@ impl TrustList {
 
 /// Signs a list's JSON text with a root key, after checking it, and returns
 /// the signed trust list's text. The list's bytes are kept as they are.
+/// Refuses what [`TrustList::load`] would refuse: a list whose content is
+/// wrong, and a signed file larger than [`MAX_SIZE`] (`trust-list-too-large`).
 pub fn sign_list(root: &SecretKey, list_json: &str) -> Result<String, TrustError> {
     let list_json = list_json.trim();
     let body = TrustListBody::from_json(list_json.as_bytes()).map_err(json_error)?;
@@ -485,12 +552,17 @@ pub fn sign_list(root: &SecretKey, list_json: &str) -> Result<String, TrustError
         key_id: root.key_id().to_string(),
         value: b64::encode(&root.sign(&signing_input(list_json.as_bytes()))),
     };
-    Ok(format!("{{\n\"signature\": {},\n\"list\": {list_json}\n}}\n", signature.to_json()))
+    let signed = format!("{{\n\"signature\": {},\n\"list\": {list_json}\n}}\n", signature.to_json());
+    if signed.len() > MAX_SIZE {
+        return Err(TrustError::TooLarge);
+    }
+    Ok(signed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::parse_rfc3339;
 
     fn list(issuer: &SecretKey) -> String {
         let mut body = TrustListBody::new();
@@ -505,6 +577,7 @@ mod tests {
             valid_until: "2027-08-31".into(),
             kinds: vec!["certificat-de-scolarite".into()],
             status: KeyStatus::Active,
+            ..IssuerEntry::default()
         });
         serde_json::to_string_pretty(&body).unwrap()
     }
@@ -596,6 +669,108 @@ mod tests {
             Err(TrustError::Json(format!("json-unknown-member at byte {at}")))
         );
         assert!(signed[at..].starts_with("\"x\""), "{}", &signed[at..]);
+    }
+
+    #[test]
+    fn status_indices_revoke_exactly_their_certificates() {
+        use crate::status_list::{status_index, StatusRef};
+        use crate::{issue, verify, Status};
+        let root = SecretKey::from_seed(&[9u8; 32]);
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let capacity = 1000;
+        let idx: Vec<u32> = (0..4).map(|o| status_index(&issuer, o, capacity).unwrap()).collect();
+        let revoked = RevokedSet::from_sorted(
+            &{
+                let mut r = vec![idx[1], idx[2]];
+                r.sort_unstable();
+                r
+            },
+            capacity,
+        )
+        .unwrap();
+        let mut body: TrustListBody = serde_json::from_str(&list(&issuer)).unwrap();
+        body.issuers[0].status_capacity = Some(capacity);
+        body.issuers[0].revoked_indices = Some(revoked.encode());
+        let signed = sign_list(&root, &serde_json::to_string_pretty(&body).unwrap()).unwrap();
+        let trust = TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+        let today = Date::parse("2026-09-15").unwrap();
+        let mut input = crate::doc_example_input();
+        input.school_year = "2026-2027".into();
+        let now = parse_rfc3339("2026-09-20T09:00:00Z").unwrap();
+        let verdict = |status: Option<StatusRef>| {
+            let issued = match status {
+                Some(s) => issue::issue_with_status(&issuer, &input, today, s).unwrap(),
+                None => issue::issue(&issuer, &input, today).unwrap(),
+            };
+            let report = verify::verify(&issued.token, &trust, now);
+            (report.status, report.check(crate::CheckName::Revocation).and_then(|c| c.code))
+        };
+        assert_eq!(verdict(None), (Status::Valid, None));
+        assert_eq!(verdict(Some(StatusRef::new(idx[0]))), (Status::Valid, None));
+        assert_eq!(verdict(Some(StatusRef::new(idx[3]))), (Status::Valid, None));
+        assert_eq!(verdict(Some(StatusRef::new(idx[1]))), (Status::Revoked, Some("status-revoked")));
+        assert_eq!(verdict(Some(StatusRef::new(idx[2]))), (Status::Revoked, Some("status-revoked")));
+        assert_eq!(verdict(Some(StatusRef::new(capacity))), (Status::Revoked, Some("status-index-out-of-range")));
+        let far = StatusRef { idx: u64::MAX, uri: "cc:s".into() };
+        assert_eq!(verdict(Some(far)), (Status::Revoked, Some("status-index-out-of-range")));
+
+        // Without a capacity for the key, the claim says nothing: the serial decides.
+        let plain = sign_list(&root, &list(&issuer)).unwrap();
+        let plain = TrustList::load(plain.as_bytes(), &[*root.public_key()], None).unwrap();
+        let issued = issue::issue_with_status(&issuer, &input, today, StatusRef::new(idx[1])).unwrap();
+        assert_eq!(verify::verify(&issued.token, &plain, now).status, Status::Valid);
+    }
+
+    #[test]
+    fn bad_revoked_indices_refuse_the_list_with_their_code() {
+        let root = SecretKey::from_seed(&[9u8; 32]);
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let body: TrustListBody = serde_json::from_str(&list(&issuer)).unwrap();
+        let load = |capacity: Option<u32>, indices: Option<String>| {
+            let mut body = body.clone();
+            body.issuers[0].status_capacity = capacity;
+            body.issuers[0].revoked_indices = indices;
+            let json = serde_json::to_string_pretty(&body).unwrap();
+            // Signed as it is, as a careless signer would: the verifier's check is what counts.
+            let wire = SignatureWire {
+                alg: "EdDSA".into(),
+                key_id: root.key_id().to_string(),
+                value: b64::encode(&root.sign(&signing_input(json.as_bytes()))),
+            };
+            let signed = format!("{{\"signature\": {}, \"list\": {json}}}", wire.to_json());
+            let loaded = TrustList::load(signed.as_bytes(), &[*root.public_key()], None);
+            assert_eq!(sign_list(&root, &json).err(), loaded.clone().err(), "sign_list refuses what load refuses");
+            loaded.map(|_| ()).map_err(|e| e.code())
+        };
+        let good = RevokedSet::from_sorted(&[1, 5, 9], 10).unwrap().encode();
+        assert_eq!(load(Some(10), Some(good.clone())), Ok(()));
+        assert_eq!(load(Some(10), None), Ok(()));
+        assert_eq!(load(None, Some(good.clone())), Err("trust-list-entry"));
+        assert_eq!(load(Some(0), None), Err("trust-list-entry"));
+        assert_eq!(load(Some(9), Some(good.clone())), Err("trust-list-indices-out-of-range"));
+        assert_eq!(load(Some(10), Some(format!("{good}A"))), Err("trust-list-indices-encoding"));
+        let bytes = b64::decode(&good).unwrap();
+        assert_eq!(load(Some(10), Some(b64::encode(&bytes[..bytes.len() - 1]))), Err("trust-list-indices-truncated"));
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(load(Some(10), Some(b64::encode(&longer))), Err("trust-list-indices-trailing-bits"));
+    }
+
+    #[test]
+    fn sign_list_refuses_a_list_too_large_for_verifiers() {
+        let root = SecretKey::from_seed(&[9u8; 32]);
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let mut body: TrustListBody = serde_json::from_str(&list(&issuer)).unwrap();
+        // About 32 bytes a serial: a million serials is just below the limit, 1.1 million above.
+        body.revoked_serials = (0..1_100_000).map(|n| format!("PAR-2025-{n:09}-padding-x")).collect();
+        let json = serde_json::to_string(&body).unwrap();
+        assert!(json.len() > MAX_SIZE);
+        assert_eq!(sign_list(&root, &json), Err(TrustError::TooLarge));
+        body.revoked_serials.truncate(900_000);
+        let json = serde_json::to_string(&body).unwrap();
+        let signed = sign_list(&root, &json).unwrap();
+        assert!(signed.len() <= MAX_SIZE);
+        assert!(TrustList::load(signed.as_bytes(), &[*root.public_key()], None).is_ok());
     }
 
     #[test]

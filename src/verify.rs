@@ -15,7 +15,7 @@ use crate::profile::Profile;
 use crate::status::{CheckName, Outcome, Status};
 use crate::text::{self, TextError};
 use crate::time::{format_rfc3339, Timestamp};
-use crate::trust::{Freshness, KeyStatus, TrustError, TrustList};
+use crate::trust::{Freshness, Issuer, KeyStatus, TrustError, TrustList};
 use serde::Serialize;
 
 /// How far the verifier's clock may be off: 5 minutes either way, granted
@@ -265,6 +265,19 @@ fn malformed_text(e: TextError, checks: &mut Checks) {
     }
 }
 
+/// The revocation code a certificate's status claim gives under its key's
+/// entry, if any (TRUST.md, "Status by index"). Without a claim, or without
+/// a `status_capacity` for the key, the status claim says nothing and only
+/// the key and the serial are checked. An index outside the key's space
+/// cannot be cleared: it is refused as revoked.
+fn status_revocation(certificate: &Certificate, issuer: &Issuer) -> Option<&'static str> {
+    let (status, set) = (certificate.status.as_ref()?, issuer.status_list.as_ref()?);
+    match u32::try_from(status.idx) {
+        Ok(idx) if idx < set.capacity() => set.contains(idx).then_some("status-revoked"),
+        _ => Some("status-index-out-of-range"),
+    }
+}
+
 /// Verifies a certificate's text (token or URL) against a trust list at `now`
 /// (Unix seconds).
 ///
@@ -359,6 +372,8 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
         checks.fail(CheckName::Revocation, "issuer-key-revoked", Status::Revoked);
     } else if trust.is_revoked(&certificate.serial) {
         checks.fail(CheckName::Revocation, "serial-revoked", Status::Revoked);
+    } else if let Some(code) = status_revocation(&certificate, issuer) {
+        checks.fail(CheckName::Revocation, code, Status::Revoked);
     } else {
         checks.pass(CheckName::Revocation);
     }

@@ -46,6 +46,7 @@ fn list_json(sequence: u64) -> String {
             valid_until: "2026-08-31".into(),
             kinds: vec!["certificat-de-scolarite".into()],
             status: KeyStatus::Active,
+            ..IssuerEntry::default()
         }],
         revoked_serials: vec!["PAR-2025-000077".into()],
     };

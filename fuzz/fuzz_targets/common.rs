@@ -54,6 +54,7 @@ fn entry(key: &SecretKey, name: &str, from: &str, until: &str, kind: &str, statu
         valid_until: until.into(),
         kinds: vec![kind.into()],
         status,
+        ..IssuerEntry::default()
     }
 }
 

@@ -1,0 +1,625 @@
+//! Certificate status by index (TRUST.md, "Status by index"; FORMAT.md,
+//! "Status claim"): the claim that gives a certificate its place in its
+//! issuer key's status list, the keyed permutation that assigns those
+//! places, and the revoked places of one key coded as a Rice-coded sorted
+//! set.
+//!
+//! The claim is the `status` claim of the IETF Token Status List
+//! (draft-ietf-oauth-status-list, CWT form): claim 65535, a map
+//! `{"status_list": {"idx": uint, "uri": tstr}}`. The verifier takes the
+//! status from its trust list, where each issuer key may carry its index
+//! space (`status_capacity`) and its revoked indices (`revoked_indices`): the
+//! sorted indices, each gap coded in Rice's code with a parameter fixed by
+//! the count and the capacity. A million revoked among twenty million cost
+//! about 5.8 bits each, within about 1 % of the entropy bound, where the
+//! draft's deflated bitstring costs more (TRUST.md gives the measures).
+//!
+//! Exact: an index is revoked if and only if it is in the set.
+
+use crate::keys::SecretKey;
+use crate::text::b64;
+use sha2::{Digest, Sha512};
+use std::fmt;
+
+/// CWT claim key of `status` (draft-ietf-oauth-status-list, IANA CWT Claims registry).
+pub const CLAIM_STATUS: i64 = 65_535;
+/// The status mechanism's name inside the claim.
+pub const STATUS_LIST: &str = "status_list";
+/// The longest `uri` a certificate may carry, in bytes.
+pub const MAX_URI_LEN: usize = 64;
+/// The `uri` Cachet's issuers write: 4 bytes, so that a typical certificate
+/// stays within QR version 13 (FORMAT.md, "Sizes"). It names the status
+/// mechanism, not a place to fetch: a verifier takes the status from its
+/// trust list, where the signing key's entry holds it.
+pub const DEFAULT_URI: &str = "cc:s";
+/// A key's index space when the issuer does not choose one: 2^21, room for
+/// two million certificates under one key (a key signs about 670,000 a
+/// year when 20 million are spread over 30 keys).
+pub const DEFAULT_CAPACITY: u32 = 1 << 21;
+
+/// Entries between two sampled positions of the lookup structure.
+const SAMPLE_EVERY: usize = 64;
+/// Bytes before the coded gaps: the count (u32, big-endian) and `k`.
+const HEADER_LEN: usize = 5;
+/// Feistel rounds of the index permutation.
+const ROUNDS: u8 = 10;
+/// Domain separation of the permutation's key from the signing key.
+const INDEX_CONTEXT: &[u8] = b"cachet/status-index/v1";
+
+/// A certificate's `status` claim: its index in its key's status list, and
+/// the list's URI (informational for Cachet's verifiers).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StatusRef {
+    /// The certificate's index in its issuer key's status list.
+    pub idx: u64,
+    /// The status list's URI, 1 to [`MAX_URI_LEN`] bytes (see [`uri_is_valid`]).
+    pub uri: String,
+}
+
+impl StatusRef {
+    /// The index `idx` with Cachet's [`DEFAULT_URI`].
+    pub fn new(idx: u32) -> StatusRef {
+        StatusRef { idx: u64::from(idx), uri: DEFAULT_URI.to_owned() }
+    }
+}
+
+/// Whether a `uri` may stand in a status claim: 1 to [`MAX_URI_LEN`] bytes
+/// of visible ASCII (no space), starting with a URI scheme (RFC 3986 §3.1:
+/// a letter, then letters, digits, `+`, `-` or `.`, then `:`).
+pub fn uri_is_valid(uri: &str) -> bool {
+    let b = uri.as_bytes();
+    let scheme_len = b.iter().take_while(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c)).count();
+    (1..=MAX_URI_LEN).contains(&b.len())
+        && b.first().is_some_and(u8::is_ascii_alphabetic)
+        && b.get(scheme_len) == Some(&b':')
+        && b.iter().all(|c| (0x21..=0x7e).contains(c))
+}
+
+/// Why a status index or a revoked set was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StatusListError {
+    /// Not canonical base64url without padding.
+    Base64,
+    /// Shorter than its header, a count above the capacity, or a `k` other
+    /// than the one the count and capacity fix.
+    Header,
+    /// The bits end before the count's last index.
+    Truncated,
+    /// An index at or above the capacity.
+    OutOfRange,
+    /// Bits after the last index beyond the padding of its byte, or padding
+    /// bits that are not zero.
+    TrailingBits,
+    /// Indices given to [`RevokedSet::from_sorted`] not strictly increasing.
+    NotSorted,
+    /// A capacity of zero.
+    CapacityZero,
+    /// An ordinal at or above the capacity: the key's index space is used up.
+    Exhausted,
+}
+
+impl StatusListError {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            StatusListError::Base64 => "status-set-base64",
+            StatusListError::Header => "status-set-header",
+            StatusListError::Truncated => "status-set-truncated",
+            StatusListError::OutOfRange => "status-set-out-of-range",
+            StatusListError::TrailingBits => "status-set-trailing-bits",
+            StatusListError::NotSorted => "status-set-not-sorted",
+            StatusListError::CapacityZero => "status-capacity-zero",
+            StatusListError::Exhausted => "status-index-space-exhausted",
+        }
+    }
+
+    /// The trust-list error code of this error in a list's `revoked_indices`.
+    pub fn trust_code(self) -> &'static str {
+        match self {
+            StatusListError::Base64 | StatusListError::Header | StatusListError::NotSorted => {
+                "trust-list-indices-encoding"
+            }
+            StatusListError::Truncated => "trust-list-indices-truncated",
+            StatusListError::OutOfRange => "trust-list-indices-out-of-range",
+            StatusListError::TrailingBits => "trust-list-indices-trailing-bits",
+            StatusListError::CapacityZero | StatusListError::Exhausted => "trust-list-entry",
+        }
+    }
+}
+
+impl fmt::Display for StatusListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::error::Error for StatusListError {}
+
+/// The status index of a key's `ordinal`-th certificate (0, 1, 2, …): a
+/// keyed pseudo-random permutation of `[0, capacity)`, so that distinct
+/// ordinals get distinct indices and an index says nothing of the order of
+/// issuance (nor of a school or a class issued together).
+///
+/// The permutation is a balanced Feistel network of 10 rounds over the
+/// smallest even number of bits that holds `capacity`, walked in cycles
+/// until it lands below `capacity`; its round function is SHA-512 under a
+/// key derived from the signing key with the context
+/// `cachet/status-index/v1`. Only the key's holder can compute it, and the
+/// same key, ordinal and capacity always give the same index.
+pub fn status_index(key: &SecretKey, ordinal: u64, capacity: u32) -> Result<u32, StatusListError> {
+    if capacity == 0 {
+        return Err(StatusListError::CapacityZero);
+    }
+    let mut x = u32::try_from(ordinal).ok().filter(|o| *o < capacity).ok_or(StatusListError::Exhausted)?;
+    let derived = key.derive_secret(INDEX_CONTEXT);
+    let keyed = Sha512::new().chain_update(derived.get(..32).unwrap_or_default());
+    let bits = (32 - (capacity - 1).leading_zeros()).max(2);
+    let half = bits.div_ceil(2);
+    let mask = (1u64 << half) - 1;
+    // Cycle walking: the permutation of [0, 2^(2·half)) restricted to
+    // [0, capacity) is a permutation of it; at most 4 steps are expected.
+    loop {
+        let (mut left, mut right) = (u64::from(x) >> half, u64::from(x) & mask);
+        for round in 0..ROUNDS {
+            let digest = keyed.clone().chain_update([round]).chain_update((right as u32).to_be_bytes()).finalize();
+            let f = digest.iter().take(8).fold(0u64, |acc, b| (acc << 8) | u64::from(*b)) & mask;
+            (left, right) = (right, left ^ f);
+        }
+        let y = (left << half) | right;
+        if let Some(y) = u32::try_from(y).ok().filter(|y| *y < capacity) {
+            return Ok(y);
+        }
+        x = y as u32;
+    }
+}
+
+/// The Rice parameter of `count` indices among `capacity`: the optimum for
+/// geometric gaps (Kiely's rule, `k = max(0, 1 + ⌊log2(ln(φ−1) / ln(1−p))⌋)`
+/// with `p = count / capacity`), computed in integers with
+/// `−1/ln(1−p) ≈ (2·capacity − count) / (2·count)`, so that every
+/// implementation finds the same `k`.
+pub fn rice_parameter(count: u32, capacity: u32) -> u8 {
+    if count == 0 {
+        return 0;
+    }
+    let (n, c) = (u64::from(count), u64::from(capacity));
+    let ratio = (2 * c).saturating_sub(n) * 4_812 / (2 * n * 10_000);
+    if ratio == 0 {
+        0
+    } else {
+        (64 - ratio.leading_zeros()).min(31) as u8
+    }
+}
+
+/// The revoked indices of one issuer key: a sorted set of indices below its
+/// capacity, kept as its Rice code with every 64th index sampled, so that a
+/// look-up decodes at most 63 gaps.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RevokedSet {
+    capacity: u32,
+    count: u32,
+    k: u8,
+    /// The coded bytes, header included: exactly what `revoked_indices` decodes to.
+    bytes: Vec<u8>,
+    /// For every 64th index (0, 64, 128, …): the index, and the bit position
+    /// just after its code.
+    samples: Vec<(u32, u32)>,
+}
+
+impl fmt::Debug for RevokedSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RevokedSet({} of {}, k = {}, {} bytes)", self.count, self.capacity, self.k, self.bytes.len())
+    }
+}
+
+/// Reads bits, most significant first, from the coded bytes.
+struct Bits<'a> {
+    bytes: &'a [u8],
+    /// The next bit, counted from the start of `bytes`.
+    pos: usize,
+}
+
+impl Bits<'_> {
+    fn end(&self) -> usize {
+        self.bytes.len() * 8
+    }
+
+    /// At least 57 bits from `pos` in the high bits (zeros past the end).
+    fn peek(&self) -> u64 {
+        let at = self.pos / 8;
+        let mut window = [0u8; 8];
+        if let Some(src) = self.bytes.get(at..) {
+            let n = src.len().min(8);
+            if let (Some(dst), Some(src)) = (window.get_mut(..n), src.get(..n)) {
+                dst.copy_from_slice(src);
+            }
+        }
+        u64::from_be_bytes(window) << (self.pos % 8)
+    }
+
+    /// One gap: a unary quotient (ones, then a zero) and `k` low bits.
+    fn gap(&mut self, k: u8) -> Result<u64, StatusListError> {
+        let mut q = 0u64;
+        loop {
+            let ones = u64::from((!self.peek()).leading_zeros());
+            if ones < 57 {
+                q += ones;
+                self.pos += ones as usize + 1;
+                break;
+            }
+            q += 56;
+            self.pos += 56;
+            if self.pos >= self.end() {
+                return Err(StatusListError::Truncated);
+            }
+        }
+        let low = if k == 0 { 0 } else { self.peek() >> (64 - u32::from(k)) };
+        self.pos += usize::from(k);
+        if self.pos > self.end() {
+            return Err(StatusListError::Truncated);
+        }
+        // The stream is at most 32 MiB (2^28 bits), so q < 2^28 and q << 31 fits.
+        Ok((q << k) | low)
+    }
+}
+
+/// Writes bits, most significant first.
+struct BitWriter {
+    bytes: Vec<u8>,
+    acc: u64,
+    used: u32,
+}
+
+impl BitWriter {
+    fn push(&mut self, value: u64, n: u32) {
+        // n ≤ 32 here: a quotient is written in runs of at most 32 ones.
+        self.acc = (self.acc << n) | (value & ((1u64 << n) - 1));
+        self.used += n;
+        while self.used >= 8 {
+            self.used -= 8;
+            self.bytes.push((self.acc >> self.used) as u8);
+        }
+    }
+
+    fn gap(&mut self, gap: u64, k: u8) {
+        let mut q = gap >> k;
+        while q >= 32 {
+            self.push(u64::from(u32::MAX), 32);
+            q -= 32;
+        }
+        self.push(((1u64 << q) - 1) << 1, q as u32 + 1);
+        if k > 0 {
+            self.push(gap, u32::from(k));
+        }
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if self.used > 0 {
+            let pad = 8 - self.used;
+            self.push(0, pad);
+        }
+        self.bytes
+    }
+}
+
+impl RevokedSet {
+    /// No index revoked, among `capacity`.
+    pub fn empty(capacity: u32) -> Result<RevokedSet, StatusListError> {
+        RevokedSet::from_sorted(&[], capacity)
+    }
+
+    /// The set of `indices`, which must be strictly increasing and below
+    /// `capacity`.
+    pub fn from_sorted(indices: &[u32], capacity: u32) -> Result<RevokedSet, StatusListError> {
+        if capacity == 0 {
+            return Err(StatusListError::CapacityZero);
+        }
+        let count = u32::try_from(indices.len()).map_err(|_| StatusListError::OutOfRange)?;
+        let k = rice_parameter(count, capacity);
+        let mut w = BitWriter { bytes: Vec::with_capacity(HEADER_LEN + indices.len()), acc: 0, used: 0 };
+        w.bytes.extend_from_slice(&count.to_be_bytes());
+        w.bytes.push(k);
+        let mut samples = Vec::with_capacity(indices.len() / SAMPLE_EVERY + 1);
+        let mut next = 0u64;
+        for (i, &x) in indices.iter().enumerate() {
+            if x >= capacity {
+                return Err(StatusListError::OutOfRange);
+            }
+            let gap = u64::from(x).checked_sub(next).ok_or(StatusListError::NotSorted)?;
+            w.gap(gap, k);
+            if i % SAMPLE_EVERY == 0 {
+                let pos = w.bytes.len() * 8 + w.used as usize - HEADER_LEN * 8;
+                samples.push((x, u32::try_from(pos).map_err(|_| StatusListError::OutOfRange)?));
+            }
+            next = u64::from(x) + 1;
+        }
+        Ok(RevokedSet { capacity, count, k, bytes: w.finish(), samples })
+    }
+
+    /// Decodes a `revoked_indices` text for a key of `capacity` indices,
+    /// strictly: canonical base64url, the header's `k` the one the count
+    /// and capacity fix, every index below the capacity, exactly the count's
+    /// indices, and nothing after them but the zero bits that pad their last
+    /// byte. Indices are strictly increasing by construction (each is the
+    /// previous plus one plus its gap). Decoding is also what builds the
+    /// look-up samples.
+    pub fn decode(text: &str, capacity: u32) -> Result<RevokedSet, StatusListError> {
+        if capacity == 0 {
+            return Err(StatusListError::CapacityZero);
+        }
+        let bytes = b64::decode(text).map_err(|_| StatusListError::Base64)?;
+        let header = bytes.get(..HEADER_LEN).ok_or(StatusListError::Header)?;
+        let count = header.iter().take(4).fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+        let k = header.get(4).copied().unwrap_or_default();
+        if count > capacity || k != rice_parameter(count, capacity) {
+            return Err(StatusListError::Header);
+        }
+        let stream = bytes.get(HEADER_LEN..).unwrap_or_default();
+        // Each index takes at least k + 1 bits: a count the bytes cannot hold
+        // is refused before anything is allocated for it.
+        if u64::from(count) * (u64::from(k) + 1) > stream.len() as u64 * 8 {
+            return Err(StatusListError::Truncated);
+        }
+        let mut samples = Vec::with_capacity(count as usize / SAMPLE_EVERY + 1);
+        let mut bits = Bits { bytes: stream, pos: 0 };
+        let mut next = 0u64;
+        for i in 0..count as usize {
+            let x = next + bits.gap(k)?;
+            if x >= u64::from(capacity) {
+                return Err(StatusListError::OutOfRange);
+            }
+            if i % SAMPLE_EVERY == 0 {
+                samples.push((x as u32, bits.pos as u32));
+            }
+            next = x + 1;
+        }
+        let rest = bits.end() - bits.pos;
+        if rest >= 8 || (rest > 0 && bits.peek() != 0) {
+            return Err(StatusListError::TrailingBits);
+        }
+        Ok(RevokedSet { capacity, count, k, bytes, samples })
+    }
+
+    /// The `revoked_indices` text: base64url without padding.
+    pub fn encode(&self) -> String {
+        b64::encode(&self.bytes)
+    }
+
+    /// The size of the key's index space.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// How many indices are revoked.
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The Rice parameter of the code.
+    pub fn rice_parameter(&self) -> u8 {
+        self.k
+    }
+
+    /// The coded size in bytes, header included (before base64url).
+    pub fn coded_len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether `idx` is revoked: one binary search among the samples, then
+    /// at most 63 gaps decoded.
+    pub fn contains(&self, idx: u32) -> bool {
+        let block = self.samples.partition_point(|(x, _)| *x <= idx);
+        let Some(&(first, pos)) = block.checked_sub(1).and_then(|b| self.samples.get(b)) else {
+            return false;
+        };
+        if first == idx {
+            return true;
+        }
+        let remaining = (self.count as usize).saturating_sub((block - 1) * SAMPLE_EVERY + 1).min(SAMPLE_EVERY - 1);
+        let mut bits = Bits { bytes: self.bytes.get(HEADER_LEN..).unwrap_or_default(), pos: pos as usize };
+        let mut x = u64::from(first);
+        for _ in 0..remaining {
+            // The code was checked when the set was built: a gap always decodes.
+            let Ok(gap) = bits.gap(self.k) else { return false };
+            x += 1 + gap;
+            if x >= u64::from(idx) {
+                return x == u64::from(idx);
+            }
+        }
+        false
+    }
+
+    /// The indices, in increasing order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut bits = Bits { bytes: self.bytes.get(HEADER_LEN..).unwrap_or_default(), pos: 0 };
+        let mut next = 0u64;
+        (0..self.count).map_while(move |_| {
+            let x = next + bits.gap(self.k).ok()?;
+            next = x + 1;
+            u32::try_from(x).ok()
+        })
+    }
+
+    /// This set with `added` revoked and `withdrawn` no longer revoked (in
+    /// any order, repeats allowed; an index in both ends up withdrawn). Every
+    /// index must be below the capacity.
+    pub fn with_changes(&self, added: &[u32], withdrawn: &[u32]) -> Result<RevokedSet, StatusListError> {
+        let sorted = |v: &[u32]| -> Result<Vec<u32>, StatusListError> {
+            if v.iter().any(|x| *x >= self.capacity) {
+                return Err(StatusListError::OutOfRange);
+            }
+            let mut v = v.to_vec();
+            v.sort_unstable();
+            v.dedup();
+            Ok(v)
+        };
+        let (added, withdrawn) = (sorted(added)?, sorted(withdrawn)?);
+        let mut merged = Vec::with_capacity(self.len() + added.len());
+        let (mut old, mut new) = (self.iter().peekable(), added.into_iter().peekable());
+        loop {
+            let next = match (old.peek(), new.peek()) {
+                (Some(a), Some(b)) if a < b => old.next(),
+                (Some(a), Some(b)) if a > b => new.next(),
+                (Some(_), Some(_)) => {
+                    new.next();
+                    old.next()
+                }
+                (Some(_), None) => old.next(),
+                (None, Some(_)) => new.next(),
+                (None, None) => break,
+            };
+            if let Some(x) = next {
+                if withdrawn.binary_search(&x).is_err() {
+                    merged.push(x);
+                }
+            }
+        }
+        RevokedSet::from_sorted(&merged, self.capacity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_chacha::rand_core::{RngCore, SeedableRng};
+    use std::collections::BTreeSet;
+
+    fn random_set(rng: &mut rand_chacha::ChaCha20Rng, n: usize, capacity: u32) -> Vec<u32> {
+        let mut set = BTreeSet::new();
+        while set.len() < n {
+            set.insert(rng.next_u32() % capacity);
+        }
+        set.into_iter().collect()
+    }
+
+    #[test]
+    fn the_index_is_a_permutation_of_the_capacity() {
+        let key = SecretKey::from_seed(&[3; 32]);
+        for capacity in (1..=300).chain([1000, 1024, 1025, 4097]) {
+            let mut seen = vec![false; capacity as usize];
+            for ordinal in 0..u64::from(capacity) {
+                let i = status_index(&key, ordinal, capacity).unwrap();
+                assert!(i < capacity, "{capacity}: {i}");
+                assert!(!std::mem::replace(&mut seen[i as usize], true), "{capacity}: {i} twice");
+            }
+        }
+        assert_eq!(status_index(&key, 10, 10), Err(StatusListError::Exhausted));
+        assert_eq!(status_index(&key, 0, 0), Err(StatusListError::CapacityZero));
+    }
+
+    #[test]
+    fn the_index_is_deterministic_keyed_and_not_in_issuance_order() {
+        let key = SecretKey::from_seed(&[3; 32]);
+        let other = SecretKey::from_seed(&[4; 32]);
+        let first: Vec<u32> = (0..64).map(|o| status_index(&key, o, DEFAULT_CAPACITY).unwrap()).collect();
+        let again: Vec<u32> = (0..64).map(|o| status_index(&key, o, DEFAULT_CAPACITY).unwrap()).collect();
+        let theirs: Vec<u32> = (0..64).map(|o| status_index(&other, o, DEFAULT_CAPACITY).unwrap()).collect();
+        assert_eq!(first, again);
+        assert_ne!(first, theirs);
+        // Consecutive certificates land anywhere: about half the steps go down,
+        // and the first 64 spread over the whole space.
+        let downs = first.windows(2).filter(|w| w[1] < w[0]).count();
+        assert!((16..=48).contains(&downs), "{downs} of 63 steps down: {first:?}");
+        let max = *first.iter().max().unwrap();
+        let min = *first.iter().min().unwrap();
+        assert!(max - min > DEFAULT_CAPACITY / 2, "{min}..{max}");
+    }
+
+    #[test]
+    fn sets_round_trip_and_look_up_exactly() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(11);
+        for (n, capacity) in [(0, 1), (1, 1), (0, 100), (1, 100), (100, 100), (3, 5), (500, 700_000), (2000, 40_000)] {
+            let indices = random_set(&mut rng, n, capacity);
+            let set = RevokedSet::from_sorted(&indices, capacity).unwrap();
+            let text = set.encode();
+            let back = RevokedSet::decode(&text, capacity).unwrap();
+            assert_eq!(back, set, "{n} of {capacity}");
+            assert_eq!(back.iter().collect::<Vec<_>>(), indices);
+            let members: BTreeSet<u32> = indices.iter().copied().collect();
+            let probes: Vec<u32> =
+                (0..capacity.min(5000)).chain((0..5000).map(|_| rng.next_u32() % capacity)).collect();
+            for x in probes.into_iter().chain(indices.iter().copied()) {
+                assert_eq!(back.contains(x), members.contains(&x), "{x} in {n} of {capacity}");
+            }
+            assert!(!back.contains(capacity));
+            assert!(!back.contains(u32::MAX));
+        }
+    }
+
+    #[test]
+    fn encodings_are_canonical() {
+        let capacity = 1000;
+        let set = RevokedSet::from_sorted(&[3, 17, 18, 400, 999], capacity).unwrap();
+        let bytes = set.bytes.clone();
+        let decode = |b: &[u8]| RevokedSet::decode(&b64::encode(b), capacity);
+        assert_eq!(decode(&bytes), Ok(set.clone()));
+        // Other k, other count, a byte more, a pad bit set, cut short.
+        let mut other_k = bytes.clone();
+        other_k[4] ^= 1;
+        assert_eq!(decode(&other_k), Err(StatusListError::Header));
+        let mut more = bytes.clone();
+        more[3] += 1;
+        assert!(matches!(decode(&more), Err(StatusListError::Header | StatusListError::Truncated)));
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(decode(&longer), Err(StatusListError::TrailingBits));
+        let mut last = bytes.clone();
+        *last.last_mut().unwrap() |= 1;
+        assert_ne!(decode(&last), Ok(set.clone()), "the last bit is padding or data; either way not this set");
+        assert_eq!(decode(&bytes[..bytes.len() - 1]), Err(StatusListError::Truncated));
+        assert_eq!(decode(&bytes[..4]), Err(StatusListError::Header));
+        assert_eq!(RevokedSet::decode("AAAAAAA=", 10), Err(StatusListError::Base64));
+        assert_eq!(RevokedSet::decode("", 10), Err(StatusListError::Header));
+        assert_eq!(RevokedSet::decode(&set.encode(), 0), Err(StatusListError::CapacityZero));
+        // Read against a space one smaller (the same k): its last index is out of range.
+        assert_eq!(rice_parameter(5, 1000), rice_parameter(5, 999));
+        assert_eq!(RevokedSet::decode(&set.encode(), 999), Err(StatusListError::OutOfRange));
+        // Against a space with another k: the header is not canonical.
+        assert_eq!(RevokedSet::decode(&set.encode(), 100_000), Err(StatusListError::Header));
+        assert_eq!(RevokedSet::from_sorted(&[5, 5], 10), Err(StatusListError::NotSorted));
+        assert_eq!(RevokedSet::from_sorted(&[6, 5], 10), Err(StatusListError::NotSorted));
+        assert_eq!(RevokedSet::from_sorted(&[10], 10), Err(StatusListError::OutOfRange));
+    }
+
+    #[test]
+    fn long_gaps_and_every_parameter_round_trip() {
+        // The largest space, with k = 30.
+        let capacity = u32::MAX;
+        let set = RevokedSet::from_sorted(&[0, 1, u32::MAX - 1], capacity).unwrap();
+        assert_eq!(
+            RevokedSet::decode(&set.encode(), capacity).unwrap().iter().collect::<Vec<_>>(),
+            [0, 1, u32::MAX - 1]
+        );
+        // A dense run then a far index: a quotient of 389 ones, over many 56-bit windows.
+        let dense: Vec<u32> = (0..300).chain([100_000]).collect();
+        let set = RevokedSet::from_sorted(&dense, 100_001).unwrap();
+        assert_eq!(set.rice_parameter(), 8);
+        assert_eq!(RevokedSet::decode(&set.encode(), 100_001).unwrap().iter().collect::<Vec<_>>(), dense);
+        assert!(set.contains(100_000) && set.contains(299) && !set.contains(300));
+    }
+
+    #[test]
+    fn changes_add_and_withdraw() {
+        let set = RevokedSet::from_sorted(&[2, 4, 6], 100).unwrap();
+        let changed = set.with_changes(&[50, 1, 4, 50], &[6, 7]).unwrap();
+        assert_eq!(changed.iter().collect::<Vec<_>>(), [1, 2, 4, 50]);
+        assert_eq!(set.with_changes(&[100], &[]), Err(StatusListError::OutOfRange));
+        assert_eq!(set.with_changes(&[9], &[9]).unwrap().iter().collect::<Vec<_>>(), [2, 4, 6]);
+        assert!(set.with_changes(&[], &[2, 4, 6]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn uris() {
+        assert!(uri_is_valid(DEFAULT_URI));
+        assert!(uri_is_valid("https://verifier.cachet.fr/status/bb9408fde1d75287"));
+        for bad in ["", "s", ":s", "1a:s", "c c:s", "cc:é", "cc:\u{7f}", &"c:".repeat(33)] {
+            assert!(!uri_is_valid(bad), "{bad:?}");
+        }
+    }
+}
