@@ -251,6 +251,7 @@ fn generate(dir: &Path, texts: &Path, count: usize, seed: u64, jobs: usize) -> R
         valid_until: "2030-12-31".into(),
         kinds: vec!["certificat-de-scolarite".into()],
         status: KeyStatus::Active,
+        ..IssuerEntry::default()
     };
     let mut body = TrustListBody::new();
     body.sequence = 1;

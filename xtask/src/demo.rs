@@ -384,6 +384,7 @@ mod tests {
             valid_until: until.to_string(),
             kinds: vec!["certificat-de-scolarite".into()],
             status,
+            ..IssuerEntry::default()
         }
     }
 
