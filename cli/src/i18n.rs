@@ -21,6 +21,17 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("stdin-read", "impossible de lire l'entrée standard : {reason}", "cannot read standard input: {reason}"),
     ("stdout-write", "impossible d'écrire la sortie standard : {reason}", "cannot write standard output: {reason}"),
+    (
+        "symlink-dangling",
+        "{path} est un lien symbolique vers {target}, qui n'existe pas ; rien n'a été créé",
+        "{path} is a symbolic link to {target}, which does not exist; nothing was created",
+    ),
+    (
+        "file-locked-wait",
+        "{path} : une autre commande cachet modifie ce fichier ; attente de sa fin…",
+        "{path}: another cachet command is changing this file; waiting for it to finish…",
+    ),
+    ("lock-failed", "impossible de verrouiller {path} : {reason}", "cannot lock {path}: {reason}"),
     // Key files (codes of `cachet::keys::KeyError`).
     (
         "key-wrong-kind",
@@ -86,6 +97,38 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "serial-invalid",
         "numéro de série invalide « {serial} » (1 à 32 caractères parmi A-Z a-z 0-9 . _ -)",
         "invalid serial \"{serial}\" (1 to 32 characters of A-Z a-z 0-9 . _ -)",
+    ),
+    ("serial-not-revoked", "le numéro de série « {serial} » n'est pas révoqué", "serial \"{serial}\" is not revoked"),
+    ("key-not-revoked", "la clé {key_id} n'est pas révoquée", "key {key_id} is not revoked"),
+    (
+        "revocation-line-invalid",
+        "{path}, ligne {line} : « {value} » n'est ni un numéro de série (1 à 32 caractères parmi A-Z a-z 0-9 . _ -) ni KEY_ID:INDEX",
+        "{path}, line {line}: \"{value}\" is neither a serial (1 to 32 characters of A-Z a-z 0-9 . _ -) nor KEY_ID:INDEX",
+    ),
+    (
+        "revocation-line-index",
+        "{path}, ligne {line} : « {value} » : {detail}",
+        "{path}, line {line}: \"{value}\": {detail}",
+    ),
+    (
+        "revocation-file-refused",
+        "{path} : {count} ligne(s) invalide(s) ; fichier refusé en entier, rien n'a été modifié",
+        "{path}: {count} invalid line(s); the whole file is refused, nothing was changed",
+    ),
+    (
+        "revocation-file-empty",
+        "{path} : aucun numéro de série ni index (lignes vides et commentaires # ignorés)",
+        "{path}: no serial and no index (blank lines and # comments are ignored)",
+    ),
+    (
+        "reason-invalid",
+        "--reason : le motif est vide ou contient un caractère de contrôle",
+        "--reason: the reason is empty or holds a control character",
+    ),
+    (
+        "list-near-size-limit",
+        "attention : {path} fait {size} octets ; un vérificateur refuse une liste signée de plus de {limit} octets, et trust sign refusera de la signer",
+        "warning: {path} is {size} bytes; verifiers refuse a signed list over {limit} bytes, and trust sign will refuse to sign it",
     ),
     (
         "kind-unknown",
@@ -250,6 +293,32 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Numéro de série révoqué pour tous les émetteurs : {serial} ; séquence {sequence}",
         "Serial revoked for every issuer: {serial}; sequence {sequence}",
     ),
+    (
+        "trust-unrevoked-serial",
+        "Révocation retirée pour le numéro de série : {serial} ; séquence {sequence}",
+        "Revocation withdrawn for serial: {serial}; sequence {sequence}",
+    ),
+    (
+        "trust-unrevoked-key",
+        "Révocation retirée pour la clé : {key_id} « {name} » (de nouveau active) ; séquence {sequence}",
+        "Revocation withdrawn for key: {key_id} \"{name}\" (active again); sequence {sequence}",
+    ),
+    (
+        "trust-revoked-many",
+        "{changed} révocation(s) ajoutée(s), {skipped} déjà présente(s) ignorée(s) ; séquence {sequence}",
+        "{changed} revocation(s) added, {skipped} already there skipped; sequence {sequence}",
+    ),
+    (
+        "trust-unrevoked-many",
+        "{changed} révocation(s) retirée(s), {skipped} absente(s) ignorée(s) ; séquence {sequence}",
+        "{changed} revocation(s) withdrawn, {skipped} not there skipped; sequence {sequence}",
+    ),
+    (
+        "trust-unchanged",
+        "Rien à modifier ({skipped} ligne(s) déjà traitée(s)) ; liste inchangée, séquence {sequence}",
+        "Nothing to change ({skipped} line(s) already done); list unchanged, sequence {sequence}",
+    ),
+    ("trust-journal", "Journal : {path}", "Journal: {path}"),
     ("signed-sequence", "Séquence : {sequence}", "Sequence: {sequence}"),
     ("signed-root", "Clé racine : {key_id}", "Root key: {key_id}"),
     (

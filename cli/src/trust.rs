@@ -1,18 +1,34 @@
-//! `cachet trust add | revoke | sign`: keeping the unsigned list
+//! `cachet trust add | revoke | unrevoke | sign`: keeping the unsigned list
 //! (`LIST.json`) and signing it with the root key.
 //!
 //! `LIST.json` is the pretty JSON of [`TrustListBody`]. Every change bumps its
-//! `sequence`, so that verifiers can refuse an older list. A revoked serial
-//! is revoked for every issuer of the list (serials are meant to be unique
-//! across issuers; revoking one for all errs on the safe side).
+//! `sequence` by one, so that verifiers can refuse an older list. A revoked
+//! serial is revoked for every issuer of the list (serials are meant to be
+//! unique across issuers; revoking one for all errs on the safe side).
+//!
+//! Every command that changes the list holds its lock ([`files::lock`]) from
+//! the read to the rename, so that commands run at once are applied one after
+//! the other and none is lost, and appends one line per change to the
+//! journal `LIST.json.log` beside the list (JSON lines: `time` in UTC, the
+//! new `sequence`, `action`, what changed, `user`, and `reason` and `file`
+//! when given): every sequence number of the list appears in it.
+//!
+//! `revoke --from FILE` and `unrevoke --from FILE` change thousands of
+//! serials in one read, one write and one sequence: the file is checked
+//! whole first (a bad line refuses it, with its line number, before the list
+//! is even locked), then one pass over the list finds which are there.
 
-use crate::error::{CliError, Message};
-use crate::{clock, files, keygen};
+use crate::error::{CliError, Message, EXIT_USAGE};
+use crate::files::{self, Locked};
+use crate::{clock, keygen};
 use cachet::certificate::{serial_is_valid, DocumentKind};
 use cachet::keys::{KeyId, PublicKey};
 use cachet::time::{format_rfc3339, Date};
-use cachet::trust::{sign_list, IssuerEntry, KeyStatus, TrustListBody};
+use cachet::trust::{sign_list, IssuerEntry, KeyStatus, TrustListBody, MAX_SIZE};
 use cachet::Lang;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -21,8 +37,10 @@ use std::process::ExitCode;
 pub enum Command {
     /// Adds an issuer key to LIST.json (creating the list if missing).
     Add(AddArgs),
-    /// Revokes a serial (for every issuer) or an issuer key.
-    Revoke(RevokeArgs),
+    /// Revokes serials (for every issuer) or an issuer key.
+    Revoke(ChangeArgs),
+    /// Withdraws a revocation made by mistake (same inputs as revoke); journaled in LIST.json.log.
+    Unrevoke(ChangeArgs),
     /// Signs LIST.json with the root key into SIGNED.
     Sign(SignArgs),
 }
@@ -49,18 +67,26 @@ pub struct AddArgs {
     kinds: Vec<String>,
 }
 
+/// What `revoke` and `unrevoke` change.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["serial", "key"])))]
-pub struct RevokeArgs {
+#[command(group(clap::ArgGroup::new("what").required(true).args(["serial", "key", "from"])))]
+pub struct ChangeArgs {
     /// The unsigned list.
     #[arg(long, value_name = "LIST.json")]
     list: PathBuf,
-    /// A certificate serial to revoke, for every issuer of the list.
+    /// A certificate serial, for every issuer of the list.
     #[arg(long, value_name = "SERIAL")]
     serial: Option<String>,
-    /// An issuer's public key file: that key is revoked, and with it every certificate it signed.
+    /// An issuer's public key file: the key, and with it every certificate it signed.
     #[arg(long, value_name = "ISSUER.pub")]
     key: Option<PathBuf>,
+    /// A file of serials, one a line (`-`: standard input); blank lines and `#` comments are ignored. A bad
+    /// line refuses the whole file; serials already in the wanted state are skipped. One sequence for all.
+    #[arg(long, value_name = "FILE")]
+    from: Option<PathBuf>,
+    /// Why, recorded in the journal LIST.json.log.
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -82,24 +108,14 @@ pub struct SignArgs {
 pub fn run(command: &Command, lang: Lang) -> Result<ExitCode, CliError> {
     match command {
         Command::Add(args) => add(args, lang),
-        Command::Revoke(args) => revoke(args, lang),
+        Command::Revoke(args) => change(args, Action::Revoke, lang),
+        Command::Unrevoke(args) => change(args, Action::Unrevoke, lang),
         Command::Sign(args) => sign(args, lang),
     }
 }
 
 fn add(args: &AddArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let key = keygen::read_public_key(&args.key, lang)?;
-    let created = !args.list.exists();
-    let mut body = if created { TrustListBody::new() } else { load(&args.list, lang)? };
-    let key_id = key.key_id().to_string();
-    if let Some(e) = body.issuers.iter().find(|e| e.key_id == key_id || e.public_key == key.to_base64()) {
-        return Err(CliError::refused(
-            Message::new("key-already-listed")
-                .arg("key_id", &key_id)
-                .arg("path", args.list.display())
-                .arg("name", &e.name),
-        ));
-    }
     let name = args.name.trim();
     if name.is_empty() || name.chars().any(char::is_control) {
         return Err(CliError::usage(Message::new("issuer-name-invalid")));
@@ -130,6 +146,19 @@ fn add(args: &AddArgs, lang: Lang) -> Result<ExitCode, CliError> {
         }
         kinds
     };
+
+    let list = files::lock(&args.list, lang)?;
+    let created = !list.exists();
+    let mut body = if created { TrustListBody::new() } else { load(&list, lang)? };
+    let key_id = key.key_id().to_string();
+    if let Some(e) = body.issuers.iter().find(|e| e.key_id == key_id || e.public_key == key.to_base64()) {
+        return Err(CliError::refused(
+            Message::new("key-already-listed")
+                .arg("key_id", &key_id)
+                .arg("path", args.list.display())
+                .arg("name", &e.name),
+        ));
+    }
     body.issuers.push(IssuerEntry {
         key_id: key_id.clone(),
         name: name.to_owned(),
@@ -138,9 +167,13 @@ fn add(args: &AddArgs, lang: Lang) -> Result<ExitCode, CliError> {
         valid_until: until.to_string(),
         kinds: kinds.clone(),
         status: KeyStatus::Active,
+        status_capacity: None,
+        revoked_indices: None,
     });
     bump(&mut body, &args.list)?;
-    save(&args.list, &body, lang)?;
+    let mut journal = Journal::new(&list, body.sequence, None);
+    journal.push("add", Subject::Key(&key_id), None);
+    save(&list, &body, &journal, lang)?;
     if created {
         println!("{}", Message::new("list-created").arg("path", args.list.display()).text(lang));
     }
@@ -155,54 +188,228 @@ fn add(args: &AddArgs, lang: Lang) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn revoke(args: &RevokeArgs, lang: Lang) -> Result<ExitCode, CliError> {
-    let mut body = load(&args.list, lang)?;
-    let done = if let Some(serial) = &args.serial {
-        let serial = serial.trim();
-        if !serial_is_valid(serial) {
-            return Err(CliError::usage(Message::new("serial-invalid").arg("serial", serial)));
+/// Revoking, or withdrawing a revocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Revoke,
+    Unrevoke,
+}
+
+impl Action {
+    fn name(self) -> &'static str {
+        match self {
+            Action::Revoke => "revoke",
+            Action::Unrevoke => "unrevoke",
         }
-        if body.revoked_serials.iter().any(|s| s == serial) {
-            return Err(CliError::refused(Message::new("serial-already-revoked").arg("serial", serial)));
+    }
+}
+
+/// One line of a `--from` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item {
+    Serial(String),
+}
+
+fn change(args: &ChangeArgs, action: Action, lang: Lang) -> Result<ExitCode, CliError> {
+    // Everything is checked before the list is locked: a bad request never
+    // makes another command wait, and never changes anything.
+    let reason = match &args.reason {
+        Some(r) if r.trim().is_empty() || r.chars().any(char::is_control) => {
+            return Err(CliError::usage(Message::new("reason-invalid")))
         }
-        body.revoked_serials.push(serial.to_owned());
-        bump(&mut body, &args.list)?;
-        Message::new("trust-revoked-serial").arg("serial", serial)
-    } else if let Some(path) = &args.key {
-        let key: PublicKey = keygen::read_public_key(path, lang)?;
-        let key_id = key.key_id().to_string();
-        let Some(entry) = body.issuers.iter_mut().find(|e| e.key_id == key_id) else {
-            return Err(CliError::refused(
-                Message::new("key-not-listed").arg("key_id", key_id).arg("path", args.list.display()),
-            ));
-        };
-        if entry.status == KeyStatus::Revoked {
-            return Err(CliError::refused(Message::new("key-already-revoked").arg("key_id", key_id)));
-        }
-        entry.status = KeyStatus::Revoked;
-        let name = entry.name.clone();
-        bump(&mut body, &args.list)?;
-        Message::new("trust-revoked-key").arg("key_id", key_id).arg("name", name)
-    } else {
-        // clap requires one of the two.
-        return Err(CliError::usage(Message::new("serial-invalid").arg("serial", "")));
+        Some(r) => Some(r.trim()),
+        None => None,
     };
-    save(&args.list, &body, lang)?;
-    println!("{}", done.arg("sequence", body.sequence).text(lang));
+    let key = args.key.as_deref().map(|path| keygen::read_public_key(path, lang)).transpose()?;
+    let items = match (&args.serial, &args.from) {
+        (Some(serial), _) => {
+            let serial = serial.trim();
+            if !serial_is_valid(serial) {
+                return Err(CliError::usage(Message::new("serial-invalid").arg("serial", serial)));
+            }
+            vec![Item::Serial(serial.to_owned())]
+        }
+        (None, Some(path)) => read_items(path, lang)?,
+        (None, None) => Vec::new(),
+    };
+    if key.is_none() && items.is_empty() {
+        // clap requires one of --serial, --key, --from.
+        return Err(CliError::usage(Message::new("serial-invalid").arg("serial", "")));
+    }
+
+    let list = lock_existing(&args.list, lang)?;
+    let mut body = load(&list, lang)?;
+    let file = args.from.as_ref().map(|p| p.display().to_string());
+    let mut journal = Journal::new(&list, body.sequence.saturating_add(1), reason);
+    journal.file = file;
+
+    if let Some(key) = key {
+        return change_key(&list, &mut body, &mut journal, &key, action, lang);
+    }
+    let serials: Vec<&str> = items
+        .iter()
+        .map(|item| match item {
+            Item::Serial(s) => s.as_str(),
+        })
+        .collect();
+    let (changed, skipped) = change_serials(&mut body.revoked_serials, &serials, action);
+    let single = args.serial.is_some();
+    if changed.is_empty() {
+        if single {
+            let code = match action {
+                Action::Revoke => "serial-already-revoked",
+                Action::Unrevoke => "serial-not-revoked",
+            };
+            return Err(CliError::refused(Message::new(code).arg("serial", serials.join(""))));
+        }
+        let unchanged = Message::new("trust-unchanged").arg("skipped", skipped).arg("sequence", body.sequence);
+        println!("{}", unchanged.text(lang));
+        return Ok(ExitCode::SUCCESS);
+    }
+    bump(&mut body, &args.list)?;
+    for serial in &changed {
+        journal.push(action.name(), Subject::Serial(serial), None);
+    }
+    save(&list, &body, &journal, lang)?;
+    let done = match (single, action) {
+        (true, Action::Revoke) => Message::new("trust-revoked-serial").arg("serial", &changed[0]),
+        (true, Action::Unrevoke) => Message::new("trust-unrevoked-serial").arg("serial", &changed[0]),
+        (false, Action::Revoke) => Message::new("trust-revoked-many").arg("changed", changed.len()),
+        (false, Action::Unrevoke) => Message::new("trust-unrevoked-many").arg("changed", changed.len()),
+    };
+    println!("{}", done.arg("skipped", skipped).arg("sequence", body.sequence).text(lang));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Adds (revoke) or removes (unrevoke) `wanted` in `revoked`, in one pass
+/// over the list whatever the number wanted. Gives the serials changed, in
+/// `wanted`'s order, and how many were skipped (already in the wanted state,
+/// or repeated).
+fn change_serials(revoked: &mut Vec<String>, wanted: &[&str], action: Action) -> (Vec<String>, usize) {
+    let mut seen: HashSet<&str> = HashSet::with_capacity(wanted.len());
+    let unique: Vec<&str> = wanted.iter().copied().filter(|s| seen.insert(s)).collect();
+    let changed: Vec<String> = match action {
+        Action::Revoke => {
+            for s in revoked.iter() {
+                seen.remove(s.as_str());
+            }
+            let new: Vec<String> = unique.iter().filter(|s| seen.contains(*s)).map(|s| (*s).to_owned()).collect();
+            revoked.extend(new.iter().cloned());
+            new
+        }
+        Action::Unrevoke => {
+            let mut found: HashSet<&str> = HashSet::with_capacity(unique.len());
+            revoked.retain(|s| match seen.get(s.as_str()) {
+                Some(w) => {
+                    found.insert(w);
+                    false
+                }
+                None => true,
+            });
+            unique.iter().filter(|s| found.contains(*s)).map(|s| (*s).to_owned()).collect()
+        }
+    };
+    let skipped = wanted.len() - changed.len();
+    (changed, skipped)
+}
+
+fn change_key(
+    list: &Locked,
+    body: &mut TrustListBody,
+    journal: &mut Journal<'_>,
+    key: &PublicKey,
+    action: Action,
+    lang: Lang,
+) -> Result<ExitCode, CliError> {
+    let key_id = key.key_id().to_string();
+    let Some(entry) = body.issuers.iter_mut().find(|e| e.key_id == key_id) else {
+        return Err(CliError::refused(
+            Message::new("key-not-listed").arg("key_id", key_id).arg("path", list.path.display()),
+        ));
+    };
+    let (from, to, code_if_same, done) = match action {
+        Action::Revoke => (KeyStatus::Active, KeyStatus::Revoked, "key-already-revoked", "trust-revoked-key"),
+        Action::Unrevoke => (KeyStatus::Revoked, KeyStatus::Active, "key-not-revoked", "trust-unrevoked-key"),
+    };
+    if entry.status != from {
+        return Err(CliError::refused(Message::new(code_if_same).arg("key_id", key_id)));
+    }
+    entry.status = to;
+    let name = entry.name.clone();
+    bump(body, &list.path)?;
+    journal.push(action.name(), Subject::Key(&key_id), None);
+    save(list, body, journal, lang)?;
+    let done = Message::new(done).arg("key_id", key_id).arg("name", name).arg("sequence", body.sequence);
+    println!("{}", done.text(lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The most bad lines named one by one; the count says how many in all.
+const BAD_LINES_SHOWN: usize = 20;
+
+/// Reads a `--from` file: one serial a line, blank lines and `#` comments
+/// ignored. Any bad line refuses the whole file, each named by its number.
+fn read_items(path: &Path, lang: Lang) -> Result<Vec<Item>, CliError> {
+    let text = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::usage(Message::new("stdin-read").arg("reason", crate::i18n::io_reason(lang, &e))))?;
+        text
+    } else {
+        files::read_text(path, lang)?
+    };
+    let shown = path.display();
+    let mut items = Vec::new();
+    let mut bad = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        match parse_item(line) {
+            Ok(item) => items.push(item),
+            Err(message) => bad.push(message.arg("path", &shown).arg("line", n + 1).arg("value", line)),
+        }
+    }
+    if !bad.is_empty() {
+        let count = bad.len();
+        let mut messages: Vec<Message> = bad.into_iter().take(BAD_LINES_SHOWN).collect();
+        messages.push(Message::new("revocation-file-refused").arg("path", &shown).arg("count", count));
+        return Err(CliError { messages, exit: EXIT_USAGE });
+    }
+    if items.is_empty() {
+        return Err(CliError::usage(Message::new("revocation-file-empty").arg("path", shown)));
+    }
+    Ok(items)
+}
+
+/// One line of a `--from` file, trimmed and without its comment.
+fn parse_item(line: &str) -> Result<Item, Message> {
+    if serial_is_valid(line) {
+        Ok(Item::Serial(line.to_owned()))
+    } else {
+        Err(Message::new("revocation-line-invalid"))
+    }
 }
 
 fn sign(args: &SignArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let root = keygen::read_secret_key(&args.root, lang)?;
-    let mut body = load(&args.list, lang)?;
+    // A link to nothing is refused before the list is changed.
+    files::resolve(&args.out, lang)?;
+    let list = lock_existing(&args.list, lang)?;
+    let mut body = load(&list, lang)?;
     let now = clock::now();
     body.issued_at = format_rfc3339(now);
     body.next_update = format_rfc3339(now + i64::from(args.valid_days) * 86_400);
     bump(&mut body, &args.list)?;
     let list_json = to_json(&body);
-    // Sign first: a list the core refuses is neither signed nor rewritten.
+    // Sign first: a list the core refuses (as a verifier would) is neither
+    // signed nor rewritten.
     let signed = sign_list(&root, &list_json).map_err(|e| CliError::trust(&args.list, &e))?;
-    files::write_atomic(&args.list, list_json.as_bytes(), lang)?;
+    let mut journal = Journal::new(&list, body.sequence, None);
+    journal.push("sign", Subject::Root(&root.key_id().to_string()), Some(&body.next_update));
+    list.replace(list_json.as_bytes(), Some((&journal.path, &journal.lines)), lang)?;
     files::write_atomic(&args.out, signed.as_bytes(), lang)?;
     let mut lines = vec![
         Message::new("signed-sequence").arg("sequence", body.sequence),
@@ -229,20 +436,35 @@ fn sign(args: &SignArgs, lang: Lang) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads `LIST.json`.
-fn load(path: &Path, lang: Lang) -> Result<TrustListBody, CliError> {
-    let text = files::read_text(path, lang)?;
-    serde_json::from_str(&text)
-        .map_err(|e| CliError::usage(Message::new("trust-list-json").arg("path", path.display()).arg("detail", e)))
+/// Locks a list that must already exist; a missing one is a read error, and
+/// leaves no lock file behind.
+fn lock_existing(path: &Path, lang: Lang) -> Result<Locked, CliError> {
+    let real = files::resolve(path, lang)?;
+    if let Err(e) = std::fs::metadata(&real) {
+        return Err(CliError::read(path, &e, lang));
+    }
+    files::lock(path, lang)
 }
 
-/// Bumps the sequence and checks the whole list as a verifier would.
+/// Reads the locked `LIST.json`.
+fn load(list: &Locked, lang: Lang) -> Result<TrustListBody, CliError> {
+    let text = list.read_text(lang)?;
+    serde_json::from_str(&text)
+        .map_err(|e| CliError::usage(Message::new("trust-list-json").arg("path", list.path.display()).arg("detail", e)))
+}
+
+/// Bumps the sequence and checks the list as a verifier would. The revoked
+/// serials are set aside during the check: it would copy every one of them
+/// into a set, while each serial is checked when it is added.
 fn bump(body: &mut TrustListBody, path: &Path) -> Result<(), CliError> {
     body.sequence = body
         .sequence
         .checked_add(1)
         .ok_or_else(|| CliError::usage(Message::new("sequence-overflow").arg("path", path.display())))?;
-    body.check(KeyId([0; 8])).map_err(|e| CliError::trust(path, &e))?;
+    let serials = std::mem::take(&mut body.revoked_serials);
+    let checked = body.check(KeyId([0; 8]));
+    body.revoked_serials = serials;
+    checked.map_err(|e| CliError::trust(path, &e))?;
     Ok(())
 }
 
@@ -253,8 +475,106 @@ fn to_json(body: &TrustListBody) -> String {
     json
 }
 
-fn save(path: &Path, body: &TrustListBody, lang: Lang) -> Result<(), CliError> {
-    files::write_atomic(path, to_json(body).as_bytes(), lang)
+/// Writes the list and its journal lines (see [`Locked::replace`]), and
+/// warns when the list has grown past what a verifier accepts once signed.
+fn save(list: &Locked, body: &TrustListBody, journal: &Journal<'_>, lang: Lang) -> Result<(), CliError> {
+    let json = to_json(body);
+    list.replace(json.as_bytes(), Some((&journal.path, &journal.lines)), lang)?;
+    // The signed file adds the root's signature (about 200 bytes) to these bytes.
+    if json.len() + 1024 > MAX_SIZE {
+        let warning = Message::new("list-near-size-limit")
+            .arg("path", list.path.display())
+            .arg("size", json.len())
+            .arg("limit", MAX_SIZE);
+        eprintln!("{}", warning.text(lang));
+    }
+    Ok(())
+}
+
+/// What a journal line is about.
+enum Subject<'a> {
+    Serial(&'a str),
+    Key(&'a str),
+    Root(&'a str),
+}
+
+/// One line of `LIST.json.log`.
+#[derive(Serialize)]
+struct JournalLine<'a> {
+    time: &'a str,
+    sequence: u64,
+    action: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serial: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_update: Option<&'a str>,
+    user: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+}
+
+/// The journal lines of one change (one sequence).
+struct Journal<'a> {
+    path: PathBuf,
+    time: String,
+    sequence: u64,
+    user: String,
+    reason: Option<&'a str>,
+    file: Option<String>,
+    lines: String,
+}
+
+impl<'a> Journal<'a> {
+    /// The journal beside the real list, for the change that makes `sequence`.
+    fn new(list: &Locked, sequence: u64, reason: Option<&'a str>) -> Journal<'a> {
+        Journal {
+            path: files::with_suffix(&list.real, ".log"),
+            time: format_rfc3339(clock::now()),
+            sequence,
+            user: operator(),
+            reason,
+            file: None,
+            lines: String::new(),
+        }
+    }
+
+    fn push(&mut self, action: &str, subject: Subject<'_>, next_update: Option<&str>) {
+        let (serial, key_id, root) = match subject {
+            Subject::Serial(s) => (Some(s), None, None),
+            Subject::Key(k) => (None, Some(k), None),
+            Subject::Root(r) => (None, None, Some(r)),
+        };
+        let line = JournalLine {
+            time: &self.time,
+            sequence: self.sequence,
+            action,
+            serial,
+            key_id,
+            root,
+            next_update,
+            user: &self.user,
+            reason: self.reason,
+            file: self.file.as_deref(),
+        };
+        // Strings and numbers always serialize.
+        self.lines.push_str(&serde_json::to_string(&line).unwrap_or_default());
+        self.lines.push('\n');
+    }
+}
+
+/// Who runs the command, as the login session says (`USER`, else `LOGNAME`).
+fn operator() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_else(|| "?".to_owned())
 }
 
 fn parse_date(option: &str, value: &str) -> Result<Date, CliError> {
