@@ -7,31 +7,172 @@
 //! enough HTTP/1.1 for a browser: GET and HEAD of static files over
 //! persistent connections (keep-alive), heads of at most 16 KiB, no request
 //! bodies. It answers only on the loopback interface.
+//!
+//! Every header but the per-file ones comes from `deploy/headers.json`
+//! ([`HeaderRules`]), the one place that says what a host must send. Each
+//! file also gets an `ETag` (a hash of its content) and a `Last-Modified`,
+//! and a conditional request for the same content (`If-None-Match` naming
+//! the ETag, or without it `If-Modified-Since` equal to `Last-Modified`, as
+//! nginx's default `if_modified_since exact`) is answered `304 Not Modified`
+//! with no body: a reader that revalidates an unchanged trust list pays a few
+//! hundred bytes, not the list.
 
 use crate::sh::{self, Result};
+use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The Content-Security-Policy of every page: nothing but this origin, wasm
-/// compiled from this origin's files, no inline script or style, Trusted
-/// Types enforced, not framable.
-pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; \
-img-src 'self' blob: data:; style-src 'self'; media-src 'self' blob: mediastream:; worker-src 'self'; \
-manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; \
-require-trusted-types-for 'script'; trusted-types cachet";
+/// The headers a host must send, as data: `deploy/headers.json`, built in.
+pub const HEADERS_JSON: &str = include_str!("../../deploy/headers.json");
 
-/// Headers sent with every response.
-const SECURITY_HEADERS: [(&str, &str); 6] = [
-    ("Content-Security-Policy", CSP),
-    ("Referrer-Policy", "no-referrer"),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"),
-    ("Cross-Origin-Opener-Policy", "same-origin"),
-    ("Cross-Origin-Resource-Policy", "same-origin"),
-];
+/// The placeholder of `deploy/headers.json` for the origins that may frame `/embed.html`.
+const EMBED_PARENTS: &str = "{embed_parents}";
+
+/// One rule of `deploy/headers.json`: headers for the paths that match one of its patterns.
+#[derive(Debug, Clone)]
+struct Rule {
+    paths: Vec<String>,
+    headers: Vec<(String, String)>,
+}
+
+/// `deploy/headers.json`, read: its rules in order, and the content types by extension.
+#[derive(Debug, Clone)]
+pub struct HeaderRules {
+    rules: Vec<Rule>,
+    /// Extension (no dot; `""` for any other) → Content-Type.
+    types: Vec<(String, String)>,
+}
+
+impl HeaderRules {
+    /// The rules built into this binary.
+    pub fn builtin() -> Result<HeaderRules> {
+        HeaderRules::parse(HEADERS_JSON).map_err(|e| format!("deploy/headers.json: {e}"))
+    }
+
+    /// Reads the text of a `cachet-headers/1` file.
+    pub fn parse(text: &str) -> Result<HeaderRules> {
+        let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if doc["format"] != "cachet-headers/1" {
+            return Err(format!("format {} is not \"cachet-headers/1\"", doc["format"]));
+        }
+        let strings = |v: &serde_json::Value, what: &str| -> Result<Vec<(String, String)>> {
+            let map = v.as_object().ok_or_else(|| format!("{what} is not an object"))?;
+            map.iter()
+                .map(|(k, v)| {
+                    let v = v.as_str().ok_or_else(|| format!("{what}.{k} is not a string"))?;
+                    if k.is_empty() && what != "types" || v.contains(['\r', '\n']) || k.contains(['\r', '\n', ':']) {
+                        return Err(format!("{what}: {k:?}: {v:?} cannot be a header"));
+                    }
+                    Ok((k.clone(), v.to_owned()))
+                })
+                .collect()
+        };
+        let mut rules = Vec::new();
+        for (i, rule) in doc["rules"].as_array().ok_or("no rules")?.iter().enumerate() {
+            let paths: Vec<String> = rule["paths"]
+                .as_array()
+                .ok_or_else(|| format!("rules[{i}].paths is not an array"))?
+                .iter()
+                .map(|p| p.as_str().map(str::to_owned).ok_or_else(|| format!("rules[{i}].paths holds a non-string")))
+                .collect::<Result<_>>()?;
+            if let Some(bad) = paths.iter().find(|p| !is_pattern(p)) {
+                return Err(format!("rules[{i}]: {bad:?} is not a path pattern (*, /exact, /prefix*, *suffix)"));
+            }
+            rules.push(Rule { paths, headers: strings(&rule["headers"], &format!("rules[{i}].headers"))? });
+        }
+        let types = strings(&doc["types"], "types")?;
+        if !types.iter().any(|(ext, _)| ext.is_empty()) {
+            return Err("types has no \"\" (the type of any other file)".into());
+        }
+        Ok(HeaderRules { rules, types })
+    }
+
+    /// The headers for a request path (its query dropped), in the order of
+    /// the rules, a later rule's header replacing an earlier one of the same
+    /// name; `{embed_parents}` filled with `embed_parents` (`'none'` when empty).
+    pub fn for_path(&self, path: &str, embed_parents: &[String]) -> Vec<(String, String)> {
+        let path = path.split(['?', '#']).next().unwrap_or("/");
+        let parents = if embed_parents.is_empty() { "'none'".to_owned() } else { embed_parents.join(" ") };
+        let mut out: Vec<(String, String)> = Vec::new();
+        for rule in self.rules.iter().filter(|r| r.paths.iter().any(|p| matches(p, path))) {
+            for (name, value) in &rule.headers {
+                let value = value.replace(EMBED_PARENTS, &parents);
+                match out.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                    Some(slot) => slot.1 = value,
+                    None => out.push((name.clone(), value)),
+                }
+            }
+        }
+        out
+    }
+
+    /// The Content-Type of a file, by its extension.
+    pub fn content_type(&self, file: &Path) -> &str {
+        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let find = |ext: &str| self.types.iter().find(|(e, _)| e == ext).map(|(_, t)| t.as_str());
+        find(ext).or_else(|| find("")).unwrap_or("application/octet-stream")
+    }
+}
+
+/// `*`, `/exact`, `/prefix*` or `*suffix`: one star at most, at an end.
+fn is_pattern(p: &str) -> bool {
+    let stars = p.matches('*').count();
+    p == "*"
+        || (stars == 0 && p.starts_with('/'))
+        || (stars == 1 && (p.ends_with('*') && p.starts_with('/') || p.starts_with("*.")))
+}
+
+/// Whether a request path matches a pattern of [`is_pattern`].
+fn matches(pattern: &str, path: &str) -> bool {
+    if pattern == "*" {
+        true
+    } else if let Some(prefix) = pattern.strip_suffix('*') {
+        path.starts_with(prefix)
+    } else if let Some(suffix) = pattern.strip_prefix('*') {
+        path.ends_with(suffix)
+    } else {
+        pattern == path
+    }
+}
+
+/// A strong ETag for content: the first 128 bits of its SHA-256, in hex, quoted.
+fn etag(body: &[u8]) -> String {
+    let hash = Sha256::digest(body);
+    let hex: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// An HTTP-date (RFC 9110 §5.6.7, IMF-fixdate): `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    let (h, m, s) = (secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let weekday = WEEKDAYS[(days % 7) as usize];
+    match cachet::time::Date::from_days_since_epoch(days) {
+        Some(d) => format!(
+            "{weekday}, {:02} {} {:04} {h:02}:{m:02}:{s:02} GMT",
+            d.day(),
+            MONTHS[usize::from(d.month()).saturating_sub(1) % 12],
+            d.year()
+        ),
+        None => "Thu, 01 Jan 1970 00:00:00 GMT".to_owned(),
+    }
+}
+
+/// Whether a request's validators name the content it would get: any entity
+/// tag of `If-None-Match` (weak or strong, or `*`) equal to `etag`; without
+/// `If-None-Match`, `If-Modified-Since` equal to `last_modified`.
+fn not_modified(request: &Request, etag: &str, last_modified: &str) -> bool {
+    match &request.if_none_match {
+        Some(tags) => tags.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag),
+        None => request.if_modified_since.as_deref() == Some(last_modified),
+    }
+}
 
 /// What the server serves.
 pub struct Site {
@@ -42,6 +183,10 @@ pub struct Site {
     /// The origins allowed to frame `/embed.html` and receive its messages
     /// (`--embed-parent`, docs/EMBEDDING.md); none by default.
     pub embed_parents: Vec<String>,
+    /// The headers to send (`deploy/headers.json`).
+    pub headers: HeaderRules,
+    /// When the site was made: the `Last-Modified` of `/config.json`.
+    pub made: SystemTime,
 }
 
 impl Site {
@@ -68,6 +213,8 @@ impl Site {
             trust_list: trust_list.to_path_buf(),
             config_json: serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?,
             embed_parents: Vec::new(),
+            headers: HeaderRules::builtin()?,
+            made: SystemTime::now(),
         })
     }
 
@@ -87,14 +234,16 @@ impl Site {
         Ok(self)
     }
 
-    /// The Content-Security-Policy for a request path: [`CSP`], except
-    /// `/embed.html`, which the embed parents may frame.
+    /// The headers of `deploy/headers.json` for a request path.
+    fn headers(&self, path: &str) -> Vec<(String, String)> {
+        self.headers.for_path(path, &self.embed_parents)
+    }
+
+    /// The Content-Security-Policy for a request path.
+    #[cfg(test)]
     fn csp(&self, path: &str) -> String {
-        let path = path.split(['?', '#']).next().unwrap_or("/");
-        if path != "/embed.html" || self.embed_parents.is_empty() {
-            return CSP.to_owned();
-        }
-        CSP.replace("frame-ancestors 'none'", &format!("frame-ancestors {}", self.embed_parents.join(" ")))
+        let headers = self.headers(path);
+        headers.into_iter().find(|(n, _)| n == "Content-Security-Policy").map(|(_, v)| v).unwrap_or_default()
     }
 }
 
@@ -118,26 +267,10 @@ fn is_origin(text: &str) -> bool {
     host_ok && port_ok
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "json" => "application/json",
-        "webmanifest" => "application/manifest+json",
-        "wasm" => "application/wasm",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "ts" => "text/plain; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
 enum Body {
     File(PathBuf),
-    Bytes(Vec<u8>, &'static str),
+    /// Bytes made by the server, their type and when they were made.
+    Bytes(Vec<u8>, &'static str, SystemTime),
 }
 
 /// Maps a request path to what answers it; `None` is a 404.
@@ -148,7 +281,9 @@ fn route(site: &Site, path: &str) -> Option<Body> {
         return None;
     }
     match path {
-        "/config.json" => return Some(Body::Bytes(site.config_json.clone().into_bytes(), "application/json")),
+        "/config.json" => {
+            return Some(Body::Bytes(site.config_json.clone().into_bytes(), "application/json", site.made))
+        }
         "/trust-list.json" => return Some(Body::File(site.trust_list.clone())),
         _ => {}
     }
@@ -176,6 +311,10 @@ struct Request {
     /// `Connection: keep-alive`, and never after a request with a body (the
     /// server does not read bodies, so it could not find the next request).
     keep_alive: bool,
+    /// The `If-None-Match` header's value (several headers joined by commas).
+    if_none_match: Option<String>,
+    /// The `If-Modified-Since` header's value.
+    if_modified_since: Option<String>,
 }
 
 /// Why a request head was refused.
@@ -230,6 +369,7 @@ fn read_request(reader: &mut impl BufRead) -> std::io::Result<Incoming> {
         return Ok(Incoming::Refused(HeadError::Malformed));
     };
     let (mut close, mut keep_alive, mut body) = (false, false, false);
+    let (mut if_none_match, mut if_modified_since): (Option<String>, Option<String>) = (None, None);
     loop {
         if let Some(end) = read_line(&mut head, &mut line)? {
             return Ok(end);
@@ -253,6 +393,13 @@ fn read_request(reader: &mut impl BufRead) -> std::io::Result<Incoming> {
             body |= value != "0";
         } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
             body = true;
+        } else if name.eq_ignore_ascii_case(b"if-none-match") {
+            if_none_match = Some(match if_none_match {
+                Some(before) => format!("{before}, {value}"),
+                None => value.to_owned(),
+            });
+        } else if name.eq_ignore_ascii_case(b"if-modified-since") {
+            if_modified_since = Some(value.to_owned());
         }
     }
     let keep_alive = !body
@@ -262,59 +409,83 @@ fn read_request(reader: &mut impl BufRead) -> std::io::Result<Incoming> {
             "HTTP/1.0" => keep_alive,
             _ => return Ok(Incoming::Refused(HeadError::Malformed)),
         };
-    Ok(Incoming::Request(Request { method: method.to_owned(), target: target.to_owned(), keep_alive }))
+    Ok(Incoming::Request(Request {
+        method: method.to_owned(),
+        target: target.to_owned(),
+        keep_alive,
+        if_none_match,
+        if_modified_since,
+    }))
 }
 
-/// The response to one request: status line, headers and (unless HEAD) body, in one buffer.
-fn response(site: &Site, method: &str, target: &str, keep_alive: bool) -> Vec<u8> {
+/// The response to one request: status line, headers and (unless HEAD or
+/// 304) body, in one buffer.
+fn response(site: &Site, request: &Request) -> Vec<u8> {
     const TEXT: &str = "text/plain; charset=utf-8";
-    let (status, ctype, body) = if method != "GET" && method != "HEAD" {
-        ("405 Method Not Allowed", TEXT, b"method not allowed\n".to_vec())
+    let (method, target) = (request.method.as_str(), request.target.as_str());
+    let not_found = || ("404 Not Found", TEXT.to_owned(), b"not found\n".to_vec(), None);
+    // Status, Content-Type, body, and for a file its ETag and Last-Modified.
+    let (status, ctype, body, validators) = if method != "GET" && method != "HEAD" {
+        ("405 Method Not Allowed", TEXT.to_owned(), b"method not allowed\n".to_vec(), None)
     } else {
         match route(site, target) {
-            Some(Body::Bytes(b, t)) => ("200 OK", t, b),
+            Some(Body::Bytes(b, t, made)) => ("200 OK", t.to_owned(), b, Some(made)),
             Some(Body::File(f)) => match std::fs::read(&f) {
-                Ok(b) => ("200 OK", content_type(&f), b),
-                Err(_) => ("404 Not Found", TEXT, b"not found\n".to_vec()),
+                Ok(b) => {
+                    let modified = std::fs::metadata(&f).and_then(|m| m.modified()).unwrap_or(UNIX_EPOCH);
+                    ("200 OK", site.headers.content_type(&f).to_owned(), b, Some(modified))
+                }
+                Err(_) => not_found(),
             },
-            None => ("404 Not Found", TEXT, b"not found\n".to_vec()),
+            None => not_found(),
         }
     };
-    let connection = if keep_alive { "keep-alive" } else { "close" };
-    let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: {connection}\r\n",
-        body.len()
-    );
-    if keep_alive {
+    let validators = validators.map(|modified| (etag(&body), http_date(modified)));
+    let unchanged = validators.as_ref().is_some_and(|(tag, date)| not_modified(request, tag, date));
+    let connection = if request.keep_alive { "keep-alive" } else { "close" };
+    let mut head = if unchanged {
+        // No body, so no Content-Length or Content-Type (RFC 9110 §15.4.5).
+        format!("HTTP/1.1 304 Not Modified\r\nConnection: {connection}\r\n")
+    } else {
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: {connection}\r\n",
+            body.len()
+        )
+    };
+    if request.keep_alive {
         head.push_str(&format!("Keep-Alive: timeout={}\r\n", IDLE_TIMEOUT.as_secs()));
     }
-    for (k, v) in SECURITY_HEADERS {
-        if k == "Content-Security-Policy" {
-            head.push_str(&format!("{k}: {}\r\n", site.csp(target)));
-        } else {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
+    if let Some((tag, date)) = &validators {
+        head.push_str(&format!("ETag: {tag}\r\nLast-Modified: {date}\r\n"));
+    }
+    for (name, value) in site.headers(target) {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
     let mut out = head.into_bytes();
-    if method != "HEAD" {
+    if method != "HEAD" && !unchanged {
         out.extend_from_slice(&body);
     }
     out
 }
 
-/// A refusal of a request head, after which the connection is closed.
-fn refusal(error: &HeadError) -> Vec<u8> {
+/// A refusal of a request head, after which the connection is closed; with
+/// the headers every response gets.
+fn refusal(site: &Site, error: &HeadError) -> Vec<u8> {
     let status = match error {
         HeadError::TooLarge => "431 Request Header Fields Too Large",
         HeadError::Malformed => "400 Bad Request",
     };
     let body = format!("{status}\n");
-    format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
-    )
-    .into_bytes()
+    );
+    // No path was read: the rules for every path.
+    for (name, value) in site.headers("") {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    format!("{head}\r\n{body}").into_bytes()
 }
 
 /// Answers the requests of one connection, one after the other (HTTP/1.1
@@ -333,11 +504,11 @@ fn handle(stream: TcpStream, site: &Site) -> std::io::Result<()> {
             Incoming::Closed => return Ok(()),
             Incoming::Request(request) => request,
             Incoming::Refused(e) => {
-                writer.write_all(&refusal(&e))?;
+                writer.write_all(&refusal(site, &e))?;
                 return writer.flush();
             }
         };
-        writer.write_all(&response(site, &request.method, &request.target, request.keep_alive))?;
+        writer.write_all(&response(site, &request))?;
         writer.flush()?;
         if !request.keep_alive {
             return Ok(());
@@ -408,7 +579,13 @@ mod tests {
     }
 
     fn request(method: &str, target: &str, keep_alive: bool) -> Incoming {
-        Incoming::Request(Request { method: method.into(), target: target.into(), keep_alive })
+        Incoming::Request(Request {
+            method: method.into(),
+            target: target.into(),
+            keep_alive,
+            if_none_match: None,
+            if_modified_since: None,
+        })
     }
 
     #[test]
@@ -508,18 +685,14 @@ mod tests {
         ] {
             assert!(!is_origin(bad), "{bad}");
         }
-        let site = Site {
-            www: PathBuf::new(),
-            pkg: PathBuf::new(),
-            trust_list: PathBuf::new(),
-            config_json: "{\"roots\":[\"r\"]}".into(),
-            embed_parents: Vec::new(),
-        };
-        assert_eq!(site.csp("/embed.html"), CSP, "no parent: nobody frames it");
+        let site = test_site(PathBuf::new(), PathBuf::new(), PathBuf::new(), "{\"roots\":[\"r\"]}");
+        let csp = page_csp();
+        assert_eq!(site.csp("/embed.html"), csp, "no parent: nobody frames it");
         assert!(site.clone_with(&["https://a.example".into(), "bad".into()]).is_err());
         let site = site.clone_with(&["https://a.example".into(), "http://127.0.0.1:9".into()]).unwrap();
-        assert_eq!(site.csp("/"), CSP);
-        assert_eq!(site.csp("/index.html"), CSP);
+        assert_eq!(site.csp("/"), csp);
+        assert_eq!(site.csp("/index.html"), csp);
+        assert_eq!(site.csp("/pkg/embed.html"), csp);
         let embed = site.csp("/embed.html?profile=transport");
         assert!(embed.contains("frame-ancestors https://a.example http://127.0.0.1:9;"), "{embed}");
         assert!(!embed.contains("'none'; require"), "{embed}");
@@ -528,16 +701,28 @@ mod tests {
         assert_eq!(config["roots"], serde_json::json!(["r"]));
     }
 
+    fn test_site(www: PathBuf, pkg: PathBuf, trust_list: PathBuf, config_json: &str) -> Site {
+        Site {
+            www,
+            pkg,
+            trust_list,
+            config_json: config_json.into(),
+            embed_parents: Vec::new(),
+            headers: HeaderRules::builtin().unwrap(),
+            made: SystemTime::now(),
+        }
+    }
+
+    /// The page's Content-Security-Policy, as deploy/headers.json gives it.
+    fn page_csp() -> String {
+        let headers = HeaderRules::builtin().unwrap().for_path("/", &[]);
+        headers.into_iter().find(|(n, _)| n == "Content-Security-Policy").unwrap().1
+    }
+
     impl Site {
         fn clone_with(&self, parents: &[String]) -> Result<Site> {
-            Site {
-                www: self.www.clone(),
-                pkg: self.pkg.clone(),
-                trust_list: self.trust_list.clone(),
-                config_json: self.config_json.clone(),
-                embed_parents: Vec::new(),
-            }
-            .with_embed_parents(parents)
+            test_site(self.www.clone(), self.pkg.clone(), self.trust_list.clone(), &self.config_json)
+                .with_embed_parents(parents)
         }
     }
 
@@ -551,8 +736,12 @@ mod tests {
                 break;
             }
         }
-        let length: usize =
-            head.lines().find_map(|l| l.strip_prefix("Content-Length: ")).expect("a Content-Length").parse().unwrap();
+        let length: usize = if head.starts_with("HTTP/1.1 304 ") {
+            assert!(!head.contains("Content-Length"), "{head}");
+            0
+        } else {
+            head.lines().find_map(|l| l.strip_prefix("Content-Length: ")).expect("a Content-Length").parse().unwrap()
+        };
         let mut body = vec![0; if head_only { 0 } else { length }];
         reader.read_exact(&mut body).unwrap();
         (head, body)
@@ -567,13 +756,7 @@ mod tests {
         std::fs::write(www.join("index.html"), "<!doctype html><title>t</title>").unwrap();
         std::fs::write(pkg.join("cachet_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         std::fs::write(dir.join("list.json"), "{}").unwrap();
-        let site = Site {
-            www,
-            pkg,
-            trust_list: dir.join("list.json"),
-            config_json: "{\"roots\":[]}".into(),
-            embed_parents: Vec::new(),
-        };
+        let site = test_site(www, pkg, dir.join("list.json"), "{\"roots\":[]}");
 
         let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let addr = listener.local_addr().unwrap();
@@ -590,7 +773,7 @@ mod tests {
         assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
         assert!(head.contains("Content-Type: application/wasm\r\n"), "{head}");
         assert!(head.contains("Connection: keep-alive\r\n"), "{head}");
-        assert!(head.contains(&format!("Content-Security-Policy: {CSP}\r\n")), "{head}");
+        assert!(head.contains(&format!("Content-Security-Policy: {}\r\n", page_csp())), "{head}");
         assert_eq!(body, b"\0asm\x01\0\0\0");
 
         // Two requests sent at once (pipelined) are answered in order.
@@ -608,6 +791,234 @@ mod tests {
         let mut rest = Vec::new();
         reader.read_to_end(&mut rest).unwrap();
         assert!(rest.is_empty(), "the server closed the connection after its answer");
+        server.join().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The policy as docs/SECURITY.md states it: what deploy/headers.json must keep.
+    const STRICT_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; \
+img-src 'self' blob: data:; style-src 'self'; media-src 'self' blob: mediastream:; worker-src 'self'; \
+manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; \
+require-trusted-types-for 'script'; trusted-types cachet";
+
+    fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+        headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn every_response_gets_the_security_headers_of_the_data_file() {
+        let rules = HeaderRules::builtin().unwrap();
+        for path in ["/", "/index.html", "/pkg/cachet_bg.wasm", "/trust-list.json", "/missing", "", "/embed.html?x=1"] {
+            let headers = rules.for_path(path, &[]);
+            assert_eq!(header(&headers, "Content-Security-Policy"), Some(STRICT_CSP), "{path}");
+            for (name, value) in [
+                ("Referrer-Policy", "no-referrer"),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"),
+                ("Cross-Origin-Opener-Policy", "same-origin"),
+                ("Cross-Origin-Resource-Policy", "same-origin"),
+            ] {
+                assert_eq!(header(&headers, name), Some(value), "{path}: {name}");
+            }
+            let names: Vec<String> = headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+            let mut unique = names.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), names.len(), "{path}: a header twice: {names:?}");
+        }
+        // The embed page's policy is the page's but for who may frame it.
+        let parents = ["https://a.example".to_owned(), "http://127.0.0.1:9".to_owned()];
+        let embed = rules.for_path("/embed.html", &parents);
+        assert_eq!(
+            header(&embed, "Content-Security-Policy"),
+            Some(
+                STRICT_CSP
+                    .replace("frame-ancestors 'none'", "frame-ancestors https://a.example http://127.0.0.1:9")
+                    .as_str()
+            )
+        );
+        let page = rules.for_path("/index.html", &parents);
+        assert_eq!(header(&page, "Content-Security-Policy"), Some(STRICT_CSP), "only embed.html is framable");
+    }
+
+    #[test]
+    fn trust_files_pages_and_the_service_worker_are_revalidated_never_immutable() {
+        let rules = HeaderRules::builtin().unwrap();
+        for path in [
+            "/trust-list.json",
+            "/config.json",
+            "/",
+            "/index.html",
+            "/embed.html",
+            "/sw.js",
+            "/manifest.webmanifest",
+            "/app.js",
+            "/pkg/cachet_bg.wasm",
+            "/pkg/cachet.js",
+        ] {
+            let headers = rules.for_path(path, &[]);
+            assert_eq!(header(&headers, "Cache-Control"), Some("no-cache"), "{path}");
+        }
+        // Nothing is content-addressed yet, so nothing may be kept without asking.
+        for rule in &rules.rules {
+            for (name, value) in &rule.headers {
+                assert!(
+                    !value.contains("immutable") && !value.contains("max-age"),
+                    "{:?}: {name}: {value}",
+                    rule.paths
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn content_types_come_from_the_data_file() {
+        let rules = HeaderRules::builtin().unwrap();
+        let t = |f: &str| rules.content_type(Path::new(f)).to_owned();
+        assert_eq!(t("pkg/cachet_bg.wasm"), "application/wasm");
+        assert_eq!(t("www/index.html"), "text/html; charset=utf-8");
+        assert_eq!(t("www/app.js"), "text/javascript; charset=utf-8");
+        assert_eq!(t("trust-list.json"), "application/json");
+        assert_eq!(t("www/manifest.webmanifest"), "application/manifest+json");
+        assert_eq!(t("www/x.bin"), "application/octet-stream");
+        assert_eq!(t("www/LICENSE"), "application/octet-stream");
+    }
+
+    #[test]
+    fn path_patterns_and_bad_files_are_refused() {
+        for (pattern, path, want) in [
+            ("*", "/x", true),
+            ("/embed.html", "/embed.html", true),
+            ("/embed.html", "/pkg/embed.html", false),
+            ("/pkg/*", "/pkg/cachet.js", true),
+            ("/pkg/*", "/pkgx", false),
+            ("*.wasm", "/pkg/cachet_bg.wasm", true),
+            ("*.wasm", "/pkg/cachet_bg.wasm.d.ts", false),
+        ] {
+            assert!(is_pattern(pattern), "{pattern}");
+            assert_eq!(matches(pattern, path), want, "{pattern} {path}");
+        }
+        for bad in ["", "embed.html", "/a*b", "**", "/a/*/b*", "*x"] {
+            assert!(!is_pattern(bad), "{bad}");
+        }
+        let file = |rules: &str, types: &str| {
+            format!("{{\"format\":\"cachet-headers/1\",\"rules\":[{rules}],\"types\":{{{types}}}}}")
+        };
+        let ok = file(r#"{"paths":["*"],"headers":{"X-A":"1"}}"#, r#""":"application/octet-stream""#);
+        assert!(HeaderRules::parse(&ok).is_ok());
+        for (bad, why) in [
+            (ok.replace("cachet-headers/1", "cachet-headers/2"), "format"),
+            (ok.replace("\"*\"", "\"x\""), "not a path pattern"),
+            (ok.replace("\"1\"", "\"1\\r\\nX-B: 2\""), "cannot be a header"),
+            (ok.replace("\"1\"", "1"), "not a string"),
+            (ok.replace("\"\":", "\"bin\":"), "any other file"),
+            ("{".to_owned(), "EOF"),
+        ] {
+            let err = HeaderRules::parse(&bad).unwrap_err();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn http_dates_are_imf_fixdates() {
+        // RFC 9110 §5.6.7's example.
+        assert_eq!(http_date(UNIX_EPOCH + Duration::from_secs(784_111_777)), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(http_date(UNIX_EPOCH), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(UNIX_EPOCH + Duration::from_secs(951_782_400)), "Tue, 29 Feb 2000 00:00:00 GMT");
+    }
+
+    #[test]
+    fn validators_are_read_from_the_request_head() {
+        let input = b"GET /t HTTP/1.1\r\nIf-None-Match: \"a\"\r\nif-none-match: W/\"b\"\r\nIf-Modified-Since: Thu, 01 Jan 1970 00:00:00 GMT\r\n\r\n";
+        let Incoming::Request(r) = read_request(&mut BufReader::new(&input[..])).unwrap() else { panic!() };
+        assert_eq!(r.if_none_match.as_deref(), Some("\"a\", W/\"b\""));
+        assert!(not_modified(&r, "\"b\"", "x"), "a weak tag compares by its value");
+        assert!(not_modified(&r, "\"a\"", "x"));
+        assert!(!not_modified(&r, "\"c\"", "Thu, 01 Jan 1970 00:00:00 GMT"), "If-None-Match wins over the date");
+        let r = Request { if_none_match: None, ..r };
+        assert!(not_modified(&r, "\"c\"", "Thu, 01 Jan 1970 00:00:00 GMT"));
+        assert!(!not_modified(&r, "\"c\"", "Fri, 02 Jan 1970 00:00:00 GMT"));
+    }
+
+    /// The value of a header in a response head.
+    fn value<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+        head.lines().find_map(|l| l.split_once(": ").filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+    }
+
+    #[test]
+    fn an_unchanged_trust_list_is_answered_304_without_a_body() {
+        let dir = std::env::temp_dir().join(format!("cachet-serve-etag-{}", std::process::id()));
+        let (www, pkg) = (dir.join("www"), dir.join("pkg"));
+        std::fs::create_dir_all(&www).unwrap();
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(www.join("sw.js"), "// sw").unwrap();
+        let list = dir.join("list.json");
+        std::fs::write(&list, "{\"list\":1}").unwrap();
+        let site = test_site(www, pkg, list.clone(), "{\"roots\":[]}");
+
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            handle(stream, &site).unwrap();
+        });
+        let mut client = TcpStream::connect(addr).unwrap();
+        client.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut reader = BufReader::new(client.try_clone().unwrap());
+        let mut ask = |request: String, head_only: bool| {
+            client.write_all(request.as_bytes()).unwrap();
+            read_response(&mut reader, head_only)
+        };
+
+        let (head, body) = ask("GET /trust-list.json HTTP/1.1\r\n\r\n".into(), false);
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+        assert_eq!(body, b"{\"list\":1}");
+        assert_eq!(value(&head, "Cache-Control"), Some("no-cache"));
+        let tag = value(&head, "ETag").expect("an ETag").to_owned();
+        assert_eq!(tag, etag(b"{\"list\":1}"));
+        assert!(tag.starts_with('"') && tag.ends_with('"') && tag.len() == 34, "{tag}");
+        let modified = value(&head, "Last-Modified").expect("a Last-Modified").to_owned();
+        assert!(modified.ends_with(" GMT"), "{modified}");
+
+        // The same content: 304, no body (the next response on the connection follows at once).
+        for validator in [tag.clone(), format!("W/{tag}"), format!("\"other\", {tag}"), "*".into()] {
+            let (head, body) =
+                ask(format!("GET /trust-list.json HTTP/1.1\r\nIf-None-Match: {validator}\r\n\r\n"), false);
+            assert!(head.starts_with("HTTP/1.1 304 Not Modified\r\n"), "{validator}: {head}");
+            assert!(body.is_empty());
+            assert_eq!(value(&head, "ETag"), Some(tag.as_str()));
+            assert_eq!(value(&head, "Cache-Control"), Some("no-cache"));
+            assert_eq!(value(&head, "Content-Security-Policy"), Some(STRICT_CSP), "the security headers too");
+        }
+        let (head, _) = ask(format!("HEAD /trust-list.json HTTP/1.1\r\nIf-None-Match: {tag}\r\n\r\n"), true);
+        assert!(head.starts_with("HTTP/1.1 304 "), "{head}");
+        let (head, _) = ask(format!("GET /trust-list.json HTTP/1.1\r\nIf-Modified-Since: {modified}\r\n\r\n"), false);
+        assert!(head.starts_with("HTTP/1.1 304 "), "{head}");
+
+        // Another tag: the whole list.
+        let (head, body) = ask("GET /trust-list.json HTTP/1.1\r\nIf-None-Match: \"0000\"\r\n\r\n".into(), false);
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+        assert_eq!(body, b"{\"list\":1}");
+
+        // A new list: its new tag, and the old tag no longer matches.
+        std::fs::write(&list, "{\"list\":2}").unwrap();
+        let (head, body) = ask(format!("GET /trust-list.json HTTP/1.1\r\nIf-None-Match: {tag}\r\n\r\n"), false);
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+        assert_eq!(body, b"{\"list\":2}");
+        assert_eq!(value(&head, "ETag"), Some(etag(b"{\"list\":2}").as_str()));
+
+        // config.json and the service worker have validators too; a missing file is never 304.
+        for path in ["/config.json", "/sw.js"] {
+            let (head, _) = ask(format!("GET {path} HTTP/1.1\r\n\r\n"), false);
+            let tag = value(&head, "ETag").expect("an ETag").to_owned();
+            assert!(value(&head, "Last-Modified").is_some(), "{head}");
+            let (head, _) = ask(format!("GET {path} HTTP/1.1\r\nIf-None-Match: {tag}\r\n\r\n"), false);
+            assert!(head.starts_with("HTTP/1.1 304 "), "{path}: {head}");
+        }
+        let (head, _) = ask("GET /missing.js HTTP/1.1\r\nIf-None-Match: *\r\nConnection: close\r\n\r\n".into(), false);
+        assert!(head.starts_with("HTTP/1.1 404 "), "{head}");
+        assert!(value(&head, "ETag").is_none());
+        assert_eq!(value(&head, "Content-Security-Policy"), Some(STRICT_CSP), "errors get the headers too");
         server.join().unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
     }

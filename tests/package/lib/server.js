@@ -1,35 +1,57 @@
 // A static server for the sample apps, on 127.0.0.1, sending what a host
-// of the verifier must send: the page's Content-Security-Policy, read from
-// xtask/src/serve.rs (the same constant `cargo xtask serve` sends), and the
-// other security headers. Files only; nothing is rewritten on the way.
+// of the verifier must send: every header of deploy/headers.json (the data
+// `cargo xtask serve` sends too: the page's Content-Security-Policy, the
+// other security headers, caching, content types), for the path asked,
+// errors included. Files only; nothing is rewritten on the way.
 
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ROOT } from './paths.js';
 
-/** The `CSP` constant of xtask/src/serve.rs, its Rust line continuations joined. */
+/** deploy/headers.json, read and checked. */
+export function headerRules() {
+  const file = path.join(ROOT, 'deploy', 'headers.json');
+  const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (data.format !== 'cachet-headers/1' || !Array.isArray(data.rules) || typeof data.types?.[''] !== 'string') {
+    throw new Error(`${file} is not a cachet-headers/1 file`);
+  }
+  return data;
+}
+
+/** Whether a path pattern of deploy/headers.json (`*`, `/exact`, `/prefix*`, `*suffix`) matches a request path. */
+function matches(pattern, pathname) {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('*')) return pathname.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return pathname.endsWith(pattern.slice(1));
+  return pattern === pathname;
+}
+
+/**
+ * The headers of deploy/headers.json for a request path: the rules in
+ * order, a later one replacing an earlier header of the same name;
+ * `{embed_parents}` is `'none'` (these tests frame nothing).
+ */
+export function headersFor(pathname, rules = headerRules()) {
+  const out = new Map();
+  for (const rule of rules.rules) {
+    if (!rule.paths.some((p) => matches(p, pathname))) continue;
+    for (const [name, value] of Object.entries(rule.headers)) {
+      for (const key of out.keys()) if (key.toLowerCase() === name.toLowerCase()) out.delete(key);
+      out.set(name, value.replaceAll('{embed_parents}', "'none'"));
+    }
+  }
+  return Object.fromEntries(out);
+}
+
+/** The page's Content-Security-Policy, as deploy/headers.json gives it. */
 export function pageCsp() {
-  const source = fs.readFileSync(path.join(ROOT, 'xtask', 'src', 'serve.rs'), 'utf8');
-  const m = /pub const CSP: &str = "((?:[^"\\]|\\.)*)";/s.exec(source);
-  if (!m) throw new Error('xtask/src/serve.rs has no `pub const CSP: &str = "…";`');
-  const csp = m[1].replace(/\\\r?\n\s*/g, '');
-  if (!csp.includes("script-src 'self'") || !csp.includes('require-trusted-types-for')) {
-    throw new Error(`unexpected CSP in xtask/src/serve.rs: ${csp}`);
+  const csp = headersFor('/')['Content-Security-Policy'];
+  if (!csp?.includes("script-src 'self'") || !csp.includes('require-trusted-types-for')) {
+    throw new Error(`unexpected CSP in deploy/headers.json: ${csp}`);
   }
   return csp;
 }
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 /**
  * Serves `mounts` (URL prefix ending in `/` → directory; the longest prefix
@@ -37,18 +59,12 @@ const TYPES = {
  * to `{ origin, served, stop() }`; `served` lists the paths answered 200.
  */
 export function startStatic({ mounts, files = {} }) {
-  const csp = pageCsp();
+  const rules = headerRules();
+  pageCsp();
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const served = [];
   const server = http.createServer((req, res) => {
-    const headers = {
-      'Content-Security-Policy': csp,
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-    };
+    let headers = headersFor('', rules);
     const fail = (status, text) => {
       res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(text);
@@ -60,6 +76,7 @@ export function startStatic({ mounts, files = {} }) {
     } catch {
       return fail(400, 'bad path');
     }
+    headers = headersFor(pathname, rules);
     let file = files[pathname];
     if (!file) {
       const prefix = prefixes.find((p) => pathname.startsWith(p));
@@ -72,7 +89,8 @@ export function startStatic({ mounts, files = {} }) {
     fs.readFile(file, (err, body) => {
       if (err) return fail(404, 'not found');
       served.push(pathname);
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      const type = rules.types[path.extname(file).slice(1)] ?? rules.types[''];
+      res.writeHead(200, { ...headers, 'Content-Type': type });
       res.end(req.method === 'HEAD' ? undefined : body);
     });
   });
