@@ -273,6 +273,42 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "liste de confiance refusée ; aucun certificat ne peut être vérifié : {detail}",
         "trust list refused; no certificate can be verified: {detail}",
     ),
+    // The memory of the trust lists seen (cli/src/verify/state.rs).
+    (
+        "trust-state-rollback",
+        "{path} : cette liste de confiance a la séquence {got}, mais la séquence {seen} a déjà été acceptée \
+         (mémorisée dans {state}) ; une liste plus ancienne peut cacher des révocations",
+        "{path}: this trust list has sequence {got}, but sequence {seen} was already accepted \
+         (remembered in {state}); an older list may hide revocations",
+    ),
+    (
+        "trust-state-invalid",
+        "{path} : mémoire des listes de confiance illisible : {detail} ; elle n'est pas effacée, car c'est elle \
+         qui refuse les listes anciennes (la réparer, ou la supprimer en connaissance de cause)",
+        "{path}: unreadable memory of the trust lists seen: {detail}; it is not reset, since it is what refuses \
+         older lists (repair it, or remove it knowingly)",
+    ),
+    (
+        "trust-state-no-home",
+        "aucun emplacement pour la mémoire des listes de confiance : ni XDG_STATE_HOME ni HOME n'est défini ; \
+         donner --state FICHIER (ou --no-state, sans protection contre le retour à une liste ancienne)",
+        "no place for the memory of the trust lists seen: neither XDG_STATE_HOME nor HOME is set; give \
+         --state FILE (or --no-state, without protection against an older list)",
+    ),
+    (
+        "trust-state-hint",
+        "choisir un autre fichier avec --state FICHIER, ou vérifier sans mémoire avec --no-state \
+         (une liste ancienne serait alors acceptée)",
+        "choose another file with --state FILE, or verify without memory with --no-state \
+         (an older list would then be accepted)",
+    ),
+    (
+        "trust-state-off",
+        "attention : --no-state : rien n'est mémorisé, une liste de confiance plus ancienne \
+         (d'avant une révocation) n'est pas refusée",
+        "warning: --no-state: nothing is remembered, an older trust list (from before a revocation) \
+         is not refused",
+    ),
     // Reports of commands that succeeded.
     ("keygen-key-id", "Identifiant de clé : {key_id}", "Key id: {key_id}"),
     ("keygen-secret", "Clé secrète : {path} (mode 0600, à garder secrète)", "Secret key: {path} (mode 0600, keep it secret)"),

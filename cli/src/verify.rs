@@ -18,13 +18,20 @@
 //!
 //! `--batch FILE` verifies a file of texts, one per line, on every core, and
 //! writes one JSON line per text with its line number (see [`bulk`]).
+//!
+//! The command remembers, between runs, the highest trust-list sequence it
+//! has accepted under each root key (see [`state`]): a list older than that
+//! is refused as `trust-list-rollback`, and every input's verdict is then
+//! `trust-list-invalid`. `--state FILE` chooses the file, `--no-state` runs
+//! without one (and without that protection).
 
 use crate::error::{CliError, Message, EXIT_REFUSED};
 use crate::{clock, files, i18n, keygen, scan};
 use cachet::certificate::Body;
 use cachet::json::Writer;
+use cachet::keys::PublicKey;
 use cachet::time::{parse_rfc3339, Date};
-use cachet::trust::TrustList;
+use cachet::trust::{TrustError, TrustList};
 use cachet::verify::{Check, Report};
 use cachet::{verify, CheckName, Lang, Outcome, Profile, Status};
 use std::io::{self, BufRead, Write};
@@ -33,6 +40,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bulk;
+mod state;
 
 /// Verifies certificates.
 #[derive(Debug, clap::Args)]
@@ -60,10 +68,61 @@ pub struct Args {
     /// Threads for --batch (default: one per core).
     #[arg(long, value_name = "N", requires = "batch")]
     jobs: Option<NonZeroUsize>,
+    /// The file that remembers the highest trust-list sequence accepted under each root key, so that an older
+    /// list (one from before a revocation) is refused [default: $XDG_STATE_HOME/cachet/trust-state.json, else
+    /// ~/.local/state/cachet/trust-state.json].
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Remember nothing between runs: an older trust list, one from before a revocation, is then accepted.
+    /// Unsafe; only for a read-only environment that gets its list from a trusted source.
+    #[arg(long, conflicts_with = "state")]
+    no_state: bool,
     /// Tokens (CC1:…), verifier URLs, images of QR codes (.png, .jpg, .jpeg, .webp),
     /// or - to read tokens or URLs, one per line, from standard input.
     #[arg(value_name = "INPUT", required_unless_present = "batch")]
     inputs: Vec<String>,
+}
+
+/// Loads the trust list against the highest sequence remembered for its
+/// roots, and remembers its sequence once it verified. A refused list is
+/// told on stderr and gives `Ok(Err(…))`: every input is then
+/// `trust-list-invalid`. `Err` is a state file that cannot be used.
+fn load_trust(
+    args: &Args,
+    signed: &[u8],
+    roots: &[PublicKey],
+    lang: Lang,
+) -> Result<Result<TrustList, TrustError>, CliError> {
+    let mut held = match state::place(args.state.as_deref(), args.no_state)? {
+        state::Place::File(path) => Some(state::Held::open(&path, lang)?),
+        state::Place::Off => {
+            let off = Message::new("trust-state-off");
+            eprintln!("cachet: {} [{}]", off.text(lang), off.code);
+            None
+        }
+    };
+    let seen = held.as_ref().and_then(|h| h.state.seen(roots));
+    match TrustList::load(signed, roots, seen) {
+        Ok(trust) => {
+            if let Some(held) = &mut held {
+                held.record(&trust, lang)?;
+            }
+            Ok(Ok(trust))
+        }
+        Err(e) => {
+            let why = match (&e, &held) {
+                (TrustError::Rollback { seen, got }, Some(held)) => Message::new("trust-state-rollback")
+                    .arg("path", args.trust.display())
+                    .arg("got", got)
+                    .arg("seen", seen)
+                    .arg("state", held.path().display()),
+                _ => CliError::trust(&args.trust, &e).messages.swap_remove(0),
+            };
+            let refused = Message::new("trust-list-refused").arg("detail", why.text(lang));
+            eprintln!("cachet: {} [{}]", refused.text(lang), e.code());
+            Ok(Err(e))
+        }
+    }
 }
 
 /// The profile named by `--profile`, `full` without it.
@@ -85,15 +144,7 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
     };
     let roots = args.roots.iter().map(|p| keygen::read_public_key(p, lang)).collect::<Result<Vec<_>, _>>()?;
     let signed = files::read(&args.trust, lang)?;
-    let trust = match TrustList::load(&signed, &roots, None) {
-        Ok(trust) => Ok(trust),
-        Err(e) => {
-            let why = &CliError::trust(&args.trust, &e).messages[0];
-            let refused = Message::new("trust-list-refused").arg("detail", why.text(lang));
-            eprintln!("cachet: {} [{}]", refused.text(lang), e.code());
-            Err(e)
-        }
-    };
+    let trust = load_trust(args, &signed, &roots, lang)?;
     if let Some(input) = &args.batch {
         let batch = bulk::Batch { input, trust: &trust, now, profile, jobs: args.jobs };
         return bulk::run(&batch, lang);
