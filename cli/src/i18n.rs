@@ -98,7 +98,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "numéro de série invalide « {serial} » (1 à 32 caractères parmi A-Z a-z 0-9 . _ -)",
         "invalid serial \"{serial}\" (1 to 32 characters of A-Z a-z 0-9 . _ -)",
     ),
-    ("serial-not-revoked", "le numéro de série « {serial} » n'est pas révoqué", "serial \"{serial}\" is not revoked"),
+    (
+        "serial-not-revoked",
+        "le numéro de série « {serial} » n'est pas révoqué",
+        "serial \"{serial}\" is not revoked",
+    ),
     ("key-not-revoked", "la clé {key_id} n'est pas révoquée", "key {key_id} is not revoked"),
     (
         "revocation-line-invalid",
@@ -119,6 +123,46 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "revocation-file-empty",
         "{path} : aucun numéro de série ni index (lignes vides et commentaires # ignorés)",
         "{path}: no serial and no index (blank lines and # comments are ignored)",
+    ),
+    (
+        "index-already-revoked",
+        "l'index {index} de la clé {key_id} est déjà révoqué",
+        "index {index} of key {key_id} is already revoked",
+    ),
+    (
+        "index-not-revoked",
+        "l'index {index} de la clé {key_id} n'est pas révoqué",
+        "index {index} of key {key_id} is not revoked",
+    ),
+    (
+        "status-capacity-missing",
+        "la clé {key_id} n'a pas de status_capacity dans la liste : ses certificats se révoquent par numéro de série",
+        "key {key_id} has no status_capacity in the list: its certificates are revoked by serial",
+    ),
+    (
+        "status-index-beyond-capacity",
+        "l'index {index} dépasse la capacité {capacity} de la clé {key_id}",
+        "index {index} is beyond the capacity {capacity} of key {key_id}",
+    ),
+    (
+        "trust-list-indices-encoding",
+        "{path} : revoked_indices n'est pas le codage canonique d'un ensemble d'index ({detail})",
+        "{path}: revoked_indices is not the canonical code of a set of indices ({detail})",
+    ),
+    (
+        "trust-list-indices-truncated",
+        "{path} : revoked_indices est tronqué ({detail})",
+        "{path}: revoked_indices is cut short ({detail})",
+    ),
+    (
+        "trust-list-indices-out-of-range",
+        "{path} : revoked_indices contient un index au-delà de status_capacity ({detail})",
+        "{path}: revoked_indices holds an index beyond status_capacity ({detail})",
+    ),
+    (
+        "trust-list-indices-trailing-bits",
+        "{path} : revoked_indices a des bits en trop après le dernier index ({detail})",
+        "{path}: revoked_indices has bits left after its last index ({detail})",
     ),
     (
         "reason-invalid",
@@ -354,7 +398,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Rien à modifier ({skipped} ligne(s) déjà traitée(s)) ; liste inchangée, séquence {sequence}",
         "Nothing to change ({skipped} line(s) already done); list unchanged, sequence {sequence}",
     ),
-    ("trust-journal", "Journal : {path}", "Journal: {path}"),
+    (
+        "trust-revoked-index",
+        "Index de statut révoqué : clé {key_id}, index {index} ; séquence {sequence}",
+        "Status index revoked: key {key_id}, index {index}; sequence {sequence}",
+    ),
+    (
+        "trust-unrevoked-index",
+        "Révocation retirée pour l'index de statut : clé {key_id}, index {index} ; séquence {sequence}",
+        "Revocation withdrawn for status index: key {key_id}, index {index}; sequence {sequence}",
+    ),
     ("signed-sequence", "Séquence : {sequence}", "Sequence: {sequence}"),
     ("signed-root", "Clé racine : {key_id}", "Root key: {key_id}"),
     (
@@ -363,6 +416,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Issued at {issued_at}, next update at {next_update}",
     ),
     ("signed-issuer", "Émetteur : {key_id} « {name} » ({status})", "Issuer: {key_id} \"{name}\" ({status})"),
+    (
+        "signed-indices",
+        "  index de statut révoqués : {count} sur {capacity}",
+        "  revoked status indices: {count} of {capacity}",
+    ),
     ("signed-serials", "Numéros de série révoqués : {count}", "Revoked serials: {count}"),
     ("signed-out", "Liste signée : {path}", "Signed list: {path}"),
     ("status-active", "active", "active"),

@@ -23,11 +23,12 @@ use crate::files::{self, Locked};
 use crate::{clock, keygen};
 use cachet::certificate::{serial_is_valid, DocumentKind};
 use cachet::keys::{KeyId, PublicKey};
+use cachet::status_list::{RevokedSet, StatusListError};
 use cachet::time::{format_rfc3339, Date};
 use cachet::trust::{sign_list, IssuerEntry, KeyStatus, TrustListBody, MAX_SIZE};
 use cachet::Lang;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -65,11 +66,15 @@ pub struct AddArgs {
     /// A document kind the key may sign (repeatable; default: certificat-de-scolarite).
     #[arg(long = "kind", value_name = "KIND")]
     kinds: Vec<String>,
+    /// The key's status index space: certificates it signs with `cachet issue --status` carry an index below N,
+    /// and are revoked by index (`trust revoke --key-id --index`). Must be at least the issuer's capacity.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    status_capacity: Option<u32>,
 }
 
 /// What `revoke` and `unrevoke` change.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["serial", "key", "from"])))]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["serial", "key", "key_id", "from"])))]
 pub struct ChangeArgs {
     /// The unsigned list.
     #[arg(long, value_name = "LIST.json")]
@@ -80,8 +85,14 @@ pub struct ChangeArgs {
     /// An issuer's public key file: the key, and with it every certificate it signed.
     #[arg(long, value_name = "ISSUER.pub")]
     key: Option<PathBuf>,
-    /// A file of serials, one a line (`-`: standard input); blank lines and `#` comments are ignored. A bad
-    /// line refuses the whole file; serials already in the wanted state are skipped. One sequence for all.
+    /// An issuer key id (16 hex digits): with --index, that key's certificate of that status index.
+    #[arg(long, value_name = "KEY_ID", requires = "index")]
+    key_id: Option<String>,
+    /// A status index of the key --key-id (the certificate's `status` claim; `status_idx` of `issue --csv`).
+    #[arg(long, value_name = "N", requires = "key_id")]
+    index: Option<u32>,
+    /// A file of serials or KEY_ID:INDEX, one a line (`-`: standard input); blank lines and `#` comments are
+    /// ignored. A bad line refuses the whole file; those already in the wanted state are skipped. One sequence.
     #[arg(long, value_name = "FILE")]
     from: Option<PathBuf>,
     /// Why, recorded in the journal LIST.json.log.
@@ -167,7 +178,7 @@ fn add(args: &AddArgs, lang: Lang) -> Result<ExitCode, CliError> {
         valid_until: until.to_string(),
         kinds: kinds.clone(),
         status: KeyStatus::Active,
-        status_capacity: None,
+        status_capacity: args.status_capacity,
         revoked_indices: None,
     });
     bump(&mut body, &args.list)?;
@@ -204,15 +215,18 @@ impl Action {
     }
 }
 
-/// One line of a `--from` file.
+/// One certificate to revoke or reinstate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Item {
+    /// A serial, for every issuer.
     Serial(String),
+    /// A status index of one issuer key; `line` is its line in a `--from` file.
+    Index { key_id: String, index: u32, line: Option<usize> },
 }
 
 fn change(args: &ChangeArgs, action: Action, lang: Lang) -> Result<ExitCode, CliError> {
-    // Everything is checked before the list is locked: a bad request never
-    // makes another command wait, and never changes anything.
+    // Everything that can be is checked before the list is locked: a bad
+    // request never makes another command wait, and never changes anything.
     let reason = match &args.reason {
         Some(r) if r.trim().is_empty() || r.chars().any(char::is_control) => {
             return Err(CliError::usage(Message::new("reason-invalid")))
@@ -221,64 +235,190 @@ fn change(args: &ChangeArgs, action: Action, lang: Lang) -> Result<ExitCode, Cli
         None => None,
     };
     let key = args.key.as_deref().map(|path| keygen::read_public_key(path, lang)).transpose()?;
-    let items = match (&args.serial, &args.from) {
-        (Some(serial), _) => {
+    let items = match (&args.serial, &args.key_id, args.index, &args.from) {
+        (Some(serial), ..) => {
             let serial = serial.trim();
             if !serial_is_valid(serial) {
                 return Err(CliError::usage(Message::new("serial-invalid").arg("serial", serial)));
             }
             vec![Item::Serial(serial.to_owned())]
         }
-        (None, Some(path)) => read_items(path, lang)?,
-        (None, None) => Vec::new(),
+        (None, Some(key_id), Some(index), _) => {
+            let key_id = parse_key_id(key_id)
+                .ok_or_else(|| CliError::usage(Message::new("key-id-invalid").arg("path", "--key-id")))?;
+            vec![Item::Index { key_id, index, line: None }]
+        }
+        (None, None, None, Some(path)) => read_items(path, lang)?,
+        _ => Vec::new(),
     };
     if key.is_none() && items.is_empty() {
-        // clap requires one of --serial, --key, --from.
+        // clap requires one of --serial, --key, --key-id with --index, --from.
         return Err(CliError::usage(Message::new("serial-invalid").arg("serial", "")));
     }
 
     let list = lock_existing(&args.list, lang)?;
     let mut body = load(&list, lang)?;
-    let file = args.from.as_ref().map(|p| p.display().to_string());
     let mut journal = Journal::new(&list, body.sequence.saturating_add(1), reason);
-    journal.file = file;
+    journal.file = args.from.as_ref().map(|p| p.display().to_string());
 
     if let Some(key) = key {
         return change_key(&list, &mut body, &mut journal, &key, action, lang);
     }
+    let single = args.from.is_none();
     let serials: Vec<&str> = items
         .iter()
-        .map(|item| match item {
-            Item::Serial(s) => s.as_str(),
+        .filter_map(|item| match item {
+            Item::Serial(s) => Some(s.as_str()),
+            Item::Index { .. } => None,
         })
         .collect();
-    let (changed, skipped) = change_serials(&mut body.revoked_serials, &serials, action);
-    let single = args.serial.is_some();
-    if changed.is_empty() {
+    // Indices first: they can still be refused (a key not listed, an index
+    // beyond its capacity), and the list must then stay as it is.
+    let shown = args.from.as_deref().unwrap_or(Path::new("--index")).display().to_string();
+    let (changed_indices, skipped_indices) =
+        change_indices(&mut body, &items, action, (&args.list.display().to_string(), &shown), lang)?;
+    let (changed_serials, skipped_serials) = change_serials(&mut body.revoked_serials, &serials, action);
+    let changed = changed_serials.len() + changed_indices.len();
+    let skipped = skipped_serials + skipped_indices;
+    if changed == 0 {
         if single {
-            let code = match action {
-                Action::Revoke => "serial-already-revoked",
-                Action::Unrevoke => "serial-not-revoked",
+            let refusal = match (items.first(), action) {
+                (Some(Item::Index { key_id, index, .. }), Action::Revoke) => {
+                    Message::new("index-already-revoked").arg("key_id", key_id).arg("index", index)
+                }
+                (Some(Item::Index { key_id, index, .. }), Action::Unrevoke) => {
+                    Message::new("index-not-revoked").arg("key_id", key_id).arg("index", index)
+                }
+                (_, Action::Revoke) => Message::new("serial-already-revoked").arg("serial", serials.join("")),
+                (_, Action::Unrevoke) => Message::new("serial-not-revoked").arg("serial", serials.join("")),
             };
-            return Err(CliError::refused(Message::new(code).arg("serial", serials.join(""))));
+            return Err(CliError::refused(refusal));
         }
         let unchanged = Message::new("trust-unchanged").arg("skipped", skipped).arg("sequence", body.sequence);
         println!("{}", unchanged.text(lang));
         return Ok(ExitCode::SUCCESS);
     }
     bump(&mut body, &args.list)?;
-    for serial in &changed {
+    for serial in &changed_serials {
         journal.push(action.name(), Subject::Serial(serial), None);
     }
+    for (key_id, index) in &changed_indices {
+        journal.push(action.name(), Subject::Index(key_id, *index), None);
+    }
     save(&list, &body, &journal, lang)?;
-    let done = match (single, action) {
-        (true, Action::Revoke) => Message::new("trust-revoked-serial").arg("serial", &changed[0]),
-        (true, Action::Unrevoke) => Message::new("trust-unrevoked-serial").arg("serial", &changed[0]),
-        (false, Action::Revoke) => Message::new("trust-revoked-many").arg("changed", changed.len()),
-        (false, Action::Unrevoke) => Message::new("trust-unrevoked-many").arg("changed", changed.len()),
+    let done = match (single, action, changed_serials.first(), changed_indices.first()) {
+        (true, Action::Revoke, Some(serial), _) => Message::new("trust-revoked-serial").arg("serial", serial),
+        (true, Action::Unrevoke, Some(serial), _) => Message::new("trust-unrevoked-serial").arg("serial", serial),
+        (true, Action::Revoke, None, Some((key_id, index))) => {
+            Message::new("trust-revoked-index").arg("key_id", key_id).arg("index", index)
+        }
+        (true, Action::Unrevoke, None, Some((key_id, index))) => {
+            Message::new("trust-unrevoked-index").arg("key_id", key_id).arg("index", index)
+        }
+        (_, Action::Revoke, ..) => Message::new("trust-revoked-many").arg("changed", changed),
+        (_, Action::Unrevoke, ..) => Message::new("trust-unrevoked-many").arg("changed", changed),
     };
     println!("{}", done.arg("skipped", skipped).arg("sequence", body.sequence).text(lang));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Applies the [`Item::Index`] items to their keys' `revoked_indices`: each
+/// key's set decoded once, changed once and coded again. Refuses, changing
+/// nothing, an index of a key that is not listed, that has no
+/// `status_capacity`, or that is beyond it (every such line named). Gives
+/// the (key id, index) changed, in the items' order, and how many were
+/// skipped (already in the wanted state, or repeated). `shown` names the
+/// `--from` file in messages.
+fn change_indices(
+    body: &mut TrustListBody,
+    items: &[Item],
+    action: Action,
+    (list, shown): (&str, &str),
+    lang: Lang,
+) -> Result<(Vec<(String, u32)>, usize), CliError> {
+    let mut by_key: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    let mut bad = Vec::new();
+    let mut total = 0;
+    for item in items {
+        let Item::Index { key_id, index, line } = item else { continue };
+        total += 1;
+        let entry = body.issuers.iter().find(|e| e.key_id == *key_id);
+        let problem = match entry.map(|e| e.status_capacity) {
+            None => Some(Message::new("key-not-listed").arg("key_id", key_id).arg("path", list)),
+            Some(None) => Some(Message::new("status-capacity-missing").arg("key_id", key_id)),
+            Some(Some(capacity)) if *index >= capacity => Some(
+                Message::new("status-index-beyond-capacity")
+                    .arg("key_id", key_id)
+                    .arg("index", index)
+                    .arg("capacity", capacity),
+            ),
+            Some(Some(_)) => None,
+        };
+        match (problem, line) {
+            (None, _) => by_key.entry(key_id.as_str()).or_default().push(*index),
+            (Some(problem), Some(line)) => bad.push(
+                Message::new("revocation-line-index")
+                    .arg("path", shown)
+                    .arg("line", line)
+                    .arg("value", format!("{key_id}:{index}"))
+                    .arg("detail", problem.text(lang)),
+            ),
+            (Some(problem), None) => bad.push(problem),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(refuse_lines(bad, shown, items.iter().any(|i| matches!(i, Item::Index { line: Some(_), .. }))));
+    }
+    let mut changed: Vec<(String, u32)> = Vec::new();
+    for (key_id, wanted) in by_key {
+        let Some(entry) = body.issuers.iter_mut().find(|e| e.key_id == key_id) else { continue };
+        let capacity = entry.status_capacity.unwrap_or_default();
+        let set = match &entry.revoked_indices {
+            Some(text) => RevokedSet::decode(text, capacity),
+            None => RevokedSet::empty(capacity),
+        }
+        .map_err(|e| indices_error(list, &entry.key_id, e))?;
+        let mut seen = HashSet::with_capacity(wanted.len());
+        let picked: Vec<u32> = wanted
+            .into_iter()
+            .filter(|i| seen.insert(*i) && set.contains(*i) == (action == Action::Unrevoke))
+            .collect();
+        if picked.is_empty() {
+            continue;
+        }
+        let new = match action {
+            Action::Revoke => set.with_changes(&picked, &[]),
+            Action::Unrevoke => set.with_changes(&[], &picked),
+        }
+        .map_err(|e| indices_error(list, &entry.key_id, e))?;
+        entry.revoked_indices = if new.is_empty() { None } else { Some(new.encode()) };
+        changed.extend(picked.into_iter().map(|i| (key_id.to_owned(), i)));
+    }
+    // In the items' order, for the journal.
+    let order: HashMap<(&str, u32), usize> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(n, item)| match item {
+            Item::Index { key_id, index, .. } => Some(((key_id.as_str(), *index), n)),
+            Item::Serial(_) => None,
+        })
+        .rev()
+        .collect();
+    changed.sort_by_key(|(k, i)| order.get(&(k.as_str(), *i)).copied().unwrap_or(usize::MAX));
+    let skipped = total - changed.len();
+    Ok((changed, skipped))
+}
+
+/// A key's `revoked_indices` that the core refuses.
+fn indices_error(list: &str, key_id: &str, error: StatusListError) -> CliError {
+    CliError::usage(
+        Message::new(error.trust_code()).arg("path", format!("{list} ({key_id})")).arg("detail", error.code()),
+    )
+}
+
+/// A key id as written in a list: 16 lowercase hex digits.
+fn parse_key_id(text: &str) -> Option<String> {
+    KeyId::parse(text.trim()).ok().map(|k| k.to_string())
 }
 
 /// Adds (revoke) or removes (unrevoke) `wanted` in `revoked`, in one pass
@@ -367,16 +507,13 @@ fn read_items(path: &Path, lang: Lang) -> Result<Vec<Item>, CliError> {
         if line.is_empty() {
             continue;
         }
-        match parse_item(line) {
+        match parse_item(line, n + 1) {
             Ok(item) => items.push(item),
             Err(message) => bad.push(message.arg("path", &shown).arg("line", n + 1).arg("value", line)),
         }
     }
     if !bad.is_empty() {
-        let count = bad.len();
-        let mut messages: Vec<Message> = bad.into_iter().take(BAD_LINES_SHOWN).collect();
-        messages.push(Message::new("revocation-file-refused").arg("path", &shown).arg("count", count));
-        return Err(CliError { messages, exit: EXIT_USAGE });
+        return Err(refuse_lines(bad, &shown.to_string(), true));
     }
     if items.is_empty() {
         return Err(CliError::usage(Message::new("revocation-file-empty").arg("path", shown)));
@@ -384,8 +521,28 @@ fn read_items(path: &Path, lang: Lang) -> Result<Vec<Item>, CliError> {
     Ok(items)
 }
 
-/// One line of a `--from` file, trimmed and without its comment.
-fn parse_item(line: &str) -> Result<Item, Message> {
+/// Refuses a request for its bad lines: the first [`BAD_LINES_SHOWN`] named,
+/// then, for a file, how many in all.
+fn refuse_lines(bad: Vec<Message>, shown: &str, file: bool) -> CliError {
+    let count = bad.len();
+    let mut messages: Vec<Message> = bad.into_iter().take(BAD_LINES_SHOWN).collect();
+    if file {
+        messages.push(Message::new("revocation-file-refused").arg("path", shown).arg("count", count));
+    }
+    CliError { messages, exit: EXIT_USAGE }
+}
+
+/// One line of a `--from` file, trimmed and without its comment: a serial
+/// (which never holds a colon), or `KEY_ID:INDEX`.
+fn parse_item(line: &str, number: usize) -> Result<Item, Message> {
+    if let Some((key_id, index)) = line.split_once(':') {
+        let key_id = parse_key_id(key_id).filter(|_| key_id.trim().len() == 16);
+        let index = index.trim().parse::<u32>().ok().filter(|_| index.trim().bytes().all(|b| b.is_ascii_digit()));
+        return match (key_id, index) {
+            (Some(key_id), Some(index)) => Ok(Item::Index { key_id, index, line: Some(number) }),
+            _ => Err(Message::new("revocation-line-invalid")),
+        };
+    }
     if serial_is_valid(line) {
         Ok(Item::Serial(line.to_owned()))
     } else {
@@ -427,6 +584,12 @@ fn sign(args: &SignArgs, lang: Lang) -> Result<ExitCode, CliError> {
                 .arg("name", &e.name)
                 .arg("status", Message::new(status).text(lang)),
         );
+        if let Some(capacity) = e.status_capacity {
+            // sign_list checked every set: it decodes.
+            let count =
+                e.revoked_indices.as_deref().map_or(0, |t| RevokedSet::decode(t, capacity).map_or(0, |s| s.len()));
+            lines.push(Message::new("signed-indices").arg("count", count).arg("capacity", capacity));
+        }
     }
     lines.push(Message::new("signed-serials").arg("count", body.revoked_serials.len()));
     lines.push(Message::new("signed-out").arg("path", args.out.display()));
@@ -495,6 +658,7 @@ fn save(list: &Locked, body: &TrustListBody, journal: &Journal<'_>, lang: Lang) 
 enum Subject<'a> {
     Serial(&'a str),
     Key(&'a str),
+    Index(&'a str, u32),
     Root(&'a str),
 }
 
@@ -508,6 +672,8 @@ struct JournalLine<'a> {
     serial: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     key_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     root: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -545,10 +711,11 @@ impl<'a> Journal<'a> {
     }
 
     fn push(&mut self, action: &str, subject: Subject<'_>, next_update: Option<&str>) {
-        let (serial, key_id, root) = match subject {
-            Subject::Serial(s) => (Some(s), None, None),
-            Subject::Key(k) => (None, Some(k), None),
-            Subject::Root(r) => (None, None, Some(r)),
+        let (serial, key_id, index, root) = match subject {
+            Subject::Serial(s) => (Some(s), None, None, None),
+            Subject::Key(k) => (None, Some(k), None, None),
+            Subject::Index(k, i) => (None, Some(k), Some(i), None),
+            Subject::Root(r) => (None, None, None, Some(r)),
         };
         let line = JournalLine {
             time: &self.time,
@@ -556,6 +723,7 @@ impl<'a> Journal<'a> {
             action,
             serial,
             key_id,
+            index,
             root,
             next_update,
             user: &self.user,

@@ -334,3 +334,89 @@ fn trust_sign_refuses_a_list_that_verifiers_refuse_with_their_code() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("[trust-list-too-large]"), "{}", stderr(&out));
 }
+
+/// The key id of `name.pub`.
+fn key_id(env: &Env, name: &str) -> String {
+    cachet::keys::PublicKey::from_text(&env.read(&format!("{name}.pub"))).unwrap().key_id().to_string()
+}
+
+fn revoked_indices(env: &Env, key_id: &str) -> Vec<u32> {
+    let body = list_at(env, "list.json");
+    let entry = body.issuers.iter().find(|e| e.key_id == key_id).unwrap();
+    let capacity = entry.status_capacity.unwrap();
+    match &entry.revoked_indices {
+        Some(text) => cachet::status_list::RevokedSet::decode(text, capacity).unwrap().iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+#[test]
+fn status_indices_are_revoked_and_withdrawn_by_key_id_and_index() {
+    let env = Env::new();
+    env.ok(&["keygen", "--out", "root"]);
+    env.ok(&["keygen", "--out", "a"]);
+    env.ok(&["keygen", "--out", "b"]);
+    env.ok(&["trust", "add", "--list", "list.json", "--key", "a.pub", "--name", "A", "--status-capacity", "1000"]);
+    env.ok(&["trust", "add", "--list", "list.json", "--key", "b.pub", "--name", "B"]);
+    let (a, b) = (key_id(&env, "a"), key_id(&env, "b"));
+    assert_eq!(list_at(&env, "list.json").issuers[0].status_capacity, Some(1000));
+
+    env.ok(&["trust", "revoke", "--list", "list.json", "--key-id", &a, "--index", "5"]);
+    assert_eq!(revoked_indices(&env, &a), [5]);
+    for (args, code, exit) in [
+        (vec!["--key-id", a.as_str(), "--index", "5"], "[index-already-revoked]", 1),
+        (vec!["--key-id", a.as_str(), "--index", "1000"], "[status-index-beyond-capacity]", 2),
+        (vec!["--key-id", b.as_str(), "--index", "1"], "[status-capacity-missing]", 2),
+        (vec!["--key-id", "0123456789abcdef", "--index", "1"], "[key-not-listed]", 2),
+        (vec!["--key-id", "xyz", "--index", "1"], "[key-id-invalid]", 2),
+    ] {
+        let out = env.run(&[&["trust", "revoke", "--list", "list.json"][..], &args].concat());
+        assert_eq!(out.status.code(), Some(exit), "{args:?}");
+        assert!(stderr(&out).contains(code), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(list_at(&env, "list.json").sequence, 3);
+
+    // A file mixing serials and indices: one change. An index beyond the
+    // capacity, or of a key without one, refuses the whole file.
+    let before = env.read("list.json");
+    env.write("bad.txt", &format!("{a}:7\nSER-1\n{a}:1000\n{b}:3\n"));
+    let out = env.run(&["trust", "revoke", "--list", "list.json", "--from", "bad.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("bad.txt, ligne 3") && err.contains("bad.txt, ligne 4"), "{err}");
+    assert!(err.contains("[revocation-file-refused]"), "{err}");
+    assert_eq!(env.read("list.json"), before);
+
+    env.write("good.txt", &format!("{a}:7\n{a}:5\nSER-1\n{a}:999   # the last one\n{a}:7\n"));
+    let printed = env.ok(&["--lang", "en", "trust", "revoke", "--list", "list.json", "--from", "good.txt"]);
+    assert!(printed.contains("3 revocation(s) added, 2 already there skipped; sequence 4"), "{printed}");
+    assert_eq!(revoked_indices(&env, &a), [5, 7, 999]);
+    assert_eq!(list_at(&env, "list.json").revoked_serials, ["SER-1"]);
+    let lines: Vec<serde_json::Value> =
+        journal(&env, "list.json.log").into_iter().filter(|l| l["sequence"] == 4).collect();
+    let journaled: Vec<(String, u64)> = lines
+        .iter()
+        .filter(|l| l["index"].is_u64())
+        .map(|l| (l["key_id"].as_str().unwrap().to_owned(), l["index"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(journaled, [(a.clone(), 7), (a.clone(), 999)]);
+
+    // Withdrawn: by one, then by file; an empty set leaves no member behind.
+    env.ok(&["trust", "unrevoke", "--list", "list.json", "--key-id", &a, "--index", "7"]);
+    assert_eq!(revoked_indices(&env, &a), [5, 999]);
+    let out = env.run(&["trust", "unrevoke", "--list", "list.json", "--key-id", &a, "--index", "7"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("[index-not-revoked]"), "{}", stderr(&out));
+    env.ok(&["trust", "unrevoke", "--list", "list.json", "--from", "good.txt"]);
+    assert!(list_at(&env, "list.json").issuers[0].revoked_indices.is_none());
+    assert!(list_at(&env, "list.json").revoked_serials.is_empty());
+
+    // The signed list carries the set, and the verifier's core reads it.
+    env.ok(&["trust", "revoke", "--list", "list.json", "--key-id", &a, "--index", "42"]);
+    env.ok(&["trust", "sign", "--list", "list.json", "--root", "root", "--out", "signed.json"]);
+    let roots = [cachet::keys::PublicKey::from_text(&env.read("root.pub")).unwrap()];
+    let trust = cachet::trust::TrustList::load(env.read("signed.json").as_bytes(), &roots, None).unwrap();
+    let issuer = trust.issuers().iter().find(|i| i.key.key_id().to_string() == a).unwrap();
+    let set = issuer.status_list.as_ref().unwrap();
+    assert!(set.contains(42) && !set.contains(5) && set.len() == 1);
+}
