@@ -939,8 +939,8 @@ mod tests {
             b"idx",
             &[0x1a, 0x00, 0x12, 0xd6, 0x87, 0x63], // 1234567, text(3)
             b"uri",
-            &[0x64], // text(4)
-            b"cc:s",
+            &[0x63], // text(3)
+            b"cc:",
             &[0x3a, 0x00, 0x01, 0x00, 0x00], // key -65537: the certificate follows
         ]
         .concat();

@@ -27,15 +27,19 @@ pub const CLAIM_STATUS: i64 = 65_535;
 pub const STATUS_LIST: &str = "status_list";
 /// The longest `uri` a certificate may carry, in bytes.
 pub const MAX_URI_LEN: usize = 64;
-/// The `uri` Cachet's issuers write: 4 bytes, so that a typical certificate
-/// stays within QR version 13 (FORMAT.md, "Sizes"). It names the status
+/// The `uri` Cachet's issuers write: the scheme `cc` alone, 3 bytes, so that
+/// a typical certificate stays within QR version 13 (FORMAT.md, "Sizes"; at
+/// 4 bytes the `qrcode` crate needs version 14). It names the status
 /// mechanism, not a place to fetch: a verifier takes the status from its
 /// trust list, where the signing key's entry holds it.
-pub const DEFAULT_URI: &str = "cc:s";
-/// A key's index space when the issuer does not choose one: 2^21, room for
-/// two million certificates under one key (a key signs about 670,000 a
-/// year when 20 million are spread over 30 keys).
-pub const DEFAULT_CAPACITY: u32 = 1 << 21;
+pub const DEFAULT_URI: &str = "cc:";
+/// A key's index space when the issuer does not choose one: 2^20
+/// (1,048,576), room for the certificates of a large académie's year (a key
+/// signs about 670,000 when 20 million are spread over 30 keys). Every
+/// revoked index costs about `log2(capacity / revoked) + 1.5` bits, so a
+/// capacity close to what the key will sign keeps the list small
+/// (TRUST.md, "Status by index").
+pub const DEFAULT_CAPACITY: u32 = 1 << 20;
 
 /// Entries between two sampled positions of the lookup structure.
 const SAMPLE_EVERY: usize = 64;

@@ -711,7 +711,7 @@ mod tests {
         assert_eq!(verdict(Some(StatusRef::new(idx[1]))), (Status::Revoked, Some("status-revoked")));
         assert_eq!(verdict(Some(StatusRef::new(idx[2]))), (Status::Revoked, Some("status-revoked")));
         assert_eq!(verdict(Some(StatusRef::new(capacity))), (Status::Revoked, Some("status-index-out-of-range")));
-        let far = StatusRef { idx: u64::MAX, uri: "cc:s".into() };
+        let far = StatusRef { idx: u64::MAX, uri: "cc:".into() };
         assert_eq!(verdict(Some(far)), (Status::Revoked, Some("status-index-out-of-range")));
 
         // Without a capacity for the key, the claim says nothing: the serial decides.

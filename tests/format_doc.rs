@@ -9,8 +9,9 @@
 
 use cachet::certificate::SchoolCertificateInput;
 use cachet::envelope;
-use cachet::issue::{issue, Issued};
+use cachet::issue::{issue, issue_with_status, Issued};
 use cachet::keys::{PublicKey, SecretKey};
+use cachet::status_list::{StatusRef, DEFAULT_CAPACITY};
 use cachet::text;
 use cachet::time::{parse_rfc3339, Date};
 use cachet::trust::{TrustList, TrustListBody};
@@ -105,6 +106,18 @@ fn issued(input: &SchoolCertificateInput) -> Issued {
     issue(&example_key(), input, issue_date()).unwrap_or_else(|e| panic!("the example input is refused: {e}"))
 }
 
+/// The status claim of the sizes table and of FORMAT.md's status example:
+/// the largest index of the default capacity (5 bytes, as for most indices)
+/// and the default URI.
+fn example_status() -> StatusRef {
+    StatusRef::new(DEFAULT_CAPACITY - 1)
+}
+
+fn issued_with_status(input: &SchoolCertificateInput) -> Issued {
+    issue_with_status(&example_key(), input, issue_date(), example_status())
+        .unwrap_or_else(|e| panic!("the example input is refused: {e}"))
+}
+
 /// The text between `<!-- name -->` and `<!-- /name -->`.
 fn section<'a>(doc: &'a str, name: &str) -> &'a str {
     let open = format!("<!-- {name} -->");
@@ -169,6 +182,26 @@ fn the_annotated_example_is_the_issued_certificate() {
 }
 
 #[test]
+fn the_status_claim_example_is_in_the_issued_payload() {
+    let with_status = issued_with_status(&typical());
+    let env = envelope::open(&with_status.cose).unwrap();
+    let shown = annotated_hex(fenced(section(FORMAT_MD, "example:status-claim")));
+    // The claim stands between the serial and the certificate map.
+    let serial_end = env.payload.windows(11).position(|w| w == b"2025-000123").unwrap() + 11;
+    assert_eq!(
+        hex::encode(&env.payload[serial_end..serial_end + shown.len()]),
+        hex::encode(&shown),
+        "FORMAT.md's status claim"
+    );
+    assert_eq!(&env.payload[serial_end + shown.len()..][..5], [0x3a, 0x00, 0x01, 0x00, 0x00]);
+    let plain = issued(&typical());
+    assert!(
+        says(FORMAT_MD, &format!("adds {} bytes", with_status.cose.len() - plain.cose.len())),
+        "FORMAT.md's status claim length"
+    );
+}
+
+#[test]
 fn the_signing_input_example_is_the_head_of_the_signed_bytes() {
     let issued = issued(&typical());
     let env = envelope::open(&issued.cose).unwrap();
@@ -197,8 +230,8 @@ fn capacity(v: i16) -> usize {
 }
 
 /// One row of the sizes table, as the code computes it now.
-fn sizes_row(input: &SchoolCertificateInput) -> [usize; 6] {
-    let issued = issued(input);
+fn sizes_row(input: &SchoolCertificateInput, with_status: bool) -> [usize; 6] {
+    let issued = if with_status { issued_with_status(input) } else { issued(input) };
     let url = text::url_of(URL_BASE, &issued.token);
     let byte_version = byte_mode_version(url.as_bytes());
     let qr = QrCode::with_error_correction_level(&url, EcLevel::M).unwrap();
@@ -228,11 +261,16 @@ fn the_sizes_table_is_what_the_code_produces() {
         })
         .collect();
     let names: Vec<&str> = rows.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["typical", "reference", "longest"], "FORMAT.md's sizes rows");
+    assert_eq!(
+        names,
+        ["typical", "typical with status", "reference", "reference with status", "longest"],
+        "FORMAT.md's sizes rows"
+    );
 
     let mut mismatches = Vec::new();
-    for ((name, shown), input) in rows.iter().zip([typical(), reference(), longest()]) {
-        let computed = sizes_row(&input);
+    let inputs = [(typical(), false), (typical(), true), (reference(), false), (reference(), true), (longest(), false)];
+    for ((name, shown), (input, with_status)) in rows.iter().zip(inputs) {
+        let computed = sizes_row(&input, with_status);
         if shown[..] != computed[..] {
             mismatches.push(format!("{name}: doc {shown:?}, code {computed:?}"));
         }
@@ -240,10 +278,13 @@ fn the_sizes_table_is_what_the_code_produces() {
     }
     assert!(mismatches.is_empty(), "FORMAT.md's sizes table drifted:\n{}", mismatches.join("\n"));
 
-    // The goals: a typical certificate in version 13 or less, the reference in 16 or less.
-    let typical = sizes_row(&typical());
-    let reference = sizes_row(&reference());
-    assert!(typical[3] <= 13 && typical[5] <= 13, "typical certificate needs QR version {typical:?}");
+    // The goals: a typical certificate in version 13 or less, with or without
+    // a status claim; the reference in 16 or less without one.
+    for with_status in [false, true] {
+        let typical = sizes_row(&typical(), with_status);
+        assert!(typical[3] <= 13 && typical[5] <= 13, "typical certificate needs QR version {typical:?}");
+    }
+    let reference = sizes_row(&reference(), false);
     assert!(reference[3] <= 16 && reference[5] <= 16, "reference certificate needs QR version {reference:?}");
 }
 
