@@ -319,6 +319,25 @@ fn the_trust_list_example_is_signed_and_verifies_the_format_example() {
     assert_eq!(expired.status, Status::TrustListExpired);
     assert!(says(FORMAT_MD, "until 8 October 2025"));
 
+    // The example key's revoked indices: the set TRUST.md's coding example describes.
+    let paris = trust.issuer(example_key().key_id()).unwrap().status_list.as_ref().unwrap();
+    assert_eq!(paris.iter().collect::<Vec<_>>(), [77, 4242, 524_287, 1_000_000]);
+    assert_eq!((paris.capacity(), paris.rice_parameter(), paris.coded_len()), (1 << 20, 17, 15));
+    assert!(says(TRUST_MD, "`count` 4, `k` 17, the gaps 77, 4164, 520044 and 475712"));
+    assert!(says(TRUST_MD, &format!("15 bytes, `{}`", paris.encode())));
+    // With a status claim, its index decides: 4242 is revoked, 4243 is not, 2^20 is outside the space.
+    let at = parse_rfc3339("2025-09-30T12:00:00Z").unwrap();
+    for (idx, status, code) in [
+        (4242, Status::Revoked, Some("status-revoked")),
+        (4243, Status::Valid, None),
+        (1 << 20, Status::Revoked, Some("status-index-out-of-range")),
+    ] {
+        let with_status = issue_with_status(&example_key(), &typical(), issue_date(), StatusRef::new(idx)).unwrap();
+        let report = verify(&with_status.token, &trust, at);
+        assert_eq!(report.status, status, "index {idx}");
+        assert_eq!(report.check(cachet::CheckName::Revocation).and_then(|c| c.code), code, "index {idx}");
+    }
+
     // A certificate signed by the list's revoked key (Versailles) is revoked.
     let versailles = SecretKey::from_seed(&[0x43; 32]);
     let by_revoked_key = issue(&versailles, &reference(), issue_date()).unwrap();
