@@ -25,6 +25,7 @@ const STRINGS = {
     pasteEmpty: 'Collez d’abord le lien ou le texte du certificat.',
     imageTitle: 'Photo ou capture d’écran',
     imageLabel: 'Choisir une image contenant le code QR',
+    imageOrPdfLabel: 'Choisir une image du code QR, ou le PDF du certificat',
     imageReading: 'Lecture de l’image…',
     imageNoCode: 'Aucun code QR lisible dans cette image. Essayez une photo nette et bien éclairée, où le code occupe une bonne partie de l’image.',
     imageNotImage: 'Ce fichier n’a pas pu être lu comme une image.',
@@ -46,6 +47,7 @@ const STRINGS = {
     cameraFailed: 'La caméra n’a pas pu démarrer. Fermez les autres applications qui l’utilisent, puis réessayez.',
     again: 'Vérifier un autre certificat',
     verifying: 'Vérification en cours…',
+    verifyingTrustList: 'Téléchargement de la liste de confiance, puis vérification…',
     privacy: 'Rien de ce que vous montrez ne quitte cet appareil. Cette page fonctionne aussi hors ligne après une première visite.',
     updateText: 'Nouvelle version disponible',
     updateReload: 'Recharger',
@@ -54,6 +56,8 @@ const STRINGS = {
     errorReason: 'Une erreur est survenue pendant la vérification ; aucun verdict ne peut être donné. Réessayez ; si cela se reproduit, rechargez la page.',
     errorTimeout: 'La vérification n’a pas abouti dans le délai de 5 secondes ; aucun verdict ne peut être donné. Réessayez ; si cela se reproduit, rechargez la page.',
     errorUnavailable: 'Le module de vérification n’a pas pu être chargé ; aucun verdict ne peut être donné. Vérifiez la connexion, puis rechargez la page.',
+    errorUnknownProfile: 'Profil inconnu : {profile}. Aucun certificat ne peut être vérifié.',
+    errorTrustListMissing: 'La liste de confiance n’a pas pu être téléchargée et cet appareil n’en garde aucune copie : aucun verdict ne peut être donné. Connectez-vous à Internet, puis réessayez.',
     // The verdict.
     reminder: 'Comparez ces informations avec une pièce d’identité de la personne.',
     fieldsTitle: 'Informations signées',
@@ -68,11 +72,14 @@ const STRINGS = {
     fieldLevel: 'Niveau',
     fieldRegime: 'Régime',
     fieldIssuedOn: 'Date d’émission',
+    fieldValidity: 'Valable',
+    validity: 'du {from} au {until} inclus',
     fieldSerial: 'Numéro',
     fieldIssuer: 'Signé par (liste de confiance)',
     regime: { externe: 'externe', 'demi-pensionnaire': 'demi-pensionnaire', interne: 'interne' },
     verdictStale: 'Attention : la liste de confiance est en retard ; une révocation récente pourrait manquer. Connectez-vous à Internet pour la mettre à jour.',
     verdictTrustList: 'Vérifié avec la liste de confiance n° {seq} du {date}.',
+    verdictTrustExpired: 'La liste de confiance de cet appareil est périmée et aucune liste à jour n’a pu être téléchargée : aucun certificat ne peut être déclaré valide. Connectez-vous à Internet, puis réessayez.',
     checksTitle: 'Détail des contrôles',
     outcome: { pass: 'réussi', warn: 'avertissement', fail: 'échec', 'not-run': 'non effectué' },
     check: {
@@ -121,6 +128,7 @@ const STRINGS = {
     pasteEmpty: 'First paste the certificate’s link or text.',
     imageTitle: 'Photo or screenshot',
     imageLabel: 'Choose an image with the QR code',
+    imageOrPdfLabel: 'Choose an image of the QR code, or the certificate’s PDF',
     imageReading: 'Reading the image…',
     imageNoCode: 'No readable QR code in this image. Try a sharp, well-lit photo in which the code fills a good part of the picture.',
     imageNotImage: 'This file could not be read as an image.',
@@ -142,6 +150,7 @@ const STRINGS = {
     cameraFailed: 'The camera could not start. Close other applications using it, then try again.',
     again: 'Verify another certificate',
     verifying: 'Verifying…',
+    verifyingTrustList: 'Downloading the trust list, then verifying…',
     privacy: 'Nothing you show leaves this device. After a first visit, this page also works offline.',
     updateText: 'A new version is available',
     updateReload: 'Reload',
@@ -149,6 +158,8 @@ const STRINGS = {
     errorReason: 'Something went wrong during verification; no verdict can be given. Try again; if it happens again, reload the page.',
     errorTimeout: 'Verification did not finish within 5 seconds; no verdict can be given. Try again; if it happens again, reload the page.',
     errorUnavailable: 'The verification module could not be loaded; no verdict can be given. Check the connection, then reload the page.',
+    errorUnknownProfile: 'Unknown profile: {profile}. No certificate can be verified.',
+    errorTrustListMissing: 'The trust list could not be downloaded and this device holds no copy of it: no verdict can be given. Go online, then try again.',
     reminder: 'Compare these details with the person’s identity document.',
     fieldsTitle: 'Signed details',
     fieldsTitleNotValid: 'Signed details (certificate not valid: do not rely on them)',
@@ -162,11 +173,14 @@ const STRINGS = {
     fieldLevel: 'Level',
     fieldRegime: 'Régime',
     fieldIssuedOn: 'Issue date',
+    fieldValidity: 'Valid',
+    validity: 'from {from} to {until} inclusive',
     fieldSerial: 'Serial number',
     fieldIssuer: 'Signed by (trust list)',
     regime: { externe: 'day pupil', 'demi-pensionnaire': 'half-board', interne: 'boarder' },
     verdictStale: 'Warning: the trust list is overdue; a recent revocation may be missing. Go online to update it.',
     verdictTrustList: 'Verified with trust list no. {seq} of {date}.',
+    verdictTrustExpired: 'The trust list on this device is out of date and no current list could be downloaded: no certificate can be declared valid. Go online, then try again.',
     checksTitle: 'Checks in detail',
     outcome: { pass: 'passed', warn: 'warning', fail: 'failed', 'not-run': 'not run' },
     check: {
@@ -297,6 +311,20 @@ export function formatInstant(text) {
   const date = calendarDate(paris.getUTCFullYear(), paris.getUTCMonth() + 1, paris.getUTCDate());
   const time = `${pad2(paris.getUTCHours())}:${pad2(paris.getUTCMinutes())}`;
   return t('instant', { date, time });
+}
+
+/**
+ * The day in Paris of an RFC 3339 instant, `shiftSeconds` earlier or later
+ * (`-1`: the last day of a period whose end is exclusive), as a reader
+ * expects it: `31/08/2027`, `31 Aug 2027`. The CLI says the same
+ * (cli/src/verify.rs, "Valable").
+ */
+export function formatParisDay(text, shiftSeconds = 0) {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return String(text);
+  const at = ms + shiftSeconds * 1000;
+  const paris = new Date(at + parisOffsetMs(at));
+  return calendarDate(paris.getUTCFullYear(), paris.getUTCMonth() + 1, paris.getUTCDate());
 }
 
 /** How long ago (or from now) an RFC 3339 instant is, in words: `il y a 3 jours`, `in 2 hours`. */

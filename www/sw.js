@@ -8,14 +8,17 @@
 // - The trust list is network-first; when the network fails, the copy the
 //   page last accepted (cache `cachet-trust-list`, written by the page,
 //   never by this worker) is answered, marked `X-Cachet-Source: cache`. The
-//   page checks its signature and sequence on every use.
+//   page checks its signature and sequence on every use. Which copy a
+//   verdict uses, and when it waits, is the page's (lib/session.js): it
+//   reads that cache itself and never waits for this answer when it holds
+//   a list that is not expired.
 // - Nothing else is touched. A certificate's token lives in the address's
 //   fragment: it is never sent to a server, and this worker never stores
 //   or keys anything by a request's URL with its fragment.
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-8';
+const VERSION = 'cachet-shell-9';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
 const TRUST_LIST = 'trust-list.json';
@@ -28,7 +31,6 @@ const SHELL = [
   'camera.js',
   'i18n.js',
   'image.js',
-  'render.js',
   'scan.js',
   'scan-worker.js',
   'storage.js',
@@ -36,6 +38,9 @@ const SHELL = [
   'trusted-types.js',
   'update.js',
   'verifier.js',
+  'lib/session.js',
+  'lib/render.js',
+  'lib/inputs.js',
   'style.css',
   'manifest.webmanifest',
   'icon.svg',

@@ -1,54 +1,78 @@
-// The verifier's configuration (the pinned roots) and the signed trust list.
+// The verifier's configuration (the pinned roots) and the signed trust list:
+// fetching, keeping and the rollback memory. The policy (which copy a
+// verdict uses, when to wait, when to refresh) is lib/session.js's.
 //
 // `config.json` is part of the app: the service worker precaches it with
-// the shell. The trust list is fetched network-first; a list the core
-// accepted is kept in the Cache API (`cachet-trust-list`) and used when the
-// network fails. Whichever copy is used, the core checks its signature and
-// its sequence against the highest sequence this device has seen, so the
-// cache cannot bring back an older list (rollback).
+// the shell. A list the core accepted is kept in the Cache API
+// (`cachet-trust-list`). Whichever copy is used, the core checks its
+// signature and its sequence against the highest sequence this device has
+// seen, so the cache cannot bring back an older list (rollback).
 
 import { storage } from './storage.js';
 
-const CONFIG = new URL('./config.json', import.meta.url);
 const CACHE = 'cachet-trust-list';
 const SEEN_KEY = 'cachet.trustList.seenSequence';
-const FETCH_TIMEOUT_MS = 3500;
+/** A download with no progress (no answer, no byte) for this long is given up. */
+export const STALL_MS = 5000;
 
-/** `{ roots: string[], trustList: URL }` from `config.json`; throws if it is unusable. */
-export async function loadConfig() {
-  const response = await fetch(CONFIG, { credentials: 'same-origin' });
-  if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
+/**
+ * `{ roots: string[], trustList: URL }` from the config.json at `url`
+ * (the trust list's URL is resolved against it, and must be on its origin);
+ * throws if it is unusable.
+ */
+export async function loadConfig(url) {
+  const response = await fetch(url, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
   const config = await response.json();
   const roots = config && config.roots;
   if (!Array.isArray(roots) || roots.length === 0 || !roots.every((r) => typeof r === 'string')) {
-    throw new Error('config.json: no pinned root');
+    throw new Error(`${url.pathname}: no pinned root`);
   }
-  const trustList = new URL(typeof config.trustList === 'string' ? config.trustList : 'trust-list.json', CONFIG);
-  if (trustList.origin !== CONFIG.origin) throw new Error('config.json: the trust list must be on this origin');
+  const trustList = new URL(typeof config.trustList === 'string' ? config.trustList : 'trust-list.json', url);
+  if (trustList.origin !== url.origin) throw new Error(`${url.pathname}: the trust list must be on the configuration's origin`);
   return { roots, trustList };
 }
 
-async function fetchWithTimeout(url, options, ms) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), ms);
-  try {
-    return await fetch(url, { ...options, signal: controller.signal });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
- * The trust list from the network, or null. A copy the service worker
- * answered from its cache (network down) says so with `fromCache`.
+ * The trust list from the network, or null when the network failed. No
+ * limit on the whole download: a slow link that keeps delivering is waited
+ * for; only `stallMs` without any progress (no answer, then no byte) gives
+ * up. `onProgress(bytes)` is called as the body arrives. A copy the service
+ * worker answered from its cache (network down) says so with `fromCache`.
  */
-export async function fetchTrustList(url) {
+export async function fetchTrustList(url, { stallMs = STALL_MS, onProgress } = {}) {
+  const controller = new AbortController();
+  let timer;
+  const watch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), stallMs);
+  };
+  watch();
   try {
-    const response = await fetchWithTimeout(url, { cache: 'no-cache', credentials: 'same-origin' }, FETCH_TIMEOUT_MS);
-    if (!response.ok) return null;
-    return { text: await response.text(), fromCache: response.headers.get('X-Cachet-Source') === 'cache' };
+    const response = await fetch(url, { cache: 'no-cache', credentials: 'same-origin', signal: controller.signal });
+    if (!response.ok) {
+      response.body?.cancel().catch(() => {});
+      return null;
+    }
+    const fromCache = response.headers.get('X-Cachet-Source') === 'cache';
+    if (!response.body) return { text: await response.text(), fromCache };
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let bytes = 0;
+    for (;;) {
+      watch();
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      text += decoder.decode(value, { stream: true });
+      if (onProgress) onProgress(bytes);
+    }
+    return { text: text + decoder.decode(), fromCache };
   } catch {
     return null;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -64,7 +88,7 @@ export async function cachedTrustList(url) {
   }
 }
 
-/** Keeps a list the core accepted, for offline use. */
+/** Keeps a list the core accepted, for offline use and for the next visit's first verdict. */
 export async function keepTrustList(url, text) {
   try {
     if (!globalThis.caches) return;

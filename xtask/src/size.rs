@@ -19,8 +19,13 @@ fn gzipped(bytes: &[u8]) -> Result<u64> {
 
 /// Other pages in www/, which the verifier page never loads: the iframe for
 /// partner portals (`embed.*`). The `element/` and `bench/` folders are
-/// outside the page too (not read: only www/'s own files are).
+/// outside the page too (not read: only www/'s own files and `lib/` are).
 const OTHER_PAGES: [&str; 2] = ["embed.html", "embed.js"];
+
+/// The folders of www/ whose files the page loads: www/ itself and the
+/// modules shared with the element and the iframe (`lib/`). Each of their
+/// files must be in sw.js's lists or be another page.
+const PAGE_DIRS: [&str; 2] = ["", "lib/"];
 
 /// The quoted names of a `const NAME = [ … ];` array in sw.js (comments
 /// after `//` ignored).
@@ -41,7 +46,7 @@ fn sw_list(sw: &str, name: &str) -> Result<Vec<String>> {
 /// first visit, the page's own modules then its precache) and sw.js itself,
 /// read from sw.js so that the two cannot drift apart; and what is fetched
 /// only when used (the PDF reader), counted apart. `config.json` is the
-/// host's. Every file directly in www/ must be in one of the lists or be
+/// host's. Every file in www/ and www/lib/ must be in one of the lists or be
 /// another page, so nothing the page loads goes uncounted.
 fn page_files(root: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let www = root.join("www");
@@ -56,14 +61,17 @@ fn page_files(root: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let mut first: Vec<PathBuf> = shell.iter().filter(|n| *n != "config.json").map(|n| file(n)).collect();
     first.push(www.join("sw.js"));
     let later: Vec<PathBuf> = on_demand.iter().map(|n| file(n)).collect();
-    let entries = std::fs::read_dir(&www).map_err(|e| format!("cannot read {}: {e}", www.display()))?;
-    for e in entries.flatten() {
-        let p = e.path();
-        let name = e.file_name().to_string_lossy().into_owned();
-        if p.is_file() && !first.contains(&p) && !later.contains(&p) && !OTHER_PAGES.contains(&name.as_str()) {
-            return Err(format!(
-                "www/{name} is neither in sw.js's SHELL or ON_DEMAND nor another page: say how the page loads it"
-            ));
+    for dir in PAGE_DIRS {
+        let dir_path = www.join(dir);
+        let entries = std::fs::read_dir(&dir_path).map_err(|e| format!("cannot read {}: {e}", dir_path.display()))?;
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = format!("{dir}{}", e.file_name().to_string_lossy());
+            if p.is_file() && !first.contains(&p) && !later.contains(&p) && !OTHER_PAGES.contains(&name.as_str()) {
+                return Err(format!(
+                    "www/{name} is neither in sw.js's SHELL or ON_DEMAND nor another page: say how the page loads it"
+                ));
+            }
         }
     }
     Ok((first, later))
@@ -126,6 +134,7 @@ mod tests {
         assert!(first.iter().any(|p| p.ends_with("www/index.html")));
         assert!(first.iter().any(|p| p.ends_with("pkg/cachet_bg.wasm")));
         assert!(later.iter().any(|p| p.ends_with("www/pdf.js")));
+        assert!(first.iter().any(|p| p.ends_with("www/lib/session.js")));
         for p in first.iter().chain(&later).filter(|p| !p.starts_with(sh::workspace_root().join("pkg"))) {
             assert!(p.is_file(), "{} is listed in sw.js but missing", p.display());
         }

@@ -1,0 +1,378 @@
+// One verifier session, shared by the page (app.js), <cachet-verifier>
+// (element/cachet-verifier.js) and the iframe (embed.js, through the
+// element): configuration → trust list (kept fresh) → verify → checked
+// result → events. The shells only read inputs and draw (lib/render.js).
+//
+// The trust-list policy: a verdict never waits for a slow network.
+// - A list this device holds that is fresh (before its `next_update`) or
+//   stale (past it, within the core's grace period) answers at once; a
+//   newer list is fetched in the background and used from the next verdict.
+// - With no list, or only an expired one, the verdict waits for the
+//   download: there is no limit on a download that keeps delivering, only
+//   on one that makes no progress (trust-list.js `STALL_MS`). If it fails,
+//   an expired list gives the core's `trust-list-expired` and no list at
+//   all "could not verify" (`unavailable`, reason `errorTrustListMissing`).
+// - A downloaded list the core refuses (signature, root, an older sequence
+//   than this device has seen) never replaces the one in use; it is said
+//   (`networkRefused`). With nothing else, every verdict is the core's
+//   `trust-list-invalid`.
+// - The list is fetched when the session starts, again when it is due
+//   (REFRESH_AFTER_MS since the last fetch, or sooner once it is no longer
+//   fresh), when the document is shown again and when the device comes
+//   back online.
+//
+// The 5-second limit covers what must be quick: loading the configuration
+// and the wasm, and the verification itself; never the trust list's download.
+//
+// Events (EventTarget): `trustchange` (read `trust`), `waiting` (the
+// verdict under way waits for the trust list's download), `verdict`
+// (`detail` is `{result}` or `{error}`, for the latest verification only).
+
+import { Core, resultProblem } from '../verifier.js';
+import {
+  loadConfig,
+  fetchTrustList,
+  cachedTrustList,
+  keepTrustList,
+  seenSequence,
+  raiseSeenSequence,
+} from '../trust-list.js';
+
+export const VERIFY_TIMEOUT_MS = 5000;
+/** A list in use is fetched again after this long (a session left open for days follows the updates). */
+export const REFRESH_AFTER_MS = 10 * 60 * 1000;
+/** A list no longer fresh is asked for again at most this often. */
+const RETRY_AFTER_MS = 60 * 1000;
+
+/**
+ * Why a session could not verify: `code` is stable (`unavailable`,
+ * `timeout`, `unknown-profile`, `profile-not-applied`, `failed`); `reason`
+ * the i18n.js key of the sentence for people, with `params`.
+ */
+export class VerifyError extends Error {
+  constructor(code, message = code, reason = undefined, params = {}) {
+    super(message);
+    this.name = 'VerifyError';
+    this.code = code;
+    this.reason = reason ?? REASONS[code] ?? 'errorReason';
+    this.params = params;
+  }
+}
+
+const REASONS = {
+  unavailable: 'errorUnavailable',
+  timeout: 'errorTimeout',
+  'unknown-profile': 'errorUnknownProfile',
+};
+
+function withTimeout(promise, ms) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new VerifyError('timeout', 'no answer in time')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class Session extends EventTarget {
+  #core;
+  #configURL;
+  #trustListURL;
+  #profile;
+  #config = null;
+  #prepared = null; // the promise of #prepare, dropped when it failed
+  #failure = null; // 'config-missing' | 'core-missing' | 'unknown-profile'
+  #current = null; // the list in use: { text, info, source: 'cache' | 'network' }
+  #refused = null; // the core's code for a downloaded list refused with nothing else in hand
+  #networkRefused = null; // the same, while another list is in use
+  #networkFailed = false; // the last download failed (or the service worker answered its copy)
+  #download = null; // the download in flight
+  #fetchedAt = 0;
+  #cacheRead = null;
+  #request = 0;
+  #listening = null;
+
+  /**
+   * `config`: URL of config.json; `trustList`: URL of the signed list
+   * instead of the configuration's; `profile`: the purpose profile (`full`).
+   */
+  constructor({ config, trustList = null, profile = 'full', core = new Core() }) {
+    super();
+    this.#configURL = new URL(config);
+    this.#trustListURL = trustList ? new URL(trustList) : null;
+    this.#profile = profile || 'full';
+    this.#core = core;
+  }
+
+  get profile() {
+    return this.#profile;
+  }
+
+  /**
+   * What the session's trust list is, for people: `{state}` with state
+   * `loading`, `ready` (with `info`, `freshness` — `fresh`, `stale`,
+   * `expired` —, `networkRefused`, `fromCache`), `invalid` (with `error`),
+   * `missing`, `config-missing`, `core-missing` or `unknown-profile`.
+   */
+  get trust() {
+    if (this.#failure) return { state: this.#failure, profile: this.#profile };
+    if (this.#current) {
+      return {
+        state: 'ready',
+        info: this.#current.info,
+        freshness: this.freshness(),
+        networkRefused: this.#networkRefused,
+        fromCache: this.#current.source === 'cache' && this.#networkFailed,
+      };
+    }
+    if (this.#refused) return { state: 'invalid', error: this.#refused };
+    if (this.#download || !this.#prepared) return { state: 'loading' };
+    return { state: 'missing' };
+  }
+
+  /**
+   * The list in use as the core judges it now: `fresh`, `stale` or
+   * `expired` (the outcome of its `trust-list` check), or null without one.
+   */
+  freshness() {
+    if (!this.#current) return null;
+    try {
+      // An empty text runs the trust-list check first, then stops at decoding.
+      const report = this.#core.verify('', Date.now());
+      const check = report && Array.isArray(report.checks) ? report.checks.find((c) => c.check === 'trust-list') : null;
+      return { pass: 'fresh', warn: 'stale', fail: 'expired' }[check?.outcome] ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Loads the configuration and the wasm, takes the list this device holds
+   * and starts the download of the network's. Resolves once the session
+   * can verify; rejects with a VerifyError (`unavailable`,
+   * `unknown-profile`). Called again after a failure, it tries again.
+   */
+  start() {
+    if (!this.#prepared) {
+      this.#prepared = this.#prepare();
+      this.#prepared.catch(() => {
+        if (this.#failure !== 'unknown-profile') this.#prepared = null; // an offline first visit: tried again on the next verification
+      });
+    }
+    return this.#prepared;
+  }
+
+  async #prepare() {
+    this.#failure = null;
+    const coreReady = this.#core.ready();
+    coreReady.catch(() => {});
+    try {
+      this.#config = await loadConfig(this.#configURL);
+      if (this.#trustListURL) this.#config.trustList = this.#trustListURL;
+    } catch {
+      return this.#fail('config-missing', new VerifyError('unavailable', 'the configuration could not be loaded'));
+    }
+    const url = this.#config.trustList;
+    const cached = cachedTrustList(url);
+    this.#cacheRead = (async () => {
+      await coreReady;
+      const text = await cached;
+      if (text === null || this.#current) return;
+      const loaded = this.#core.load(text, this.#config.roots, seenSequence());
+      if (!loaded.error) this.#use({ text, info: loaded.info, source: 'cache' });
+    })();
+    this.#cacheRead.catch(() => {});
+    this.#startDownload(); // at once: on a first visit it is what the verdict waits for
+    try {
+      await coreReady;
+      await this.#cacheRead;
+      if (!this.#current && !this.#refused) this.#core.load('', this.#config.roots, seenSequence()); // no list yet
+      // An empty text tells whether the core knows the profile.
+      this.#core.verify('', Date.now(), this.#profileArg());
+    } catch (e) {
+      if (e && typeof e.message === 'string' && e.message.startsWith('unknown-profile')) {
+        return this.#fail('unknown-profile', new VerifyError('unknown-profile', e.message, undefined, { profile: this.#profile }));
+      }
+      return this.#fail('core-missing', new VerifyError('unavailable', String(e)));
+    }
+    this.#changed();
+    return undefined;
+  }
+
+  #fail(state, error) {
+    this.#failure = state;
+    this.#changed();
+    throw error;
+  }
+
+  #profileArg() {
+    return this.#profile === 'full' ? undefined : this.#profile;
+  }
+
+  #use(current) {
+    if (current.info) raiseSeenSequence(current.info.sequence);
+    this.#current = current;
+    this.#refused = null;
+  }
+
+  /** The download in flight, or a new one; resolves once its list is taken or refused. */
+  #startDownload() {
+    if (this.#download) return this.#download;
+    if (!this.#config) return Promise.resolve();
+    const url = this.#config.trustList;
+    this.#fetchedAt = Date.now();
+    this.#download = fetchTrustList(url)
+      .then((network) => this.#adopt(url, network))
+      .catch(() => {
+        // the core failed: the next verification re-instantiates it
+      })
+      .finally(() => {
+        this.#download = null;
+        this.#changed();
+      });
+    this.#changed();
+    return this.#download;
+  }
+
+  /** Takes a downloaded list if the core accepts it; never replaces the list in use with one it refuses. */
+  async #adopt(url, network) {
+    await this.#cacheRead; // the copy this device holds first, so that a download never races it
+    await this.#core.ready();
+    const { roots } = this.#config;
+    if (!network || network.fromCache) {
+      this.#networkFailed = true;
+      if (network && !this.#current) {
+        // The service worker's copy, network down: the core checks it like any other.
+        const loaded = this.#core.load(network.text, roots, seenSequence());
+        if (!loaded.error) this.#use({ text: network.text, info: loaded.info, source: 'cache' });
+      }
+      return;
+    }
+    this.#networkFailed = false;
+    if (this.#current && this.#current.text === network.text) {
+      this.#current.source = 'network';
+      this.#networkRefused = null;
+      return;
+    }
+    const probe = this.#core.probe(network.text, roots, seenSequence());
+    if (probe.error) {
+      if (this.#current) {
+        this.#networkRefused = probe.error;
+      } else {
+        this.#core.load(network.text, roots, seenSequence()); // nothing else: every verdict is trust-list-invalid
+        this.#refused = probe.error;
+      }
+      return;
+    }
+    this.#core.load(network.text, roots, seenSequence());
+    this.#use({ text: network.text, info: probe.info, source: 'network' });
+    this.#networkRefused = null;
+    setTimeout(() => keepTrustList(url, network.text)); // after the verdict: it does not wait for storage
+  }
+
+  /** Fetches the list again in the background if it is due (or `force`); never blocks a verification. */
+  refresh({ force = false } = {}) {
+    if (!this.#config || this.#download) return;
+    const fresh = this.freshness() === 'fresh';
+    const due = Date.now() - this.#fetchedAt >= (fresh ? REFRESH_AFTER_MS : RETRY_AFTER_MS);
+    if (force || due) this.#startDownload();
+  }
+
+  /**
+   * Refreshes when the document is shown again, when the device comes back
+   * online and every REFRESH_AFTER_MS while shown. `stop()` (of the
+   * returned object's) removes the listeners.
+   */
+  listen() {
+    if (this.#listening) return;
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') this.refresh();
+    };
+    const onOnline = () => this.refresh({ force: true });
+    const timer = setInterval(onVisible, REFRESH_AFTER_MS);
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('online', onOnline);
+    this.#listening = () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('online', onOnline);
+    };
+  }
+
+  /** Removes what `listen()` added. */
+  stopListening() {
+    if (this.#listening) this.#listening();
+    this.#listening = null;
+  }
+
+  /** Drops the verification under way: its verdict is never emitted. */
+  cancel() {
+    this.#request += 1;
+  }
+
+  /**
+   * Verifies `text` (a token or a verifier link) with the session's
+   * profile; emits `verdict` and resolves to the checked result, or rejects
+   * with a VerifyError (and emits `verdict` with it).
+   */
+  async verify(text) {
+    const id = ++this.#request;
+    try {
+      const result = await this.#run(String(text), id);
+      if (id === this.#request) this.#emit('verdict', { result });
+      return result;
+    } catch (e) {
+      const error = e instanceof VerifyError ? e : new VerifyError('failed', String(e));
+      if (id === this.#request) this.#emit('verdict', { error });
+      throw error;
+    }
+  }
+
+  async #run(text, id) {
+    await withTimeout(
+      (async () => {
+        await this.start();
+        try {
+          await this.#core.ready(); // a fresh instance, if the last one trapped
+        } catch {
+          throw new VerifyError('unavailable', 'the core could not be loaded');
+        }
+      })(),
+      VERIFY_TIMEOUT_MS,
+    );
+    const freshness = this.freshness();
+    if (freshness === 'fresh' || freshness === 'stale') {
+      this.refresh();
+    } else {
+      // No list, or an expired one: the verdict needs the network's.
+      if (id === this.#request) this.#emit('waiting', {});
+      await this.#startDownload();
+      await this.#core.ready();
+      if (!this.#current && !this.#refused) {
+        throw new VerifyError('unavailable', 'no trust list', 'errorTrustListMissing');
+      }
+    }
+    const result = this.#core.verify(text, Date.now(), this.#profileArg());
+    const problem = resultProblem(result);
+    if (problem) throw new VerifyError('failed', problem);
+    // A core that ignored the profile would hand over every field: refused, never shown.
+    if (this.#profile !== 'full' && result.profile !== this.#profile) {
+      throw new VerifyError('profile-not-applied', `the core did not apply the profile ${this.#profile}`);
+    }
+    return result;
+  }
+
+  /** The core's `{title, reason}` for a status, in `fr` or `en`; throws if the core fails. */
+  statusText(status, lang) {
+    const text = this.#core.statusText(status, lang);
+    if (!text || typeof text.title !== 'string' || typeof text.reason !== 'string') throw new Error('no text');
+    return text;
+  }
+
+  #changed() {
+    this.#emit('trustchange', {});
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
