@@ -113,6 +113,8 @@ export async function generateFixtures(dir = FIXTURES, { build = true } = {}) {
   const signed = fs.readFileSync(path.join(dir, 'trust.json'), 'utf8');
   if (!signed.includes('Académie de Paris')) throw new Error('the signed list does not name the Académie de Paris');
   fs.writeFileSync(path.join(dir, 'trust-tampered.json'), signed.replace('Académie de Paris', 'Académie de Pariz'));
+  // The next list (its sequence one higher), signed for 90 days: what a verifier gets once the first is past its next_update.
+  sh('trust', 'sign', '--list', 'list.json', '--root', 'root.key', '--out', 'trust-next.json', '--valid-days', '90');
 
   // Certificates the issuing command would not make, signed with the
   // Paris key as an issuer could: a right-to-left override in the school's
@@ -173,6 +175,7 @@ export async function generateFixtures(dir = FIXTURES, { build = true } = {}) {
       good: path.join(dir, 'trust.json'),
       otherRoot: path.join(dir, 'trust-other-root.json'),
       tampered: path.join(dir, 'trust-tampered.json'),
+      next: path.join(dir, 'trust-next.json'),
     },
     tokens,
     validUrl: issued.valid.url,
