@@ -18,6 +18,7 @@ use cachet::certificate::{Body, Certificate, SchoolCertificateInput, CLAIM_CERTI
 use cachet::envelope::{self, signing_input};
 use cachet::issue::{self, Issued};
 use cachet::keys::{KeyId, SecretKey};
+use cachet::status_list::{status_index, RevokedSet, StatusRef};
 use cachet::text;
 use cachet::time::{format_rfc3339, parse_rfc3339, Date, Timestamp};
 use cachet::trust::{self, IssuerEntry, KeyStatus, TrustListBody};
@@ -497,6 +498,7 @@ fn generate() -> Vec<Case> {
     signature(&mut v);
     trust_list(&mut v);
     time_cases(&mut v);
+    status_cases(&mut v);
     v.cases
 }
 
@@ -2058,4 +2060,214 @@ fn time_cases(v: &mut Vectors) {
         "A 2024-2025 certificate whose serial is revoked, verified after its year: revoked comes before expired.",
         revoked_previous,
     );
+}
+
+/// The Paris key's status index space in the status cases.
+const STATUS_CAPACITY: u32 = 700_000;
+
+/// Certificates with a `status` claim (FORMAT.md, "Status claim"), checked
+/// against a list whose Paris entry has a status index space and revoked
+/// indices (TRUST.md, "Status by index"); and lists whose revoked indices
+/// are not the canonical code of a set.
+fn status_cases(v: &mut Vectors) {
+    let w = &v.w;
+    // The Paris key's certificates number 0, 1, 2, …; the n-th gets index status_index(n).
+    let index = |ordinal: u64| status_index(&w.paris.secret, ordinal, STATUS_CAPACITY).expect("ordinal in the space");
+    let (kept, withdrawn) = (index(122), index(665));
+    let mut revoked = vec![withdrawn, index(666), index(1000)];
+    revoked.sort_unstable();
+    assert!(!revoked.contains(&kept));
+    let set = RevokedSet::from_sorted(&revoked, STATUS_CAPACITY).expect("a set");
+    let mut body = w.body();
+    body.sequence = 6;
+    body.issuers[0].status_capacity = Some(STATUS_CAPACITY);
+    body.issuers[0].revoked_indices = Some(set.encode());
+    let status_list = w.sign_list(&w.root, &body);
+    let with_status = |serial: &str, status: StatusRef| {
+        issue::issue_with_status(&w.paris.secret, &w.input(serial, "2025-09-15"), date("2025-09-15"), status)
+            .unwrap_or_else(|e| panic!("issue: {e}"))
+            .token
+    };
+    let valid = with_status("2025-000123", StatusRef::new(kept));
+    let revoked_cert = with_status("2025-000900", StatusRef::new(withdrawn));
+    let beyond = with_status("2025-000701", StatusRef::new(STATUS_CAPACITY));
+    let other_uri = with_status(
+        "2025-000702",
+        StatusRef { idx: u64::from(kept), uri: "https://verifier.example/status/paris".into() },
+    );
+    // Signed as they are: the issuer's checks would refuse these claims.
+    let mut bad = w.issue(&w.paris, &w.input("2025-000703", "2025-09-15")).certificate;
+    bad.status = Some(StatusRef { idx: u64::from(kept), uri: "status list".into() });
+    let no_scheme = issue::sign(&w.paris.secret, bad.clone()).token;
+    bad.status = Some(StatusRef::new(kept));
+    let claims = cachet::certificate::encode_claims(&bad);
+    let idx = hex_of(&claims, "63696478", 5);
+    assert!(idx.starts_with("1a"), "index {kept} is not a 5-byte uint: change the ordinal");
+    let swapped =
+        hex_swap(&claims, &format!("63696478{idx}637572696363633a"), &format!("637572696363633a63696478{idx}"));
+    let kid = w.paris.kid();
+    let swapped = token(&signed_cose(&w.paris, &protected(-8, &kid), C::M(vec![]), &swapped));
+
+    // Lists whose revoked_indices are wrong, signed as they are (trust::sign_list refuses them).
+    let coded = set.encode();
+    let bytes = base64_decode(&coded);
+    let with_indices = |capacity: Option<u32>, indices: Option<String>| {
+        let mut b = body.clone();
+        b.issuers[0].status_capacity = capacity;
+        b.issuers[0].revoked_indices = indices;
+        w.sign_raw(&w.root, &serde_json::to_string(&b).expect("JSON"))
+    };
+    let mut longer = bytes.clone();
+    longer.push(0);
+    let trailing = with_indices(Some(STATUS_CAPACITY), Some(b64(&longer)));
+    let mut other_k = bytes.clone();
+    other_k[4] += 1;
+    let other_k = with_indices(Some(STATUS_CAPACITY), Some(b64(&other_k)));
+    let truncated = with_indices(Some(STATUS_CAPACITY), Some(b64(&bytes[..bytes.len() - 2])));
+    // The last index of the space revoked too, read against a space one smaller (the same k).
+    let mut to_the_end = revoked.clone();
+    to_the_end.push(STATUS_CAPACITY - 1);
+    let to_the_end = RevokedSet::from_sorted(&to_the_end, STATUS_CAPACITY).expect("a set").encode();
+    let (rice, smaller) = (cachet::status_list::rice_parameter, STATUS_CAPACITY - 1);
+    assert_eq!(rice(4, smaller), rice(4, STATUS_CAPACITY));
+    let out_of_range = with_indices(Some(smaller), Some(to_the_end));
+    let no_capacity = with_indices(None, Some(coded.clone()));
+    let padded = with_indices(Some(STATUS_CAPACITY), Some(format!("{coded}=")));
+
+    let list = |v: &mut Vectors, name: &str, status, code, comment: &str, input: &str, list: &str| {
+        v.add(name, "trust", status, code, comment, input.to_owned()).list(list);
+    };
+    v.add(
+        "valid-status-index",
+        "valid",
+        VALID,
+        None,
+        "A certificate with a status claim (index of the Paris key's 123rd certificate, uri cc:); the Paris entry has status_capacity 700000 and three revoked indices, not this one.",
+        valid.clone(),
+    )
+    .list(&status_list);
+    v.add(
+        "valid-status-uri-long",
+        "valid",
+        VALID,
+        None,
+        "A status claim with a longer https URI: the uri is informational, the status comes from the trust list.",
+        other_uri,
+    )
+    .list(&status_list);
+    v.add(
+        "valid-status-claim-key-without-capacity",
+        "valid",
+        VALID,
+        None,
+        "A certificate with a status claim whose index is revoked in the status cases' list, checked against the usual list, whose Paris entry has no status_capacity: the claim says nothing there, and the serial is not revoked.",
+        revoked_cert.clone(),
+    );
+    list(
+        v,
+        "trust-status-index-revoked",
+        REVOKED,
+        Some("status-revoked"),
+        "The certificate's status index is one of the Paris entry's revoked_indices.",
+        &revoked_cert,
+        &status_list,
+    );
+    list(
+        v,
+        "trust-status-index-out-of-range",
+        REVOKED,
+        Some("status-index-out-of-range"),
+        "The status index is 700000, the Paris entry's status_capacity: outside the key's space, its status cannot be cleared.",
+        &beyond,
+        &status_list,
+    );
+    v.add(
+        "structure-status-uri-without-scheme",
+        "structure",
+        MALFORMED,
+        Some("claim-invalid"),
+        "The status claim's uri is \"status list\": no URI scheme, and a space. Signed by the Paris key.",
+        no_scheme,
+    )
+    .list(&status_list);
+    v.add(
+        "structure-status-keys-out-of-order",
+        "structure",
+        MALFORMED,
+        Some("cbor-key-order"),
+        "Inside the status claim, \"uri\" before \"idx\": not the deterministic order. Signed by the Paris key.",
+        swapped,
+    )
+    .list(&status_list);
+    list(
+        v,
+        "trust-list-revoked-indices-trailing-bits",
+        LIST_INVALID,
+        Some("trust-list-indices-trailing-bits"),
+        "The Paris entry's revoked_indices has one zero byte more than its three indices need. Signed by the root.",
+        &valid,
+        &trailing,
+    );
+    list(
+        v,
+        "trust-list-revoked-indices-k-not-canonical",
+        LIST_INVALID,
+        Some("trust-list-indices-encoding"),
+        "The Rice parameter in the header of revoked_indices is one more than the count and capacity fix. Signed by the root.",
+        &valid,
+        &other_k,
+    );
+    list(
+        v,
+        "trust-list-revoked-indices-truncated",
+        LIST_INVALID,
+        Some("trust-list-indices-truncated"),
+        "revoked_indices with its last two bytes cut: the third index is missing. Signed by the root.",
+        &valid,
+        &truncated,
+    );
+    list(
+        v,
+        "trust-list-revoked-indices-out-of-range",
+        LIST_INVALID,
+        Some("trust-list-indices-out-of-range"),
+        "revoked_indices codes four indices, the last 699999, with status_capacity 699999: that index is outside the space. Signed by the root.",
+        &valid,
+        &out_of_range,
+    );
+    list(
+        v,
+        "trust-list-revoked-indices-without-capacity",
+        LIST_INVALID,
+        Some("trust-list-entry"),
+        "The Paris entry has revoked_indices but no status_capacity. Signed by the root.",
+        &valid,
+        &no_capacity,
+    );
+    list(
+        v,
+        "trust-list-revoked-indices-padding",
+        LIST_INVALID,
+        Some("trust-list-indices-encoding"),
+        "revoked_indices ends with a base64 padding character: not canonical base64url. Signed by the root.",
+        &valid,
+        &padded,
+    );
+}
+
+/// The `n` bytes after the first occurrence of `marker` in `bytes`, in hex.
+fn hex_of(bytes: &[u8], marker: &str, n: usize) -> String {
+    let hex = hex::encode(bytes);
+    let at = hex.find(marker).expect("marker") + marker.len();
+    hex[at..at + 2 * n].to_owned()
+}
+
+/// `bytes` with the hex `from` replaced once by the hex `to`.
+fn hex_swap(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    hex::decode(replace_once(&hex::encode(bytes), from, to)).expect("hex")
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).expect("base64url")
 }
