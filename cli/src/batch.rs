@@ -19,12 +19,28 @@
 //! byte for byte the OUT of a run without interruption, provided the rows
 //! give `issued_on` (otherwise the issue date is the day of each run).
 //!
+//! # Status claims
+//!
+//! With a status claim (see [`crate::issue`]), a new batch counts the CSV's
+//! records, reserves one ordinal per record from the key's
+//! `KEY.status.json`, and records the block in `OUT.status.json` before it
+//! signs anything: `{"format":"cachet-batch-status/1","key_id","capacity",
+//! "uri","first","count"}`. The record numbered `r` (from 0, the header not
+//! counted) takes the ordinal `first + r`, whether it is good or bad, so a
+//! resumed or rerun batch gives every row the index it had, and its OUT is
+//! byte for byte that of one run. A good row's line then holds
+//! `"status":"KEY_ID:INDEX"`, ready for `cachet trust revoke --from`. A
+//! resume refuses a CSV whose record count changed, another key, capacity
+//! or uri, an OUT begun without a status claim, and an `OUT.status.json`
+//! without one asked for.
+//!
 //! A semicolon-separated file (as spreadsheet software writes in French) is
 //! read as such when its header line holds semicolons and no comma; a UTF-8
 //! byte order mark is ignored.
 
 use crate::error::{CliError, Message, EXIT_REFUSED};
-use crate::{clock, i18n, keygen};
+use crate::issue::{reserve, Block, StatusOptions};
+use crate::{clock, files, i18n, keygen};
 use cachet::certificate::{IssueError, SchoolCertificateInput};
 use cachet::keys::SecretKey;
 use cachet::time::Date;
@@ -32,7 +48,7 @@ use cachet::{issue, text, Lang};
 use csv::ByteRecord;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::num::NonZeroUsize;
@@ -59,6 +75,8 @@ pub struct Job<'a> {
     pub jobs: Option<NonZeroUsize>,
     /// Where to write one PDF per good row (`SERIAL.pdf`), if anywhere.
     pub pdf_dir: Option<&'a Path>,
+    /// Status claims, if asked for.
+    pub status: Option<StatusOptions>,
 }
 
 /// The columns a CSV may have: the keys of `cert.json`.
@@ -115,6 +133,8 @@ struct GoodLine<'a> {
     token: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -147,6 +167,10 @@ struct Context<'a> {
     done_out: u64,
     /// Last line already in the errors file.
     done_err: u64,
+    /// The batch's block of ordinals, with status claims.
+    status: Option<Block>,
+    /// The key's id, for `"status":"KEY_ID:INDEX"`.
+    key_id: String,
 }
 
 pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
@@ -164,6 +188,7 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     if resumed > 0 {
         eprintln!("{}", Message::new("batch-resume").arg("line", done_out.min(done_err)).text(lang));
     }
+    let status = batch_block(job, &key, resumed > 0, lang)?;
     let out = BufWriter::with_capacity(1 << 20, append(job.out).map_err(|e| CliError::write(job.out, &e, lang))?);
 
     let mut builder = rayon::ThreadPoolBuilder::new();
@@ -178,7 +203,10 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
             CliError::usage(Message::new("pdf-dir").arg("path", dir.display()).arg("reason", i18n::io_reason(lang, &e)))
         })?;
     }
-    let context = Context { key, columns, today, url: job.url, pdf_dir: job.pdf_dir, lang, done_out, done_err };
+    let key_id = key.key_id().to_string();
+    let context =
+        Context { key, columns, today, url: job.url, pdf_dir: job.pdf_dir, lang, done_out, done_err, status, key_id };
+    let mut next_record = 0u64;
     let skip_up_to = done_out.min(done_err);
     let mut sink = Sink {
         out,
@@ -196,14 +224,14 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     std::thread::scope(|scope| -> Result<(), CliError> {
         let mut signing: Option<std::thread::ScopedJoinHandle<'_, (Vec<RowOutput>, u64)>> = None;
         loop {
-            let chunk = read_chunk(&mut reader, skip_up_to, job.csv)?;
+            let chunk = read_chunk(&mut reader, skip_up_to, &mut next_record, job.csv)?;
             let signed = signing.take().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
             let last = chunk.rows.is_empty();
             if !last {
                 let (pool, context) = (&pool, &context);
                 signing = Some(scope.spawn(move || {
                     let outputs = pool.install(|| {
-                        chunk.rows.par_iter().map(|(line, record)| process(context, *line, record)).collect()
+                        chunk.rows.par_iter().map(|(line, n, record)| process(context, *line, *n, record)).collect()
                     });
                     (outputs, chunk.end)
                 }));
@@ -234,15 +262,22 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     Ok(if any_bad { ExitCode::from(EXIT_REFUSED) } else { ExitCode::SUCCESS })
 }
 
-/// Rows read together, and the CSV's byte offset after them.
+/// Rows read together (line, record number from 0, record), and the CSV's
+/// byte offset after them.
 struct Chunk {
-    rows: Vec<(u64, ByteRecord)>,
+    rows: Vec<(u64, u64, ByteRecord)>,
     end: u64,
 }
 
 /// Reads up to [`CHUNK`] rows, passing over those whose line is at most
-/// `skip_up_to` (already in both files).
-fn read_chunk(reader: &mut csv::Reader<BufReader<File>>, skip_up_to: u64, path: &Path) -> Result<Chunk, CliError> {
+/// `skip_up_to` (already in both files); `next_record` counts every record
+/// read, passed over or not.
+fn read_chunk(
+    reader: &mut csv::Reader<BufReader<File>>,
+    skip_up_to: u64,
+    next_record: &mut u64,
+    path: &Path,
+) -> Result<Chunk, CliError> {
     let mut rows = Vec::with_capacity(CHUNK);
     let mut record = ByteRecord::new();
     while rows.len() < CHUNK {
@@ -253,8 +288,10 @@ fn read_chunk(reader: &mut csv::Reader<BufReader<File>>, skip_up_to: u64, path: 
             break;
         }
         let line = record.position().map_or(0, |p| p.line());
+        let n = *next_record;
+        *next_record += 1;
         if line > skip_up_to {
-            rows.push((line, std::mem::take(&mut record)));
+            rows.push((line, n, std::mem::take(&mut record)));
         }
     }
     Ok(Chunk { rows, end: reader.position().byte() })
@@ -361,6 +398,101 @@ fn read_header(reader: &mut csv::Reader<BufReader<File>>, path: &Path) -> Result
     Ok(columns)
 }
 
+/// `OUT.status.json`: the block of ordinals a batch took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reservation {
+    format: String,
+    key_id: String,
+    capacity: u32,
+    uri: String,
+    first: u64,
+    count: u64,
+}
+
+const RESERVATION_FORMAT: &str = "cachet-batch-status/1";
+
+/// The batch's block of ordinals: the one recorded in `OUT.status.json` by
+/// an earlier run of this batch, else a new one, one ordinal per CSV record,
+/// recorded before anything is signed. `begun`: OUT or the errors file
+/// already holds lines.
+fn batch_block(job: &Job<'_>, key: &SecretKey, begun: bool, lang: Lang) -> Result<Option<Block>, CliError> {
+    let path = files::with_suffix(job.out, ".status.json");
+    let recorded = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(
+            serde_json::from_str::<Reservation>(&text)
+                .ok()
+                .filter(|r| r.format == RESERVATION_FORMAT)
+                .ok_or_else(|| CliError::usage(Message::new("status-state-invalid").arg("path", path.display())))?,
+        ),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(CliError::read(&path, &e, lang)),
+    };
+    let Some(options) = &job.status else {
+        return match recorded {
+            Some(_) => Err(CliError::usage(Message::new("batch-status-without").arg("path", path.display()))),
+            None => Ok(None),
+        };
+    };
+    let records = count_records(job.csv, lang)?;
+    match recorded {
+        Some(r) => {
+            let key_id = key.key_id().to_string();
+            let same = r.key_id == key_id
+                && options.capacity.is_none_or(|c| c == r.capacity)
+                && options.uri.as_deref().is_none_or(|u| u == r.uri);
+            if !same {
+                return Err(CliError::usage(
+                    Message::new("batch-status-other")
+                        .arg("path", path.display())
+                        .arg("key_id", &r.key_id)
+                        .arg("capacity", r.capacity)
+                        .arg("uri", &r.uri),
+                ));
+            }
+            if r.count != records {
+                return Err(CliError::usage(
+                    Message::new("batch-status-changed").arg("path", job.csv.display()).arg("count", r.count),
+                ));
+            }
+            Ok(Some(Block { first: r.first, count: r.count, capacity: r.capacity, uri: r.uri }))
+        }
+        None if begun => Err(CliError::usage(Message::new("batch-status-begun").arg("path", job.out.display()))),
+        None => {
+            let block = reserve(job.key, key, options, records, lang)?;
+            let r = Reservation {
+                format: RESERVATION_FORMAT.to_owned(),
+                key_id: key.key_id().to_string(),
+                capacity: block.capacity,
+                uri: block.uri.clone(),
+                first: block.first,
+                count: block.count,
+            };
+            // Serializing strings and numbers cannot fail.
+            let mut json = serde_json::to_string_pretty(&r).unwrap_or_default();
+            json.push('\n');
+            files::write_atomic(&path, json.as_bytes(), lang)?;
+            Ok(Some(block))
+        }
+    }
+}
+
+/// How many records the CSV holds after its header.
+fn count_records(path: &Path, lang: Lang) -> Result<u64, CliError> {
+    let file = File::open(path).map_err(|e| CliError::read(path, &e, lang))?;
+    let mut reader = open_csv(file).map_err(|e| CliError::read(path, &e, lang))?;
+    read_header(&mut reader, path)?;
+    let mut record = ByteRecord::new();
+    let mut count = 0u64;
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| CliError::usage(Message::new("csv-read").arg("path", path.display()).arg("detail", e)))?
+    {
+        count += 1;
+    }
+    Ok(count)
+}
+
 /// Opens a file for appending, creating it if needed.
 fn append(path: &Path) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
@@ -412,8 +544,9 @@ fn line_number(json_line: &[u8]) -> Option<u64> {
     std::str::from_utf8(rest.get(..digits)?).ok()?.parse().ok()
 }
 
-/// Signs one row, or says why it is refused; writes only what is missing.
-fn process(cx: &Context<'_>, line: u64, record: &ByteRecord) -> RowOutput {
+/// Signs one row (record number `n`), or says why it is refused; writes only
+/// what is missing.
+fn process(cx: &Context<'_>, line: u64, n: u64, record: &ByteRecord) -> RowOutput {
     let want_good = line > cx.done_out;
     let want_bad = line > cx.done_err;
     let refused = |problems: Vec<Problem>| {
@@ -428,7 +561,23 @@ fn process(cx: &Context<'_>, line: u64, record: &ByteRecord) -> RowOutput {
         Err(problems) => return refused(problems),
     };
     if want_good {
-        match issue::issue(&cx.key, &input, cx.today) {
+        let (result, status) = match &cx.status {
+            None => (issue::issue(&cx.key, &input, cx.today), None),
+            // A record past the block: the CSV grew while being read.
+            Some(block) if n >= block.count => {
+                return RowOutput::Failed(CliError::usage(
+                    Message::new("batch-status-changed").arg("path", cx.key_id.as_str()).arg("count", block.count),
+                ))
+            }
+            Some(block) => match block.status_ref(&cx.key, n) {
+                Ok(status) => {
+                    let told = format!("{}:{}", cx.key_id, status.idx);
+                    (issue::issue_with_status(&cx.key, &input, cx.today, status), Some(told))
+                }
+                Err(e) => return RowOutput::Failed(e),
+            },
+        };
+        match result {
             Ok(issued) => {
                 let url = cx.url.map(|base| text::url_of(base, &issued.token));
                 if let Some(dir) = cx.pdf_dir {
@@ -441,6 +590,7 @@ fn process(cx: &Context<'_>, line: u64, record: &ByteRecord) -> RowOutput {
                     serial: &issued.certificate.serial,
                     token: &issued.token,
                     url,
+                    status,
                 }))
             }
             Err(e) => refused(field_problems(cx.lang, &e)),

@@ -279,6 +279,56 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "{path}: line {line} is unreadable, cannot resume; fix or remove this file",
     ),
     (
+        "status-uri-invalid",
+        "--status-uri : « {value} » n'est pas un URI court (1 à 64 caractères ASCII visibles, commençant par un schéma suivi de « : »)",
+        "--status-uri: \"{value}\" is not a short URI (1 to 64 visible ASCII characters, starting with a scheme and \":\")",
+    ),
+    (
+        "status-capacity-over-list",
+        "--status-capacity {capacity} dépasse la status_capacity {listed} de la clé dans la liste de confiance",
+        "--status-capacity {capacity} is beyond the key's status_capacity {listed} in the trust list",
+    ),
+    (
+        "status-state-invalid",
+        "{path} : fichier d'état des index de statut illisible ; corrigez-le ou restaurez-le (ne le supprimez pas : des index seraient redonnés)",
+        "{path}: unreadable status index state; fix or restore it (do not delete it: indices would be given again)",
+    ),
+    (
+        "status-state-other-key",
+        "{path} est l'état des index de la clé {key_id}, pas de la clé {key}",
+        "{path} holds the index state of key {key_id}, not of key {key}",
+    ),
+    (
+        "status-capacity-fixed",
+        "la capacité d'index de la clé {key_id} est fixée à {capacity} depuis son premier certificat ({path}) ; {asked} refusé",
+        "the index capacity of key {key_id} is fixed at {capacity} since its first certificate ({path}); {asked} refused",
+    ),
+    (
+        "status-index-space-exhausted",
+        "la clé {key_id} n'a plus assez d'index de statut : {left} restant(s) sur {capacity}, {count} demandé(s) ; passez à une nouvelle clé",
+        "key {key_id} has too few status indices left: {left} of {capacity}, {count} needed; move to a new key",
+    ),
+    (
+        "batch-status-begun",
+        "{path} a été commencé sans --status : terminez-le sans, ou écrivez dans un nouveau fichier",
+        "{path} was begun without --status: finish it without, or write to a new file",
+    ),
+    (
+        "batch-status-without",
+        "{path} existe : ce lot a été commencé avec --status ; reprenez-le avec --status",
+        "{path} exists: this batch was begun with --status; resume it with --status",
+    ),
+    (
+        "batch-status-other",
+        "{path} : ce lot a réservé ses index pour la clé {key_id}, capacité {capacity}, uri « {uri} » ; reprenez-le avec les mêmes",
+        "{path}: this batch reserved its indices for key {key_id}, capacity {capacity}, uri \"{uri}\"; resume it with the same",
+    ),
+    (
+        "batch-status-changed",
+        "{path} : le nombre d'enregistrements a changé depuis la réservation de {count} index ; reprise impossible",
+        "{path}: the number of records changed since {count} indices were reserved; cannot resume",
+    ),
+    (
         "thread-pool",
         "impossible de démarrer les fils de calcul : {detail}",
         "cannot start the worker threads: {detail}",
@@ -425,6 +475,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("signed-out", "Liste signée : {path}", "Signed list: {path}"),
     ("status-active", "active", "active"),
     ("status-revoked", "révoquée", "revoked"),
+    (
+        "issue-status-index",
+        "Index de statut : {key_id}:{index} (pour révoquer ce certificat par index)",
+        "Status index: {key_id}:{index} (to revoke this certificate by index)",
+    ),
     ("batch-resume", "Reprise après la ligne {line}", "Resuming after line {line}"),
     (
         "batch-summary",

@@ -1,12 +1,32 @@
 //! `cachet issue`: one certificate from `cert.json`, or a batch from a CSV
 //! (see [`crate::batch`]).
+//!
+//! # Status indices
+//!
+//! With `--status` (or `--status-capacity`, `--status-uri`, or `--trust-list`
+//! naming a list whose entry for the key has a `status_capacity`), every
+//! certificate carries the IETF Token Status List `status` claim: its index
+//! in the key's status list. The n-th certificate of a key (its ordinal,
+//! 0, 1, 2, …) gets the index `status_index(key, n, capacity)`, the core's
+//! keyed permutation, so that an index tells nothing of the order of
+//! issuance. The next ordinal and the capacity are kept in `KEY.status.json`
+//! beside the secret key, changed under its lock ([`files::lock`]) like a
+//! trust list, so that two commands never give one ordinal twice; the
+//! capacity is fixed at the key's first certificate with a status claim
+//! (the permutation depends on it). A batch reserves one block of ordinals,
+//! one per CSV record, and records it beside its output (see
+//! [`crate::batch`]).
 
 use crate::error::{CliError, Message};
 use crate::{batch, clock, files, keygen, qr};
 use cachet::certificate::SchoolCertificateInput;
+use cachet::keys::SecretKey;
+use cachet::status_list::{self, status_index, uri_is_valid, StatusRef};
+use cachet::trust::TrustListBody;
 use cachet::{issue, text, Lang};
+use serde::{Deserialize, Serialize};
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Signs certificates: one (`--input`) or a batch (`--csv`).
@@ -47,12 +67,27 @@ pub struct Args {
     /// Signing threads (default: one per core).
     #[arg(long, value_name = "N", requires = "csv")]
     pub jobs: Option<NonZeroUsize>,
+    /// Put a status claim in each certificate: the key's next status index (ordinals kept in KEY.status.json).
+    #[arg(long)]
+    pub status: bool,
+    /// The key's status index space, fixed at its first certificate with a status claim (default 1048576);
+    /// implies --status. The key's trust-list entry needs a status_capacity at least as large.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub status_capacity: Option<u32>,
+    /// The status claim's uri (default "cc:s"); implies --status.
+    #[arg(long, value_name = "URI")]
+    pub status_uri: Option<String>,
+    /// A trust list (LIST.json or a signed list, read but not verified): when the key's entry has a
+    /// status_capacity, each certificate carries a status claim with that capacity.
+    #[arg(long, value_name = "LIST")]
+    pub trust_list: Option<PathBuf>,
 }
 
 pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
     if let Some(base) = &args.url {
         check_url_base(base)?;
     }
+    let status = status_options(args, lang)?;
     match (&args.input, &args.csv, &args.out) {
         (_, Some(csv), Some(out)) => batch::run(
             &batch::Job {
@@ -66,22 +101,37 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
                 pdf_dir: args.pdf_dir.as_deref(),
                 #[cfg(not(feature = "pdf"))]
                 pdf_dir: None,
+                status,
             },
             lang,
         ),
-        (Some(input), _, _) => single(args, input, lang),
+        (Some(input), _, _) => single(args, input, status, lang),
         // clap requires --input or --csv, and --out with --csv.
         _ => Err(CliError::usage(Message::new("no-input"))),
     }
 }
 
-fn single(args: &Args, input: &std::path::Path, lang: Lang) -> Result<ExitCode, CliError> {
+fn single(args: &Args, input: &Path, status: Option<StatusOptions>, lang: Lang) -> Result<ExitCode, CliError> {
     let qr_format = args.qr.as_deref().map(qr::format_of).transpose()?;
     let key = keygen::read_secret_key(&args.key, lang)?;
     let json = files::read_text(input, lang)?;
     let fields: SchoolCertificateInput = serde_json::from_str(&json)
         .map_err(|e| CliError::usage(Message::new("input-json").arg("path", input.display()).arg("detail", e)))?;
-    let issued = issue::issue(&key, &fields, clock::today_in_paris()?).map_err(|e| CliError::fields(&e))?;
+    let today = clock::today_in_paris()?;
+    let issued = match status {
+        None => issue::issue(&key, &fields, today).map_err(|e| CliError::fields(&e))?,
+        Some(options) => {
+            // A certificate that would be refused takes no ordinal.
+            fields.validate(today).map_err(|e| CliError::fields(&e))?;
+            let block = reserve(&args.key, &key, &options, 1, lang)?;
+            let status = block.status_ref(&key, 0)?;
+            let index = status.idx;
+            let issued = issue::issue_with_status(&key, &fields, today, status).map_err(|e| CliError::fields(&e))?;
+            let told = Message::new("issue-status-index").arg("key_id", key.key_id()).arg("index", index);
+            eprintln!("{}", told.text(lang));
+            issued
+        }
+    };
     let text = match &args.url {
         Some(base) => text::url_of(base, &issued.token),
         None => issued.token,
@@ -107,4 +157,176 @@ fn check_url_base(base: &str) -> Result<(), CliError> {
     } else {
         Err(CliError::usage(Message::new("url-base-invalid").arg("value", base)))
     }
+}
+
+/// What the status claims of an issuance need: the capacity wanted (none:
+/// the one recorded for the key, else the default) and the claim's uri.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusOptions {
+    /// The capacity asked for, if any.
+    pub capacity: Option<u32>,
+    /// The claim's `uri` asked for, if any (default [`status_list::DEFAULT_URI`]).
+    pub uri: Option<String>,
+}
+
+/// The status options the arguments ask for; `None`: no status claim.
+fn status_options(args: &Args, lang: Lang) -> Result<Option<StatusOptions>, CliError> {
+    let mut capacity = args.status_capacity;
+    let mut wanted = args.status || capacity.is_some() || args.status_uri.is_some();
+    if let Some(path) = &args.trust_list {
+        let listed = listed_capacity(path, &args.key, lang)?;
+        match (listed, capacity) {
+            (Some(l), Some(c)) if l < c => {
+                return Err(CliError::usage(
+                    Message::new("status-capacity-over-list").arg("capacity", c).arg("listed", l),
+                ))
+            }
+            (Some(l), None) => capacity = Some(l),
+            _ => {}
+        }
+        wanted |= listed.is_some();
+    }
+    if !wanted {
+        return Ok(None);
+    }
+    if let Some(uri) = args.status_uri.as_deref().filter(|u| !uri_is_valid(u)) {
+        return Err(CliError::usage(Message::new("status-uri-invalid").arg("value", uri)));
+    }
+    Ok(Some(StatusOptions { capacity, uri: args.status_uri.clone() }))
+}
+
+/// The `status_capacity` of the signing key's entry in a trust list (the
+/// unsigned `LIST.json`, or a signed list's `list`), read but not verified:
+/// it only tells the issuer which capacity to use.
+fn listed_capacity(list: &Path, key_path: &Path, lang: Lang) -> Result<Option<u32>, CliError> {
+    let key = keygen::read_secret_key(key_path, lang)?;
+    let text = files::read_text(list, lang)?;
+    let bad = |detail: String| {
+        CliError::usage(Message::new("trust-list-json").arg("path", list.display()).arg("detail", detail))
+    };
+    let mut value: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    if let Some(inner) = value.get_mut("list") {
+        value = inner.take();
+    }
+    let body: TrustListBody = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+    let key_id = key.key_id().to_string();
+    match body.issuers.iter().find(|e| e.key_id == key_id) {
+        Some(entry) => Ok(entry.status_capacity),
+        None => Err(CliError::usage(Message::new("key-not-listed").arg("key_id", key_id).arg("path", list.display()))),
+    }
+}
+
+/// Where a key's ordinals are kept: `KEY.status.json` beside the secret key.
+pub fn ordinals_path(key_path: &Path) -> PathBuf {
+    files::with_suffix(key_path, ".status.json")
+}
+
+/// `KEY.status.json`: the next ordinal of a key and its fixed capacity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ordinals {
+    format: String,
+    key_id: String,
+    capacity: u32,
+    next: u64,
+}
+
+const ORDINALS_FORMAT: &str = "cachet-status-ordinals/1";
+
+/// A block of ordinals reserved for one command: `first`, `first + 1`, …,
+/// `first + count - 1`, in a key's index space of `capacity`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The first ordinal.
+    pub first: u64,
+    /// How many.
+    pub count: u64,
+    /// The key's capacity.
+    pub capacity: u32,
+    /// The claims' uri.
+    pub uri: String,
+}
+
+impl Block {
+    /// The status claim of the block's `n`-th certificate (from 0).
+    pub fn status_ref(&self, key: &SecretKey, n: u64) -> Result<StatusRef, CliError> {
+        let ordinal = self.first.saturating_add(n);
+        let idx = status_index(key, ordinal, self.capacity).map_err(|e| {
+            CliError::usage(
+                Message::new(e.code())
+                    .arg("key_id", key.key_id())
+                    .arg("capacity", self.capacity)
+                    .arg("left", u64::from(self.capacity).saturating_sub(ordinal))
+                    .arg("count", 1),
+            )
+        })?;
+        Ok(StatusRef { idx: u64::from(idx), uri: self.uri.clone() })
+    }
+}
+
+/// Reserves `count` ordinals of the key (`key_path`, already read as `key`)
+/// under the lock of its `KEY.status.json`: they are never given again,
+/// even if the command then fails. Refuses a capacity other than the one
+/// the key's first status claim fixed, a state file of another key, and a
+/// reservation beyond the capacity.
+pub fn reserve(
+    key_path: &Path,
+    key: &SecretKey,
+    options: &StatusOptions,
+    count: u64,
+    lang: Lang,
+) -> Result<Block, CliError> {
+    let path = ordinals_path(key_path);
+    let locked = files::lock(&path, lang)?;
+    let key_id = key.key_id().to_string();
+    let mut state = if locked.exists() {
+        let text = locked.read_text(lang)?;
+        let state: Ordinals = serde_json::from_str(&text)
+            .ok()
+            .filter(|s: &Ordinals| s.format == ORDINALS_FORMAT)
+            .ok_or_else(|| CliError::usage(Message::new("status-state-invalid").arg("path", path.display())))?;
+        if state.key_id != key_id {
+            return Err(CliError::usage(
+                Message::new("status-state-other-key")
+                    .arg("path", path.display())
+                    .arg("key_id", &state.key_id)
+                    .arg("key", &key_id),
+            ));
+        }
+        if let Some(c) = options.capacity.filter(|c| *c != state.capacity) {
+            return Err(CliError::usage(
+                Message::new("status-capacity-fixed")
+                    .arg("key_id", &key_id)
+                    .arg("capacity", state.capacity)
+                    .arg("asked", c)
+                    .arg("path", path.display()),
+            ));
+        }
+        state
+    } else {
+        Ordinals {
+            format: ORDINALS_FORMAT.to_owned(),
+            key_id: key_id.clone(),
+            capacity: options.capacity.unwrap_or(status_list::DEFAULT_CAPACITY),
+            next: 0,
+        }
+    };
+    let first = state.next;
+    let end = first.checked_add(count).filter(|end| *end <= u64::from(state.capacity));
+    let Some(end) = end else {
+        return Err(CliError::refused(
+            Message::new(status_list::StatusListError::Exhausted.code())
+                .arg("key_id", &key_id)
+                .arg("capacity", state.capacity)
+                .arg("left", u64::from(state.capacity).saturating_sub(first))
+                .arg("count", count),
+        ));
+    };
+    state.next = end;
+    // Serializing strings and numbers cannot fail.
+    let mut json = serde_json::to_string_pretty(&state).unwrap_or_default();
+    json.push('\n');
+    locked.replace(json.as_bytes(), None, lang)?;
+    let uri = options.uri.clone().unwrap_or_else(|| status_list::DEFAULT_URI.to_owned());
+    Ok(Block { first, count, capacity: state.capacity, uri })
 }
