@@ -6,10 +6,29 @@ import type { Verifier, statusText, profiles, InitInput, SyncInitInput } from '.
 
 export type * from './pkg/cachet.js';
 
+/** What `openVerifier` returns. */
+export interface OpenedVerifier {
+  /** The verifier; every result is `trust-list-invalid` when the list was refused (`verifier.trustListError` says why). */
+  readonly verifier: Verifier;
+  /**
+   * The highest trust-list sequence accepted so far: store it and pass it to
+   * the next `openVerifier`. `null` only when no list was ever accepted.
+   */
+  readonly lastSeen: number | null;
+}
+
 /** The core's functions, ready to call once the wasm module is loaded. */
 export interface Cachet {
   /** `new Verifier(signedTrustListText, [rootPublicKeyText…], lastSeenSequence)`; `.verify(text, nowMs, profile?)`. */
   readonly Verifier: typeof Verifier;
+  /**
+   * A verifier for a signed trust list that refuses a list older than
+   * `lastSeen` (the value the previous call returned, stored by the caller;
+   * `null` when no list was ever accepted). Throws a `TypeError`
+   * (`last-seen-invalid: …`) for any other `lastSeen`. Store the returned
+   * `lastSeen` for the next call.
+   */
+  readonly openVerifier: (signedTrustList: string, roots: string[], lastSeen: number | null) => OpenedVerifier;
   /** The French or English headline and reason of a status. */
   readonly statusText: typeof statusText;
   /**

@@ -2,8 +2,9 @@
 // behind one small entry point.
 //
 //   import { load } from '@cachet/verifier';
-//   const { Verifier } = await load();
-//   const verifier = new Verifier(signedTrustListText, [rootPublicKeyText], undefined);
+//   const { openVerifier } = await load();
+//   const { verifier, lastSeen } = openVerifier(signedTrustListText, [rootPublicKeyText], storedLastSeen);
+//   // store lastSeen: the next run passes it, and an older list is refused
 //   const result = verifier.verify(text, Date.now()); // result.status === 'valid' | …
 //
 // The wasm-bindgen glue (`./pkg/cachet.js`) keeps one instance of the
@@ -16,14 +17,38 @@
 
 import init, { initSync, Verifier, statusText, scanImage, profiles } from './pkg/cachet.js';
 
+/**
+ * A verifier for a signed trust list under the pinned `roots`, that refuses
+ * a list older than one accepted before (rollback: a list from before a
+ * revocation, served again, must not make a revoked certificate valid).
+ * `lastSeen` is what the previous call returned, as the caller stored it,
+ * or `null` when this verifier has never accepted a list; anything else
+ * (`undefined`, a string, a negative or fractional number) throws a
+ * `TypeError` whose message starts with `last-seen-invalid`, so that a lost
+ * or damaged memory is never taken for "nothing seen".
+ * Returns `{ verifier, lastSeen }`: the caller stores `lastSeen` for the
+ * next call. A refused list (older, or not signed by a root) gives a
+ * verifier whose every result is `trust-list-invalid` (`verifier.trustListError`
+ * says why: `trust-list-rollback` for an older list) and `lastSeen` unchanged.
+ */
+function openVerifier(signedTrustList, roots, lastSeen) {
+  if (lastSeen !== null && !(Number.isSafeInteger(lastSeen) && lastSeen >= 0)) {
+    throw new TypeError(`last-seen-invalid: lastSeen must be null or a sequence (an integer >= 0), got ${String(lastSeen)}`);
+  }
+  const verifier = new Verifier(signedTrustList, roots, lastSeen ?? undefined);
+  const sequence = verifier.trustList?.sequence;
+  const seen = typeof sequence === 'number' && sequence > (lastSeen ?? -1) ? sequence : lastSeen;
+  return { verifier, lastSeen: seen };
+}
+
 /** What `load` and `loadSync` return: the core's functions, ready to call. */
-const api = Object.freeze({ Verifier, statusText, scanImage, profiles });
+const api = Object.freeze({ Verifier, openVerifier, statusText, scanImage, profiles });
 
 let loading = null;
 
 /**
  * Loads the wasm module once (later calls share the first load) and
- * resolves to `{ Verifier, statusText, scanImage, profiles }`.
+ * resolves to `{ Verifier, openVerifier, statusText, scanImage, profiles }`.
  * `wasm`: a URL or path string of `cachet_bg.wasm`, a `Response`, its bytes,
  * or a compiled `WebAssembly.Module` (or a promise of one of these).
  */
