@@ -152,3 +152,44 @@ pub fn run(args: &[String]) -> Result<()> {
     println!("\nxtask bench: cachet issue --csv: median {median:.0} certificates/s over {RUNS} runs of {ROWS} rows ({cores} cores)");
     Ok(())
 }
+
+/// `cachet-bench TASK …` in a release build (bench/, with the benchmarks'
+/// heavy dependencies, which xtask itself never compiles).
+fn cachet_bench(task: &str) -> Command {
+    let mut c = sh::cargo();
+    c.args(["run", "--quiet", "--release", "-p", "cachet-bench", "--", task]);
+    c
+}
+
+/// `cargo xtask qr-corpus [options]`: the QR reader's synthetic frames (bench/src/qr_corpus.rs).
+pub fn qr_corpus(args: &[String]) -> Result<()> {
+    sh::run(cachet_bench("qr-corpus").args(args))
+}
+
+/// `cargo xtask qr-bench [options]`: the page's wasm built, then the QR
+/// readers side by side (bench/src/qr_bench.rs).
+pub fn qr_bench(args: &[String]) -> Result<()> {
+    crate::build::build()?;
+    sh::run(cachet_bench("qr-bench").args(args))
+}
+
+/// `cargo xtask bulk-bench [options]`: the page's wasm built, then a file of
+/// texts verified by the release CLI and in Node (bench/src/bulk.rs).
+pub fn bulk(args: &[String]) -> Result<()> {
+    crate::build::build()?;
+    sh::run(cachet_bench("bulk").args(args))
+}
+
+/// `cargo xtask revocation-bench [options]`: revocation at national scale
+/// (bench/src/revocation.rs), with the release `cachet` command and the
+/// page's wasm (built first) measured beside the core. Options go to
+/// `cachet-bench revocation` unchanged; the figures are also written to
+/// `target/revocation-bench.json`.
+pub fn revocation(args: &[String]) -> Result<()> {
+    sh::run(sh::cargo().args(["build", "--release", "-p", "cachet-cli"]))?;
+    let pkg = crate::build::build()?;
+    let target = sh::target_dir()?;
+    let mut bench = cachet_bench("revocation");
+    bench.arg("--cli").arg(target.join("release").join("cachet")).arg("--pkg").arg(&pkg);
+    sh::run(bench.arg("--out").arg(target.join("revocation-bench.json")).args(args))
+}

@@ -5,18 +5,16 @@
 //!   stopping at the first failure; `--quick` skips the fuzz smoke run.
 //! - `cargo xtask demo`: the `cachet` command from keys to verdicts, in `demo/`.
 //! - `cargo xtask bench`: the core's benchmarks, then the CLI's batch rate.
-//! - `cargo xtask bulk-bench`: a million texts verified by `cachet verify --batch` and in Node.
+//! - `cargo xtask bulk-bench`, `qr-corpus`, `qr-bench`, `revocation-bench`: build
+//!   what they need, then run the benchmark crate `cachet-bench` (bench/).
 //! - `cargo xtask package`: the npm package `@cachet/verifier`, packed (`npm pack`).
 //! - `cargo xtask fuzz-corpus`: rewrites the fuzz seed corpora in `fuzz/corpus/`.
 
 mod bench;
 mod build;
-mod bulk;
 mod corpus;
 mod demo;
 mod package;
-mod qr_bench;
-mod qr_corpus;
 mod serve;
 mod sh;
 mod size;
@@ -39,6 +37,9 @@ tasks:
   bench           the core's benchmarks, then the CLI's batch issuance rate
   bulk-bench [--count N] [--runs N] [--seed N] [--jobs N]
                   N texts (1,000,000) verified by cachet verify --batch and by the wasm in Node; median rates
+  revocation-bench [--scenarios 20000,100000,400000,1000000] [--issued N] [--keys N] [--runs N] [--days N]
+                  revocation at national scale (bench/): coded list sizes beside the IETF bitstring and the
+                  entropy bound, load time and memory (native, wasm), verify, exactness on every certificate
   fuzz-corpus     rewrite the fuzz seed corpora in fuzz/corpus/
   qr-corpus [--seed N] [--per-category N] [--out DIR]
                   the QR reader's frames (13 categories, 1280x720) and manifest.json, in target/qr-corpus
@@ -59,10 +60,11 @@ fn main() -> ExitCode {
         "serve" => serve::run_task(rest),
         "size" => size::run_task(rest),
         "bench" => bench::run(rest),
-        "bulk-bench" => bulk::run(rest),
+        "bulk-bench" => bench::bulk(rest),
+        "revocation-bench" => bench::revocation(rest),
         "fuzz-corpus" => corpus::run(rest),
-        "qr-corpus" => qr_corpus::run(rest),
-        "qr-bench" => qr_bench::run(rest),
+        "qr-corpus" => bench::qr_corpus(rest),
+        "qr-bench" => bench::qr_bench(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

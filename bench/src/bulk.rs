@@ -1,4 +1,5 @@
-//! `cargo xtask bulk-bench [--count N] [--runs N] [--seed N] [--jobs N]`:
+//! `cargo xtask bulk-bench [--count N] [--runs N] [--seed N] [--jobs N]`
+//! (`cachet-bench bulk …` once pkg/ is built):
 //! a back-office's file of certificate texts verified by the release
 //! `cachet verify --batch` and by the package's wasm in Node
 //! (`bench/bulk/verify.mjs`, worker threads), each timed `--runs` times
@@ -442,7 +443,7 @@ pub fn run(args: &[String]) -> Result<()> {
     } else {
         let pkg = sh::workspace_root().join("pkg");
         if !pkg.join("cachet_bg.wasm").exists() {
-            crate::build::build()?;
+            return Err("pkg/ is not built: run this as `cargo xtask bulk-bench`, which builds it first".into());
         }
         let script = sh::workspace_root().join("bench").join("bulk").join("verify.mjs");
         println!("\n==> node bench/bulk/verify.mjs (pkg/ wasm, worker threads), {} runs, --jobs {jobs}", o.runs);

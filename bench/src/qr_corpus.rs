@@ -82,9 +82,6 @@ impl Options {
 }
 
 pub fn run(args: &[String]) -> Result<()> {
-    if release_again("qr-corpus", args)? {
-        return Ok(());
-    }
     let mut rest = Vec::new();
     let o = Options::parse(args, &mut rest)?;
     if let Some(a) = rest.first() {
@@ -99,17 +96,6 @@ pub fn run(args: &[String]) -> Result<()> {
         o.out.display()
     );
     Ok(())
-}
-
-/// In a debug build, runs the same task in a release build instead (the
-/// drawing and the benchmark are 20 to 50 times slower unoptimised) and
-/// returns true. `QR_XTASK_DEBUG=1` keeps the debug build.
-pub fn release_again(task: &str, args: &[String]) -> Result<bool> {
-    if !cfg!(debug_assertions) || std::env::var_os("QR_XTASK_DEBUG").is_some() {
-        return Ok(false);
-    }
-    sh::run(sh::cargo().args(["run", "--quiet", "--release", "--package", "xtask", "--", task]).args(args))?;
-    Ok(true)
 }
 
 /// Writes the corpus and its manifest into `o.out` (emptied first);
