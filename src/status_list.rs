@@ -352,7 +352,15 @@ impl RevokedSet {
         if capacity == 0 {
             return Err(StatusListError::CapacityZero);
         }
-        let bytes = b64::decode(text).map_err(|_| StatusListError::Base64)?;
+        RevokedSet::decode_bytes(b64::decode(text).map_err(|_| StatusListError::Base64)?, capacity)
+    }
+
+    /// [`RevokedSet::decode`] of the bytes under the base64url: the header
+    /// and the coded gaps, by the same rules.
+    pub fn decode_bytes(bytes: Vec<u8>, capacity: u32) -> Result<RevokedSet, StatusListError> {
+        if capacity == 0 {
+            return Err(StatusListError::CapacityZero);
+        }
         let header = bytes.get(..HEADER_LEN).ok_or(StatusListError::Header)?;
         let count = header.iter().take(4).fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
         let k = header.get(4).copied().unwrap_or_default();
@@ -388,6 +396,11 @@ impl RevokedSet {
     /// The `revoked_indices` text: base64url without padding.
     pub fn encode(&self) -> String {
         b64::encode(&self.bytes)
+    }
+
+    /// The coded bytes under the base64url: the header and the gaps.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
     }
 
     /// The size of the key's index space.

@@ -62,6 +62,13 @@ fn trust_list_corpus_replays_without_panic_and_with_the_expected_outcomes() {
 }
 
 #[test]
+fn status_set_corpus_replays_without_panic_and_with_the_expected_codes() {
+    let (count, problems) = replay("status_set", |bytes| common::status_set(bytes).to_owned());
+    assert!(count >= 10, "only {count} files in fuzz/corpus/status_set");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
 fn the_seeds_reach_every_verdict() {
     // The corpus is worth fuzzing from only if it starts the fuzzer on
     // every path of verification.

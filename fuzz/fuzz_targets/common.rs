@@ -15,6 +15,7 @@ use cachet::json::{JsonError, Kind, Reader, Writer};
 use cachet::keys::SecretKey;
 use cachet::time::{parse_rfc3339, Timestamp};
 use cachet::trust::{self, IssuerEntry, KeyStatus, TrustError, TrustList, TrustListBody};
+use cachet::status_list::RevokedSet;
 use cachet::{envelope, text, verify, CheckName, Outcome, Status};
 use std::sync::OnceLock;
 
@@ -327,4 +328,46 @@ pub fn scan(data: &[u8]) -> usize {
     assert_eq!(distinct.len(), texts.len(), "a text read twice");
     cachet::scan::scan_rgba(pixels, w, h / 4 + 1);
     texts.len()
+}
+
+/// Any bytes as a key's revoked set: the first 4 bytes are the capacity
+/// (big-endian), the rest the coded bytes (`RevokedSet::decode_bytes`), and
+/// also, when they are UTF-8, a `revoked_indices` text
+/// (`RevokedSet::decode`). Whatever decodes must be the canonical code of
+/// its set: it encodes back to the very same bytes and text, its indices are
+/// strictly increasing and below the capacity, and a look-up finds exactly
+/// them. Returns `ok` or the error's code for the bytes.
+pub fn status_set(data: &[u8]) -> &'static str {
+    let Some((capacity, rest)) = data.split_first_chunk::<4>() else { return "short" };
+    let capacity = u32::from_be_bytes(*capacity);
+    if let Ok(text) = std::str::from_utf8(rest) {
+        if let Ok(set) = RevokedSet::decode(text, capacity) {
+            assert_eq!(set.encode(), text, "a decoded text encodes back to itself");
+            check_status_set(&set);
+        }
+    }
+    match RevokedSet::decode_bytes(rest.to_vec(), capacity) {
+        Ok(set) => {
+            assert_eq!(set.as_bytes(), rest, "decoded bytes encode back to themselves");
+            check_status_set(&set);
+            "ok"
+        }
+        Err(e) => e.code(),
+    }
+}
+
+fn check_status_set(set: &RevokedSet) {
+    let all: Vec<u32> = set.iter().collect();
+    assert_eq!(all.len(), set.len(), "the count is the number of indices");
+    assert!(all.windows(2).all(|w| w[0] < w[1]), "strictly increasing");
+    assert!(all.iter().all(|x| *x < set.capacity()), "below the capacity");
+    let rebuilt = RevokedSet::from_sorted(&all, set.capacity()).expect("a decoded set re-encodes");
+    assert!(rebuilt == *set, "the same set gives the same code");
+    for &x in all.iter().take(2000) {
+        assert!(set.contains(x), "{x} is in the set");
+        for y in [x.wrapping_sub(1), x.wrapping_add(1)] {
+            assert_eq!(set.contains(y), all.binary_search(&y).is_ok(), "look-up of {y}");
+        }
+    }
+    assert!(!set.contains(set.capacity()));
 }
