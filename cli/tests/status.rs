@@ -219,3 +219,33 @@ fn a_batch_reserves_one_block_and_a_resumed_batch_gives_the_same_certificates() 
         assert_eq!(verify(&env, line["token"].as_str().unwrap())["status"], want, "row {n}");
     }
 }
+
+#[test]
+fn issuances_at_once_never_share_an_index() {
+    let env = Env::new();
+    env.ok(&["keygen", "--out", "issuer"]);
+    env.write("cert.json", CERT_JSON);
+    let children: Vec<std::process::Child> = (0..60)
+        .map(|_| {
+            env.cachet()
+                .args(["--lang", "en", "issue", "--key", "issuer", "--input", "cert.json", "--status-capacity", "5000"])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut told = BTreeSet::new();
+    let mut tokens = BTreeSet::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let line = stderr(&out).lines().find(|l| l.starts_with("Status index:")).unwrap().to_owned();
+        told.insert(line);
+        tokens.insert(stdout(&out));
+    }
+    assert_eq!(told.len(), 60, "each its own index");
+    assert_eq!(tokens.len(), 60);
+    assert_eq!(ordinals(&env)["next"], 60);
+}
