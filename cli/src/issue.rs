@@ -74,7 +74,8 @@ pub struct Args {
     /// implies --status. The key's trust-list entry needs a status_capacity at least as large.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub status_capacity: Option<u32>,
-    /// The status claim's uri (default "cc:s"); implies --status.
+    /// The status claim's uri (default "cc:", a name, not a place: verifiers read status from the trust list);
+    /// implies --status.
     #[arg(long, value_name = "URI")]
     pub status_uri: Option<String>,
     /// A trust list (LIST.json or a signed list, read but not verified): when the key's entry has a

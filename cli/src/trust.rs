@@ -38,7 +38,7 @@ use std::process::ExitCode;
 pub enum Command {
     /// Adds an issuer key to LIST.json (creating the list if missing).
     Add(AddArgs),
-    /// Revokes serials (for every issuer) or an issuer key.
+    /// Revokes serials (for every issuer), status indices or an issuer key.
     Revoke(ChangeArgs),
     /// Withdraws a revocation made by mistake (same inputs as revoke); journaled in LIST.json.log.
     Unrevoke(ChangeArgs),
@@ -88,11 +88,13 @@ pub struct ChangeArgs {
     /// An issuer key id (16 hex digits): with --index, that key's certificate of that status index.
     #[arg(long, value_name = "KEY_ID", requires = "index")]
     key_id: Option<String>,
-    /// A status index of the key --key-id (the certificate's `status` claim; `status_idx` of `issue --csv`).
+    /// A status index of the key --key-id (the certificate's `status` claim: printed by `issue`, and the
+    /// `"status"` of `issue --csv`'s lines).
     #[arg(long, value_name = "N", requires = "key_id")]
     index: Option<u32>,
     /// A file of serials or KEY_ID:INDEX, one a line (`-`: standard input); blank lines and `#` comments are
-    /// ignored. A bad line refuses the whole file; those already in the wanted state are skipped. One sequence.
+    /// ignored. A bad line refuses the whole file; those already in the wanted state are skipped. One sequence
+    /// for the whole file.
     #[arg(long, value_name = "FILE")]
     from: Option<PathBuf>,
     /// Why, recorded in the journal LIST.json.log.
