@@ -4,8 +4,8 @@
 //
 //   node page.mjs FRAMES.json RUNS PKG_DIR OUT.json
 //
-// A small static server on 127.0.0.1 with the page's own headers (the CSP
-// of xtask/src/serve.rs, Trusted Types included): www/ at /, PKG_DIR (the
+// A small static server on 127.0.0.1 with the page's own headers (those of
+// deploy/headers.json, the CSP with Trusted Types included): www/ at /, PKG_DIR (the
 // wasm measured) at /pkg/, the frames' image files at /qr-frames/N and their list at
 // /qr-frames/list.json. OUT.json has the shape of run.mjs's.
 
@@ -15,6 +15,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { launchOptions } from '../../tests/chromium.mjs';
+import { headersFor } from '../../tests/package/lib/server.js';
 
 const [framesPath, runsArg, pkgDir, outPath] = process.argv.slice(2);
 if (!outPath) {
@@ -26,18 +27,8 @@ const WWW = join(ROOT, 'www');
 const PKG = resolve(pkgDir);
 const frames = JSON.parse(readFileSync(framesPath, 'utf8'));
 
-const CSP =
-  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' blob: data:; " +
-  "style-src 'self'; media-src 'self' blob: mediastream:; worker-src 'self'; manifest-src 'self'; base-uri 'none'; " +
-  "form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types cachet";
-const HEADERS = {
-  'Content-Security-Policy': CSP,
-  'Referrer-Policy': 'no-referrer',
-  'X-Content-Type-Options': 'nosniff',
-  'Permissions-Policy': 'camera=(self)',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cache-Control': 'no-store',
-};
+// Every header a host of the verifier sends, from deploy/headers.json (one source).
+const headers = (path) => ({ ...headersFor(path), 'Cache-Control': 'no-store' });
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -57,15 +48,15 @@ function under(base, path) {
   return file === base || file.startsWith(base + sep) ? file : null;
 }
 
-function send(res, status, type, body) {
-  res.writeHead(status, { ...HEADERS, 'Content-Type': type });
+function send(res, status, type, body, path) {
+  res.writeHead(status, { ...headers(path), 'Content-Type': type });
   res.end(body);
 }
 
 const list = JSON.stringify(frames.map((f, i) => ({ id: f.id, url: `/qr-frames/${i}` })));
 const server = createServer((req, res) => {
   const path = new URL(req.url, 'http://localhost').pathname;
-  if (path === '/qr-frames/list.json') return send(res, 200, 'application/json', list);
+  if (path === '/qr-frames/list.json') return send(res, 200, 'application/json', list, path);
   let file = null;
   const frame = path.match(/^\/qr-frames\/(\d+)$/);
   if (frame) file = frames[Number(frame[1])]?.image ?? null;
@@ -77,9 +68,9 @@ const server = createServer((req, res) => {
   } catch {
     size = null;
   }
-  if (size === null) return send(res, 404, 'text/plain', 'not found');
+  if (size === null) return send(res, 404, 'text/plain', 'not found', path);
   res.writeHead(200, {
-    ...HEADERS,
+    ...headers(path),
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
     'Content-Length': size,
   });

@@ -45,10 +45,13 @@ impl Env {
         std::fs::read_to_string(self.path(name)).unwrap()
     }
 
-    /// The command, in the directory, in French (no locale variable set).
+    /// The command, in the directory, in French (no locale variable set),
+    /// with its state (the highest trust-list sequence seen) kept in the
+    /// directory, never in the home folder of whoever runs the tests.
     pub fn cachet(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cachet"));
         cmd.current_dir(self.dir.path()).env_remove("LC_ALL").env_remove("LC_MESSAGES").env_remove("LANG");
+        cmd.env("XDG_STATE_HOME", self.dir.path().join(".state"));
         cmd
     }
 

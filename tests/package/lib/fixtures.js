@@ -23,8 +23,10 @@ export function tamper(token) {
 export function makeFixtures(cachet, dir) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
+  // The command's state (highest trust-list sequence seen) stays in `dir`, not in the home folder.
+  const env = { ...process.env, XDG_STATE_HOME: path.join(dir, '.state') };
   const sh = (...args) => {
-    const r = spawnSync(cachet, ['--lang', 'en', ...args], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(cachet, ['--lang', 'en', ...args], { cwd: dir, env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cachet ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
     return r.stdout.trim();
   };
@@ -54,7 +56,7 @@ export function makeFixtures(cachet, dir) {
   const tokens = { valid, tampered: tamper(valid) };
   const expected = { valid: 'valid', tampered: 'invalid-signature' };
   for (const [name, token] of Object.entries(tokens)) {
-    const r = spawnSync(cachet, ['verify', '--trust', 'trust.json', '--root', 'root.key.pub', '--json', token], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(cachet, ['verify', '--trust', 'trust.json', '--root', 'root.key.pub', '--json', token], { cwd: dir, env, encoding: 'utf8' });
     const got = JSON.parse(r.stdout || '{}').status;
     if (got !== expected[name]) throw new Error(`fixture ${name}: cachet verify says ${got}, expected ${expected[name]}`);
   }
