@@ -2,7 +2,7 @@
 //! (`cachet-bench bulk …` once pkg/ is built):
 //! a back-office's file of certificate texts verified by the release
 //! `cachet verify --batch` and by the package's wasm in Node
-//! (`bench/bulk/verify.mjs`, worker threads), each timed `--runs` times
+//! (`packaging/npm/bulk.mjs`, worker threads), each timed `--runs` times
 //! (3 by default); the median rates are printed.
 //!
 //! The file (`target/bulk-bench/texts-<count>-<seed>.txt`, one text per line,
@@ -445,8 +445,8 @@ pub fn run(args: &[String]) -> Result<()> {
         if !pkg.join("cachet_bg.wasm").exists() {
             return Err("pkg/ is not built: run this as `cargo xtask bulk-bench`, which builds it first".into());
         }
-        let script = sh::workspace_root().join("bench").join("bulk").join("verify.mjs");
-        println!("\n==> node bench/bulk/verify.mjs (pkg/ wasm, worker threads), {} runs, --jobs {jobs}", o.runs);
+        let script = sh::workspace_root().join("packaging").join("npm").join("bulk.mjs");
+        println!("\n==> node packaging/npm/bulk.mjs (pkg/ wasm, worker threads), {} runs, --jobs {jobs}", o.runs);
         let node_out = dir.join("out-node.jsonl");
         let mut rates = Vec::new();
         for run in 1..=o.runs {
@@ -476,7 +476,7 @@ pub fn run(args: &[String]) -> Result<()> {
         o.runs
     );
     if let Some(node) = node {
-        println!("xtask bulk-bench: node bench/bulk/verify.mjs {node:.0} texts/s");
+        println!("xtask bulk-bench: node packaging/npm/bulk.mjs {node:.0} texts/s");
     }
     Ok(())
 }

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 /// The template's version, replaced by the crate's.
 const VERSION_PLACEHOLDER: &str = "\"version\": \"0.0.0-set-by-cargo-xtask-package\"";
 /// The files of `packaging/npm/` copied as they are.
-const TEMPLATE_FILES: [&str; 4] = ["README.md", "index.js", "index.d.ts", "element.d.ts"];
+const TEMPLATE_FILES: [&str; 5] = ["README.md", "index.js", "index.d.ts", "element.d.ts", "bulk.mjs"];
 /// The files of `pkg/` in the package (not `cachet_bg.wasm.d.ts`: the raw exports are not API).
 const PKG_FILES: [&str; 3] = ["cachet.js", "cachet.d.ts", "cachet_bg.wasm"];
 /// What the host serves beside the page's files (`cargo xtask serve` does):

@@ -44,7 +44,7 @@ const STEPS: [Step; 14] = [
     ("browser", "browser: the page in Chromium (playwright-core, node --test)", browser),
     (
         "package",
-        "package: the npm package in a Vite app, a bare page and Node (tests/package), bulk in Node (bench/bulk)",
+        "package: the npm package in a Vite app, a bare page and Node (tests/package), its bulk verifier in Node",
         package,
     ),
     ("fuzz", "fuzz: smoke run of every fuzz target", fuzz),
@@ -236,8 +236,8 @@ fn package(ctx: &Ctx) -> Result<Done> {
     let dir = sh::workspace_root().join(PACKAGE_TESTS);
     run(program("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))?;
     run(program("npm").arg("test").env("CACHET_PACKAGE_TGZ", &tarball).current_dir(&dir))?;
-    // The same wasm verifying a file of texts in Node, as a back-office would (bench/bulk/verify.mjs).
-    run(program("node").args(["--test", "bench/bulk/"]).current_dir(sh::workspace_root()))?;
+    // The same wasm verifying a file of texts in Node, as a back-office would (packaging/npm/bulk.mjs).
+    run(program("node").args(["--test", "packaging/npm/"]).current_dir(sh::workspace_root()))?;
     Ok(Done::Passed)
 }
 

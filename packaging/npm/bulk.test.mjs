@@ -1,10 +1,10 @@
-// bench/bulk/verify.mjs against the test vectors (tests/vectors/, their
+// bulk.mjs against the test vectors (tests/vectors/, their
 // expected statuses written by hand in the generator): every vector that
 // fits on a line, grouped by trust list, root and instant, written one per
 // line with blank lines between, must come back with its line number and its
 // expected status, in line order. Needs pkg/ (`cargo xtask build`).
 //
-//   node --test bench/bulk/
+//   node --test packaging/npm/
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..', '..');
-const script = path.join(here, 'verify.mjs');
+const script = path.join(here, 'bulk.mjs');
 const pkgReady = fs.existsSync(path.join(root, 'pkg', 'cachet_bg.wasm'));
 // Skipped by hand without pkg/; under CI=true a missing pkg/ is a failure.
 const skip = !pkgReady && process.env.CI !== 'true' && 'pkg/ is not built';

@@ -1,8 +1,10 @@
 // Verifies a file of certificate texts, one per line, in Node with the
-// package's wasm (pkg/, built by `cargo xtask build`) on worker threads: the
-// server-side twin of `cachet verify --batch`.
+// package's wasm on worker threads: the server-side twin of `cachet verify
+// --batch`, shipped in the npm package as `bulk.mjs` (the wasm is its
+// `pkg/`; in this repository, `pkg/` at the root, built by `cargo xtask
+// build`).
 //
-//   node bench/bulk/verify.mjs --trust SIGNED --root ROOT.pub [--root …]
+//   node bulk.mjs --trust SIGNED --root ROOT.pub [--root …]
 //        [--at RFC3339] [--profile NAME] [--jobs N] [--pkg DIR] FILE|- > out.jsonl
 //
 // Output: one JSON line per text, in line order, `{"line":N,` then the
@@ -30,7 +32,7 @@ const MAX_LINE = 16 * 1024;
 
 if (isMainThread) {
   await main().catch((e) => {
-    process.stderr.write(`verify.mjs: ${e.message}\n`);
+    process.stderr.write(`bulk.mjs: ${e.message}\n`);
     process.exit(2);
   });
 } else {
@@ -38,12 +40,14 @@ if (isMainThread) {
 }
 
 function usage(message) {
-  throw new Error(`${message}\nusage: node bench/bulk/verify.mjs --trust SIGNED --root ROOT.pub [--at RFC3339] [--profile NAME] [--jobs N] [--pkg DIR] FILE|-`);
+  throw new Error(`${message}\nusage: node bulk.mjs --trust SIGNED --root ROOT.pub [--at RFC3339] [--profile NAME] [--jobs N] [--pkg DIR] FILE|-`);
 }
 
 function parseArgs(argv) {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const opts = { roots: [], jobs: availableParallelism(), pkg: path.join(here, '..', '..', 'pkg') };
+  // The installed package's pkg/ beside this file, else the repository's pkg/.
+  const pkg = [path.join(here, 'pkg'), path.join(here, '..', '..', 'pkg')].find((d) => fs.existsSync(path.join(d, 'cachet_bg.wasm')));
+  const opts = { roots: [], jobs: availableParallelism(), pkg: pkg ?? path.join(here, 'pkg') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
