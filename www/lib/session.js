@@ -1,32 +1,23 @@
-// One verifier session, shared by the page (app.js), <cachet-verifier>
-// (element/cachet-verifier.js) and the iframe (embed.js, through the
-// element): configuration → trust list (kept fresh) → verify → checked
-// result → events. The shells only read inputs and draw (lib/render.js).
+// One verifier session, shared by the page (app.js), <cachet-verifier> and
+// the iframe (embed.js, through the element): configuration → trust list
+// (kept fresh) → verify → checked result → events. The shells read inputs
+// (lib/inputs.js) and draw (lib/render.js).
 //
-// The trust-list policy: a verdict never waits for a slow network.
-// - A list this device holds that is fresh (before its `next_update`) or
-//   stale (past it, within the core's grace period) answers at once; a
-//   newer list is fetched in the background and used from the next verdict.
-// - With no list, or only an expired one, the verdict waits for the
-//   download: there is no limit on a download that keeps delivering, only
-//   on one that makes no progress (trust-list.js `STALL_MS`). If it fails,
-//   an expired list gives the core's `trust-list-expired` and no list at
-//   all "could not verify" (`unavailable`, reason `errorTrustListMissing`).
-// - A downloaded list the core refuses (signature, root, an older sequence
-//   than this device has seen) never replaces the one in use; it is said
-//   (`networkRefused`). With nothing else, every verdict is the core's
-//   `trust-list-invalid`.
-// - The list is fetched when the session starts, again when it is due
-//   (REFRESH_AFTER_MS since the last fetch, or sooner once it is no longer
-//   fresh), when the document is shown again and when the device comes
-//   back online.
+// A verdict never waits for a slow network (docs/EMBEDDING.md, "Trust
+// list"): a list this device holds that is not expired answers at once and
+// a newer one, fetched in the background, serves from the next verdict.
+// Only with none, or an expired one, does a verdict wait for the download,
+// which is given up only when it stops progressing (trust-list.js
+// STALL_MS); then an expired list gives the core's `trust-list-expired`,
+// no list "could not verify" (reason `errorTrustListMissing`). A download
+// the core refuses never replaces the list in use (`networkRefused`); with
+// nothing else, every verdict is `trust-list-invalid`. The 5-second limit
+// covers the configuration, the wasm and the verification, never the
+// trust list's download.
 //
-// The 5-second limit covers what must be quick: loading the configuration
-// and the wasm, and the verification itself; never the trust list's download.
-//
-// Events (EventTarget): `trustchange` (read `trust`), `waiting` (the
-// verdict under way waits for the trust list's download), `verdict`
-// (`detail` is `{result}` or `{error}`, for the latest verification only).
+// Events: `trustchange` (read `trust`), `waiting` (the verdict under way
+// waits for the list's download), `verdict` (`{result}` or `{error}`, for
+// the latest verification only).
 
 import { Core, resultProblem } from '../verifier.js';
 import {
