@@ -170,6 +170,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "--reason: the reason is empty or holds a control character",
     ),
     (
+        "reason-required",
+        "unrevoke --key : donnez --reason ; une clé de nouveau active fait foi pour tout ce qu'elle a signé",
+        "unrevoke --key: give --reason; a key made active again vouches for everything it signed",
+    ),
+    (
         "list-near-size-limit",
         "attention : {path} fait {size} octets ; un vérificateur refuse une liste signée de plus de {limit} octets, et trust sign refusera de la signer",
         "warning: {path} is {size} bytes; verifiers refuse a signed list over {limit} bytes, and trust sign will refuse to sign it",

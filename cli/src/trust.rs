@@ -237,6 +237,11 @@ fn change(args: &ChangeArgs, action: Action, lang: Lang) -> Result<ExitCode, Cli
         None => None,
     };
     let key = args.key.as_deref().map(|path| keygen::read_public_key(path, lang)).transpose()?;
+    // A key made active again trusts everything it signed, a thief's
+    // signatures too if it was revoked for a leak: the journal must say why.
+    if key.is_some() && action == Action::Unrevoke && reason.is_none() {
+        return Err(CliError::usage(Message::new("reason-required")));
+    }
     let items = match (&args.serial, &args.key_id, args.index, &args.from) {
         (Some(serial), ..) => {
             let serial = serial.trim();

@@ -263,10 +263,13 @@ fn unrevoke_withdraws_a_mistake_and_the_journal_says_who_and_why() {
     assert!(stderr(&out).contains("[serial-not-revoked]"), "{}", stderr(&out));
     assert_eq!(list_at(&env, "list.json").sequence, 5);
 
-    // A key revoked by mistake is active again.
-    env.ok(&["trust", "unrevoke", "--list", "list.json", "--key", "issuer.pub"]);
-    assert_eq!(list_at(&env, "list.json").issuers[0].status, KeyStatus::Active);
+    // A key revoked by mistake is active again, with a reason.
     let out = env.run(&["trust", "unrevoke", "--list", "list.json", "--key", "issuer.pub"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("[reason-required]"), "{}", stderr(&out));
+    env.ok(&["trust", "unrevoke", "--list", "list.json", "--key", "issuer.pub", "--reason", "wrong key revoked"]);
+    assert_eq!(list_at(&env, "list.json").issuers[0].status, KeyStatus::Active);
+    let out = env.run(&["trust", "unrevoke", "--list", "list.json", "--key", "issuer.pub", "--reason", "again"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("[key-not-revoked]"), "{}", stderr(&out));
 
