@@ -7,6 +7,8 @@
 //! - `cargo xtask bench`: the core's benchmarks, then the CLI's batch rate.
 //! - `cargo xtask bulk-bench`, `qr-corpus`, `qr-bench`, `revocation-bench`: build
 //!   what they need, then run the benchmark crate `cachet-bench` (bench/).
+//! - `cargo xtask site`, `deploy-config`: the folder a web server serves, and
+//!   the nginx and Caddy configurations generated from `deploy/headers.json`.
 //! - `cargo xtask package`: the npm package `@cachet/verifier`, packed (`npm pack`).
 //! - `cargo xtask fuzz-corpus`: rewrites the fuzz seed corpora in `fuzz/corpus/`.
 
@@ -14,6 +16,7 @@ mod bench;
 mod build;
 mod corpus;
 mod demo;
+mod deploy;
 mod package;
 mod serve;
 mod sh;
@@ -33,6 +36,12 @@ tasks:
   package         the npm package @cachet/verifier, packed into target/package/cachet-verifier-<version>.tgz
   serve --trust SIGNED --root ROOT.pub [--port N]
                   the verifier page on 127.0.0.1 with its security headers
+  site --out DIR --trust SIGNED --root ROOT.pub [--embed-parent ORIGIN]...
+                  the folder a web server serves (www/, pkg/, trust-list.json, config.json, .gz beside
+                  the files), for deploy/nginx/ or deploy/Caddyfile (docs/DEPLOYING.md)
+  deploy-config [--check]
+                  write deploy/nginx/cachet.conf, cachet-headers.conf and deploy/Caddyfile from
+                  deploy/headers.json (--check: fail if the committed files differ)
   size            what the page downloads, gzipped, against its 150 KB budget
   bench           the core's benchmarks, then the CLI's batch issuance rate
   bulk-bench [--count N] [--runs N] [--seed N] [--jobs N]
@@ -58,6 +67,8 @@ fn main() -> ExitCode {
         "build" => build::run_task(rest),
         "package" => package::run_task(rest),
         "serve" => serve::run_task(rest),
+        "site" => deploy::run_site_task(rest),
+        "deploy-config" => deploy::run_config_task(rest),
         "size" => size::run_task(rest),
         "bench" => bench::run(rest),
         "bulk-bench" => bench::bulk(rest),

@@ -29,7 +29,7 @@ struct Ctx {
 /// (key for `--only`, header, step).
 type Step = (&'static str, &'static str, fn(&Ctx) -> Result<Done>);
 
-const STEPS: [Step; 14] = [
+const STEPS: [Step; 15] = [
     ("setup", "setup: the wasm32 target", setup),
     ("fmt", "format: cargo fmt --check", fmt),
     ("clippy", "lint: cargo clippy -D warnings", clippy),
@@ -39,6 +39,7 @@ const STEPS: [Step; 14] = [
     ("vectors", "vectors: regenerated and unchanged", vectors),
     ("clone", "clone: the committed tree cloned into an empty folder passes its tests there", clone),
     ("size", "size: what the page downloads, against its 150 KB budget", size),
+    ("deploy", "deploy: the site on Debian's nginx and Caddy, from deploy/, every header checked", deploy),
     ("browser-setup", "browser setup: Debian's Chromium and ChromeDriver, the test tools (npm ci)", browser_setup),
     ("wasm-tests", "wasm-bindgen-test: the bindings in headless Chromium", wasm_tests),
     ("browser", "browser: the page in Chromium (playwright-core, node --test)", browser),
@@ -53,7 +54,7 @@ const STEPS: [Step; 14] = [
 const USAGE: &str = "usage: cargo xtask test [--quick] [--only STEP]
   --quick      without the fuzz smoke run (ignored under CI=true)
   --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors, clone, size,
-               browser-setup, wasm-tests, browser, package or fuzz";
+               deploy, browser-setup, wasm-tests, browser, package or fuzz";
 
 pub fn run_all(args: &[String]) -> ExitCode {
     let mut quick = false;
@@ -144,6 +145,23 @@ fn docs(_: &Ctx) -> Result<Done> {
 /// The download budget of the page (`cargo xtask size`): a size, not a time, so it is a test.
 fn size(_: &Ctx) -> Result<Done> {
     crate::size::report()?;
+    Ok(Done::Passed)
+}
+
+/// deploy/'s nginx and Caddy configurations, generated from deploy/headers.json
+/// and committed, each run by Debian's own server on 127.0.0.1 over the site
+/// laid out in a temporary folder, every response checked (xtask/src/deploy.rs).
+fn deploy(ctx: &Ctx) -> Result<Done> {
+    if !crate::deploy::servers_installed() {
+        if !is_root() {
+            return cannot(ctx, "nginx or caddy is missing and only root can apt-get install".into());
+        }
+        run(program("apt-get").arg("update"))?;
+        run(program("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "nginx", "caddy"])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    crate::deploy::check()?;
     Ok(Done::Passed)
 }
 
