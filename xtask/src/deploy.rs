@@ -726,6 +726,8 @@ fn start_nginx(dir: &Path, site: &Path, port: u16) -> Result<Server> {
     let mut conf = read(NGINX_SERVER)?;
     conf = replace_once(&conf, "    listen 80;\n", &format!("    listen 127.0.0.1:{port};\n"), NGINX_SERVER)?;
     conf = replace_once(&conf, "    listen [::]:80;\n", "", NGINX_SERVER)?;
+    // As docs/DEPLOYING.md has the operator name the host.
+    conf = replace_once(&conf, "server_name _;", "server_name 127.0.0.1;", NGINX_SERVER)?;
     conf = replace_once(&conf, &format!("root {SITE_ROOT};"), &format!("root {};", site.display()), NGINX_SERVER)?;
     conf = replace_once(
         &conf,
@@ -840,7 +842,10 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
         .filter(|f| f.extension().is_none_or(|e| e != "gz"))
         .map(|f| (format!("/{}", f.strip_prefix(site).unwrap_or(&f).to_string_lossy()), f))
         .collect();
+    // A folder's index, and pages asked with a query (the headers go by the path alone).
     files.push(("/".into(), site.join("index.html")));
+    files.push(("/embed.html?profile=transport".into(), site.join("embed.html")));
+    files.push(("/index.html?lang=fr".into(), site.join("index.html")));
     for (path, file) in &files {
         let body = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
         let expected = rules.for_path(path, parents);
@@ -891,6 +896,10 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
                     r.header("Content-Encoding")
                 ));
             } else {
+                // A cache between the server and the browser must keep both forms apart.
+                if !r.all("Vary").iter().any(|v| v.to_ascii_lowercase().contains("accept-encoding")) {
+                    faults.push(format!("GET {path} (gzip): no Vary: Accept-Encoding"));
+                }
                 let mut plain = Vec::new();
                 if GzDecoder::new(&r.body[..]).read_to_end(&mut plain).is_err() || plain != body {
                     faults.push(format!("GET {path} (gzip): the body does not unzip to the file"));
