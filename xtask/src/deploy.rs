@@ -141,6 +141,12 @@ impl Data {
         out
     }
 
+    /// The value the last `*` rule that sets a header gives it: the value on
+    /// a path no other rule matches.
+    fn star_value(&self, name: &str) -> Option<&str> {
+        self.rules.iter().rev().filter(|r| r.paths.iter().any(|p| p == "*")).find_map(|r| sets(r, name))
+    }
+
     /// The value of a header on every path, when it is the same on all
     /// (the last `*` rule that sets it, and no later rule sets another).
     fn constant<'a>(&'a self, name: &str) -> Option<&'a str> {
@@ -239,11 +245,21 @@ fn nginx(data: &Data) -> (String, String) {
         }
         let var = nginx_var(name);
         conf.push_str(&format!("\n# {name} by path (deploy/headers.json).\nmap $uri {var} {{\n"));
-        let star = data.value_for(name, "\u{0}no path matches this\u{0}").unwrap_or("");
+        let star = data.star_value(name).unwrap_or("");
         conf.push_str(&format!("    default \"{}\";\n", embed(star)));
-        // Exact paths first (nginx tries them before any regular expression),
-        // with their whole value; then the prefixes and suffixes of the later
-        // rules first, since nginx takes the first regular expression that matches.
+        // The prefixes and suffixes of the rules after the last `*` rule that
+        // sets the header, the later rules first: nginx takes the first
+        // regular expression that matches.
+        let mut patterns: Vec<(&str, &str)> = Vec::new();
+        for rule in data.rules.iter().rev() {
+            let Some(value) = sets(rule, name) else { continue };
+            if rule.paths.iter().any(|p| p == "*") {
+                break;
+            }
+            patterns.extend(rule.paths.iter().filter(|p| p.contains('*')).map(|p| (p.as_str(), value)));
+        }
+        // Exact paths (nginx tries them before any regular expression), with
+        // their whole value, unless it is the default and no pattern matches them.
         let mut exact: Vec<&str> = Vec::new();
         for p in data.rules.iter().flat_map(|r| &r.paths) {
             if !p.contains('*') && !exact.contains(&p.as_str()) {
@@ -252,23 +268,17 @@ fn nginx(data: &Data) -> (String, String) {
         }
         for p in exact {
             let value = data.value_for(name, p).unwrap_or("");
-            if value != star {
+            if value != star || patterns.iter().any(|(pattern, _)| pattern_matches(pattern, p)) {
                 conf.push_str(&format!("    {p} \"{}\";\n", embed(value)));
             }
         }
-        for rule in data.rules.iter().rev() {
-            if rule.paths.iter().any(|p| p == "*") {
-                break;
-            }
-            let Some((_, value)) = rule.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) else { continue };
-            for p in rule.paths.iter().filter(|p| p.contains('*')) {
-                let regex = match (p.strip_suffix('*'), p.strip_prefix('*')) {
-                    (Some(prefix), _) => format!("^{}", regex_escape(prefix)),
-                    (_, Some(suffix)) => format!("{}$", regex_escape(suffix)),
-                    _ => continue,
-                };
-                conf.push_str(&format!("    \"~{regex}\" \"{}\";\n", embed(value)));
-            }
+        for (pattern, value) in patterns {
+            let regex = match (pattern.strip_suffix('*'), pattern.strip_prefix('*')) {
+                (Some(prefix), _) => format!("^{}", regex_escape(prefix)),
+                (_, Some(suffix)) => format!("{}$", regex_escape(suffix)),
+                _ => continue,
+            };
+            conf.push_str(&format!("    \"~{regex}\" \"{}\";\n", embed(value)));
         }
         conf.push_str("}\n");
         snippet.push_str(&format!("add_header {name} {var} always;\n"));
@@ -1086,6 +1096,18 @@ mod tests {
         assert!(a.contains("default \"all\";") && a.contains("/pkg/exact.wasm \"wasm\";"), "{a}");
         let c = conf.split("map $uri $cachet_x_c {").nth(1).unwrap().split('}').next().unwrap();
         assert!(c.contains("default \"\";") && c.contains("/x \"only here\";"), "{c}");
+        // An exact path with the default value under a prefix that changes it
+        // keeps its own entry; a `*` rule that does not set a header does not
+        // hide the prefixes before it.
+        let json2 = r#"{"format":"cachet-headers/1","rules":[
+            {"paths":["*"],"headers":{"X-A":"all"}},
+            {"paths":["/pkg/*"],"headers":{"X-A":"pkg"}},
+            {"paths":["*"],"headers":{"X-B":"b"}},
+            {"paths":["/pkg/x"],"headers":{"X-A":"all"}}
+        ],"types":{"":"application/octet-stream"}}"#;
+        let (conf, _) = nginx(&Data::parse(json2).unwrap());
+        let a = conf.split("map $uri $cachet_x_a {").nth(1).unwrap().split('}').next().unwrap();
+        assert!(a.contains("/pkg/x \"all\";") && a.contains("\"~^/pkg/\" \"pkg\";"), "{a}");
         for bad in [r#"a\"b"#, "a$b", r"a\\b", "{x}", r"a\u0008b", "a`b"] {
             let json = json.replace("only here", bad);
             assert!(Data::parse(&json).is_err(), "{bad}");
