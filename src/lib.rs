@@ -9,7 +9,9 @@
 //!
 //! The data's path through the modules: [`text`] → [`envelope`] →
 //! [`certificate`] → [`trust`] → [`verify`](mod@verify), with [`signature`] the one
-//! Ed25519 check, [`status`] the verdict's vocabulary, [`profile`] the fields
+//! Ed25519 check, [`status`] the verdict's vocabulary, [`status_list`] the
+//! status claim, its keyed indices and each key's Rice-coded revoked
+//! indices, [`profile`] the fields
 //! each purpose may receive, and [`json`] the small strict JSON reader and
 //! writer of trust lists and reports.
 //!

@@ -244,6 +244,17 @@ impl Bits<'_> {
 
     /// One gap: a unary quotient (ones, then a zero) and `k` low bits.
     fn gap(&mut self, k: u8) -> Result<u64, StatusListError> {
+        // Most gaps lie within one window: read them from a single peek.
+        let window = self.peek();
+        let ones = (!window).leading_zeros();
+        if ones + 1 + u32::from(k) <= 57 {
+            let low = if k == 0 { 0 } else { (window << (ones + 1)) >> (64 - u32::from(k)) };
+            self.pos += (ones + 1) as usize + usize::from(k);
+            if self.pos > self.end() {
+                return Err(StatusListError::Truncated);
+            }
+            return Ok((u64::from(ones) << k) | low);
+        }
         let mut q = 0u64;
         loop {
             let ones = u64::from((!self.peek()).leading_zeros());
@@ -257,13 +268,17 @@ impl Bits<'_> {
             if self.pos >= self.end() {
                 return Err(StatusListError::Truncated);
             }
+            // No gap in a u32 space is 2^32 or more: stop before q << k could overflow.
+            if q >> 32 != 0 {
+                return Err(StatusListError::OutOfRange);
+            }
         }
         let low = if k == 0 { 0 } else { self.peek() >> (64 - u32::from(k)) };
         self.pos += usize::from(k);
         if self.pos > self.end() {
             return Err(StatusListError::Truncated);
         }
-        // The stream is at most 32 MiB (2^28 bits), so q < 2^28 and q << 31 fits.
+        // q < 2^32 + 56 and k ≤ 31: q << k fits.
         Ok((q << k) | low)
     }
 }
@@ -368,6 +383,10 @@ impl RevokedSet {
             return Err(StatusListError::Header);
         }
         let stream = bytes.get(HEADER_LEN..).unwrap_or_default();
+        // Bit positions are kept as u32 (far above the 32 MiB of a trust list).
+        if stream.len() > (u32::MAX / 8) as usize {
+            return Err(StatusListError::Truncated);
+        }
         // Each index takes at least k + 1 bits: a count the bytes cannot hold
         // is refused before anything is allocated for it.
         if u64::from(count) * (u64::from(k) + 1) > stream.len() as u64 * 8 {
