@@ -412,7 +412,8 @@ fn caddy(data: &Data) -> String {
 \t\t}}
 \t}}
 
-\t# Without this, an error (a 404) has none of the headers.
+\t# Errors (a 404) get the headers here too, and a plain-text body: without
+\t# this, a missing .js or .wasm is answered with that file's type.
 \thandle_errors {{
 \t\troute {{
 \t\t\timport cachet_headers
