@@ -34,12 +34,36 @@
 //! or uri, an OUT begun without a status claim, and an `OUT.status.json`
 //! without one asked for.
 //!
-//! A semicolon-separated file (as spreadsheet software writes in French) is
-//! read as such when its header line holds semicolons and no comma; a UTF-8
-//! byte order mark is ignored.
+//! # What the input may be
+//!
+//! Line ends, encodings, column names, mapping files and dates: see
+//! [`crate::csv_input`] and docs/ISSUING.md. A semicolon-separated file (as
+//! spreadsheet software writes in French) is read as such when its header
+//! line holds semicolons and no comma.
+//!
+//! # Guarantees
+//!
+//! - **One run per output**: OUT and the errors file are locked (`OUT.lock`,
+//!   the lock of [`files::lock`], but taken without waiting): a second run on
+//!   the same output refuses at once (`batch-locked`).
+//! - **One row per serial**: an explicit serial given on two rows (or
+//!   already in OUT on another line) is refused on every row after the first
+//!   (`serial-duplicate`), so no revocation hits two pupils and no PDF is
+//!   written twice.
+//! - **No row swallowed unseen**: a quoted field that runs over lines which
+//!   themselves hold the separator (a quote left open) makes its row
+//!   refused (`csv-quote-unclosed`, naming the lines), and the lines read
+//!   inside it, like any line the reader did not reach, are counted against
+//!   the file's lines: the summary names them and the exit code is 2.
+//! - **A resume of the same batch only**: `OUT.batch.json` records the
+//!   input's SHA-256, the key, the encoding, the columns' layout, `--url`
+//!   and whether PDFs are written; a rerun that finds any of them changed
+//!   refuses (`batch-changed`) unless `--restart`, which empties OUT and the
+//!   errors file and begins again.
 
-use crate::error::{CliError, Message, EXIT_REFUSED};
-use crate::issue::{reserve, Block, StatusOptions};
+use crate::csv_input::{self, Decoded, Encoding, Field, Layout, Source, Survey};
+use crate::error::{CliError, Message, EXIT_REFUSED, EXIT_USAGE};
+use crate::issue::{note, reserve, Block, StatusOptions};
 use crate::{clock, files, i18n, keygen};
 use cachet::certificate::{IssueError, SchoolCertificateInput};
 use cachet::keys::SecretKey;
@@ -49,6 +73,7 @@ use csv::ByteRecord;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::num::NonZeroUsize;
@@ -77,49 +102,16 @@ pub struct Job<'a> {
     pub pdf_dir: Option<&'a Path>,
     /// Status claims, if asked for.
     pub status: Option<StatusOptions>,
-}
-
-/// The columns a CSV may have: the keys of `cert.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
-    FamilyName,
-    GivenNames,
-    BirthDate,
-    SchoolUai,
-    SchoolName,
-    SchoolTown,
-    Academie,
-    SchoolYear,
-    Level,
-    Regime,
-    Serial,
-    IssuedOn,
-}
-
-/// (column, header name, required).
-const COLUMNS: [(Column, &str, bool); 12] = [
-    (Column::FamilyName, "family_name", true),
-    (Column::GivenNames, "given_names", true),
-    (Column::BirthDate, "birth_date", true),
-    (Column::SchoolUai, "school_uai", true),
-    (Column::SchoolName, "school_name", true),
-    (Column::SchoolTown, "school_town", true),
-    (Column::Academie, "academie", true),
-    (Column::SchoolYear, "school_year", true),
-    (Column::Level, "level", true),
-    (Column::Regime, "regime", false),
-    (Column::Serial, "serial", false),
-    (Column::IssuedOn, "issued_on", false),
-];
-
-impl Column {
-    fn name(self) -> &'static str {
-        COLUMNS.iter().find(|(c, _, _)| *c == self).map_or("", |(_, n, _)| n)
-    }
+    /// The CSV's encoding, if given (else found).
+    pub encoding: Option<Encoding>,
+    /// A mapping file from columns to fields.
+    pub columns: Option<&'a Path>,
+    /// Empty OUT and the errors file and begin again.
+    pub restart: bool,
 }
 
 /// One refused row's problem, as written in the errors file.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct Problem {
     field: Option<&'static str>,
     code: &'static str,
@@ -158,7 +150,7 @@ enum RowOutput {
 /// What every row's processing shares.
 struct Context<'a> {
     key: SecretKey,
-    columns: Vec<Column>,
+    layout: Layout,
     today: Date,
     url: Option<&'a str>,
     pdf_dir: Option<&'a Path>,
@@ -174,21 +166,45 @@ struct Context<'a> {
 }
 
 pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
+    // One run per output, from before anything is read until the end.
+    let _out_lock = lock_now(job.out, lang)?;
+    let _errors_lock = if files::resolve(&job.errors, lang)? == files::resolve(job.out, lang)? {
+        None
+    } else {
+        Some(lock_now(&job.errors, lang)?)
+    };
     let key = keygen::read_secret_key(job.key, lang)?;
     let today = clock::today_in_paris()?;
-    let file = File::open(job.csv).map_err(|e| CliError::read(job.csv, &e, lang))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut reader = open_csv(file).map_err(|e| CliError::read(job.csv, &e, lang))?;
-    let columns = read_header(&mut reader, job.csv)?;
+    let survey = csv_input::survey(job.csv, job.encoding, lang)?;
+    let mapping = job.columns.map(|p| csv_input::read_mapping(p, lang)).transpose()?;
+    let (mut reader, layout) = open_csv(job.csv, &survey, mapping.as_ref(), lang)?;
+    if survey.detected && survey.encoding != Encoding::Utf8 {
+        let told =
+            Message::new("csv-encoding-read").arg("path", job.csv.display()).arg("encoding", survey.encoding.name());
+        note(&told.text(lang));
+    }
+    if !layout.ignored.is_empty() {
+        let told = Message::new("csv-columns-ignored")
+            .arg("path", job.csv.display())
+            .arg("columns", layout.ignored.join(", "));
+        note(&told.text(lang));
+    }
+    if job.restart {
+        restart(job, lang)?;
+    }
 
     // What an earlier run already wrote.
     let done_out = resume_point(job.out, lang)?;
     let done_err = resume_point(&job.errors, lang)?;
     let resumed = done_out.max(done_err);
+    // The status block's own checks first (they name what differs in its
+    // terms), then the input, key and options as a whole.
+    let status = batch_block(job, &key, &survey, mapping.as_ref(), resumed > 0, lang)?;
+    check_same_batch(job, &key, &survey, &layout, resumed > 0, lang)?;
     if resumed > 0 {
-        eprintln!("{}", Message::new("batch-resume").arg("line", done_out.min(done_err)).text(lang));
+        note(&Message::new("batch-resume").arg("line", done_out.min(done_err)).text(lang));
     }
-    let status = batch_block(job, &key, resumed > 0, lang)?;
+    let serials = if layout.has_serial() { serials_in(job.out, lang)? } else { HashMap::new() };
     let out = BufWriter::with_capacity(1 << 20, append(job.out).map_err(|e| CliError::write(job.out, &e, lang))?);
 
     let mut builder = rayon::ThreadPoolBuilder::new();
@@ -204,10 +220,17 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
         })?;
     }
     let key_id = key.key_id().to_string();
+    let size = std::fs::metadata(job.csv).map(|m| m.len()).unwrap_or(0);
     let context =
-        Context { key, columns, today, url: job.url, pdf_dir: job.pdf_dir, lang, done_out, done_err, status, key_id };
-    let mut next_record = 0u64;
-    let skip_up_to = done_out.min(done_err);
+        Context { key, layout, today, url: job.url, pdf_dir: job.pdf_dir, lang, done_out, done_err, status, key_id };
+    let mut scan = Scan {
+        next_record: 0,
+        skip_up_to: done_out.min(done_err),
+        serials,
+        delimiter: char::from(survey.delimiter),
+        reached: 1,
+        swallowed: Vec::new(),
+    };
     let mut sink = Sink {
         out,
         out_path: job.out,
@@ -224,14 +247,21 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     std::thread::scope(|scope| -> Result<(), CliError> {
         let mut signing: Option<std::thread::ScopedJoinHandle<'_, (Vec<RowOutput>, u64)>> = None;
         loop {
-            let chunk = read_chunk(&mut reader, skip_up_to, &mut next_record, job.csv)?;
+            let chunk = read_chunk(&mut reader, &mut scan, &context, job.csv)?;
             let signed = signing.take().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
             let last = chunk.rows.is_empty();
             if !last {
                 let (pool, context) = (&pool, &context);
                 signing = Some(scope.spawn(move || {
                     let outputs = pool.install(|| {
-                        chunk.rows.par_iter().map(|(line, n, record)| process(context, *line, *n, record)).collect()
+                        chunk
+                            .rows
+                            .par_iter()
+                            .map(|row| match &row.refused {
+                                Some(problem) => refuse(context, row.line, vec![problem.clone()]),
+                                None => process(context, row.line, row.n, &row.record),
+                            })
+                            .collect()
                     });
                     (outputs, chunk.end)
                 }));
@@ -254,32 +284,235 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
         .arg("bad", bad)
         .arg("seconds", format!("{seconds:.2}"))
         .arg("rate", rate);
-    eprintln!("{}", summary.text(lang));
+    note(&summary.text(lang));
     let any_bad = bad > 0 || done_err > 0;
     if any_bad {
-        eprintln!("{}", Message::new("batch-errors").arg("path", job.errors.display()).text(lang));
+        note(&Message::new("batch-errors").arg("path", job.errors.display()).text(lang));
+    }
+    // Lines not read as rows of their own: inside a row whose quote was left
+    // open, or past the last line the reader reached.
+    let mut unread = scan.swallowed.clone();
+    if scan.reached < survey.last_content {
+        unread.push((scan.reached + 1, survey.last_content));
+    }
+    if !unread.is_empty() {
+        let count: u64 = unread.iter().map(|(from, to)| to - from + 1).sum();
+        let ranges: Vec<String> = unread.iter().take(10).map(|(from, to)| format!("{from}-{to}")).collect();
+        let told = Message::new("batch-unread")
+            .arg("path", job.csv.display())
+            .arg("count", count)
+            .arg("lines", ranges.join(", "))
+            .arg("total", survey.lines);
+        note(&format!("cachet: {} [batch-unread]", told.text(lang)));
+        return Ok(ExitCode::from(EXIT_USAGE));
     }
     Ok(if any_bad { ExitCode::from(EXIT_REFUSED) } else { ExitCode::SUCCESS })
 }
 
-/// Rows read together (line, record number from 0, record), and the CSV's
-/// byte offset after them.
+/// Takes the lock of `path` (`REAL.lock`, as [`files::lock`] does) without
+/// waiting: another batch on this output refuses at once rather than
+/// writing its rows a second time after this one. (files.rs's `lock` waits,
+/// which suits a trust list's short edit, not a batch of hours.)
+fn lock_now(path: &Path, lang: Lang) -> Result<File, CliError> {
+    let real = files::resolve(path, lang)?;
+    let lock_path = files::with_suffix(&real, ".lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| CliError::write(&lock_path, &e, lang))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(CliError::usage(
+            Message::new("batch-locked").arg("path", path.display()).arg("lock", lock_path.display()),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(CliError::usage(
+            Message::new("lock-failed").arg("path", lock_path.display()).arg("reason", i18n::io_reason(lang, &e)),
+        )),
+    }
+}
+
+/// `--restart`: OUT, the errors file and their records emptied.
+fn restart(job: &Job<'_>, lang: Lang) -> Result<(), CliError> {
+    for path in [job.out, job.errors.as_path()] {
+        match OpenOptions::new().write(true).truncate(true).open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(CliError::write(path, &e, lang)),
+        }
+    }
+    for suffix in [".batch.json", ".status.json"] {
+        let path = files::with_suffix(job.out, suffix);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(CliError::write(&path, &e, lang)),
+        }
+    }
+    note(&Message::new("batch-restart").arg("path", job.out.display()).text(lang));
+    Ok(())
+}
+
+/// `OUT.batch.json`: what a batch was begun with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchRecord {
+    format: String,
+    input_sha256: String,
+    key_id: String,
+    encoding: String,
+    columns: String,
+    url: Option<String>,
+    pdf: bool,
+}
+
+const BATCH_FORMAT: &str = "cachet-batch/1";
+
+/// Records what a new batch is begun with, or checks that a resumed one
+/// has the same input, key and options.
+fn check_same_batch(
+    job: &Job<'_>,
+    key: &SecretKey,
+    survey: &Survey,
+    layout: &Layout,
+    begun: bool,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let path = files::with_suffix(job.out, ".batch.json");
+    let now = BatchRecord {
+        format: BATCH_FORMAT.to_owned(),
+        input_sha256: survey.sha256.clone(),
+        key_id: key.key_id().to_string(),
+        encoding: survey.encoding.name().to_owned(),
+        columns: layout.describe(),
+        url: job.url.map(str::to_owned),
+        pdf: job.pdf_dir.is_some(),
+    };
+    let recorded = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(
+            serde_json::from_str::<BatchRecord>(&text)
+                .ok()
+                .filter(|r| r.format == BATCH_FORMAT)
+                .ok_or_else(|| CliError::usage(Message::new("batch-record-invalid").arg("path", path.display())))?,
+        ),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(CliError::read(&path, &e, lang)),
+    };
+    match recorded {
+        Some(r) => {
+            let mut changed = Vec::new();
+            if r.input_sha256 != now.input_sha256 {
+                changed.push(format!("{} (SHA-256)", job.csv.display()));
+            }
+            if r.key_id != now.key_id {
+                changed.push(format!("--key ({} → {})", r.key_id, now.key_id));
+            }
+            if r.encoding != now.encoding {
+                changed.push(format!("--encoding ({} → {})", r.encoding, now.encoding));
+            }
+            if r.columns != now.columns {
+                changed.push("--columns".to_owned());
+            }
+            if r.url != now.url {
+                changed.push("--url".to_owned());
+            }
+            if r.pdf != now.pdf {
+                changed.push("--pdf-dir".to_owned());
+            }
+            if changed.is_empty() {
+                return Ok(());
+            }
+            if !begun {
+                // Nothing written yet: the new batch's record replaces the old one.
+                return write_record(&path, &now, lang);
+            }
+            Err(CliError::usage(
+                Message::new("batch-changed").arg("path", job.out.display()).arg("changed", changed.join(", ")),
+            ))
+        }
+        None if begun => Err(CliError::usage(
+            Message::new("batch-record-missing").arg("path", job.out.display()).arg("record", path.display()),
+        )),
+        None => write_record(&path, &now, lang),
+    }
+}
+
+fn write_record(path: &Path, record: &BatchRecord, lang: Lang) -> Result<(), CliError> {
+    // Serializing strings cannot fail.
+    let mut json = serde_json::to_string_pretty(record).unwrap_or_default();
+    json.push('\n');
+    files::write_atomic(path, json.as_bytes(), lang)
+}
+
+/// The serials OUT already holds, and their lines.
+fn serials_in(path: &Path, lang: Lang) -> Result<HashMap<String, u64>, CliError> {
+    let mut serials = HashMap::new();
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(serials),
+        Err(e) => return Err(CliError::read(path, &e, lang)),
+    };
+    #[derive(Deserialize)]
+    struct Line {
+        line: u64,
+        serial: String,
+    }
+    for text in BufReader::with_capacity(1 << 16, file).split(b'\n') {
+        let text = text.map_err(|e| CliError::read(path, &e, lang))?;
+        if let Ok(l) = serde_json::from_slice::<Line>(&text) {
+            serials.insert(l.serial, l.line);
+        }
+    }
+    Ok(serials)
+}
+
+/// What the reading thread keeps from row to row.
+struct Scan {
+    /// Records read, passed over or not.
+    next_record: u64,
+    /// Rows at or before this line are in both files already.
+    skip_up_to: u64,
+    /// Explicit serials met, and the line of the row that keeps each.
+    serials: HashMap<String, u64>,
+    /// The separator.
+    delimiter: char,
+    /// The last line read.
+    reached: u64,
+    /// Lines read inside rows whose quote was left open: (from, to).
+    swallowed: Vec<(u64, u64)>,
+}
+
+/// One row read: its line, its record number (from 0), its fields, and
+/// why it is refused when the reader already knows.
+struct Row {
+    line: u64,
+    n: u64,
+    record: ByteRecord,
+    refused: Option<Problem>,
+}
+
+/// Rows read together, and the CSV's byte offset after them.
 struct Chunk {
-    rows: Vec<(u64, u64, ByteRecord)>,
+    rows: Vec<Row>,
     end: u64,
 }
 
 /// Reads up to [`CHUNK`] rows, passing over those whose line is at most
-/// `skip_up_to` (already in both files); `next_record` counts every record
-/// read, passed over or not.
+/// `skip_up_to` (already in both files), in order: a row whose quoted field
+/// swallowed lines, and a serial met before, are found here.
 fn read_chunk(
-    reader: &mut csv::Reader<BufReader<File>>,
-    skip_up_to: u64,
-    next_record: &mut u64,
+    reader: &mut csv::Reader<Decoded<File>>,
+    scan: &mut Scan,
+    cx: &Context<'_>,
     path: &Path,
 ) -> Result<Chunk, CliError> {
     let mut rows = Vec::with_capacity(CHUNK);
     let mut record = ByteRecord::new();
+    let serial_at = cx.layout.fields.iter().find_map(|(f, s)| match (f, s) {
+        (Field::Serial, Source::Column(i)) => Some(*i),
+        _ => None,
+    });
     while rows.len() < CHUNK {
         let more = reader
             .read_byte_record(&mut record)
@@ -288,10 +521,32 @@ fn read_chunk(
             break;
         }
         let line = record.position().map_or(0, |p| p.line());
-        let n = *next_record;
-        *next_record += 1;
-        if line > skip_up_to {
-            rows.push((line, n, std::mem::take(&mut record)));
+        let n = scan.next_record;
+        scan.next_record += 1;
+        let breaks = record.iter().map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64).sum::<u64>();
+        let to = line + breaks;
+        scan.reached = scan.reached.max(to);
+        let mut refused = None;
+        // A quoted field over lines that hold the separator: rows swallowed by a quote left open.
+        let swallowing = breaks > 0
+            && record.iter().any(|f| f.split(|&b| b == b'\n').skip(1).any(|l| l.contains(&(scan.delimiter as u8))));
+        if swallowing {
+            scan.swallowed.push((line + 1, to));
+            let message = Message::new("csv-quote-unclosed").arg("from", line).arg("to", to).text(cx.lang);
+            refused = Some(Problem { field: None, code: "csv-quote-unclosed", message });
+        } else if let Some(serial) = serial_at.and_then(|i| record.get(i)) {
+            let serial = String::from_utf8_lossy(serial).trim().to_owned();
+            if !serial.is_empty() {
+                let first = *scan.serials.entry(serial.clone()).or_insert(line);
+                if first != line {
+                    let message =
+                        Message::new("serial-duplicate").arg("serial", &serial).arg("line", first).text(cx.lang);
+                    refused = Some(Problem { field: Some("serial"), code: "serial-duplicate", message });
+                }
+            }
+        }
+        if line > scan.skip_up_to {
+            rows.push(Row { line, n, record: std::mem::take(&mut record), refused });
         }
     }
     Ok(Chunk { rows, end: reader.position().byte() })
@@ -346,56 +601,28 @@ impl Sink<'_> {
     }
 }
 
-/// A CSV reader over `file`: byte records (a bad row never stops the batch),
-/// any number of fields per row (checked per row), the BOM skipped and the
-/// separator found from the header line.
-fn open_csv(file: File) -> io::Result<csv::Reader<BufReader<File>>> {
-    let mut input = BufReader::with_capacity(1 << 16, file);
-    if input.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
-        input.consume(3);
-    }
-    let head = input.fill_buf()?;
-    let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-    let delimiter = if first_line.contains(&b';') && !first_line.contains(&b',') { b';' } else { b',' };
-    Ok(csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).buffer_capacity(1 << 16).from_reader(input))
-}
-
-/// Maps the header's names to columns; refuses unknown, repeated and missing ones.
-fn read_header(reader: &mut csv::Reader<BufReader<File>>, path: &Path) -> Result<Vec<Column>, CliError> {
+/// A CSV reader over the file, decoded as the survey found (see
+/// [`csv_input`]): byte records (a bad row never stops the batch), any
+/// number of fields per row (checked per row); and the layout its header
+/// gives.
+fn open_csv(
+    path: &Path,
+    survey: &Survey,
+    mapping: Option<&csv_input::Mapping>,
+    lang: Lang,
+) -> Result<(csv::Reader<Decoded<File>>, Layout), CliError> {
+    let file = File::open(path).map_err(|e| CliError::read(path, &e, lang))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(survey.delimiter)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(Decoded::new(file, survey.encoding));
     let header = reader
         .byte_headers()
         .map_err(|e| CliError::usage(Message::new("csv-read").arg("path", path.display()).arg("detail", e)))?;
-    if header.is_empty() {
-        return Err(CliError::usage(Message::new("csv-empty").arg("path", path.display())));
-    }
-    let mut columns = Vec::with_capacity(header.len());
-    for name in header {
-        let name = String::from_utf8_lossy(name);
-        let name = name.trim();
-        let Some((column, _, _)) = COLUMNS.iter().find(|(_, n, _)| n.eq_ignore_ascii_case(name)) else {
-            let known: Vec<&str> = COLUMNS.iter().map(|(_, n, _)| *n).collect();
-            return Err(CliError::usage(
-                Message::new("csv-unknown-column")
-                    .arg("path", path.display())
-                    .arg("column", name)
-                    .arg("known", known.join(", ")),
-            ));
-        };
-        if columns.contains(column) {
-            return Err(CliError::usage(
-                Message::new("csv-duplicate-column").arg("path", path.display()).arg("column", name),
-            ));
-        }
-        columns.push(*column);
-    }
-    let missing: Vec<&str> =
-        COLUMNS.iter().filter(|(c, _, required)| *required && !columns.contains(c)).map(|(_, n, _)| *n).collect();
-    if !missing.is_empty() {
-        return Err(CliError::usage(
-            Message::new("csv-missing-column").arg("path", path.display()).arg("columns", missing.join(", ")),
-        ));
-    }
-    Ok(columns)
+    let names: Vec<String> = header.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect();
+    let layout = csv_input::layout(&names, mapping, path)?;
+    Ok((reader, layout))
 }
 
 /// `OUT.status.json`: the block of ordinals a batch took.
@@ -416,7 +643,14 @@ const RESERVATION_FORMAT: &str = "cachet-batch-status/1";
 /// an earlier run of this batch, else a new one, one ordinal per CSV record,
 /// recorded before anything is signed. `begun`: OUT or the errors file
 /// already holds lines.
-fn batch_block(job: &Job<'_>, key: &SecretKey, begun: bool, lang: Lang) -> Result<Option<Block>, CliError> {
+fn batch_block(
+    job: &Job<'_>,
+    key: &SecretKey,
+    survey: &Survey,
+    mapping: Option<&csv_input::Mapping>,
+    begun: bool,
+    lang: Lang,
+) -> Result<Option<Block>, CliError> {
     let path = files::with_suffix(job.out, ".status.json");
     let recorded = match std::fs::read_to_string(&path) {
         Ok(text) => Some(
@@ -434,7 +668,7 @@ fn batch_block(job: &Job<'_>, key: &SecretKey, begun: bool, lang: Lang) -> Resul
             None => Ok(None),
         };
     };
-    let records = count_records(job.csv, lang)?;
+    let records = count_records(job.csv, survey, mapping, lang)?;
     match recorded {
         Some(r) => {
             let key_id = key.key_id().to_string();
@@ -478,10 +712,13 @@ fn batch_block(job: &Job<'_>, key: &SecretKey, begun: bool, lang: Lang) -> Resul
 }
 
 /// How many records the CSV holds after its header.
-fn count_records(path: &Path, lang: Lang) -> Result<u64, CliError> {
-    let file = File::open(path).map_err(|e| CliError::read(path, &e, lang))?;
-    let mut reader = open_csv(file).map_err(|e| CliError::read(path, &e, lang))?;
-    read_header(&mut reader, path)?;
+fn count_records(
+    path: &Path,
+    survey: &Survey,
+    mapping: Option<&csv_input::Mapping>,
+    lang: Lang,
+) -> Result<u64, CliError> {
+    let (mut reader, _) = open_csv(path, survey, mapping, lang)?;
     let mut record = ByteRecord::new();
     let mut count = 0u64;
     while reader
@@ -544,18 +781,20 @@ fn line_number(json_line: &[u8]) -> Option<u64> {
     std::str::from_utf8(rest.get(..digits)?).ok()?.parse().ok()
 }
 
+/// A refused row's line for the errors file, unless it is there already.
+fn refuse(cx: &Context<'_>, line: u64, problems: Vec<Problem>) -> RowOutput {
+    if line > cx.done_err {
+        RowOutput::Bad(json_line(&BadLine { line, errors: &problems }))
+    } else {
+        RowOutput::Skip
+    }
+}
+
 /// Signs one row (record number `n`), or says why it is refused; writes only
 /// what is missing.
 fn process(cx: &Context<'_>, line: u64, n: u64, record: &ByteRecord) -> RowOutput {
     let want_good = line > cx.done_out;
-    let want_bad = line > cx.done_err;
-    let refused = |problems: Vec<Problem>| {
-        if want_bad {
-            RowOutput::Bad(json_line(&BadLine { line, errors: &problems }))
-        } else {
-            RowOutput::Skip
-        }
-    };
+    let refused = |problems: Vec<Problem>| refuse(cx, line, problems);
     let input = match to_input(cx, record) {
         Ok(input) => input,
         Err(problems) => return refused(problems),
@@ -641,35 +880,38 @@ fn field_problems(lang: Lang, err: &IssueError) -> Vec<Problem> {
 
 /// The row's fields as the input of one certificate.
 fn to_input(cx: &Context<'_>, record: &ByteRecord) -> Result<SchoolCertificateInput, Vec<Problem>> {
-    if record.len() != cx.columns.len() {
+    if record.len() != cx.layout.width {
         let message =
-            Message::new("csv-row-length").arg("got", record.len()).arg("expected", cx.columns.len()).text(cx.lang);
+            Message::new("csv-row-length").arg("got", record.len()).arg("expected", cx.layout.width).text(cx.lang);
         return Err(vec![Problem { field: None, code: "csv-row-length", message }]);
     }
     let mut input = SchoolCertificateInput::default();
     let mut problems = Vec::new();
-    for (column, bytes) in cx.columns.iter().zip(record) {
-        let value = match std::str::from_utf8(bytes) {
-            Ok(v) => v.to_owned(),
-            Err(_) => {
-                let message = Message::new("csv-utf8").arg("field", column.name()).text(cx.lang);
-                problems.push(Problem { field: Some(column.name()), code: "csv-utf8", message });
-                continue;
-            }
+    for (field, source) in &cx.layout.fields {
+        let value = match source {
+            Source::Fixed(v) => v.clone(),
+            Source::Column(i) => match std::str::from_utf8(record.get(*i).unwrap_or_default()) {
+                Ok(v) => v.to_owned(),
+                Err(_) => {
+                    let message = Message::new("csv-utf8").arg("field", field.name()).text(cx.lang);
+                    problems.push(Problem { field: Some(field.name()), code: "csv-utf8", message });
+                    continue;
+                }
+            },
         };
-        match column {
-            Column::FamilyName => input.family_name = value,
-            Column::GivenNames => input.given_names = value,
-            Column::BirthDate => input.birth_date = value,
-            Column::SchoolUai => input.school_uai = value,
-            Column::SchoolName => input.school_name = value,
-            Column::SchoolTown => input.school_town = value,
-            Column::Academie => input.academie = value,
-            Column::SchoolYear => input.school_year = value,
-            Column::Level => input.level = value,
-            Column::Regime => input.regime = Some(value),
-            Column::Serial => input.serial = Some(value),
-            Column::IssuedOn => input.issued_on = Some(value),
+        match field {
+            Field::FamilyName => input.family_name = value,
+            Field::GivenNames => input.given_names = value,
+            Field::BirthDate => input.birth_date = csv_input::iso_date(&value),
+            Field::SchoolUai => input.school_uai = value,
+            Field::SchoolName => input.school_name = value,
+            Field::SchoolTown => input.school_town = value,
+            Field::Academie => input.academie = value,
+            Field::SchoolYear => input.school_year = value,
+            Field::Level => input.level = value,
+            Field::Regime => input.regime = Some(value),
+            Field::Serial => input.serial = Some(value),
+            Field::IssuedOn => input.issued_on = Some(csv_input::iso_date(&value)),
         }
     }
     if problems.is_empty() {

@@ -265,7 +265,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "{path} : colonne inconnue « {column} » (colonnes possibles : {known})",
         "{path}: unknown column \"{column}\" (possible columns: {known})",
     ),
-    ("csv-duplicate-column", "{path} : colonne « {column} » en double", "{path}: column \"{column}\" appears twice"),
+    (
+        "csv-duplicate-column",
+        "{path} : la colonne « {column} » donne le champ {field} une seconde fois (un fichier --columns dit laquelle prendre)",
+        "{path}: column \"{column}\" gives the field {field} a second time (a --columns file says which to take)",
+    ),
     (
         "csv-missing-column",
         "{path} : colonne(s) obligatoire(s) absente(s) : {columns}",
@@ -492,6 +496,70 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "{good} certificate(s) signed, {bad} row(s) refused in {seconds} s ({rate} per second)",
     ),
     ("batch-errors", "Lignes refusées : {path}", "Refused rows: {path}"),
+    // Batches: real exports and their guarantees (issue 14).
+    (
+        "csv-encoding",
+        "{path} : ce fichier n'est pas en {encoding} (ligne {line}) ; --encoding utf-8, windows-1252 ou iso-8859-15 dit lequel il est",
+        "{path}: this file is not {encoding} (line {line}); --encoding utf-8, windows-1252 or iso-8859-15 says which it is",
+    ),
+    (
+        "csv-encoding-unknown",
+        "{path} : encodage inconnu (ligne {line}) : ni UTF-8, ni Windows-1252, ni ISO-8859-15 ; enregistrez-le en « CSV UTF-8 »",
+        "{path}: unknown encoding (line {line}): neither UTF-8, Windows-1252 nor ISO-8859-15; save it as \"CSV UTF-8\"",
+    ),
+    (
+        "csv-encoding-utf16",
+        "{path} : fichier en UTF-16 (« Texte Unicode ») ; enregistrez-le en « CSV UTF-8 » ou « CSV (séparateur : point-virgule) »",
+        "{path}: a UTF-16 file (\"Unicode Text\"); save it as \"CSV UTF-8\" or \"CSV (semicolon delimited)\"",
+    ),
+    ("csv-encoding-read", "{path} : lu en {encoding} (ce n'est pas de l'UTF-8)", "{path}: read as {encoding} (it is not UTF-8)"),
+    (
+        "csv-columns-ignored",
+        "{path} : colonnes ignorées (jamais mises dans un certificat) : {columns}",
+        "{path}: columns ignored (never put in a certificate): {columns}",
+    ),
+    (
+        "columns-file-line",
+        "{path}, ligne {line} : règle illisible ({detail}) ; une règle est « CHAMP <- COLONNE » ou « CHAMP = VALEUR »",
+        "{path}, line {line}: unreadable rule ({detail}); a rule is \"FIELD <- COLUMN\" or \"FIELD = VALUE\"",
+    ),
+    (
+        "csv-quote-unclosed",
+        "les lignes {from} à {to} ont été lues comme une seule ligne : un guillemet ouvert ligne {from} n'est fermé que ligne {to}",
+        "lines {from} to {to} were read as one row: a quote opened on line {from} is closed only on line {to}",
+    ),
+    (
+        "batch-unread",
+        "{path} : {count} ligne(s) sur {total} n'ont pas été lues comme des lignes du lot (lignes {lines}) ; corrigez le fichier et relancez avec --restart",
+        "{path}: {count} line(s) of {total} were not read as rows of the batch (lines {lines}); fix the file and run again with --restart",
+    ),
+    (
+        "serial-duplicate",
+        "numéro de série {serial} déjà donné ligne {line} (la première ligne le garde)",
+        "serial {serial} already given on line {line} (the first row keeps it)",
+    ),
+    (
+        "batch-locked",
+        "{path} : un autre lot écrit déjà dans ce fichier ({lock} est verrouillé) ; attendez qu'il finisse",
+        "{path}: another batch is already writing this file ({lock} is locked); wait for it to finish",
+    ),
+    (
+        "batch-changed",
+        "{path} : ce lot a été commencé avec d'autres données ou options ; a changé : {changed}. Rien n'est signé : --restart recommence le lot (vide la sortie), ou donnez une autre sortie (--out) pour les lignes corrigées",
+        "{path}: this batch was begun with other data or options; changed: {changed}. Nothing is signed: --restart begins the batch again (empties the output), or give another output (--out) for corrected rows",
+    ),
+    (
+        "batch-record-missing",
+        "{path} contient déjà des lignes mais {record} manque : impossible de savoir si l'entrée a changé ; --restart recommence le lot",
+        "{path} already holds lines but {record} is missing: cannot tell whether the input changed; --restart begins the batch again",
+    ),
+    ("batch-record-invalid", "{path} : fichier d'état du lot illisible", "{path}: unreadable batch record"),
+    ("batch-restart", "{path} : lot recommencé (sortie et erreurs vidées)", "{path}: batch begun again (output and errors emptied)"),
+    (
+        "key-file-open",
+        "{path} : clé secrète lisible par d'autres que son propriétaire (mode {mode}) ; chmod 600 {path}",
+        "{path}: secret key readable by others than its owner (mode {mode}); chmod 600 {path}",
+    ),
     // Verification report, for people.
     ("report-input", "Entrée {index}", "Input {index}"),
     ("report-input-image", "Entrée {index} : {path}", "Input {index}: {path}"),

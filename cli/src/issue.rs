@@ -17,6 +17,7 @@
 //! one per CSV record, and records it beside its output (see
 //! [`crate::batch`]).
 
+use crate::csv_input::Encoding;
 use crate::error::{CliError, Message};
 use crate::{batch, clock, files, keygen, qr};
 use cachet::certificate::SchoolCertificateInput;
@@ -55,7 +56,8 @@ pub struct Args {
     #[cfg(feature = "pdf")]
     #[arg(long, value_name = "DIR", requires = "csv")]
     pub pdf_dir: Option<PathBuf>,
-    /// A batch: one certificate per row; the header names the columns, as the keys of cert.json.
+    /// A batch: one certificate per row; the header names the columns, as the keys of cert.json or their French
+    /// names (Nom, Prénom, Date de naissance, UAI, Niveau…); other columns are ignored.
     #[arg(long, value_name = "pupils.csv", requires = "out")]
     pub csv: Option<PathBuf>,
     /// The batch's output, one JSON line per good row (appended to when resuming).
@@ -82,12 +84,27 @@ pub struct Args {
     /// status_capacity, each certificate carries a status claim with that capacity.
     #[arg(long, value_name = "LIST")]
     pub trust_list: Option<PathBuf>,
+    /// The CSV's encoding (default: found from its bytes: UTF-8 when they are valid UTF-8, else Windows-1252 or
+    /// ISO-8859-15).
+    #[arg(long, value_enum, value_name = "utf-8|windows-1252|iso-8859-15", requires = "csv")]
+    pub encoding: Option<Encoding>,
+    /// A mapping file: `FIELD <- COLUMN` or `FIELD = VALUE` per line, for exports whose column names are not
+    /// known (see docs/ISSUING.md).
+    #[arg(long, value_name = "FILE", requires = "csv")]
+    pub columns: Option<PathBuf>,
+    /// Empty OUT and the errors file and begin the batch again (a resume refuses a changed input, key or options).
+    #[arg(long, requires = "csv")]
+    pub restart: bool,
+    /// Refuse a secret key file that others than its owner can read (otherwise a warning).
+    #[arg(long)]
+    pub strict_key_mode: bool,
 }
 
 pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
     if let Some(base) = &args.url {
         check_url_base(base)?;
     }
+    check_key_mode(&args.key, args.strict_key_mode, lang)?;
     let status = status_options(args, lang)?;
     match (&args.input, &args.csv, &args.out) {
         (_, Some(csv), Some(out)) => batch::run(
@@ -103,6 +120,9 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
                 #[cfg(not(feature = "pdf"))]
                 pdf_dir: None,
                 status,
+                encoding: args.encoding,
+                columns: args.columns.as_deref(),
+                restart: args.restart,
             },
             lang,
         ),
@@ -129,7 +149,7 @@ fn single(args: &Args, input: &Path, status: Option<StatusOptions>, lang: Lang) 
             let index = status.idx;
             let issued = issue::issue_with_status(&key, &fields, today, status).map_err(|e| CliError::fields(&e))?;
             let told = Message::new("issue-status-index").arg("key_id", key.key_id()).arg("index", index);
-            eprintln!("{}", told.text(lang));
+            note(&told.text(lang));
             issued
         }
     };
@@ -147,6 +167,34 @@ fn single(args: &Args, input: &Path, status: Option<StatusOptions>, lang: Lang) 
     }
     println!("{text}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a line on standard error, if it can: a closed or broken standard
+/// error never stops an issuance (`eprintln!` would panic).
+pub fn note(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// A secret key file that others than its owner may read: a warning, or a
+/// refusal with `--strict-key-mode`. (Only where files have Unix modes.)
+fn check_key_mode(path: &Path, strict: bool, lang: Lang) -> Result<(), CliError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_err(|e| CliError::read(path, &e, lang))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            let message =
+                Message::new("key-file-open").arg("path", path.display()).arg("mode", format!("{:04o}", mode & 0o7777));
+            if strict {
+                return Err(CliError::usage(message));
+            }
+            note(&format!("cachet: {} [{}]", message.text(lang), message.code));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, strict, lang);
+    Ok(())
 }
 
 /// A verifier URL must be one that `cachet verify` and the page read back.

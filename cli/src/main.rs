@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+mod csv_input;
 mod error;
 mod files;
 mod i18n;

@@ -36,10 +36,8 @@ fn mixed_csv() -> (Vec<u8>, Vec<u64>, Vec<u64>) {
         row("S-4", "Durand", "2013-05-01", "0750654D", "6e").replace("Collège Victor Hugo", "\"Collège\nVictor Hugo\"");
     push(&mut csv, two_lines.as_bytes(), true, 2);
     push(&mut csv, "S-5,Leroy,Léa,2013-04-12".as_bytes(), false, 1);
-    let mut not_utf8 = row("S-6", "Moreau", "2013-04-12", "0750654D", "6e").into_bytes();
-    let at = not_utf8.windows(6).position(|w| w == b"Moreau").unwrap();
-    not_utf8[at + 1] = 0xff;
-    push(&mut csv, &not_utf8, false, 1);
+    // The serial of line 2 again: the first row keeps it.
+    push(&mut csv, row("S-1", "Moreau", "2013-04-12", "0750654D", "6e").as_bytes(), false, 1);
     // Two problems in one row.
     push(&mut csv, row("S-7", "Simon", "2013-04-12", "0750654A", "7e").as_bytes(), false, 1);
     for i in 8..40 {
@@ -74,7 +72,8 @@ fn good_rows_are_signed_in_order_and_every_bad_row_is_reported() {
     let problems = |line| by_line(line).iter().map(|p| (p["field"].clone(), p["code"].clone())).collect::<Vec<_>>();
     assert_eq!(problems(4), [("birth_date".into(), "invalid-date".into())]);
     assert_eq!(problems(7), [(Value::Null, "csv-row-length".into())]);
-    assert_eq!(problems(8), [("family_name".into(), "csv-utf8".into())]);
+    assert_eq!(problems(8), [("serial".into(), "serial-duplicate".into())]);
+    assert!(by_line(8)[0]["message"].as_str().unwrap().contains("ligne 2"));
     assert_eq!(problems(9), [("school_uai".into(), "invalid-uai".into()), ("level".into(), "unknown-level".into())]);
     assert!(by_line(4)[0]["message"].as_str().unwrap().contains("date invalide"));
 
@@ -113,6 +112,8 @@ fn a_rerun_resumes_and_gives_the_same_files_as_a_clean_run() {
         (half(&clean_out), Vec::new()),
     ] {
         std::fs::write(env.path("out.jsonl"), &out).unwrap();
+        // What the batch was begun with (input digest, key, options).
+        std::fs::copy(env.path("clean.jsonl.batch.json"), env.path("out.jsonl.batch.json")).unwrap();
         std::fs::write(env.path("errors.jsonl"), &err).unwrap();
         let args =
             ["issue", "--key", "issuer", "--csv", "pupils.csv", "--out", "out.jsonl", "--errors", "errors.jsonl"];
@@ -159,7 +160,8 @@ fn a_bad_header_is_refused_before_any_row() {
     env.ok(&["keygen", "--out", "issuer"]);
     let good_row = row("S", "Martin", "2013-04-12", "0750654D", "6e");
     for (header, code) in [
-        (format!("{HEADER},classe"), "[csv-unknown-column]"),
+        // `classe` is a French name of `level`: twice.
+        (format!("{HEADER},classe"), "[csv-duplicate-column]"),
         (HEADER.replace("birth_date,", ""), "[csv-missing-column]"),
         (HEADER.replace("regime", "serial"), "[csv-duplicate-column]"),
     ] {
