@@ -232,6 +232,9 @@ impl Bits<'_> {
     /// At least 57 bits from `pos` in the high bits (zeros past the end).
     fn peek(&self) -> u64 {
         let at = self.pos / 8;
+        if let Some(Ok(eight)) = self.bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
+            return u64::from_be_bytes(eight) << (self.pos % 8);
+        }
         let mut window = [0u8; 8];
         if let Some(src) = self.bytes.get(at..) {
             let n = src.len().min(8);
