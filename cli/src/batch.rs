@@ -228,6 +228,7 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
         skip_up_to: done_out.min(done_err),
         serials,
         delimiter: char::from(survey.delimiter),
+        last_line: survey.lines,
         reached: 1,
         swallowed: Vec::new(),
     };
@@ -477,6 +478,8 @@ struct Scan {
     serials: HashMap<String, u64>,
     /// The separator.
     delimiter: char,
+    /// The file's last line.
+    last_line: u64,
     /// The last line read.
     reached: u64,
     /// Lines read inside rows whose quote was left open: (from, to).
@@ -524,7 +527,8 @@ fn read_chunk(
         let n = scan.next_record;
         scan.next_record += 1;
         let breaks = record.iter().map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64).sum::<u64>();
-        let to = line + breaks;
+        // A quote never closed also holds the file's last line end.
+        let to = (line + breaks).min(scan.last_line.max(line));
         scan.reached = scan.reached.max(to);
         let mut refused = None;
         // A quoted field over lines that hold the separator: rows swallowed by a quote left open.
