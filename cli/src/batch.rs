@@ -907,7 +907,7 @@ fn to_input(cx: &Context<'_>, record: &ByteRecord) -> Result<SchoolCertificateIn
             Field::FamilyName => input.family_name = value,
             Field::GivenNames => input.given_names = value,
             Field::BirthDate => input.birth_date = csv_input::iso_date(&value),
-            Field::SchoolUai => input.school_uai = value,
+            Field::SchoolUai => input.school_uai = csv_input::uai_zeros(&value),
             Field::SchoolName => input.school_name = value,
             Field::SchoolTown => input.school_town = value,
             Field::Academie => input.academie = value,

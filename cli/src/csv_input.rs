@@ -21,7 +21,8 @@
 //!   `Niveau`…), compared ignoring case, accents, `_` and extra spaces; or
 //!   a mapping file (`--columns`) that names the column of each field or
 //!   gives a value for every row. Other columns are ignored, named once.
-//! - **Dates** as `JJ/MM/AAAA` as well as `AAAA-MM-JJ`.
+//! - **Dates** as `JJ/MM/AAAA` as well as `AAAA-MM-JJ`; a UAI whose
+//!   leading zeros a spreadsheet dropped gets them back.
 
 use crate::error::{CliError, Message};
 use crate::files;
@@ -596,6 +597,21 @@ pub fn iso_date(value: &str) -> String {
     value.to_owned()
 }
 
+/// A UAI whose leading zeros a spreadsheet dropped (it read `0951099D`'s
+/// digits as a number: `951099D`) with them again; anything else as it is.
+/// The check letter is computed on the digits' value, which the zeros do not
+/// change, so the core still checks the letter.
+pub fn uai_zeros(value: &str) -> String {
+    let v = value.trim();
+    let digits = v.bytes().take_while(u8::is_ascii_digit).count();
+    let letter = v.get(digits..).unwrap_or_default();
+    if (1..7).contains(&digits) && letter.len() == 1 && letter.bytes().all(|b| b.is_ascii_alphabetic()) {
+        format!("{v:0>8}")
+    } else {
+        value.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -635,5 +651,9 @@ mod tests {
         assert_eq!(iso_date("2013-09-05"), "2013-09-05");
         assert_eq!(iso_date("31/02/2013"), "2013-02-31");
         assert_eq!(iso_date("demain"), "demain");
+        assert_eq!(uai_zeros("951099D"), "0951099D");
+        assert_eq!(uai_zeros("0951099D"), "0951099D");
+        assert_eq!(uai_zeros("95109D9"), "95109D9");
+        assert_eq!(uai_zeros("D"), "D");
     }
 }
