@@ -485,6 +485,20 @@ impl RevokedSet {
         })
     }
 
+    /// The set as the IETF Token Status List's bitstring with one bit per
+    /// index (`bits` 1): index `i` is bit `i % 8` (least significant first)
+    /// of byte `i / 8`, 1 when revoked; `capacity / 8` bytes, rounded up.
+    /// Deflated (zlib), it is the `lst` of a standard Status List Token.
+    pub fn bitstring(&self) -> Vec<u8> {
+        let mut bits = vec![0u8; (self.capacity as usize).div_ceil(8)];
+        for i in self.iter() {
+            if let Some(byte) = bits.get_mut(i as usize / 8) {
+                *byte |= 1 << (i % 8);
+            }
+        }
+        bits
+    }
+
     /// This set with `added` revoked and `withdrawn` no longer revoked (in
     /// any order, repeats allowed; an index in both ends up withdrawn). Every
     /// index must be below the capacity.
@@ -651,6 +665,13 @@ mod tests {
         assert_eq!(set.with_changes(&[100], &[]), Err(StatusListError::OutOfRange));
         assert_eq!(set.with_changes(&[9], &[9]).unwrap().iter().collect::<Vec<_>>(), [2, 4, 6]);
         assert!(set.with_changes(&[], &[2, 4, 6]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_ietf_bitstring_has_a_bit_per_index_least_significant_first() {
+        let set = RevokedSet::from_sorted(&[0, 9, 10, 17], 18).unwrap();
+        assert_eq!(set.bitstring(), [0b0000_0001, 0b0000_0110, 0b0000_0010]);
+        assert_eq!(RevokedSet::empty(9).unwrap().bitstring(), [0, 0]);
     }
 
     #[test]
