@@ -50,6 +50,9 @@
 //!   already in OUT on another line) is refused on every row after the first
 //!   (`serial-duplicate`), so no revocation hits two pupils and no PDF is
 //!   written twice.
+//! - **Blank rows**: a row whose fields are all empty (`;;;;`, as a
+//!   spreadsheet writes for a formatted empty row) is a blank line: passed
+//!   over, in no file.
 //! - **No row swallowed unseen**: a quoted field that runs over lines which
 //!   themselves hold the separator (a quote left open) makes its row
 //!   refused (`csv-quote-unclosed`, naming the lines), and the lines read
@@ -227,7 +230,7 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
         next_record: 0,
         skip_up_to: done_out.min(done_err),
         serials,
-        delimiter: char::from(survey.delimiter),
+        delimiter: survey.delimiter,
         last_line: survey.lines,
         reached: 1,
         swallowed: Vec::new(),
@@ -477,7 +480,7 @@ struct Scan {
     /// Explicit serials met, and the line of the row that keeps each.
     serials: HashMap<String, u64>,
     /// The separator.
-    delimiter: char,
+    delimiter: u8,
     /// The file's last line.
     last_line: u64,
     /// The last line read.
@@ -526,14 +529,19 @@ fn read_chunk(
         let line = record.position().map_or(0, |p| p.line());
         let n = scan.next_record;
         scan.next_record += 1;
+        // A row of separators only (a spreadsheet's empty row): a blank line.
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            scan.reached = scan.reached.max(line);
+            continue;
+        }
         let breaks = record.iter().map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64).sum::<u64>();
         // A quote never closed also holds the file's last line end.
         let to = (line + breaks).min(scan.last_line.max(line));
         scan.reached = scan.reached.max(to);
         let mut refused = None;
         // A quoted field over lines that hold the separator: rows swallowed by a quote left open.
-        let swallowing = breaks > 0
-            && record.iter().any(|f| f.split(|&b| b == b'\n').skip(1).any(|l| l.contains(&(scan.delimiter as u8))));
+        let swallowing =
+            breaks > 0 && record.iter().any(|f| f.split(|&b| b == b'\n').skip(1).any(|l| l.contains(&scan.delimiter)));
         if swallowing {
             scan.swallowed.push((line + 1, to));
             let message = Message::new("csv-quote-unclosed").arg("from", line).arg("to", to).text(cx.lang);

@@ -261,11 +261,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     // Batch CSV.
     ("csv-empty", "{path} : fichier CSV vide (pas de ligne d'en-tête)", "{path}: empty CSV file (no header line)"),
     (
-        "csv-unknown-column",
-        "{path} : colonne inconnue « {column} » (colonnes possibles : {known})",
-        "{path}: unknown column \"{column}\" (possible columns: {known})",
-    ),
-    (
         "csv-duplicate-column",
         "{path} : la colonne « {column} » donne le champ {field} une seconde fois (un fichier --columns dit laquelle prendre)",
         "{path}: column \"{column}\" gives the field {field} a second time (a --columns file says which to take)",

@@ -180,6 +180,9 @@ fn excel_semicolon_csv_in_windows_1252_with_crlf_issues_every_row_with_its_accen
     lines.push("Petit;Léa;30/02/2013;0750654D;Collège Victor Hugo;Paris;Paris;2025-2026;6e;;15/09/2025".to_owned());
     // The UAI read as a number by the spreadsheet: its leading zero dropped.
     lines.push("Roux;Léa;03/03/2013;750654D;Collège Victor Hugo;Paris;Paris;2025-2026;6e;;15/09/2025".to_owned());
+    // The empty rows a formatted range leaves: passed over like blank lines.
+    lines.push(";".repeat(10));
+    lines.push(";".repeat(10));
     std::fs::write(env.path("excel.csv"), cp1252(&joined(&lines, "\r\n"))).unwrap();
     let (code, err, good, bad) = batch(&env, "excel.csv", &[]);
     assert_eq!(code, 1, "{err}");
