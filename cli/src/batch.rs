@@ -867,7 +867,8 @@ fn write_pdf(cx: &Context<'_>, dir: &Path, issued: &issue::Issued, text: &str) -
     let serial = &issued.certificate.serial;
     let name = if serial.starts_with('.') { format!("+{serial}") } else { serial.clone() };
     let path = dir.join(format!("{name}.pdf"));
-    let tmp = dir.join(format!(".{name}.pdf.tmp"));
+    // The process in the name: two batches writing one folder never share a temporary file.
+    let tmp = dir.join(format!(".{name}.pdf.{}.tmp", std::process::id()));
     std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path)).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         CliError::write(&path, &e, cx.lang)
