@@ -904,7 +904,7 @@ fn to_input(cx: &Context<'_>, record: &ByteRecord) -> Result<SchoolCertificateIn
         let value = match source {
             Source::Fixed(v) => v.clone(),
             Source::Column(i) => match std::str::from_utf8(record.get(*i).unwrap_or_default()) {
-                Ok(v) => v.to_owned(),
+                Ok(v) => csv_input::unwrap_formula(v).to_owned(),
                 Err(_) => {
                     let message = Message::new("csv-utf8").arg("field", field.name()).text(cx.lang);
                     problems.push(Problem { field: Some(field.name()), code: "csv-utf8", message });

@@ -22,7 +22,8 @@
 //!   a mapping file (`--columns`) that names the column of each field or
 //!   gives a value for every row. Other columns are ignored, named once.
 //! - **Dates** as `JJ/MM/AAAA` as well as `AAAA-MM-JJ`; a UAI whose
-//!   leading zeros a spreadsheet dropped gets them back.
+//!   leading zeros a spreadsheet dropped gets them back; a cell written as
+//!   Excel keeps a code as text, `="0750654D"`, is read without `="…"`.
 
 use crate::error::{CliError, Message};
 use crate::files;
@@ -597,6 +598,16 @@ pub fn iso_date(value: &str) -> String {
     value.to_owned()
 }
 
+/// A cell as Excel writes a code kept as text, `="0750654D"`, without its
+/// formula wrapping; anything else as it is.
+pub fn unwrap_formula(value: &str) -> &str {
+    let v = value.trim();
+    match v.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')) {
+        Some(inner) if !inner.contains('"') => inner,
+        _ => value,
+    }
+}
+
 /// A UAI whose leading zeros a spreadsheet dropped (it read `0951099D`'s
 /// digits as a number: `951099D`) with them again; anything else as it is.
 /// The check letter is computed on the digits' value, which the zeros do not
@@ -655,5 +666,9 @@ mod tests {
         assert_eq!(uai_zeros("0951099D"), "0951099D");
         assert_eq!(uai_zeros("95109D9"), "95109D9");
         assert_eq!(uai_zeros("D"), "D");
+        assert_eq!(unwrap_formula("=\"0750654D\""), "0750654D");
+        assert_eq!(unwrap_formula(" =\"4A\" "), "4A");
+        assert_eq!(unwrap_formula("=\"a\"b\""), "=\"a\"b\"");
+        assert_eq!(unwrap_formula("Martin"), "Martin");
     }
 }

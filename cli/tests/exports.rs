@@ -103,19 +103,32 @@ const PUPILS: [(&str, &str, &str); 8] = [
 fn siecle_division_list_in_iso_8859_15_issues_every_row() {
     let env = Env::new();
     env.setup();
-    // The third header version seen, with options and a previous division.
+    // The three header versions seen, with options and a previous division;
+    // the division as Excel keeps a code as text.
     let opts: Vec<String> = (1..=12).map(|i| format!("OPT{i}")).collect();
-    let mut lines = vec![format!("NOM;PRENOM;SEXE;NE(E) LE;MEF;DIV.;REG.;{};DIV. PREC.;Doublant", opts.join(";"))];
-    for (family, given, birth) in PUPILS {
-        let empty = ";".repeat(11);
-        lines.push(format!(
-            "{};{given};F;{birth};QUATRIEME;4A;DEMI-PENSIONNAIRE;ANGLAIS LV1{empty};5B;N",
-            family.to_uppercase()
-        ));
-    }
-    std::fs::write(env.path("EXP_Liste_des_eleves_par_division.csv"), latin9(&joined(&lines, "\r\n"))).unwrap();
+    let versions = [
+        ("NOM;PRENOM;NE(E) LE;DIV.", "{family};{given};{birth};=\"4A\""),
+        ("NOM;PRENOM;NE(E) LE;MEF;DIV.", "{family};{given};{birth};QUATRIEME;=\"4A\""),
+        ("NOM;PRENOM;SEXE;NE(E) LE;MEF;DIV.", "{family};{given};F;{birth};QUATRIEME;=\"4A\""),
+    ];
     env.write("siecle.columns", &format!("{SCHOOL}level = 4e\n"));
-    let (code, err, good, bad) = batch(&env, "EXP_Liste_des_eleves_par_division.csv", &["--columns", "siecle.columns"]);
+    let mut last = None;
+    for (n, (header, row)) in versions.iter().enumerate() {
+        let mut lines = vec![format!("{header};REG.;{};DIV. PREC.;Doublant", opts.join(";"))];
+        for (family, given, birth) in PUPILS {
+            let start =
+                row.replace("{family}", &family.to_uppercase()).replace("{given}", given).replace("{birth}", birth);
+            lines.push(format!("{start};DEMI-PENSIONNAIRE;ANGLAIS LV1{};5B;N", ";".repeat(11)));
+        }
+        let name = format!("EXP_Liste_des_eleves_par_division_{n}.csv");
+        std::fs::write(env.path(&name), latin9(&joined(&lines, "\r\n"))).unwrap();
+        let (code, err, good, bad) = batch(&env, &name, &["--columns", "siecle.columns"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(bad.is_empty(), "{name}");
+        assert_eq!(lines_of(&good), (2..=9).collect::<Vec<u64>>(), "{name}");
+        last = Some((code, err, good, bad));
+    }
+    let (code, err, good, bad) = last.unwrap();
     assert_eq!(code, 0, "{err}");
     assert!(bad.is_empty());
     assert_eq!(lines_of(&good), (2..=9).collect::<Vec<u64>>());
@@ -172,8 +185,10 @@ fn excel_semicolon_csv_in_windows_1252_with_crlf_issues_every_row_with_its_accen
     let families = ["N’Diaye", "Cœurdacier", "Lefèvre", "Ÿvelin"];
     for (i, family) in families.iter().enumerate() {
         let (_, given, birth) = PUPILS[i];
+        // One UAI kept as text the way Excel does it.
+        let uai = if i == 1 { "=\"0750654D\"" } else { "0750654D" };
         lines.push(format!(
-            "{family};{given};{birth};0750654D;Collège Victor Hugo;Paris;Paris;2025-2026;6ème;0123456789A;15/09/2025"
+            "{family};{given};{birth};{uai};Collège Victor Hugo;Paris;Paris;2025-2026;6ème;0123456789A;15/09/2025"
         ));
     }
     // A row refused for its date: its number is the one the spreadsheet shows.
