@@ -476,13 +476,25 @@ enum Rule {
 
 /// A mapping file: `FIELD <- COLUMN` (the field from that column) or
 /// `FIELD = VALUE` (the same value for every row); `#` starts a comment.
+/// UTF-8, or else Windows-1252.
 pub struct Mapping {
     rules: Vec<(Field, Rule)>,
 }
 
 /// Reads a mapping file (`--columns`).
 pub fn read_mapping(path: &Path, lang: Lang) -> Result<Mapping, CliError> {
-    let text = files::read_text(path, lang)?;
+    let bytes = files::read(path, lang)?;
+    // Written with Notepad's "ANSI", a mapping file is Windows-1252.
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let mut text = String::new();
+            Decoded::new(e.as_bytes(), Encoding::Windows1252)
+                .read_to_string(&mut text)
+                .map_err(|e| CliError::read(path, &e, lang))?;
+            text
+        }
+    };
     let mut rules: Vec<(Field, Rule)> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim().trim_start_matches('\u{feff}');

@@ -163,7 +163,8 @@ fn onde_extraction_with_french_headers_issues_every_row() {
         ));
     }
     std::fs::write(env.path("onde.csv"), latin9(&joined(&lines, "\n"))).unwrap();
-    env.write("onde.columns", SCHOOL);
+    // Saved with Notepad's "ANSI": Windows-1252.
+    std::fs::write(env.path("onde.columns"), cp1252(SCHOOL)).unwrap();
     let (code, err, good, bad) = batch(&env, "onde.csv", &["--columns", "onde.columns"]);
     assert_eq!(code, 0, "{err}");
     assert!(bad.is_empty());
@@ -171,6 +172,7 @@ fn onde_extraction_with_french_headers_issues_every_row() {
     let certs = certificates(&env, &good);
     assert_eq!(certs[0]["given_names"], "Chloé");
     assert_eq!(certs[4]["level"], "CP");
+    assert_eq!(certs[0]["school_name"], "Collège Victor Hugo");
     assert!(err.contains("INE") && err.contains("Commune1") && err.contains("Libellé classe"), "{err}");
 }
 
