@@ -474,3 +474,27 @@ fn verify_reads_standard_input_a_bounded_line_at_a_time() {
     assert!(reports[0].to_string().contains("text-too-large"), "{}", reports[0]);
     assert_eq!(reports[1]["status"], "valid");
 }
+
+#[test]
+fn the_mapping_files_in_the_issuing_guide_work_on_their_exports() {
+    let env = Env::new();
+    env.setup();
+    let guide = include_str!("../../docs/ISSUING.md");
+    // The fenced blocks that are mapping files, in the guide's order: SIECLE's, then ONDE's.
+    let blocks: Vec<&str> = guide.split("```").skip(1).step_by(2).filter(|b| b.contains("school_uai = ")).collect();
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let issued_on = "issued_on = 2025-09-15\n";
+    env.write("siecle.columns", &format!("{}{issued_on}", blocks[0]));
+    env.write("onde.columns", &format!("{}{issued_on}", blocks[1]));
+    let siecle = "NOM;PRENOM;NE(E) LE;DIV.;REG.\r\nBŒUF;Chloé;12/04/2013;4A;EXTERNE\r\n";
+    std::fs::write(env.path("siecle.csv"), latin9(siecle)).unwrap();
+    let onde = "Nom élève;Nom d'usage élève;Prénom élève;Date naissance;Sexe;INE; Cycle;Niveau;Libellé classe\n\
+                Lefèvre;;Anaïs;2013-02-01;F;; CYCLE III;CM2;CM2 A\n";
+    std::fs::write(env.path("onde.csv"), latin9(onde)).unwrap();
+    for (csv, columns, level) in [("siecle.csv", "siecle.columns", "4e"), ("onde.csv", "onde.columns", "CM2")] {
+        let (code, err, good, _) = batch(&env, csv, &["--columns", columns]);
+        assert_eq!(code, 0, "{csv}: {err}");
+        assert_eq!(lines_of(&good), vec![2]);
+        assert_eq!(certificates(&env, &good)[0]["level"], level);
+    }
+}
