@@ -43,9 +43,10 @@
 //!
 //! # Guarantees
 //!
-//! - **One run per output**: OUT and the errors file are locked (`OUT.lock`,
-//!   the lock of [`files::lock`], but taken without waiting): a second run on
-//!   the same output refuses at once (`batch-locked`).
+//! - **One run per output**: OUT is locked (`OUT.lock`, the lock of
+//!   [`files::lock`] but taken without waiting; an errors file given
+//!   elsewhere with `--errors` is locked too): a second run on the same
+//!   output refuses at once (`batch-locked`).
 //! - **One row per serial**: an explicit serial given on two rows (or
 //!   already in OUT on another line) is refused on every row after the first
 //!   (`serial-duplicate`), so no revocation hits two pupils and no PDF is
@@ -171,7 +172,11 @@ struct Context<'a> {
 pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     // One run per output, from before anything is read until the end.
     let _out_lock = lock_now(job.out, lang)?;
-    let _errors_lock = if files::resolve(&job.errors, lang)? == files::resolve(job.out, lang)? {
+    // The default errors file goes with OUT and so with its lock; one given
+    // elsewhere (--errors) is locked too.
+    let errors_real = files::resolve(&job.errors, lang)?;
+    let out_real = files::resolve(job.out, lang)?;
+    let _errors_lock = if errors_real == out_real || errors_real == files::with_suffix(&out_real, ".errors.jsonl") {
         None
     } else {
         Some(lock_now(&job.errors, lang)?)
