@@ -66,8 +66,8 @@
 //!   errors file and begins again.
 
 use crate::csv_input::{self, Decoded, Encoding, Field, Layout, Source, Survey};
-use crate::error::{CliError, Message, EXIT_REFUSED, EXIT_USAGE};
-use crate::issue::{note, reserve, Block, StatusOptions};
+use crate::error::{note, CliError, Message, EXIT_REFUSED, EXIT_USAGE};
+use crate::issue::{reserve, Block, StatusOptions};
 use crate::{clock, files, i18n, keygen};
 use cachet::certificate::{IssueError, SchoolCertificateInput};
 use cachet::keys::SecretKey;

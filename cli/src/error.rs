@@ -105,10 +105,18 @@ impl CliError {
     /// Prints the messages on stderr and gives the exit code.
     pub fn report(&self, lang: Lang) -> ExitCode {
         for m in &self.messages {
-            eprintln!("cachet: {} [{}]", m.text(lang), m.code);
+            note(&format!("cachet: {} [{}]", m.text(lang), m.code));
         }
         ExitCode::from(self.exit)
     }
+}
+
+/// Writes a line on standard error, if it can: a closed or broken standard
+/// error never stops a command (`eprintln!` would panic, exit 101). Every
+/// message of the command goes through here.
+pub fn note(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// One message per refused field.

@@ -142,7 +142,7 @@ pub fn lock(path: &Path, lang: Lang) -> Result<Locked, CliError> {
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
-            eprintln!("{}", Message::new("file-locked-wait").arg("path", lock_path.display()).text(lang));
+            crate::error::note(&Message::new("file-locked-wait").arg("path", lock_path.display()).text(lang));
             file.lock().map_err(|e| lock_error(&lock_path, &e, lang))?;
         }
         Err(fs::TryLockError::Error(e)) => return Err(lock_error(&lock_path, &e, lang)),

@@ -18,7 +18,7 @@
 //! [`crate::batch`]).
 
 use crate::csv_input::Encoding;
-use crate::error::{CliError, Message};
+use crate::error::{note, CliError, Message};
 use crate::{batch, clock, files, keygen, qr};
 use cachet::certificate::SchoolCertificateInput;
 use cachet::keys::SecretKey;
@@ -167,13 +167,6 @@ fn single(args: &Args, input: &Path, status: Option<StatusOptions>, lang: Lang) 
     }
     println!("{text}");
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes a line on standard error, if it can: a closed or broken standard
-/// error never stops an issuance (`eprintln!` would panic).
-pub fn note(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// A secret key file that others than its owner may read: a warning, or a

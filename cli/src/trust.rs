@@ -656,7 +656,7 @@ fn save(list: &Locked, body: &TrustListBody, journal: &Journal<'_>, lang: Lang) 
             .arg("path", list.path.display())
             .arg("size", json.len())
             .arg("limit", MAX_SIZE);
-        eprintln!("{}", warning.text(lang));
+        crate::error::note(&warning.text(lang));
     }
     Ok(())
 }

@@ -121,7 +121,7 @@ fn load_trust(
         state::Place::File(path) => Some(state::Held::open(&path, lang)?),
         state::Place::Off => {
             let off = Message::new("trust-state-off");
-            eprintln!("cachet: {} [{}]", off.text(lang), off.code);
+            crate::error::note(&format!("cachet: {} [{}]", off.text(lang), off.code));
             None
         }
     };
@@ -143,7 +143,7 @@ fn load_trust(
                 _ => CliError::trust(&args.trust, &e).messages.swap_remove(0),
             };
             let refused = Message::new("trust-list-refused").arg("detail", why.text(lang));
-            eprintln!("cachet: {} [{}]", refused.text(lang), e.code());
+            crate::error::note(&format!("cachet: {} [{}]", refused.text(lang), e.code()));
             Ok(Err(e))
         }
     }
@@ -233,7 +233,7 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
             let texts = scan::texts_in_file(path, lang)?;
             if texts.is_empty() {
                 let message = scan::no_code(path);
-                eprintln!("cachet: {} [{}]", message.text(lang), message.code);
+                crate::error::note(&format!("cachet: {} [{}]", message.text(lang), message.code));
                 emit(&no_code_report(check("")), Some(input), &mut out)?;
             }
             for text in &texts {

@@ -457,6 +457,19 @@ fn issuing_with_standard_error_closed_does_not_panic() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
     assert_eq!(json_lines(&env.read("out.jsonl")).len(), 2);
+
+    // A command that fails says so with its exit code, not with a panic (101).
+    env.write("bad.csv", "family_name,colonne inconnue\nMartin,x\n");
+    let mut child = env
+        .cachet()
+        .args(["issue", "--key", "missing.key", "--csv", "bad.csv", "--out", "bad.jsonl"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(2));
 }
 
 #[test]

@@ -125,7 +125,7 @@ pub fn run(batch: &Batch<'_>, lang: Lang) -> Result<ExitCode, CliError> {
         .filter_map(|s| counts.get(status_index(s)).filter(|n| **n > 0).map(|n| format!("{} {n}", s.code())))
         .collect::<Vec<_>>()
         .join(", ");
-    eprintln!("{}", Message::new("verify-batch-summary").arg("count", total).arg("detail", detail).text(lang));
+    crate::error::note(&Message::new("verify-batch-summary").arg("count", total).arg("detail", detail).text(lang));
     let valid = counts.get(status_index(Status::Valid)).copied().unwrap_or(0);
     Ok(if valid == total { ExitCode::SUCCESS } else { ExitCode::from(EXIT_REFUSED) })
 }
