@@ -318,28 +318,13 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     Ok(if any_bad { ExitCode::from(EXIT_REFUSED) } else { ExitCode::SUCCESS })
 }
 
-/// Takes the lock of `path` (`REAL.lock`, as [`files::lock`] does) without
-/// waiting: another batch on this output refuses at once rather than
-/// writing its rows a second time after this one. (files.rs's `lock` waits,
-/// which suits a trust list's short edit, not a batch of hours.)
-fn lock_now(path: &Path, lang: Lang) -> Result<File, CliError> {
-    let real = files::resolve(path, lang)?;
-    let lock_path = files::with_suffix(&real, ".lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| CliError::write(&lock_path, &e, lang))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(CliError::usage(
-            Message::new("batch-locked").arg("path", path.display()).arg("lock", lock_path.display()),
-        )),
-        Err(std::fs::TryLockError::Error(e)) => Err(CliError::usage(
-            Message::new("lock-failed").arg("path", lock_path.display()).arg("reason", i18n::io_reason(lang, &e)),
-        )),
-    }
+/// Takes the lock of `path` without waiting ([`files::try_lock`]): another
+/// batch on this output refuses at once rather than writing its rows a
+/// second time after this one.
+fn lock_now(path: &Path, lang: Lang) -> Result<files::Locked, CliError> {
+    files::try_lock(path, lang)?.map_err(|busy| {
+        CliError::usage(Message::new("batch-locked").arg("path", path.display()).arg("lock", busy.lock_path.display()))
+    })
 }
 
 /// `--restart`: OUT, the errors file and their records emptied.

@@ -131,6 +131,29 @@ pub struct Locked {
 /// read-modify-write, waiting for any other command that holds it; says on
 /// stderr that it waits.
 pub fn lock(path: &Path, lang: Lang) -> Result<Locked, CliError> {
+    match try_lock(path, lang)? {
+        Ok(locked) => Ok(locked),
+        Err(busy) => {
+            crate::error::note(&Message::new("file-locked-wait").arg("path", busy.lock_path.display()).text(lang));
+            busy.file.lock().map_err(|e| lock_error(&busy.lock_path, &e, lang))?;
+            Ok(Locked { path: path.to_owned(), real: busy.real, _lock: busy.file })
+        }
+    }
+}
+
+/// The lock of a file that another command holds, not taken (yet).
+#[derive(Debug)]
+pub struct Busy {
+    /// The lock file, `REAL.lock`.
+    pub lock_path: PathBuf,
+    real: PathBuf,
+    file: File,
+}
+
+/// Locks the file at `path` like [`lock`], without waiting: `Err(Busy)`
+/// when another command holds it (a batch of hours refuses at once rather
+/// than wait).
+pub fn try_lock(path: &Path, lang: Lang) -> Result<Result<Locked, Busy>, CliError> {
     let real = resolve(path, lang)?;
     let lock_path = with_suffix(&real, ".lock");
     let file = OpenOptions::new()
@@ -140,14 +163,10 @@ pub fn lock(path: &Path, lang: Lang) -> Result<Locked, CliError> {
         .open(&lock_path)
         .map_err(|e| CliError::write(&lock_path, &e, lang))?;
     match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            crate::error::note(&Message::new("file-locked-wait").arg("path", lock_path.display()).text(lang));
-            file.lock().map_err(|e| lock_error(&lock_path, &e, lang))?;
-        }
-        Err(fs::TryLockError::Error(e)) => return Err(lock_error(&lock_path, &e, lang)),
+        Ok(()) => Ok(Ok(Locked { path: path.to_owned(), real, _lock: file })),
+        Err(fs::TryLockError::WouldBlock) => Ok(Err(Busy { lock_path, real, file })),
+        Err(fs::TryLockError::Error(e)) => Err(lock_error(&lock_path, &e, lang)),
     }
-    Ok(Locked { path: path.to_owned(), real, _lock: file })
 }
 
 fn lock_error(lock_path: &Path, err: &io::Error, lang: Lang) -> CliError {

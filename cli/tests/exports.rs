@@ -444,32 +444,23 @@ fn issuing_with_standard_error_closed_does_not_panic() {
         "family_name,given_names,birth_date,school_uai,school_name,school_town,academie,school_year,level,issued_on";
     let row = "Martin,Léa,2013-04-12,0750654D,Collège Victor Hugo,Paris,Paris,2025-2026,6e,2025-09-15";
     env.write("pupils.csv", &format!("{header}\n{row}\n{row}\n"));
-    // Standard error a pipe whose reader is gone: every write to it fails.
-    let mut child = env
-        .cachet()
-        .args(["issue", "--key", "issuer", "--csv", "pupils.csv", "--out", "out.jsonl"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stderr.take());
-    let status = child.wait().unwrap();
+    let status = with_stderr_closed(&env, &["issue", "--key", "issuer", "--csv", "pupils.csv", "--out", "out.jsonl"]);
     assert_eq!(status.code(), Some(0));
     assert_eq!(json_lines(&env.read("out.jsonl")).len(), 2);
 
     // A command that fails says so with its exit code, not with a panic (101).
     env.write("bad.csv", "family_name,colonne inconnue\nMartin,x\n");
-    let mut child = env
-        .cachet()
-        .args(["issue", "--key", "missing.key", "--csv", "bad.csv", "--out", "bad.jsonl"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let status = with_stderr_closed(&env, &["issue", "--key", "missing.key", "--csv", "bad.csv", "--out", "bad.jsonl"]);
+    assert_eq!(status.code(), Some(2));
+}
+
+/// Runs the command with standard error a pipe whose reader is gone: every
+/// write to it fails.
+fn with_stderr_closed(env: &Env, args: &[&str]) -> std::process::ExitStatus {
+    let mut child =
+        env.cachet().args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     drop(child.stderr.take());
-    assert_eq!(child.wait().unwrap().code(), Some(2));
+    child.wait().unwrap()
 }
 
 #[test]

@@ -133,7 +133,7 @@ impl Data {
     /// gives it but with `{embed_parents}` kept (`None`: not sent).
     fn value_for(&self, name: &str, path: &str) -> Option<&str> {
         let mut out = None;
-        for rule in self.rules.iter().filter(|r| r.paths.iter().any(|p| pattern_matches(p, path))) {
+        for rule in self.rules.iter().filter(|r| r.paths.iter().any(|p| crate::serve::matches(p, path))) {
             if let Some((_, v)) = rule.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
                 out = Some(v.as_str());
             }
@@ -162,18 +162,6 @@ fn sets<'a>(rule: &'a Rule, name: &str) -> Option<&'a str> {
     rule.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
-/// The same matching as serve.rs: `*`, `/exact`, `/prefix*`, `*suffix`.
-fn pattern_matches(pattern: &str, path: &str) -> bool {
-    if pattern == "*" {
-        true
-    } else if let Some(prefix) = pattern.strip_suffix('*') {
-        path.starts_with(prefix)
-    } else if let Some(suffix) = pattern.strip_prefix('*') {
-        path.ends_with(suffix)
-    } else {
-        pattern == path
-    }
-}
 
 /// `text/html; charset=utf-8` → (`text/html`, `Some("charset=utf-8")`).
 fn split_type(ctype: &str) -> (&str, Option<&str>) {
@@ -268,7 +256,7 @@ fn nginx(data: &Data) -> (String, String) {
         }
         for p in exact {
             let value = data.value_for(name, p).unwrap_or("");
-            if value != star || patterns.iter().any(|(pattern, _)| pattern_matches(pattern, p)) {
+            if value != star || patterns.iter().any(|(pattern, _)| crate::serve::matches(pattern, p)) {
                 conf.push_str(&format!("    {p} \"{}\";\n", embed(value)));
             }
         }

@@ -125,8 +125,9 @@ fn is_pattern(p: &str) -> bool {
         || (stars == 1 && (p.ends_with('*') && p.starts_with('/') || p.starts_with("*.")))
 }
 
-/// Whether a request path matches a pattern of [`is_pattern`].
-fn matches(pattern: &str, path: &str) -> bool {
+/// Whether a request path matches a pattern of [`is_pattern`] (also how
+/// deploy.rs reads headers.json for nginx and Caddy).
+pub(crate) fn matches(pattern: &str, path: &str) -> bool {
     if pattern == "*" {
         true
     } else if let Some(prefix) = pattern.strip_suffix('*') {
