@@ -7,7 +7,8 @@
 // (lib/session.js: the trust list, the core's `verify`, the checked
 // result), and only its explicit `valid` shows as valid; it is drawn by
 // lib/render.js. An exception, a wasm trap or no answer within 5 seconds
-// shows "could not verify" (data-status="error").
+// shows "could not verify" (data-status="error"). #announce says each
+// verdict once; the focus stays put (WCAG 4.1.3).
 //
 // Privacy: the token never goes into a URL the page fetches, is never
 // logged or stored; the fragment is removed from the address bar and the
@@ -16,7 +17,7 @@
 import './boot.js'; // the wasm compiling while the other modules arrive
 import { t, lang, setLang, applyStatic } from './i18n.js';
 import { Session } from './lib/session.js';
-import { renderOutcome, renderBusy, renderIdle, focusVerdict, renderTrustInfo } from './lib/render.js';
+import { renderOutcome, renderBusy, renderIdle, renderTrustInfo } from './lib/render.js';
 import { Inputs } from './lib/inputs.js';
 // Not imported here: scan.js, camera.js, image.js and update.js. A link's
 // verdict needs none of them, so they are loaded on first use (or once the
@@ -25,6 +26,8 @@ import { Inputs } from './lib/inputs.js';
 const $ = (id) => document.getElementById(id);
 const els = {
   result: $('result'),
+  announce: $('announce'),
+  sound: $('sound'),
   againRow: $('again-row'),
   again: $('again'),
   pasteForm: $('paste-form'),
@@ -79,24 +82,27 @@ function showTrustInfo() {
   renderTrustInfo(els.trustInfo, session.trust);
 }
 
+/** Draws `outcome`; returns the sentence that announces it. */
 function show(outcome) {
   view = outcome;
-  renderOutcome(els.result, outcome, (status) => session.statusText(status, lang()));
+  const { says } = renderOutcome(els.result, outcome);
   els.againRow.hidden = false;
   showTrustInfo(); // its freshness may have changed since the page loaded
+  return says;
 }
 
 session.addEventListener('trustchange', showTrustInfo);
 session.addEventListener('waiting', () => renderBusy(els.result, 'verifyingTrustList'));
 session.addEventListener('verdict', (event) => {
-  show(event.detail);
-  focusVerdict(els.result);
+  els.announce.textContent = show(event.detail);
+  inputs.signal(els.result.dataset.kind);
 });
 
 /** Verifies one text from any of the four ways in; the verdict is shown by the `verdict` event. */
 function verifyText(text) {
   view = null;
   els.againRow.hidden = true;
+  els.announce.textContent = ''; // emptied, so that the same verdict again is said again
   renderBusy(els.result);
   return session.verify(text).catch(() => {}); // shown as "could not verify"
 }
@@ -105,9 +111,10 @@ function reset() {
   session.cancel();
   view = null;
   renderIdle(els.result);
+  els.announce.textContent = '';
   els.againRow.hidden = true;
   inputs.clear();
-  els.pasteInput.focus();
+  els.cameraStart.focus();
 }
 
 function setMessage(el, key) {
@@ -128,7 +135,7 @@ els.langToggle.addEventListener('click', () => {
   applyStatic();
   els.langToggle.lang = lang() === 'fr' ? 'en' : 'fr';
   for (const el of [els.pasteMessage, els.imageMessage, els.cameraMessage]) setMessage(el, el.dataset.key || null);
-  if (view) show(view);
+  if (view) els.announce.textContent = show(view); // said again, in the language chosen
   showTrustInfo();
 });
 els.langToggle.lang = lang() === 'fr' ? 'en' : 'fr';

@@ -1,6 +1,7 @@
 // The camera path: the rear camera by preference, a picker that remembers
 // the chosen device (its id only), a torch button when the track has one,
-// and frames read a few times a second until a QR code is found.
+// and frames read a few times a second while it is on: it stays on, each
+// new code is handed over, the one still in view is not handed again.
 
 import { storage } from './storage.js';
 import { t } from './i18n.js';
@@ -26,10 +27,11 @@ export class Camera {
   #stream = null;
   #session = 0;
   #torchOn = false;
+  #last = null; // the last code handed over in this session of the camera
 
   /**
    * `els`: {start, stop, panel, select, torch, video}; `scanner`: a WorkerScanner;
-   * `onText(text)` gets the first QR text found; `onMessage(key|null)` a status line.
+   * `onText(text)` gets each new QR text found; `onMessage(key|null)` a status line.
    */
   constructor(els, scanner, onText, onMessage) {
     this.#els = els;
@@ -110,6 +112,7 @@ export class Camera {
   /** Ends the stream and any frame loop; returns the new session number. */
   #stopStream() {
     this.#session += 1;
+    this.#last = null;
     if (this.#stream) stopTracks(this.#stream);
     this.#stream = null;
     this.#torchOn = false;
@@ -193,11 +196,10 @@ export class Camera {
         continue;
       }
       if (session !== this.#session) return;
-      if (texts.length > 0) {
-        this.#stop();
-        this.#onMessage(null);
-        this.#onText(pickText(texts));
-        return;
+      const text = texts.length > 0 ? pickText(texts) : null;
+      if (text && text !== this.#last) {
+        this.#last = text;
+        this.#onText(text);
       }
     }
   }

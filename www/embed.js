@@ -2,7 +2,7 @@
 // postMessage protocol of docs/EMBEDDING.md (version 1):
 //
 //   iframe → parent  {type: "cachet:ready",  version: 1, profile}
-//                    {type: "cachet:result", version: 1, result}
+//                    {type: "cachet:result", version: 1, result}  (result.status, result.kind)
 //                    {type: "cachet:error",  version: 1, code}
 //   parent → iframe  {type: "cachet:verify", version: 1, text}
 //

@@ -1,9 +1,9 @@
 // Every string of the page's own, in French (first) and English.
 //
-// Verdict titles and reasons are not here: they come from the core
-// (`statusText` in pkg/cachet.js), so the page, the CLI and the docs say the
-// same thing. The only verdict sentences here are those of "could not
-// verify", which the core cannot give when it is the core that failed.
+// The verdicts' sentences are here, one [title, reason, next step] per
+// status, written for a parent and a clerk (no word a clerk could not
+// explain; the codes only in the details, for support). Typographic
+// apostrophes (’) throughout.
 
 import { storage } from './storage.js';
 
@@ -16,15 +16,14 @@ const STRINGS = {
     brand: 'Cachet',
     langToggle: 'English',
     title: 'Vérifier un certificat de scolarité',
-    lead: 'Montrez le code QR, collez le lien ou choisissez une photo du certificat. La vérification se fait sur cet appareil : aucune donnée du certificat n’est envoyée.',
-    inputsTitle: 'Montrer un certificat',
+    lead: 'Scannez le code QR du certificat. La vérification se fait sur cet appareil : rien n’est envoyé.',
+    inputsTitle: 'Ou bien : le lien ou une image',
     pasteTitle: 'Lien ou texte du certificat',
     pasteLabel: 'Collez ou tapez le lien ou le texte (commençant par CC1:)',
     pasteHint: 'Entrée pour vérifier ; Maj+Entrée pour aller à la ligne.',
     pasteVerify: 'Vérifier',
     pasteEmpty: 'Collez d’abord le lien ou le texte du certificat.',
     imageTitle: 'Photo ou capture d’écran',
-    imageLabel: 'Choisir une image contenant le code QR',
     imageOrPdfLabel: 'Choisir une image du code QR, ou le PDF du certificat',
     imageReading: 'Lecture de l’image…',
     imageNoCode: 'Aucun code QR lisible dans cette image. Essayez une photo nette et bien éclairée, où le code occupe une bonne partie de l’image.',
@@ -32,7 +31,7 @@ const STRINGS = {
     pdfUnreadable: 'Ce PDF est illisible ou endommagé.',
     pdfNoCode: 'Aucun certificat dans ce PDF : ni texte de certificat intégré, ni code QR lisible dans ses images.',
     scannerUnavailable: 'Le lecteur de code QR n’a pas pu démarrer. Collez le lien du certificat, ou rechargez la page.',
-    cameraTitle: 'Caméra',
+    sound: 'Son ou vibration à chaque résultat',
     cameraStart: 'Scanner avec la caméra',
     cameraStop: 'Arrêter la caméra',
     cameraSelect: 'Caméra utilisée',
@@ -47,21 +46,36 @@ const STRINGS = {
     cameraFailed: 'La caméra n’a pas pu démarrer. Fermez les autres applications qui l’utilisent, puis réessayez.',
     again: 'Vérifier un autre certificat',
     verifying: 'Vérification en cours…',
-    verifyingTrustList: 'Téléchargement de la liste de confiance, puis vérification…',
+    verifyingTrustList: 'Téléchargement de la liste des établissements reconnus, puis vérification…',
     privacy: 'Rien de ce que vous montrez ne quitte cet appareil. Cette page fonctionne aussi hors ligne après une première visite.',
     updateText: 'Nouvelle version disponible',
     updateReload: 'Recharger',
     // "Could not verify": the page's own verdict when the core failed.
     errorTitle: 'Impossible de vérifier',
-    errorReason: 'Une erreur est survenue pendant la vérification ; aucun verdict ne peut être donné. Réessayez ; si cela se reproduit, rechargez la page.',
-    errorTimeout: 'La vérification n’a pas abouti dans le délai de 5 secondes ; aucun verdict ne peut être donné. Réessayez ; si cela se reproduit, rechargez la page.',
-    errorUnavailable: 'Le module de vérification n’a pas pu être chargé ; aucun verdict ne peut être donné. Vérifiez la connexion, puis rechargez la page.',
-    errorUnknownProfile: 'Profil inconnu : {profile}. Aucun certificat ne peut être vérifié.',
-    errorTrustListMissing: 'La liste de confiance n’a pas pu être téléchargée et cet appareil n’en garde aucune copie : aucun verdict ne peut être donné. Connectez-vous à Internet, puis réessayez.',
-    // The verdict.
-    reminder: 'Comparez ces informations avec une pièce d’identité de la personne.',
+    errorReason: 'Une erreur est survenue pendant la vérification ; aucun résultat ne peut être donné. Réessayez ; si cela se reproduit, rechargez la page.',
+    errorTimeout: 'La vérification n’a pas abouti en 5 secondes ; aucun résultat ne peut être donné. Réessayez ; si cela se reproduit, rechargez la page.',
+    errorUnavailable: 'Ce navigateur n’a pas pu lancer la vérification ; aucun résultat ne peut être donné. Rechargez la page ; si cela se reproduit, utilisez un navigateur à jour (Firefox, Chrome, Edge ou Safari récent).',
+    errorUnknownProfile: 'Cette page est mal configurée : aucun certificat ne peut être vérifié. Signalez-le au service qui la gère (code pour l’assistance : {profile}).',
+    errorTrustListMissing: 'La liste des établissements reconnus n’a pas pu être téléchargée et cet appareil n’en garde aucune copie : aucun résultat ne peut être donné. Connectez-vous à Internet, puis réessayez.',
+    // The verdict: [title, reason, next step] for each status.
+    verdict: {
+      valid: ['Certificat valide', 'Ce certificat est authentique et valable aujourd’hui.', 'Comparez ces informations avec une pièce d’identité.'],
+      expired: ['Authentique mais plus valable', 'Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire est terminée.', 'Demandez le certificat de cette année : l’établissement scolaire le délivre.'],
+      'not-yet-valid': ['Authentique mais pas encore valable', 'Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire n’a pas commencé.', 'Il sera valable à partir du {from}. D’ici là, demandez le certificat de l’année en cours.'],
+      'invalid-signature': ['Certificat falsifié : ne pas s’y fier', 'Ce certificat a été modifié après avoir été signé, ou il est faux.', 'Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire.'],
+      'unknown-issuer': ['Signataire inconnu : ne pas s’y fier', 'Ce certificat n’a pas été signé par un établissement reconnu.', 'Refusez-le. La famille peut demander un certificat à l’établissement scolaire.'],
+      'issuer-key-not-valid': ['Signature non autorisée : ne pas s’y fier', 'Ce certificat a été signé par un moyen que l’établissement n’avait pas le droit d’utiliser à cette date.', 'Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire.'],
+      revoked: ['Certificat annulé : ne pas s’y fier', 'L’établissement scolaire a annulé ce certificat.', 'Refusez-le. La famille peut demander un certificat à jour à l’établissement scolaire.'],
+      malformed: ['Code illisible : ne pas s’y fier', 'Ce code ou ce texte n’est pas un certificat complet : il est abîmé, coupé ou d’un autre type.', 'Scannez à nouveau le code. Si cela se reproduit, demandez le certificat original (papier ou PDF).'],
+      'unsupported-version': ['Certificat trop récent pour cette page : ne pas s’y fier', 'Ce certificat est d’un modèle plus récent que cette page.', 'Rechargez la page pour la mettre à jour, puis réessayez.'],
+      'trust-list-invalid': ['Vérification impossible sur cet appareil', 'La liste des établissements reconnus n’a pas pu être authentifiée : aucun certificat ne peut être vérifié.', 'Rechargez la page. Si cela se reproduit, signalez-le au service qui gère cette page.'],
+      'trust-list-expired': ['Vérification impossible : liste trop ancienne', 'La liste des établissements reconnus de cet appareil est trop ancienne et aucune liste à jour n’a pu être téléchargée : aucun certificat ne peut être déclaré valide.', 'Connectez-vous à Internet, puis réessayez.'],
+    },
+    nextLabel: 'À faire : ',
+    statusCode: 'Code pour l’assistance : {code}',
     fieldsTitle: 'Informations signées',
-    fieldsTitleNotValid: 'Informations signées (certificat non valide : ne pas s’y fier)',
+    fieldsTitleNotValidNow: 'Informations signées (pas valables aujourd’hui)',
+    fieldsTitleRefused: 'Informations lues (ne pas s’y fier)',
     fieldPupil: 'Élève',
     fieldBirthDate: 'Date de naissance',
     fieldSchool: 'Établissement',
@@ -75,36 +89,36 @@ const STRINGS = {
     fieldValidity: 'Valable',
     validity: 'du {from} au {until} inclus',
     fieldSerial: 'Numéro',
-    fieldIssuer: 'Signé par (liste de confiance)',
+    fieldIssuer: 'Signé par',
     regime: { externe: 'externe', 'demi-pensionnaire': 'demi-pensionnaire', interne: 'interne' },
-    verdictStale: 'Attention : la liste de confiance est en retard ; une révocation récente pourrait manquer. Connectez-vous à Internet pour la mettre à jour.',
-    verdictTrustList: 'Vérifié avec la liste de confiance n° {seq} du {date}.',
-    verdictTrustExpired: 'La liste de confiance de cet appareil est périmée et aucune liste à jour n’a pu être téléchargée : aucun certificat ne peut être déclaré valide. Connectez-vous à Internet, puis réessayez.',
-    checksTitle: 'Détail des contrôles',
+    verdictStale: 'Attention : la liste des établissements reconnus n’est pas à jour ; un certificat annulé récemment pourrait ne pas être signalé. Connectez-vous à Internet pour la mettre à jour.',
+    verdictTrustList: 'Vérifié avec la liste des établissements reconnus, version {seq} du {date}.',
+    checksTitle: 'Détail des contrôles (pour l’assistance)',
     outcome: { pass: 'réussi', warn: 'avertissement', fail: 'échec', 'not-run': 'non effectué' },
     check: {
-      'trust-list': 'Liste de confiance à jour',
+      'trust-list': 'Liste des établissements reconnus à jour',
       decoding: 'Lecture du certificat',
-      version: 'Version du format',
-      issuer: 'Émetteur reconnu',
+      version: 'Modèle de certificat connu',
+      issuer: 'Signé par un établissement reconnu',
       signature: 'Signature authentique',
-      'issuer-key': 'Clé autorisée à cette date',
-      revocation: 'Non révoqué',
+      'issuer-key': 'Signature autorisée à cette date',
+      revocation: 'Non annulé',
       validity: 'Période de validité',
     },
     // The trust list, in #trust-info.
-    trustLoading: 'Chargement de la liste de confiance…',
-    trustFresh: 'Liste de confiance n° {seq} du {date} ({age}), à jour.',
-    trustStale: 'Attention : liste de confiance n° {seq} du {date} ({age}) en retard. Une mise à jour était attendue le {next}. Connectez-vous à Internet pour la mettre à jour.',
-    trustExpired: 'Liste de confiance n° {seq} du {date} ({age}) périmée : aucun certificat ne peut être déclaré valide. Connectez-vous à Internet pour la mettre à jour.',
-    trustUnknown: 'Liste de confiance n° {seq} du {date} ({age}).',
-    trustInvalid: 'Liste de confiance refusée ({code}) : aucun certificat ne peut être vérifié.',
-    trustMissing: 'Liste de confiance indisponible : aucun certificat ne peut être vérifié. Connectez-vous à Internet, puis rechargez la page.',
+    trustLoading: 'Chargement de la liste des établissements reconnus…',
+    trustFresh: 'Liste des établissements reconnus : version {seq} du {date} ({age}), à jour.',
+    trustStale: 'Attention : la liste des établissements reconnus (version {seq} du {date}, {age}) n’est pas à jour. Une mise à jour était attendue le {next}. Connectez-vous à Internet pour la mettre à jour.',
+    trustExpired: 'La liste des établissements reconnus (version {seq} du {date}, {age}) est trop ancienne : aucun certificat ne peut être déclaré valide. Connectez-vous à Internet pour la mettre à jour.',
+    trustUnknown: 'Liste des établissements reconnus : version {seq} du {date} ({age}).',
+    trustInvalid: 'La liste des établissements reconnus a été refusée : aucun certificat ne peut être vérifié (code pour l’assistance : {code}).',
+    trustMissing: 'La liste des établissements reconnus est indisponible : aucun certificat ne peut être vérifié. Connectez-vous à Internet, puis rechargez la page.',
     trustFromCache: 'Copie enregistrée sur cet appareil (le réseau n’a pas répondu).',
-    trustNetworkRefused: 'La liste téléchargée a été refusée ({code}) ; la copie enregistrée sur cet appareil est utilisée.',
+    trustNetworkRefused: 'La liste téléchargée a été refusée ; la copie enregistrée sur cet appareil est utilisée (code pour l’assistance : {code}).',
     trustConfigMissing: 'Configuration du vérificateur indisponible : aucun certificat ne peut être vérifié. Rechargez la page.',
     // Dates and times (formatDate, formatInstant, formatAge).
     instant: '{date} à {time}',
+    months: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],
     age: {
       now: 'à l’instant',
       // one ago, n ago, in one, in n
@@ -119,15 +133,14 @@ const STRINGS = {
     brand: 'Cachet',
     langToggle: 'Français',
     title: 'Verify a school certificate',
-    lead: 'Show the QR code, paste the link or choose a photo of the certificate. Verification happens on this device: no certificate data is sent anywhere.',
-    inputsTitle: 'Show a certificate',
+    lead: 'Scan the certificate’s QR code. Verification happens on this device: nothing is sent anywhere.',
+    inputsTitle: 'Or else: the link or an image',
     pasteTitle: 'Certificate link or text',
     pasteLabel: 'Paste or type the link or the text (starting with CC1:)',
     pasteHint: 'Enter to verify; Shift+Enter for a new line.',
     pasteVerify: 'Verify',
     pasteEmpty: 'First paste the certificate’s link or text.',
     imageTitle: 'Photo or screenshot',
-    imageLabel: 'Choose an image with the QR code',
     imageOrPdfLabel: 'Choose an image of the QR code, or the certificate’s PDF',
     imageReading: 'Reading the image…',
     imageNoCode: 'No readable QR code in this image. Try a sharp, well-lit photo in which the code fills a good part of the picture.',
@@ -135,7 +148,7 @@ const STRINGS = {
     pdfUnreadable: 'This PDF is unreadable or damaged.',
     pdfNoCode: 'No certificate in this PDF: no embedded certificate text, no readable QR code in its images.',
     scannerUnavailable: 'The QR code reader could not start. Paste the certificate’s link, or reload the page.',
-    cameraTitle: 'Camera',
+    sound: 'Sound or vibration on each result',
     cameraStart: 'Scan with the camera',
     cameraStop: 'Stop the camera',
     cameraSelect: 'Camera in use',
@@ -150,19 +163,34 @@ const STRINGS = {
     cameraFailed: 'The camera could not start. Close other applications using it, then try again.',
     again: 'Verify another certificate',
     verifying: 'Verifying…',
-    verifyingTrustList: 'Downloading the trust list, then verifying…',
+    verifyingTrustList: 'Downloading the list of recognised schools, then verifying…',
     privacy: 'Nothing you show leaves this device. After a first visit, this page also works offline.',
     updateText: 'A new version is available',
     updateReload: 'Reload',
     errorTitle: 'Could not verify',
-    errorReason: 'Something went wrong during verification; no verdict can be given. Try again; if it happens again, reload the page.',
-    errorTimeout: 'Verification did not finish within 5 seconds; no verdict can be given. Try again; if it happens again, reload the page.',
-    errorUnavailable: 'The verification module could not be loaded; no verdict can be given. Check the connection, then reload the page.',
-    errorUnknownProfile: 'Unknown profile: {profile}. No certificate can be verified.',
-    errorTrustListMissing: 'The trust list could not be downloaded and this device holds no copy of it: no verdict can be given. Go online, then try again.',
-    reminder: 'Compare these details with the person’s identity document.',
+    errorReason: 'Something went wrong during verification; no result can be given. Try again; if it happens again, reload the page.',
+    errorTimeout: 'Verification did not finish within 5 seconds; no result can be given. Try again; if it happens again, reload the page.',
+    errorUnavailable: 'This browser could not start the verification; no result can be given. Reload the page; if it happens again, use an up-to-date browser (a recent Firefox, Chrome, Edge or Safari).',
+    errorUnknownProfile: 'This page is misconfigured: no certificate can be verified. Tell the service that runs it (code for support: {profile}).',
+    errorTrustListMissing: 'The list of recognised schools could not be downloaded and this device holds no copy of it: no result can be given. Go online, then try again.',
+    verdict: {
+      valid: ['Valid certificate', 'This certificate is genuine and valid today.', 'Compare these details with an identity document.'],
+      expired: ['Genuine but no longer valid', 'This certificate was indeed issued by the school, but its school year is over.', 'Ask for this year’s certificate: the school issues it.'],
+      'not-yet-valid': ['Genuine but not valid yet', 'This certificate was indeed issued by the school, but its school year has not begun.', 'It will be valid from {from}. Until then, ask for the current year’s certificate.'],
+      'invalid-signature': ['Forged certificate: do not rely on it', 'This certificate was changed after it was signed, or it is fake.', 'Refuse it. The family can ask the school for a new certificate.'],
+      'unknown-issuer': ['Unknown signer: do not rely on it', 'This certificate was not signed by a recognised school.', 'Refuse it. The family can ask the school for a certificate.'],
+      'issuer-key-not-valid': ['Signature not allowed: do not rely on it', 'This certificate was signed by a means the school was not allowed to use on that date.', 'Refuse it. The family can ask the school for a new certificate.'],
+      revoked: ['Certificate cancelled: do not rely on it', 'The school has cancelled this certificate.', 'Refuse it. The family can ask the school for an up-to-date certificate.'],
+      malformed: ['Unreadable code: do not rely on it', 'This code or text is not a complete certificate: it is damaged, cut short or of another kind.', 'Scan the code again. If it happens again, ask for the original certificate (paper or PDF).'],
+      'unsupported-version': ['Certificate too recent for this page: do not rely on it', 'This certificate is of a newer model than this page.', 'Reload the page to update it, then try again.'],
+      'trust-list-invalid': ['Cannot verify on this device', 'The list of recognised schools could not be authenticated: no certificate can be verified.', 'Reload the page. If it happens again, tell the service that runs this page.'],
+      'trust-list-expired': ['Cannot verify: list too old', 'The list of recognised schools on this device is too old and no current list could be downloaded: no certificate can be declared valid.', 'Go online, then try again.'],
+    },
+    nextLabel: 'What to do: ',
+    statusCode: 'Code for support: {code}',
     fieldsTitle: 'Signed details',
-    fieldsTitleNotValid: 'Signed details (certificate not valid: do not rely on them)',
+    fieldsTitleNotValidNow: 'Signed details (not valid today)',
+    fieldsTitleRefused: 'Details read (do not rely on them)',
     fieldPupil: 'Pupil',
     fieldBirthDate: 'Date of birth',
     fieldSchool: 'School',
@@ -176,32 +204,31 @@ const STRINGS = {
     fieldValidity: 'Valid',
     validity: 'from {from} to {until} inclusive',
     fieldSerial: 'Serial number',
-    fieldIssuer: 'Signed by (trust list)',
+    fieldIssuer: 'Signed by',
     regime: { externe: 'day pupil', 'demi-pensionnaire': 'half-board', interne: 'boarder' },
-    verdictStale: 'Warning: the trust list is overdue; a recent revocation may be missing. Go online to update it.',
-    verdictTrustList: 'Verified with trust list no. {seq} of {date}.',
-    verdictTrustExpired: 'The trust list on this device is out of date and no current list could be downloaded: no certificate can be declared valid. Go online, then try again.',
-    checksTitle: 'Checks in detail',
+    verdictStale: 'Warning: the list of recognised schools is not up to date; a recently cancelled certificate may not be flagged. Go online to update it.',
+    verdictTrustList: 'Verified with the list of recognised schools, version {seq} of {date}.',
+    checksTitle: 'Checks in detail (for support)',
     outcome: { pass: 'passed', warn: 'warning', fail: 'failed', 'not-run': 'not run' },
     check: {
-      'trust-list': 'Trust list up to date',
+      'trust-list': 'List of recognised schools up to date',
       decoding: 'Certificate readable',
-      version: 'Format version',
-      issuer: 'Issuer known',
+      version: 'Certificate model known',
+      issuer: 'Signed by a recognised school',
       signature: 'Signature genuine',
-      'issuer-key': 'Key allowed on that date',
-      revocation: 'Not revoked',
+      'issuer-key': 'Signature allowed on that date',
+      revocation: 'Not cancelled',
       validity: 'Validity period',
     },
-    trustLoading: 'Loading the trust list…',
-    trustFresh: 'Trust list no. {seq} of {date} ({age}), up to date.',
-    trustStale: 'Warning: trust list no. {seq} of {date} ({age}) is overdue. An update was expected on {next}. Go online to update it.',
-    trustExpired: 'Trust list no. {seq} of {date} ({age}) is out of date: no certificate can be declared valid. Go online to update it.',
-    trustUnknown: 'Trust list no. {seq} of {date} ({age}).',
-    trustInvalid: 'Trust list refused ({code}): no certificate can be verified.',
-    trustMissing: 'Trust list unavailable: no certificate can be verified. Go online, then reload the page.',
+    trustLoading: 'Loading the list of recognised schools…',
+    trustFresh: 'List of recognised schools: version {seq} of {date} ({age}), up to date.',
+    trustStale: 'Warning: the list of recognised schools (version {seq} of {date}, {age}) is not up to date. An update was expected on {next}. Go online to update it.',
+    trustExpired: 'The list of recognised schools (version {seq} of {date}, {age}) is too old: no certificate can be declared valid. Go online to update it.',
+    trustUnknown: 'List of recognised schools: version {seq} of {date} ({age}).',
+    trustInvalid: 'The list of recognised schools was refused: no certificate can be verified (code for support: {code}).',
+    trustMissing: 'The list of recognised schools is unavailable: no certificate can be verified. Go online, then reload the page.',
     trustFromCache: 'Copy saved on this device (the network did not answer).',
-    trustNetworkRefused: 'The downloaded list was refused ({code}); the copy saved on this device is used.',
+    trustNetworkRefused: 'The downloaded list was refused; the copy saved on this device is used (code for support: {code}).',
     trustConfigMissing: 'The verifier’s configuration is unavailable: no certificate can be verified. Reload the page.',
     instant: '{date}, {time}',
     months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
@@ -273,13 +300,12 @@ export function applyStatic(doc = document) {
 
 const pad2 = (n) => String(n).padStart(2, '0');
 
-/** A calendar date as a reader expects it: `12/04/2009` in French, `12 Apr 2009` in English. */
+/** A calendar date as a reader expects it: `1er avril 2009`, `12 avril 2009` in French, `12 Apr 2009` in English. */
 function calendarDate(year, month, day) {
-  if (current === 'fr') return `${pad2(day)}/${pad2(month)}/${year}`;
-  return `${day} ${t('months')[month - 1]} ${year}`;
+  return `${current === 'fr' && day === 1 ? '1er' : day} ${t('months')[month - 1]} ${year}`;
 }
 
-/** `YYYY-MM-DD` as a reader expects it: `12/04/2009` in French, `12 Apr 2009` in English. */
+/** `YYYY-MM-DD` as a reader expects it: `12 avril 2009`, `12 Apr 2009`. */
 export function formatDate(text) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return String(text);
@@ -303,20 +329,21 @@ export function parisOffsetMs(ms) {
   return (summer ? 2 : 1) * 3600 * 1000;
 }
 
-/** An RFC 3339 instant as a date and time in Paris: `28/11/2026 à 19:32`, `28 Nov 2026, 19:32`. */
+/** An RFC 3339 instant as a date and time in Paris: `28 novembre 2026 à 19 h 32`, `28 Nov 2026, 19:32`. */
 export function formatInstant(text) {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return String(text);
   const paris = new Date(ms + parisOffsetMs(ms)); // read with the UTC getters: the wall clock in Paris
   const date = calendarDate(paris.getUTCFullYear(), paris.getUTCMonth() + 1, paris.getUTCDate());
-  const time = `${pad2(paris.getUTCHours())}:${pad2(paris.getUTCMinutes())}`;
+  const [hh, mm] = [paris.getUTCHours(), pad2(paris.getUTCMinutes())];
+  const time = current === 'fr' ? `${hh}\u00a0h\u00a0${mm}` : `${pad2(hh)}:${mm}`;
   return t('instant', { date, time });
 }
 
 /**
  * The day in Paris of an RFC 3339 instant, `shiftSeconds` earlier or later
  * (`-1`: the last day of a period whose end is exclusive), as a reader
- * expects it: `31/08/2027`, `31 Aug 2027`. The CLI says the same
+ * expects it: `31 août 2027`, `31 Aug 2027`. The CLI says the same
  * (cli/src/verify.rs, "Valable").
  */
 export function formatParisDay(text, shiftSeconds = 0) {

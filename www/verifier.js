@@ -174,9 +174,4 @@ export class Core {
       profile === undefined ? this.#verifier.verify(text, nowMs) : this.#verifier.verify(text, nowMs, profile),
     );
   }
-
-  /** The core's `{title, reason}` for a status, in `fr` or `en`. Throws if the core fails. */
-  statusText(status, lang) {
-    return this.#call((glue) => glue.statusText(status, lang));
-  }
 }

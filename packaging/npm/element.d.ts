@@ -13,8 +13,15 @@ export class VerifyError extends Error {
   readonly code: VerifyErrorCode;
 }
 
-/** A result for the element's profile: `profile` tells which (absent for "full"). */
-export type ElementResult = VerifyResult<ProfileName>;
+/**
+ * The three kinds of verdict a person is shown: `valid`; `not-valid-now`
+ * (genuine, outside its school year: `expired`, `not-yet-valid`);
+ * `refused` (every other status). Also the host's `data-kind`.
+ */
+export type VerdictKind = 'valid' | 'not-valid-now' | 'refused';
+
+/** A result for the element's profile: `profile` tells which (absent for "full"); `kind` its verdict's kind. */
+export type ElementResult = VerifyResult<ProfileName> & { kind: VerdictKind };
 
 /**
  * `<cachet-verifier config="/config.json" profile="transport" lang="fr">`:

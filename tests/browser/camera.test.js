@@ -28,8 +28,24 @@ async function scan(video, token, expected) {
     const { context, page, problems } = await openPage(browser);
     const requests = recordRequests(context);
     await page.goto(server.url);
+    // Every sentence the live region says, recorded as it is said.
+    await page.evaluate(() => {
+      window.__said = [];
+      const region = document.getElementById('announce');
+      new MutationObserver(() => region.textContent && window.__said.push(region.textContent)).observe(region, { childList: true, characterData: true, subtree: true });
+    });
     await page.locator('#camera-start').click();
     await expectVerdict(page, problems, expected, { timeout: 30_000 });
+    // The camera stays on for the next certificate, and the code still in view is not verified again.
+    assert.equal(await page.locator('#camera-stop').isVisible(), true, 'the camera stopped after one code');
+    const frames = await page.evaluate(() => new Promise((done) => {
+      const video = document.getElementById('camera-video');
+      let n = 0;
+      const count = () => (++n >= 30 ? done(n) : video.requestVideoFrameCallback(count));
+      video.requestVideoFrameCallback(count);
+    }));
+    assert.ok(frames >= 30);
+    assert.equal((await page.evaluate(() => window.__said)).length, 1, 'the same code was said more than once');
     // The camera is offered, with its picker, and plays inline.
     assert.equal(await page.locator('#camera-video').evaluate((v) => v.playsInline && v.muted), true);
     assert.ok((await page.locator('#camera-select option').count()) >= 1, 'no camera in #camera-select');

@@ -61,7 +61,7 @@ async function events(page) {
  * profile must not pass on, as stored and as displayed. (Its issue date is
  * today, also the trust list's date, shown with it: the key check covers it.)
  */
-const FORBIDDEN = ['2009-04-12', '12/04/2009', 'Lycée Louis-le-Grand', 'Louis-le-Grand', '0750654D', 'BT-0001', 'demi-pensionnaire', '2de'];
+const FORBIDDEN = ['2009-04-12', '12/04/2009', '12 avril 2009', 'Lycée Louis-le-Grand', 'Louis-le-Grand', '0750654D', 'BT-0001', 'demi-pensionnaire', '2de'];
 
 test('pasted text: the verdict in the shadow root, on the host, and in cachet-result; only the transport fields', async () => {
   const { context, page, problems, requests } = await openHost();
@@ -76,6 +76,8 @@ test('pasted text: the verdict in the shadow root, on the host, and in cachet-re
   assert.equal(event.type, 'cachet-result');
   assert.equal(event.composed, true);
   assert.equal(event.detail.status, 'valid');
+  assert.equal(event.detail.kind, 'valid');
+  assert.equal(await page.locator('cachet-verifier').getAttribute('data-kind'), 'valid');
   assert.equal(event.detail.profile, 'transport');
   assert.deepEqual(Object.keys(event.detail.certificate).sort(), [...TRANSPORT].sort());
   assert.equal(event.detail.certificate.family_name, 'Martin');
@@ -113,7 +115,7 @@ test('the same certificate with the full profile shows what transport hides (the
   assert.equal(result.profile, undefined);
   assert.equal(result.certificate.serial, 'BT-0001');
   const shadowText = await page.evaluate(() => document.getElementById('full').shadowRoot.textContent);
-  for (const v of ['12/04/2009', 'Lycée Louis-le-Grand', '0750654D', 'BT-0001']) assert.ok(shadowText.includes(v), `full shows ${v}`);
+  for (const v of ['12 avril 2009', 'Lycée Louis-le-Grand', '0750654D', 'BT-0001']) assert.ok(shadowText.includes(v), `full shows ${v}`);
   await assertClean(page, problems);
   await context.close();
 });
@@ -126,8 +128,9 @@ test('a tampered certificate is refused, and the verdict is in English with lang
   assert.equal(await elementStatus(page), 'invalid-signature');
   const [event] = await events(page);
   assert.equal(event.detail.status, 'invalid-signature');
+  assert.equal(event.detail.kind, 'refused');
   assert.equal(event.detail.certificate, undefined);
-  assert.match(await page.locator('cachet-verifier [part~="verdict"]').innerText(), /signature/i);
+  assert.match(await page.locator('cachet-verifier [part~="verdict"]').innerText(), /Forged certificate: do not rely on it[^]*What to do: Refuse it\./);
   assert.equal(await page.locator('cachet-verifier #paste-verify').textContent(), 'Verify');
   await assertClean(page, problems);
   await context.close();
@@ -263,8 +266,10 @@ test('axe finds no WCAG 2.1 A/AA violation in the element, idle and with a verdi
   await page.locator('cachet-verifier #paste-input').fill(s.fx.tokens.valid.token);
   await page.locator('cachet-verifier #paste-verify').click();
   assert.equal(await elementStatus(page), 'valid');
-  // The verdict's heading has the focus: it is read next.
-  assert.equal(await page.evaluate(() => document.querySelector('cachet-verifier').shadowRoot.activeElement?.getAttribute('part')), 'title');
+  // The verdict is said once by the element's live region (title and next step); the focus stays on the button pressed.
+  const said = await page.evaluate(() => [...document.querySelector('cachet-verifier').shadowRoot.querySelectorAll('[role=status]')].map((e) => e.textContent));
+  assert.deepEqual(said, ['Certificat valide. À faire : Comparez ces informations avec une pièce d’identité.']);
+  assert.equal(await page.evaluate(() => document.querySelector('cachet-verifier').shadowRoot.activeElement?.id), 'paste-verify');
   assert.deepEqual(await run(), [], 'with a verdict');
   await context.close();
 });

@@ -16,7 +16,7 @@ import { assertClean, assertNoLeak } from './lib/harness.js';
 
 const TRANSPORT = ['kind', 'family_name', 'given_names', 'school_year', 'valid_from', 'valid_until'];
 /** Values of the valid fixture outside the transport profile (lib/fixtures.js). */
-const FORBIDDEN = ['2009-04-12', 'Lycée Louis-le-Grand', '0750654D', 'BT-0001', 'demi-pensionnaire', '"2de"'];
+const FORBIDDEN = ['2009-04-12', '12 avril 2009', 'Lycée Louis-le-Grand', '0750654D', 'BT-0001', 'demi-pensionnaire', '"2de"'];
 
 let fx;
 let verifier;
@@ -104,6 +104,7 @@ test('the portal: ready, then the result with the transport fields only, to the 
   assert.equal(result.origin, verifier.origin);
   assert.equal(result.data.version, 1);
   assert.equal(result.data.result.status, 'valid');
+  assert.equal(result.data.result.kind, 'valid'); // a portal can react to the kind: valid, not-valid-now, refused
   assert.equal(result.data.result.profile, 'transport');
   assert.deepEqual(Object.keys(result.data.result.certificate).sort(), [...TRANSPORT].sort());
   const wire = JSON.stringify(await messages(page));
@@ -117,6 +118,7 @@ test('the portal: ready, then the result with the transport fields only, to the 
   await page.waitForFunction(() => window.__messages.filter((m) => JSON.parse(m.data).type === 'cachet:result').length === 2);
   const second = (await messages(page)).filter((m) => m.data.type === 'cachet:result')[1];
   assert.equal(second.data.result.status, 'invalid-signature');
+  assert.equal(second.data.result.kind, 'refused');
   assert.equal(await page.locator('#portal-answer').textContent(), 'Certificat refusé (invalid-signature).');
 
   // A message of another version is answered with an error, not acted on.

@@ -17,18 +17,21 @@
 // shadow root, built with textContent only and showing only the fields the
 // core returned for the profile. Each verdict
 // is emitted as `cachet-result` (bubbles, composed; `detail` is the result
-// object); "could not verify" as `cachet-error` (`detail.code`). The host
-// element carries `data-status` like the page's #result. `verify(text)`
-// verifies a text the host read itself and resolves to the result.
+// object, with its `status` and `kind`: `valid`, `not-valid-now` or
+// `refused`); "could not verify" as `cachet-error` (`detail.code`). The host
+// element carries `data-status` and `data-kind` like the page's #result,
+// and a live region says each verdict once (title and next step).
+// `verify(text)` verifies a text the host read itself and resolves to the result.
 //
 // Styling: CSS custom properties (--cachet-accent, --cachet-font, …, see
-// cachet-verifier.css) and ::part(verdict|title|reason|fields|checks|button|
-// input|message|trust-info). The stylesheet is a file of this origin linked
+// cachet-verifier.css) and ::part(verdict|verdict-valid|verdict-not-valid-now|
+// verdict-refused|verdict-error|title|reason|next|fields|checks|button|input|
+// message|trust-info). The stylesheet is a file of this origin linked
 // inside the shadow root: no inline style, so a host's `style-src 'self'`
 // holds.
 
 import { Session, VerifyError } from '../lib/session.js';
-import { renderOutcome, renderBusy, renderIdle, focusVerdict, renderTrustInfo, h } from '../lib/render.js';
+import { renderOutcome, renderBusy, renderIdle, renderTrustInfo, h } from '../lib/render.js';
 import { Inputs } from '../lib/inputs.js';
 import { t, inLang } from '../i18n.js';
 
@@ -120,7 +123,7 @@ export class CachetVerifier extends HTMLElement {
   /** The session's verdict (the latest verification's): drawn, then emitted. */
   #verdict(outcome) {
     this.#view = outcome;
-    this.#render();
+    this.#els.announce.textContent = this.#render();
     const event = outcome.error
       ? new CustomEvent('cachet-error', { detail: { code: outcome.error.code }, bubbles: true, composed: true })
       : new CustomEvent('cachet-result', { detail: outcome.result, bubbles: true, composed: true });
@@ -132,7 +135,8 @@ export class CachetVerifier extends HTMLElement {
   #build() {
     const id = (name) => name; // ids are scoped to the shadow root
     const els = this.#els;
-    els.result = h('section', { id: id('result'), class: 'result', role: 'status', 'aria-live': 'polite' });
+    els.announce = h('p', { class: 'visually-hidden', role: 'status', 'aria-atomic': 'true' });
+    els.result = h('section', { id: id('result'), class: 'result' });
     els.again = h('button', { type: 'button', class: 'button button-primary', part: 'button button-again', 'data-i18n': 'again' });
     els.againRow = h('p', { class: 'again-row', hidden: true }, els.again);
     els.pasteInput = h('textarea', {
@@ -148,7 +152,7 @@ export class CachetVerifier extends HTMLElement {
     els.pasteMessage = h('p', { id: 'paste-message', class: 'message', part: 'message', 'aria-live': 'polite' });
     els.imageInput = h('input', { id: id('image-input'), type: 'file', accept: 'image/*,application/pdf', part: 'input', 'aria-describedby': 'image-message' });
     els.imageMessage = h('p', { id: 'image-message', class: 'message', part: 'message', 'aria-live': 'polite' });
-    els.cameraStart = h('button', { id: id('camera-start'), type: 'button', class: 'button', part: 'button button-camera', 'data-i18n': 'cameraStart' });
+    els.cameraStart = h('button', { id: id('camera-start'), type: 'button', class: 'button button-primary', part: 'button button-camera', 'data-i18n': 'cameraStart' });
     els.cameraStop = h('button', { id: id('camera-stop'), type: 'button', class: 'button', part: 'button', hidden: true, 'data-i18n': 'cameraStop' });
     els.cameraSelect = h('select', { id: id('camera-select'), part: 'input' });
     els.torch = h('button', { id: id('torch'), type: 'button', class: 'button', part: 'button', 'aria-pressed': 'false', hidden: true, 'data-i18n': 'torch' });
@@ -165,11 +169,13 @@ export class CachetVerifier extends HTMLElement {
     const root = h(
       'div',
       { class: 'root', part: 'container' },
+      els.announce,
       els.result,
       els.againRow,
       h(
         'div',
         { class: 'inputs' },
+        h('div', { class: 'way' }, h('p', { class: 'actions' }, els.cameraStart, els.cameraStop), els.cameraPanel, els.cameraMessage),
         h(
           'div',
           { class: 'way' },
@@ -185,14 +191,13 @@ export class CachetVerifier extends HTMLElement {
           els.imageInput,
           els.imageMessage,
         ),
-        h('div', { class: 'way' }, h('p', { class: 'actions' }, els.cameraStart, els.cameraStop), els.cameraPanel, els.cameraMessage),
       ),
       els.trustInfo,
     );
     this.shadowRoot.replaceChildren(h('link', { rel: 'stylesheet', href: STYLESHEET.href }), root);
     this.#applyLang();
 
-    this.#inputs = new Inputs(els, { verify: (text) => this.#verifyAndFocus(text), message: (el, key) => this.#message(el, key) });
+    this.#inputs = new Inputs(els, { verify: (text) => this.#verifyAndShow(text), message: (el, key) => this.#message(el, key) });
     els.again.addEventListener('click', () => this.#reset());
   }
 
@@ -200,7 +205,7 @@ export class CachetVerifier extends HTMLElement {
     for (const el of this.shadowRoot.querySelectorAll('[data-i18n]')) el.textContent = this.#inLang(() => t(el.dataset.i18n));
     for (const el of this.shadowRoot.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', this.#inLang(() => t(el.dataset.i18nLabel)));
     for (const el of this.shadowRoot.querySelectorAll('.message')) this.#message(el, el.dataset.key || null);
-    if (this.#view) this.#render();
+    if (this.#view) this.#els.announce.textContent = this.#render();
     this.#showTrust();
   }
 
@@ -209,41 +214,44 @@ export class CachetVerifier extends HTMLElement {
     el.dataset.key = key ?? '';
   }
 
-  #setStatus(status) {
+  #setStatus(status, kind) {
     if (status) this.dataset.status = status;
     else this.removeAttribute('data-status');
+    if (kind) this.dataset.kind = kind;
+    else this.removeAttribute('data-kind');
   }
 
   #showBusy() {
     this.#view = null;
     this.#els.againRow.hidden = true;
+    this.#els.announce.textContent = '';
     this.#inLang(() => renderBusy(this.#els.result));
     this.#setStatus(null);
   }
 
+  /** Draws the verdict; returns the sentence that announces it. */
   #render() {
-    if (!this.#view) return;
-    const shown = this.#inLang(() => renderOutcome(this.#els.result, this.#view, (status) => this.#session.statusText(status, this.#lang)));
-    this.#setStatus(shown);
+    if (!this.#view) return '';
+    const { status, says } = this.#inLang(() => renderOutcome(this.#els.result, this.#view));
+    this.#setStatus(status, this.#els.result.dataset.kind);
     this.#els.againRow.hidden = false;
+    return says;
   }
 
   #showTrust() {
     if (this.#els.trustInfo) this.#inLang(() => renderTrustInfo(this.#els.trustInfo, this.#session.trust));
   }
 
-  /** A verification a person started in the element: the verdict's heading takes the focus, so it is read next. */
-  #verifyAndFocus(text) {
-    this.verify(text).then(
-      () => focusVerdict(this.#els.result),
-      () => focusVerdict(this.#els.result), // shown, and emitted as cachet-error
-    );
+  /** A verification a person started in the element: the live region says its verdict; the focus stays put. */
+  #verifyAndShow(text) {
+    this.verify(text).catch(() => {}); // shown, and emitted as cachet-error
   }
 
   #reset() {
     this.#session.cancel();
     this.#view = null;
     renderIdle(this.#els.result);
+    this.#els.announce.textContent = '';
     this.#setStatus(null);
     this.#els.againRow.hidden = true;
     this.#inputs.clear();

@@ -5,6 +5,15 @@
 //
 // The QR reader and the camera are loaded when first needed (a link's
 // verdict needs neither); a failed load is retried on the next use.
+// A beep and a vibration on each verdict where the platform allows, if the
+// box `els.sound` is ticked (remembered). Off by default: in a town hall
+// the queue would hear every verdict.
+
+import { storage } from '../storage.js';
+
+const SOUND_KEY = 'cachet.sound';
+/** Per kind: [pitch (Hz), length (ms)] of the beep and the vibration. */
+const SIGNALS = { valid: [880, 150], 'not-valid-now': [520, 300], refused: [220, 500] };
 
 export class Inputs {
   #els;
@@ -13,13 +22,15 @@ export class Inputs {
   #scanning = null;
   #camera = null;
   #cameraLoading = null;
+  #audio = null;
 
   /**
    * `els`: `pasteInput`, `pasteMessage`, and `pasteForm` (submitted) or
    * `pasteVerify` (clicked); `imageInput`, `imageMessage`; `cameraStart`,
    * `cameraStop`, `cameraPanel`, `cameraSelect`, `torch`, `video`,
-   * `cameraMessage`. `verify(text)` starts a verification; `message(el,
-   * key)` writes a way's message (`key` null: none).
+   * `cameraMessage`; `sound` (a checkbox, optional). `verify(text)`
+   * starts a verification; `message(el, key)` writes a way's message
+   * (`key` null: none).
    */
   constructor(els, { verify, message }) {
     this.#els = els;
@@ -46,7 +57,17 @@ export class Inputs {
       }
     });
     els.imageInput.addEventListener('change', () => this.#image());
-    els.cameraStart.addEventListener('click', () => this.#startCamera());
+    els.cameraStart.addEventListener('click', () => {
+      this.#audioReady(); // a click: the moment a browser lets a page make sound later
+      this.#startCamera();
+    });
+    if (els.sound) {
+      els.sound.checked = storage.get(SOUND_KEY) === 'on';
+      els.sound.addEventListener('change', () => {
+        storage.set(SOUND_KEY, els.sound.checked ? 'on' : 'off');
+        this.#audioReady();
+      });
+    }
     els.cameraStop.addEventListener('click', () => {
       this.stopCamera();
       els.cameraStart.focus();
@@ -140,6 +161,30 @@ export class Inputs {
       return;
     }
     camera.start();
+  }
+
+  #audioReady() {
+    try {
+      if (this.#els.sound?.checked) (this.#audio ??= new AudioContext()).resume();
+    } catch {
+      // no sound here
+    }
+  }
+
+  /** The verdict's beep and vibration (`kind` of session.js kindOf), if asked for. */
+  signal(kind) {
+    if (!this.#els.sound?.checked) return;
+    const [hz, ms] = SIGNALS[kind] ?? SIGNALS.refused;
+    navigator.vibrate?.(ms);
+    try {
+      const tone = this.#audio.createOscillator();
+      tone.frequency.value = hz;
+      tone.connect(this.#audio.destination);
+      tone.start();
+      tone.stop(this.#audio.currentTime + ms / 1000);
+    } catch {
+      // no sound here: the verdict is on screen
+    }
   }
 
   /** Stops the camera, if it was ever loaded, and clears its message line. */

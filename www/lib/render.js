@@ -1,21 +1,17 @@
-// The one renderer of the page, <cachet-verifier> and the iframe: the
-// verdict, "could not verify", "verifying…" and the trust list's line, built
-// with createElement and textContent only.
-//
-// Every certificate field is hostile text: it may hold markup, script,
-// right-to-left overrides or thousands of characters. It is only ever set
-// as text, each value in its own <bdi> so that no direction override leaks
-// into the labels around it, and long words wrap (style.css,
-// element/cachet-verifier.css). Only the fields the core returned are
-// shown: a purpose profile's certificate lacks the others.
-//
-// Strings come from i18n.js in its current language: the element draws
-// inside `inLang(its lang, …)`. Elements carry `part` names for hosts'
-// `::part()` styling (harmless on the page).
+// The one renderer of the page, <cachet-verifier> and the iframe, with
+// createElement and textContent only. Certificate fields are hostile text:
+// set as text, each in its own <bdi> (no direction override leaks), long
+// words wrapped; only the fields the core returned are shown. Strings come
+// from i18n.js (the element draws inside `inLang`); `part`s are for hosts'
+// ::part(). A verdict is of one of three kinds (session.js kindOf), each
+// with its colour, icon, words and next step; the container gets
+// `data-status` and `data-kind`; the card is no live region: the shell's
+// own says renderOutcome's one sentence, once.
 
 import { t, formatDate, formatInstant, formatAge, formatParisDay } from '../i18n.js';
+import { kindOf } from './session.js';
 
-const ICONS = { valid: '✓', invalid: '✗', error: '!' };
+const ICONS = { valid: '✓', 'not-valid-now': '◷', refused: '✗', error: '!' };
 const OUTCOME_ICONS = { pass: '✓', warn: '!', fail: '✗', 'not-run': '–' };
 
 /** `h('p', {class: 'x', part: 'y'}, 'text', child…)`: an element with text children. */
@@ -38,9 +34,11 @@ function value(text, className) {
 }
 
 function card(kind, title, reason, ...rest) {
+  // `verdict-invalid`: the part's name before the kinds, kept for hosts that style it.
+  const parts = kind === 'valid' || kind === 'error' ? `verdict-${kind}` : `verdict-invalid verdict-${kind}`;
   return h(
     'div',
-    { class: `verdict verdict-${kind}`, part: `verdict verdict-${kind}` },
+    { class: `verdict verdict-${kind}`, part: `verdict ${parts}` },
     h(
       'h2',
       { class: 'verdict-title', id: 'verdict-title', part: 'title', tabindex: '-1' },
@@ -53,7 +51,7 @@ function card(kind, title, reason, ...rest) {
   );
 }
 
-function fields(cert, issuer, valid) {
+function fields(cert, issuer, kind) {
   const has = (k) => typeof cert[k] === 'string';
   const row = (label, ...content) => h('div', { class: 'field' }, h('dt', {}, label), h('dd', {}, ...content));
   const regimes = t('regime');
@@ -81,13 +79,13 @@ function fields(cert, issuer, valid) {
   ];
   return h(
     'section',
-    { class: valid ? 'signed signed-valid' : 'signed signed-not-valid', part: 'fields', 'aria-labelledby': 'signed-title' },
-    h('h3', { id: 'signed-title' }, valid ? t('fieldsTitle') : t('fieldsTitleNotValid')),
+    { class: `signed signed-${kind}`, part: 'fields', 'aria-labelledby': 'signed-title' },
+    h('h3', { id: 'signed-title' }, t({ valid: 'fieldsTitle', 'not-valid-now': 'fieldsTitleNotValidNow' }[kind] ?? 'fieldsTitleRefused')),
     h('dl', { class: 'fields' }, ...rows),
   );
 }
 
-function checks(list) {
+function checks(list, status) {
   const labels = t('check');
   const outcomes = t('outcome');
   const items = list.map((c) =>
@@ -103,26 +101,37 @@ function checks(list) {
       c.code ? h('code', { class: 'check-code' }, String(c.code)) : null,
     ),
   );
-  return h('details', { class: 'checks', part: 'checks' }, h('summary', {}, t('checksTitle')), h('ul', {}, ...items));
+  return h(
+    'details',
+    { class: 'checks', part: 'checks' },
+    h('summary', {}, t('checksTitle')),
+    h('p', { class: 'status-code' }, t('statusCode', { code: status })),
+    h('ul', {}, ...items),
+  );
 }
 
 /**
  * The core's verdict: `result` is what the session's `verify` resolved to
- * (already checked), `text` the core's `{title, reason}` for its status.
+ * (already checked). Returns the sentence to announce, or null when this
+ * page has no words for the status (the caller shows "could not verify").
  */
-export function renderVerdict(container, result, text) {
-  const valid = result.status === 'valid';
+export function renderVerdict(container, result) {
+  const words = t('verdict')[result.status];
+  if (!Array.isArray(words)) return null;
+  const kind = kindOf(result.status);
+  const cert = result.certificate ?? {};
+  const [title, reason] = words;
+  // "Valid from {from}": the day it starts, when the certificate says it; else only what to do meanwhile.
+  const next =
+    typeof cert.valid_from === 'string' ? words[2].replace('{from}', formatParisDay(cert.valid_from)) : words[2].replace(/^[^.]*\{from\}\.\s*/, '');
   const stale = result.checks.some((c) => c.check === 'trust-list' && c.outcome === 'warn');
-  // Only an expired list reaches the verifier when no newer one could be downloaded: say what to do.
-  const blocked = result.status === 'trust-list-expired';
   const verdict = card(
-    valid ? 'valid' : 'invalid',
-    text.title,
-    text.reason,
-    valid ? h('p', { class: 'reminder' }, t('reminder')) : null,
+    kind,
+    title,
+    reason,
+    h('p', { class: 'verdict-next', part: 'next' }, h('strong', {}, t('nextLabel')), next),
     stale ? h('p', { class: 'stale-warning' }, t('verdictStale')) : null,
-    blocked ? h('p', { class: 'stale-warning blocked' }, t('verdictTrustExpired')) : null,
-    result.certificate ? fields(result.certificate, result.issuer, valid) : null,
+    result.certificate ? fields(result.certificate, result.issuer, kind) : null,
     result.trust_list
       ? h(
           'p',
@@ -130,55 +139,46 @@ export function renderVerdict(container, result, text) {
           t('verdictTrustList', { seq: result.trust_list.sequence, date: formatInstant(result.trust_list.issued_at) }),
         )
       : null,
-    checks(result.checks),
+    checks(result.checks, result.status),
   );
   container.replaceChildren(verdict);
   container.dataset.status = result.status;
+  container.dataset.kind = kind;
+  return `${title}. ${t('nextLabel')}${next}`;
 }
 
 /** "Could not verify": `reasonKey` is one of the `error*` strings of i18n.js, with `params`. */
 export function renderError(container, reasonKey, params) {
-  container.replaceChildren(card('error', t('errorTitle'), t(reasonKey, params)));
+  const reason = t(reasonKey, params);
+  container.replaceChildren(card('error', t('errorTitle'), reason));
   container.dataset.status = 'error';
+  container.removeAttribute('data-kind'); // no verdict on the certificate
+  return `${t('errorTitle')}. ${reason}`;
 }
 
 /**
- * A session's `verdict` event's detail (`{result}` or `{error}`), drawn;
- * `statusText(status)` gives the core's sentences. Returns the status shown
- * (`error` for "could not verify", also when the core has no sentence).
+ * A session's `verdict` event's detail (`{result}` or `{error}`), drawn.
+ * Returns `{status, says}`: the status shown (`error` for "could not
+ * verify", also for a status this page has no words for) and the one
+ * sentence for the shell's live region.
  */
-export function renderOutcome(container, outcome, statusText) {
-  if (outcome.error) {
-    renderError(container, outcome.error.reason ?? 'errorReason', outcome.error.params);
-    return 'error';
-  }
-  let text;
-  try {
-    text = statusText(outcome.result.status);
-  } catch {
-    renderError(container, 'errorReason');
-    return 'error';
-  }
-  renderVerdict(container, outcome.result, text);
-  return outcome.result.status;
+export function renderOutcome(container, outcome) {
+  const says = outcome.error ? null : renderVerdict(container, outcome.result);
+  if (says) return { status: outcome.result.status, says };
+  return { status: 'error', says: renderError(container, outcome.error?.reason ?? 'errorReason', outcome.error?.params) };
 }
 
 /** "Verifying…" (or `key`), no status yet. */
 export function renderBusy(container, key = 'verifying') {
-  container.replaceChildren(h('p', { class: 'busy' }, t(key)));
-  container.removeAttribute('data-status');
+  renderIdle(container);
+  container.append(h('p', { class: 'busy' }, t(key)));
 }
 
 /** Idle: nothing shown, no status. */
 export function renderIdle(container) {
   container.replaceChildren();
   container.removeAttribute('data-status');
-}
-
-/** Moves focus to the verdict's heading, so that it is read next. */
-export function focusVerdict(container) {
-  const heading = container.querySelector('.verdict-title');
-  if (heading) heading.focus();
+  container.removeAttribute('data-kind');
 }
 
 /** The trust list's line (`el`'s text and `data-state`) for a session's `trust`. */

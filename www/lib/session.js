@@ -3,21 +3,16 @@
 // (kept fresh) → verify → checked result → events. The shells read inputs
 // (lib/inputs.js) and draw (lib/render.js).
 //
-// A verdict never waits for a slow network (docs/EMBEDDING.md, "Trust
-// list"): a list this device holds that is not expired answers at once and
-// a newer one, fetched in the background, serves from the next verdict.
-// Only with none, or an expired one, does a verdict wait for the download,
-// which is given up only when it stops progressing (trust-list.js
-// STALL_MS); then an expired list gives the core's `trust-list-expired`,
-// no list "could not verify" (reason `errorTrustListMissing`). A download
-// the core refuses never replaces the list in use (`networkRefused`); with
-// nothing else, every verdict is `trust-list-invalid`. The 5-second limit
-// covers the configuration, the wasm and the verification, never the
-// trust list's download.
+// The trust-list policy is docs/EMBEDDING.md's "Trust list": a list held
+// that is not expired answers at once; only with none, or an expired one,
+// does a verdict wait for a download that keeps progressing; a refused
+// download never replaces the list in use. The 5-second limit never covers
+// the list's download.
 //
 // Events: `trustchange` (read `trust`), `waiting` (the verdict under way
 // waits for the list's download), `verdict` (`{result}` or `{error}`, for
-// the latest verification only).
+// the latest verification only). A result carries the core's `status` and
+// its `kind` (kindOf below).
 
 import { Core, resultProblem } from '../verifier.js';
 import {
@@ -48,6 +43,16 @@ export class VerifyError extends Error {
     this.reason = reason ?? REASONS[code] ?? 'errorReason';
     this.params = params;
   }
+}
+
+/**
+ * The three kinds of verdict, for people and for portals: `valid`;
+ * `not-valid-now` (genuine, but outside its school year: `expired`,
+ * `not-yet-valid`); `refused` (every other status: do not rely on it).
+ */
+export function kindOf(status) {
+  if (status === 'valid') return 'valid';
+  return status === 'expired' || status === 'not-yet-valid' ? 'not-valid-now' : 'refused';
 }
 
 const REASONS = {
@@ -349,14 +354,8 @@ export class Session extends EventTarget {
     if (this.#profile !== 'full' && result.profile !== this.#profile) {
       throw new VerifyError('profile-not-applied', `the core did not apply the profile ${this.#profile}`);
     }
+    result.kind = kindOf(result.status);
     return result;
-  }
-
-  /** The core's `{title, reason}` for a status, in `fr` or `en`; throws if the core fails. */
-  statusText(status, lang) {
-    const text = this.#core.statusText(status, lang);
-    if (!text || typeof text.title !== 'string' || typeof text.reason !== 'string') throw new Error('no text');
-    return text;
   }
 
   #changed() {

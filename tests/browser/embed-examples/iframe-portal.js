@@ -11,11 +11,14 @@ window.addEventListener('message', (event) => {
   if (message.type === 'cachet:ready') {
     answer.textContent = `Vérificateur prêt (profil ${message.profile}).`;
   } else if (message.type === 'cachet:result') {
-    const { status, certificate } = message.result;
-    answer.textContent =
-      status === 'valid'
-        ? `Tarif scolaire accordé à ${certificate.given_names} ${certificate.family_name} (${certificate.school_year}).`
-        : `Certificat refusé (${status}).`;
+    const { status, kind, certificate } = message.result;
+    if (kind === 'valid') {
+      answer.textContent = `Tarif scolaire accordé à ${certificate.given_names} ${certificate.family_name} (${certificate.school_year}).`;
+    } else if (kind === 'not-valid-now') {
+      answer.textContent = `Certificat authentique mais pas valable aujourd’hui (${status}) : demandez celui de cette année.`;
+    } else {
+      answer.textContent = `Certificat refusé (${status}).`;
+    }
   } else if (message.type === 'cachet:error') {
     answer.textContent = `Vérification impossible (${message.code}).`;
   }

@@ -158,7 +158,7 @@ async function openShell(context, shell) {
   return { page, problems, scope };
 }
 
-/** Pastes `token`, waits for the verdict and returns `{status, text}`: what the person sees. */
+/** Pastes `token`, waits for the verdict and returns `{status, kind, text}`: what the person sees. */
 async function verify(shell, { page, scope }, token) {
   await scope.locator('#paste-input').fill(token);
   await scope.locator('#paste-verify').click();
@@ -170,7 +170,8 @@ async function verify(shell, { page, scope }, token) {
   }
   const text = await s.result(scope).innerText();
   assert.ok(VERDICTS.includes(status), `no verdict in ${shell}; it shows: ${text}`);
-  return { status, text };
+  const kind = await s.result(scope).getAttribute('data-kind');
+  return { status, kind, text };
 }
 
 /** Waits until the trust list's line matches `pattern`, and returns it. */
@@ -197,9 +198,9 @@ async function listKept(shell, page) {
   );
 }
 
-/** The sequence number a verdict or the trust list's line names ("n° 7", "no. 7"). */
+/** The list's version a verdict or the trust list's line names ("version 7"). */
 function sequenceIn(text) {
-  const m = /n(?:°|o\.) (\d+)/.exec(text);
+  const m = /version (\d+)/.exec(text);
   assert.ok(m, `no trust list number in: ${text}`);
   return Number(m[1]);
 }
@@ -238,29 +239,37 @@ export function behaviours(shell) {
   test('a valid link: green verdict with the pupil\'s name', async () => {
     const { context } = await openContext(GOOD);
     const opened = await openShell(context, shell);
-    const { status, text } = await verify(shell, opened, fx.tokens.valid.token);
+    const { status, kind, text } = await verify(shell, opened, fx.tokens.valid.token);
     assert.equal(status, 'valid');
+    assert.equal(kind, 'valid');
     assert.equal(await SHELLS[shell].result(opened.scope).locator('.verdict-valid').count(), 1);
     assert.match(text, /Léa/);
     assert.match(text, /Martin/i); // the page writes family names in capitals
-    assert.match(text, /Valable\s+du \d\d\/\d\d\/\d{4} au \d\d\/\d\d\/\d{4} inclus/);
-    assert.match(text, /Vérifié avec la liste de confiance n° \d+/);
+    assert.match(text, /Valable\s+du (1er|\d{1,2}) [a-zéû]+ \d{4} au \d{1,2} [a-zéû]+ \d{4} inclus/);
+    assert.match(text, /Vérifié avec la liste des établissements reconnus, version \d+/);
+    assert.match(text, /À faire : Comparez ces informations avec une pièce d’identité\./);
     await assertClean(opened.page, opened.problems);
     await context.close();
   });
 
-  for (const [name, expected] of [
-    ['tampered', 'invalid-signature'],
-    ['revoked-serial', 'revoked'],
-    ['expired', 'expired'],
+  for (const [name, expected, kind, next] of [
+    ['tampered', 'invalid-signature', 'refused', /À faire : Refusez-le\./],
+    ['revoked-serial', 'revoked', 'refused', /À faire : Refusez-le\./],
+    ['unknown-issuer', 'unknown-issuer', 'refused', /À faire : Refusez-le\./],
+    ['malformed', 'malformed', 'refused', /À faire : Scannez à nouveau le code\./],
+    ['expired', 'expired', 'not-valid-now', /À faire : Demandez le certificat de cette année/],
+    ['not-yet-valid', 'not-yet-valid', 'not-valid-now', /À faire : Il sera valable à partir du (1er|\d{1,2}) [a-zéû]+ \d{4}\./],
   ]) {
-    test(`${name}: red verdict ${expected}, no signed detail to rely on`, async () => {
+    test(`${name}: ${expected}, of the kind ${kind}, with what to do next`, async () => {
       const { context } = await openContext(GOOD);
       const opened = await openShell(context, shell);
-      const { status, text } = await verify(shell, opened, fx.tokens[name].token);
+      const { status, kind: shown, text } = await verify(shell, opened, fx.tokens[name].token);
       assert.equal(status, expected);
-      assert.equal(await SHELLS[shell].result(opened.scope).locator('.verdict-invalid').count(), 1);
-      if (name !== 'tampered') assert.match(text, /ne pas s’y fier/); // its fields, marked not to be relied on
+      assert.equal(shown, kind);
+      assert.equal(await SHELLS[shell].result(opened.scope).locator(`.verdict-${kind}`).count(), 1);
+      assert.match(text, next);
+      if (kind === 'refused') assert.match(text, /ne pas s’y fier/);
+      else assert.doesNotMatch(text, /ne pas s’y fier|falsifié/, 'a genuine certificate out of its year is never called a forgery');
       await assertClean(opened.page, opened.problems);
       await context.close();
     });
@@ -278,8 +287,8 @@ export function behaviours(shell) {
     const second = await openShell(context, shell);
     assert.equal((await verify(shell, second, fx.tokens.valid.token)).status, 'valid');
     assert.equal((await verify(shell, second, fx.tokens['revoked-serial'].token)).status, 'revoked');
-    const line = await trustLineMatching(shell, second.scope, /La liste téléchargée a été refusée \([a-z-]+\)/);
-    assert.match(line, /la copie enregistrée sur cet appareil est utilisée/);
+    const line = await trustLineMatching(shell, second.scope, /La liste téléchargée a été refusée/);
+    assert.match(line, /la copie enregistrée sur cet appareil est utilisée \(code pour l’assistance : [a-z-]+\)/);
     await assertClean(second.page, second.problems);
     await context.close();
   });
@@ -297,7 +306,7 @@ export function behaviours(shell) {
     const { status, text } = await verify(shell, second, fx.tokens.valid.token);
     assert.equal(status, 'valid');
     assert.equal(sequenceIn(text), newer);
-    await trustLineMatching(shell, second.scope, /La liste téléchargée a été refusée \(trust-list-rollback\)/);
+    await trustLineMatching(shell, second.scope, /La liste téléchargée a été refusée.*\(code pour l’assistance : trust-list-rollback\)/);
     await assertClean(second.page, second.problems);
     await context.close();
   });
@@ -353,7 +362,7 @@ export function behaviours(shell) {
     const opened = await openShell(context, shell);
     const { status, text } = await verify(shell, opened, fx.tokens.valid.token);
     assert.equal(status, 'error');
-    assert.match(text, /La liste de confiance n’a pas pu être téléchargée et cet appareil n’en garde aucune copie/);
+    assert.match(text, /La liste des établissements reconnus n’a pas pu être téléchargée et cet appareil n’en garde aucune copie/);
     await assertClean(opened.page, opened.problems);
     await context.close();
   });
@@ -371,11 +380,11 @@ export function behaviours(shell) {
     await context.clock.setFixedTime(Date.now() + 31 * DAY);
     const stale = await verify(shell, opened, fx.tokens.valid.token);
     assert.equal(stale.status, 'valid', 'a stale list still answers (with its warning)');
-    await trustLineMatching(shell, opened.scope, new RegExp(`n° ${first + 1} .*à jour`));
+    await trustLineMatching(shell, opened.scope, new RegExp(`version ${first + 1} .*à jour`));
     const after = await verify(shell, opened, fx.tokens.valid.token);
     assert.equal(after.status, 'valid');
     assert.equal(sequenceIn(after.text), first + 1);
-    assert.doesNotMatch(after.text, /en retard/);
+    assert.doesNotMatch(after.text, /n’est pas à jour/);
     // A revocation the new list carries is applied at once.
     assert.equal((await verify(shell, opened, fx.tokens['revoked-key'].token)).status, 'revoked');
     await assertClean(opened.page, opened.problems);
