@@ -18,6 +18,12 @@
 //! Errors are a [`JsonError`]: a [`JsonProblem`] with a stable code and the
 //! byte offset where it was found.
 //!
+//! The [`Writer`] writes compact JSON, and every string as one line: besides
+//! what JSON requires, it escapes the characters lines and scripts break at
+//! (U+2028, U+2029, DEL and the C1 controls; [`write_string`]), so a report
+//! of `--json` or `--batch` is one line whatever a certificate or a trust
+//! list holds.
+//!
 //! ```
 //! use cachet::json::{Reader, Writer};
 //! let mut reader = Reader::new(br#"{"name": "Acad\u00e9mie", "sequence": 4}"#).unwrap();
@@ -718,34 +724,47 @@ impl Writer {
     }
 }
 
-/// Appends `s` as a JSON string: `"` and `\` escaped, control characters as
-/// `\b \t \n \f \r` or `\u00XX` (lowercase hex), everything else as it is
-/// (non-ASCII stays UTF-8). The same bytes as serde_json writes.
+/// Appends `s` as a JSON string: `"` and `\` escaped, the control
+/// characters below U+0020 as `\b \t \n \f \r` or `\u00XX`, and, as
+/// `\uXXXX` (lowercase hex), the other control characters (DEL and C1,
+/// U+007F–U+009F, NEL U+0085 among them) and the line and paragraph
+/// separators U+2028 and U+2029; everything else as it is (non-ASCII stays
+/// UTF-8).
+///
+/// JSON allows the last ones raw, but JavaScript before ES2019 refuses
+/// U+2028 and U+2029 inside a string literal (JSON pasted into a script
+/// breaks), and line-based tools (Python's
+/// `splitlines`, editors, log collectors) break lines at them and at NEL: a
+/// name signed with one would cut a `--batch` line in two. Escaped, every
+/// text written is one line of plain JSON. Apart from these characters, the
+/// same bytes as serde_json writes (tests/report_json.rs).
 pub fn write_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            0x08 => "\\b",
-            0x09 => "\\t",
-            0x0A => "\\n",
-            0x0C => "\\f",
-            0x0D => "\\r",
-            0x00..=0x1F => "",
+    for (i, c) in s.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\u{8}' => "\\b",
+            '\t' => "\\t",
+            '\n' => "\\n",
+            '\u{c}' => "\\f",
+            '\r' => "\\r",
+            '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' => "",
             _ => continue,
         };
         out.push_str(s.get(plain..i).unwrap_or_default());
         if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-            out.push(char::from(HEX.get(usize::from(b & 0xF)).copied().unwrap_or(b'0')));
+            out.push_str("\\u");
+            let code = u32::from(c);
+            for shift in [12, 8, 4, 0] {
+                out.push(char::from(HEX.get(((code >> shift) & 0xF) as usize).copied().unwrap_or(b'0')));
+            }
         } else {
             out.push_str(escape);
         }
-        plain = i + 1;
+        plain = i + c.len_utf8();
     }
     out.push_str(s.get(plain..).unwrap_or_default());
     out.push('"');
@@ -930,10 +949,13 @@ mod tests {
     }
 
     #[test]
-    fn writer_escapes_what_json_requires_and_nothing_else() {
+    fn writer_escapes_what_json_requires_and_what_breaks_lines() {
         let mut s = String::new();
         write_string(&mut s, "a\"b\\c/é\u{0}\u{1f}\u{8}\u{c}\n\r\t\u{7f}😀");
-        assert_eq!(s, "\"a\\\"b\\\\c/é\\u0000\\u001f\\b\\f\\n\\r\\t\u{7f}😀\"");
+        assert_eq!(s, "\"a\\\"b\\\\c/é\\u0000\\u001f\\b\\f\\n\\r\\t\\u007f😀\"");
+        let mut s = String::new();
+        write_string(&mut s, "Léa\u{2028}Noël\u{2029}\u{85}\u{9b}\u{a0}\u{2027}\u{202a}\u{feff}");
+        assert_eq!(s, "\"Léa\\u2028Noël\\u2029\\u0085\\u009b\u{a0}\u{2027}\u{202a}\u{feff}\"");
         let mut w = Writer::new();
         w.begin_object();
         w.member_str("k", "v");
@@ -956,9 +978,18 @@ mod tests {
 
     #[test]
     fn written_strings_read_back_the_same() {
-        let all: String = (0u32..0x800).filter_map(char::from_u32).chain(['\u{ffff}', '😀']).collect();
+        let all: String =
+            (0u32..0x800).chain(0x2000..0x2100).filter_map(char::from_u32).chain(['\u{ffff}', '😀']).collect();
         let mut s = String::new();
         write_string(&mut s, &all);
         assert_eq!(read_string(&s).unwrap(), all);
+        // One line for every line-based reader: no character that JavaScript,
+        // Rust's `lines`, Python's `splitlines` or Unicode (UAX #14) breaks at.
+        let breaks = |c: char| {
+            matches!(c, '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{1c}'..='\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}')
+        };
+        assert!(all.contains(breaks));
+        assert!(!s.contains(breaks), "{s}");
+        assert!(!s.chars().any(char::is_control));
     }
 }
