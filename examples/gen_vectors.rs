@@ -673,6 +673,23 @@ fn transport(v: &mut Vectors) {
         format!("CC2:{body}"),
     );
     v.add(
+        "transport-version-0",
+        "transport",
+        UNSUPPORTED,
+        Some("unsupported-format-version"),
+        "'CC0:': a version number, though not one that will ever exist: like every version number but 1, \
+         unsupported rather than a bad prefix; the body is not looked at.",
+        format!("CC0:{body}"),
+    );
+    v.add(
+        "transport-prefix-five-digits",
+        "transport",
+        MALFORMED,
+        Some("prefix"),
+        "'CC10000:': a version has at most 4 digits.",
+        format!("CC10000:{body}"),
+    );
+    v.add(
         "transport-url-without-fragment",
         "transport",
         MALFORMED,
@@ -1367,6 +1384,63 @@ fn structure(v: &mut Vectors) {
         format!("`nbf` = 2^63 - 1: no school year. {SEALED}"),
         sealed(nbf_max),
     );
+    let before_1970 = date("1960-09-15").paris_midnight();
+    assert!(before_1970 < 0);
+    let mut iat_negative = claims.clone();
+    set(&mut iat_negative, 6, C::I(before_1970));
+    push(
+        "structure-iat-negative",
+        MALFORMED,
+        "cbor-unexpected-type",
+        format!(
+            "`iat` = {before_1970}, midnight in Paris on 15 September 1960, as a negative integer: instants are uints. \
+             {SEALED}"
+        ),
+        sealed(iat_negative),
+    );
+    let mut nbf_negative = claims.clone();
+    set(&mut nbf_negative, 4, C::I(date("1970-09-01").paris_midnight()));
+    set(&mut nbf_negative, 5, C::I(date("1969-09-01").paris_midnight()));
+    push(
+        "structure-nbf-negative",
+        MALFORMED,
+        "cbor-unexpected-type",
+        format!(
+            "`nbf` at midnight in Paris on 1 September 1969, a negative integer, and `exp` a year later: instants \
+             are uints. {SEALED}"
+        ),
+        sealed(nbf_negative),
+    );
+    let mut exp_negative = claims.clone();
+    set(&mut exp_negative, 4, C::I(-1));
+    push(
+        "structure-exp-negative",
+        MALFORMED,
+        "cbor-unexpected-type",
+        format!("`exp` = -1: instants are uints. {SEALED}"),
+        sealed(exp_negative),
+    );
+    let mut iat_early = claims.clone();
+    set(&mut iat_early, 6, C::I(date("2024-12-31").paris_midnight()));
+    push(
+        "structure-iat-before-issuing-dates",
+        MALFORMED,
+        "claim-invalid",
+        format!(
+            "`iat` on 31 December 2024 for 2025-2026: a certificate for a school year is issued from 1 January of \
+             the year it starts. {SEALED}"
+        ),
+        sealed(iat_early),
+    );
+    let mut iat_late = claims.clone();
+    set(&mut iat_late, 6, C::I(date("2026-09-01").paris_midnight()));
+    push(
+        "structure-iat-after-school-year",
+        MALFORMED,
+        "claim-invalid",
+        format!("`iat` on 1 September 2026 for 2025-2026: issued after the school year's last day. {SEALED}"),
+        sealed(iat_late),
+    );
     let mut exp_big = claims.clone();
     set(&mut exp_big, 4, C::U(u64::MAX));
     push(
@@ -1384,6 +1458,15 @@ fn structure(v: &mut Vectors) {
         "claim-invalid",
         format!("A RIGHT-TO-LEFT OVERRIDE (U+202E) in the family name, which would show 'Martin'. {SEALED}"),
         sealed(bidi),
+    );
+    let mut separator = claims.clone();
+    set(inner(&mut separator), 1, C::text("Martin\u{2028}Certificat annulé"));
+    push(
+        "structure-line-separator-in-name",
+        MALFORMED,
+        "claim-invalid",
+        format!("A LINE SEPARATOR (U+2028) in the family name, a line break like a line feed. {SEALED}"),
+        sealed(separator),
     );
     let mut control = claims.clone();
     set(inner(&mut control), 5, C::text("Collège Victor Hugo\nCertificat annulé"));

@@ -23,7 +23,8 @@ pub enum CborError {
     KeyOrder,
     /// A text string is not UTF-8.
     InvalidUtf8,
-    /// A number is outside the range its field allows.
+    /// An integer that does not fit the signed 64-bit number its field is
+    /// read into (above 2^63 - 1, or below -2^63).
     OutOfRange,
     /// Bytes remain after the item.
     TrailingBytes,
@@ -229,6 +230,13 @@ impl<'a> Reader<'a> {
         self.expect(UINT)
     }
 
+    /// An unsigned integer (major type 0 only) that fits an `i64`, as
+    /// instants are: a negative integer is `UnexpectedType`, one above
+    /// 2^63 - 1 is `OutOfRange`.
+    pub(crate) fn uint_i64(&mut self) -> Result<i64, CborError> {
+        i64::try_from(self.uint()?).map_err(|_| CborError::OutOfRange)
+    }
+
     /// A signed integer, from either integer major type.
     pub(crate) fn int(&mut self) -> Result<i64, CborError> {
         let (m, arg) = self.head()?;
@@ -339,6 +347,20 @@ mod tests {
         let mut prev = None;
         r.key(&mut prev).unwrap();
         assert_eq!(r.key(&mut prev), Err(CborError::KeyOrder));
+    }
+
+    #[test]
+    fn instants_are_unsigned_integers_that_fit_an_i64() {
+        let read = |bytes: &[u8]| Reader::new(bytes).uint_i64();
+        assert_eq!(read(&[0x00]), Ok(0));
+        assert_eq!(read(&[0x1a, 0x68, 0xc7, 0x3a, 0xe0]), Ok(1_757_887_200));
+        assert_eq!(read(&[0x1b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), Ok(i64::MAX));
+        assert_eq!(read(&[0x1b, 0x80, 0, 0, 0, 0, 0, 0, 0]), Err(CborError::OutOfRange));
+        // Negative integers, even of a representable instant, are another type.
+        assert_eq!(read(&[0x20]), Err(CborError::UnexpectedType));
+        assert_eq!(read(&[0x3a, 0x1d, 0xca, 0xf2, 0x4f]), Err(CborError::UnexpectedType));
+        assert_eq!(read(&[0x19, 0x00, 0xff]), Err(CborError::NonCanonical));
+        assert_eq!(read(&[0xfb, 0x41, 0xda, 0x2d, 0xc6, 0xb8, 0, 0, 0]), Err(CborError::UnexpectedType));
     }
 
     #[test]

@@ -236,6 +236,14 @@ impl SchoolYear {
         Date::new(self.start + 1, 8, 31).unwrap_or(Date::EPOCH)
     }
 
+    /// The dates a certificate for this year may be issued on, first and
+    /// last included: from 1 January of the year it starts (a certificate
+    /// for the next year, issued at enrolment) to its last day, 31 August.
+    /// Checked at issuance and again when a certificate is decoded.
+    pub fn issue_dates(self) -> (Date, Date) {
+        (Date::new(self.start, 1, 1).unwrap_or(Date::EPOCH), self.last_day())
+    }
+
     /// Validity window: from midnight in Paris on 1 September to midnight in
     /// Paris at the end of 31 August (exclusive).
     pub fn window(self) -> (Timestamp, Timestamp) {
@@ -462,11 +470,12 @@ pub mod limits {
     pub const ACADEMIE: usize = 48;
 }
 
-/// Invisible characters that can reorder, hide or pad text: never in a field.
-/// (Soft hyphen, Arabic letter mark, Hangul fillers, Mongolian vowel
-/// separator, zero-width and bidirectional controls, word joiners and
-/// invisible operators, variation selectors, byte-order mark, interlinear
-/// annotation, tag characters.)
+/// Invisible characters that can reorder, hide or pad text, and the line
+/// and paragraph separators that break it like a line feed: never in a
+/// field. (Soft hyphen, Arabic letter mark, Hangul fillers, Mongolian vowel
+/// separator, zero-width and bidirectional controls, U+2028 and U+2029,
+/// word joiners and invisible operators, variation selectors, byte-order
+/// mark, interlinear annotation, tag characters.)
 fn is_invisible_or_bidi(c: char) -> bool {
     matches!(
         c,
@@ -479,7 +488,7 @@ fn is_invisible_or_bidi(c: char) -> bool {
             | '\u{17B5}'
             | '\u{180B}'..='\u{180F}'
             | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
+            | '\u{2028}'..='\u{202E}'
             | '\u{2060}'..='\u{206F}'
             | '\u{3164}'
             | '\u{FE00}'..='\u{FE0F}'
@@ -588,9 +597,8 @@ impl SchoolCertificateInput {
             Some(s) => c.date("issued_on", s),
         };
         if let (Some(issued), Some(year)) = (issued_on, school_year) {
-            // Issued from 1 January before the school year to its last day.
-            let earliest = Date::new(year.start_year(), 1, 1);
-            if earliest.is_some_and(|e| issued < e) || issued > year.last_day() {
+            let (first, last) = year.issue_dates();
+            if issued < first || issued > last {
                 c.fail("issued_on", FieldProblem::DateOutOfRange);
             }
         }
@@ -773,8 +781,14 @@ fn read_text(r: &mut Reader<'_>, name: &'static str, max: usize) -> Result<Strin
 
 /// Decodes a payload into a certificate. Everything is checked that can be
 /// checked without a key: the structure is the one and only encoding (keys
-/// in canonical order, none repeated, none unknown), and the validity window
-/// is the one its kind prescribes.
+/// in canonical order, none repeated, none unknown), the instants `exp`,
+/// `nbf` and `iat` are unsigned integers, and the validity window and the
+/// issue date are the ones its kind prescribes.
+///
+/// [`verify`](crate::verify::verify) calls it before the signature is
+/// checked (FORMAT.md, "Order of the checks"): it reads at most the bytes
+/// it is given, allocates only what it returns and never recurses, whoever
+/// made the bytes.
 pub fn decode_claims(payload: &[u8]) -> Result<Certificate, ClaimsError> {
     let mut r = Reader::new(payload);
     let n = r.map()?;
@@ -784,9 +798,11 @@ pub fn decode_claims(payload: &[u8]) -> Result<Certificate, ClaimsError> {
     for _ in 0..n {
         match r.key(&mut prev)? {
             CLAIM_ISS => academie = Some(read_text(&mut r, "iss", limits::ACADEMIE)?),
-            CLAIM_EXP => exp = Some(r.int()?),
-            CLAIM_NBF => nbf = Some(r.int()?),
-            CLAIM_IAT => iat = Some(Date::from_paris_midnight(r.int()?).ok_or(ClaimsError::Invalid("iat"))?),
+            // Instants are uints (FORMAT.md, "Payload"): a negative one is
+            // `cbor-unexpected-type`, one beyond i64 `cbor-out-of-range`.
+            CLAIM_EXP => exp = Some(r.uint_i64()?),
+            CLAIM_NBF => nbf = Some(r.uint_i64()?),
+            CLAIM_IAT => iat = Some(Date::from_paris_midnight(r.uint_i64()?).ok_or(ClaimsError::Invalid("iat"))?),
             CLAIM_CTI => {
                 let cti = std::str::from_utf8(r.bytes()?).map_err(|_| ClaimsError::Invalid("cti"))?;
                 if !serial_is_valid(cti) {
@@ -811,6 +827,11 @@ pub fn decode_claims(payload: &[u8]) -> Result<Certificate, ClaimsError> {
         Body::CertificatDeScolarite(s) => {
             if s.school_year.window() != (valid_from, valid_until) {
                 return Err(ClaimsError::Invalid("validity window"));
+            }
+            // Issued on a date the issuer's own checks allow for that year.
+            let (first, last) = s.school_year.issue_dates();
+            if issued_on < first || issued_on > last {
+                return Err(ClaimsError::Invalid("iat"));
             }
         }
     }
@@ -953,6 +974,53 @@ mod tests {
         assert!(decode_claims(&hex::decode(swapped).unwrap()).is_err());
         cert.status = Some(StatusRef { idx: 1, uri: "no scheme".into() });
         assert_eq!(decode_claims(&encode_claims(&cert)), Err(ClaimsError::Invalid("status uri")));
+    }
+
+    #[test]
+    fn instants_are_unsigned_and_the_issue_date_within_the_issuing_window() {
+        let (cert, _) = input().validate(Date::parse("2025-10-01").unwrap()).unwrap();
+        let decode = |edit: &dyn Fn(&mut Certificate)| {
+            let mut c = cert.clone();
+            edit(&mut c);
+            decode_claims(&encode_claims(&c))
+        };
+        // A negative instant is another CBOR type, whatever it would mean:
+        // 1 September 1960, a real Paris midnight, is refused as `iat`.
+        let date = |s| Date::parse(s).unwrap();
+        let negative = date("1960-09-01");
+        assert!(negative.paris_midnight() < 0);
+        assert_eq!(decode(&|c| c.issued_on = negative), Err(ClaimsError::Cbor(CborError::UnexpectedType)));
+        assert_eq!(decode(&|c| c.valid_from = -1), Err(ClaimsError::Cbor(CborError::UnexpectedType)));
+        assert_eq!(decode(&|c| c.valid_until = i64::MIN), Err(ClaimsError::Cbor(CborError::UnexpectedType)));
+        // The issue date: 1 January of the year the school year starts to
+        // 31 August of the year it ends, as at issuance.
+        for ok in ["2025-01-01", "2026-08-31"] {
+            assert_eq!(decode(&|c| c.issued_on = date(ok)).map(|c| c.issued_on), Ok(date(ok)), "{ok}");
+        }
+        for bad in ["2024-12-31", "2026-09-01", "1970-01-02", "2199-12-31"] {
+            assert_eq!(decode(&|c| c.issued_on = date(bad)), Err(ClaimsError::Invalid("iat")), "{bad}");
+        }
+        assert_eq!(
+            SchoolYear::starting(2025).map(SchoolYear::issue_dates),
+            Some((date("2025-01-01"), date("2026-08-31")))
+        );
+    }
+
+    #[test]
+    fn a_line_or_paragraph_separator_in_a_text_is_refused_like_a_line_feed() {
+        let (cert, _) = input().validate(Date::parse("2025-10-01").unwrap()).unwrap();
+        for (sep, what) in [('\n', "line feed"), ('\u{85}', "NEL"), ('\u{2028}', "U+2028"), ('\u{2029}', "U+2029")] {
+            let mut c = cert.clone();
+            let Body::CertificatDeScolarite(s) = &mut c.body;
+            s.family_name = format!("Martin{sep}Certificat annulé");
+            assert_eq!(decode_claims(&encode_claims(&c)), Err(ClaimsError::Invalid("family_name")), "{what}");
+        }
+        // At issuance they are white space: collapsed to one space.
+        let mut i = input();
+        i.family_name = "Martin\u{2028}Dupont".into();
+        let (cert, _) = i.validate(Date::parse("2025-10-01").unwrap()).unwrap();
+        let Body::CertificatDeScolarite(s) = cert.body;
+        assert_eq!(s.family_name, "Martin Dupont");
     }
 
     #[test]

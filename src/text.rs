@@ -86,11 +86,23 @@ pub fn url_of(base: &str, token: &str) -> String {
     format!("{base}#{token}")
 }
 
-/// The version in a token's prefix, and the rest of the token.
+/// The longest version number in a prefix, in digits.
+const MAX_VERSION_DIGITS: usize = 4;
+
+/// The version in a token's prefix, and the rest of the token. A version is
+/// written as a number is (`0`, or 1 to 4 digits not starting with `0`);
+/// any such number is a version, known to this build or not, so `CC0:` and
+/// `CC2:` are versions this build does not read, while `CC01:`, `CC:` and
+/// `CC12345:` are no Cachet prefix at all (FORMAT.md, "The token").
 fn split_prefix(token: &str) -> Result<(u32, &str), TextError> {
     let rest = token.strip_prefix("CC").ok_or(TextError::BadPrefix)?;
     let (digits, body) = rest.split_once(':').ok_or(TextError::BadPrefix)?;
-    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
+    let canonical = digits == "0" || !digits.starts_with('0');
+    if digits.is_empty()
+        || digits.len() > MAX_VERSION_DIGITS
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || !canonical
+    {
         return Err(TextError::BadPrefix);
     }
     let version = digits.parse().map_err(|_| TextError::BadPrefix)?;
@@ -146,8 +158,27 @@ mod tests {
         assert_eq!(decode("cc1:0oQA_xA"), Err(TextError::BadPrefix));
         assert_eq!(decode("CC01:0oQA_xA"), Err(TextError::BadPrefix));
         assert_eq!(decode("CC2:0oQA_xA"), Err(TextError::UnsupportedVersion(2)));
+        assert_eq!(decode("https://verifier.example/#CC2:0oQA_xA"), Err(TextError::UnsupportedVersion(2)));
         assert_eq!(decode("https://verifier.example/"), Err(TextError::NoFragment));
         assert_eq!(decode(" \n"), Err(TextError::Empty));
         assert_eq!(decode(&"A".repeat(MAX_TEXT_LEN + 1)), Err(TextError::TooLarge));
+    }
+
+    #[test]
+    fn any_version_number_is_a_version_and_nothing_else_is() {
+        // A number written as numbers are: a version, read or not.
+        for (prefix, version) in [("CC0:", 0), ("CC2:", 2), ("CC10:", 10), ("CC9999:", 9999)] {
+            assert_eq!(decode(&format!("{prefix}0oQA_xA")), Err(TextError::UnsupportedVersion(version)), "{prefix}");
+        }
+        // Not a number as written, or longer than 4 digits: not a Cachet prefix.
+        for prefix in
+            ["CC:", "CC00:", "CC01:", "CC001:", "CC10000:", "CC+1:", "CC-1:", "CC1a:", "CC 1:", "CC\u{661}:", "Cc1:"]
+        {
+            assert_eq!(decode(&format!("{prefix}0oQA_xA")), Err(TextError::BadPrefix), "{prefix}");
+        }
+        assert_eq!(decode("CC1"), Err(TextError::BadPrefix));
+        // The version is read before the body: an unknown version is said even
+        // when the body is not base64url.
+        assert_eq!(decode("CC0:not base64!"), Err(TextError::UnsupportedVersion(0)));
     }
 }

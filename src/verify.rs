@@ -2,7 +2,10 @@
 //! overall status.
 //!
 //! The checks run in the order of [`CheckName::ALL`]; a check that cannot
-//! run because an earlier one failed is reported `not-run`. The certificate's
+//! run because an earlier one failed is reported `not-run`. The payload's
+//! claims are decoded before the signature is checked (FORMAT.md, "Order of
+//! the checks"): the decoder is bounded whoever made the bytes, and nothing
+//! it read is shown unless the signature then verifies. The certificate's
 //! fields are returned only when its signature verified under a key of a
 //! usable trust list; the issuer's name always comes from that list, never
 //! from the payload.
@@ -101,7 +104,9 @@ impl Report {
 
     /// The report as compact JSON: the very text `serde_json::to_string`
     /// gives of it (tests/report_json.rs holds them to that), written by hand
-    /// so that the wasm carries no JSON library. The same as
+    /// so that the wasm carries no JSON library, except that the characters
+    /// lines and scripts break at are escaped ([`crate::json::write_string`]):
+    /// the text is always one line. The same as
     /// [`Report::to_json_for`] with [`Profile::Full`].
     pub fn to_json(&self) -> String {
         self.to_json_for(Profile::Full)

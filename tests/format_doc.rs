@@ -344,3 +344,107 @@ fn the_trust_list_example_is_signed_and_verifies_the_format_example() {
     let report = verify(&by_revoked_key.token, &trust, parse_rfc3339("2025-09-30T12:00:00Z").unwrap());
     assert_eq!(report.status, Status::Revoked);
 }
+
+/// The trust list of TRUST.md's example, signed by its root: it holds the
+/// example key.
+fn example_trust() -> TrustList {
+    let root = SecretKey::from_seed(&[0x01; 32]);
+    TrustList::load(fenced(section(TRUST_MD, "example:signed")).as_bytes(), &[*root.public_key()], None).unwrap()
+}
+
+#[test]
+fn the_prefixes_the_token_section_names_decode_as_it_says() {
+    use cachet::text::TextError;
+    let body = &issued(&typical()).token[text::PREFIX.len()..];
+    let version = |n| Err(TextError::UnsupportedVersion(n));
+    for (prefix, expected) in [
+        ("CC0:", version(0)),
+        ("CC2:", version(2)),
+        ("CC9999:", version(9999)),
+        ("CC:", Err(TextError::BadPrefix)),
+        ("CC00:", Err(TextError::BadPrefix)),
+        ("CC01:", Err(TextError::BadPrefix)),
+        ("CC10000:", Err(TextError::BadPrefix)),
+        ("cc1:", Err(TextError::BadPrefix)),
+        ("HC1:", Err(TextError::BadPrefix)),
+    ] {
+        assert!(says(FORMAT_MD, &format!("`{prefix}`")), "FORMAT.md does not name {prefix}");
+        assert_eq!(text::decode(&format!("{prefix}{body}")), expected, "{prefix}");
+    }
+    assert!(text::decode(&format!("CC1:{body}")).is_ok());
+    for (e, verdict) in [(TextError::BadPrefix, "malformed"), (TextError::UnsupportedVersion(0), "unsupported-version")]
+    {
+        assert!(FORMAT_MD
+            .lines()
+            .any(|l| l.starts_with(&format!("| `{}` |", e.code())) && l.ends_with(&format!("| `{verdict}` |"))));
+    }
+}
+
+#[test]
+fn every_error_code_of_the_bytes_is_documented() {
+    use cachet::certificate::ClaimsError;
+    use cachet::envelope::EnvelopeError;
+    use cachet::text::TextError;
+    use cachet::CborError;
+    let cbor = [
+        CborError::Truncated,
+        CborError::UnexpectedType,
+        CborError::NonCanonical,
+        CborError::KeyOrder,
+        CborError::InvalidUtf8,
+        CborError::OutOfRange,
+        CborError::TrailingBytes,
+    ];
+    let text = [
+        TextError::TooLarge,
+        TextError::Empty,
+        TextError::NoFragment,
+        TextError::BadPrefix,
+        TextError::UnsupportedVersion(2),
+        TextError::Base64,
+    ];
+    let envelope = [EnvelopeError::Header, EnvelopeError::Algorithm, EnvelopeError::KeyId, EnvelopeError::Unprotected];
+    let claims = [
+        ClaimsError::Missing("iss"),
+        ClaimsError::UnknownKey(2),
+        ClaimsError::Invalid("iat"),
+        ClaimsError::UnknownKind(2),
+    ];
+    let codes = cbor
+        .map(CborError::code)
+        .into_iter()
+        .chain(text.map(TextError::code))
+        .chain(envelope.map(EnvelopeError::code))
+        .chain(claims.map(ClaimsError::code));
+    for code in codes {
+        assert!(FORMAT_MD.contains(&format!("`{code}`")), "FORMAT.md does not document `{code}`");
+    }
+    // Each CBOR error is named where the deterministic encoding is described.
+    let start = FORMAT_MD.find("### Deterministic CBOR").unwrap();
+    let rules = &FORMAT_MD[start..start + FORMAT_MD[start..].find("\n### ").unwrap()];
+    for e in cbor {
+        assert!(rules.contains(&format!("`{}`", e.code())), "\"Deterministic CBOR\" does not name `{}`", e.code());
+    }
+}
+
+#[test]
+fn the_claims_are_decoded_before_the_signature_is_checked() {
+    use cachet::{CheckName, Outcome};
+    assert!(says(FORMAT_MD, "decodes every layer, the claims included, before it checks the signature"));
+    // A signed payload whose `iat` is negative (a real Paris midnight in
+    // 1960): malformed for its type, whether or not the signature verifies.
+    let mut cert = issued(&typical()).certificate;
+    cert.issued_on = Date::parse("1960-09-15").unwrap();
+    let cose = envelope::seal(&example_key(), &cachet::certificate::encode_claims(&cert));
+    let mut forged = cose.clone();
+    *forged.last_mut().unwrap() ^= 1;
+    let at = parse_rfc3339("2025-09-30T12:00:00Z").unwrap();
+    for bytes in [cose, forged] {
+        let report = verify(&text::encode_token(&bytes), &example_trust(), at);
+        assert_eq!(report.status, Status::Malformed);
+        let decoding = report.check(CheckName::Decoding).unwrap();
+        assert_eq!((decoding.outcome, decoding.code), (Outcome::Fail, Some("cbor-unexpected-type")));
+        assert_eq!(report.check(CheckName::Signature).map(|c| c.outcome), Some(Outcome::NotRun));
+        assert!(report.certificate.is_none());
+    }
+}
