@@ -1,14 +1,10 @@
 // The verifier page: wiring and the one state machine,
 //   idle → verifying → verdict | error → (again) idle.
-//
-// Four ways in, all decoded on this device: a link whose fragment holds a
-// token (#CC1:…), pasted text, an image, the camera (lib/inputs.js, shared
-// with <cachet-verifier>). Whatever the way, the text goes to the session
-// (lib/session.js: the trust list, the core's `verify`, the checked
-// result), and only its explicit `valid` shows as valid; it is drawn by
-// lib/render.js. An exception, a wasm trap or no answer within 5 seconds
-// shows "could not verify" (data-status="error"). #announce says each
-// verdict once; the focus stays put (WCAG 4.1.3).
+// Four ways in (a link's #CC1:… fragment; paste, image, camera: lib/inputs.js),
+// one session (lib/session.js), one renderer (lib/render.js); only an
+// explicit `valid` shows as valid; an exception, a trap or 5 seconds without
+// an answer is "could not verify". #announce says each verdict once; the
+// focus stays put (WCAG 4.1.3).
 //
 // Privacy: the token never goes into a URL the page fetches, is never
 // logged or stored; the fragment is removed from the address bar and the

@@ -54,7 +54,7 @@ const STRINGS = {
     errorTitle: 'Impossible de vérifier',
     errorReason: 'Une erreur est survenue pendant la vérification ; aucun résultat ne peut être donné. Réessayez ; si cela se reproduit, rechargez la page.',
     errorTimeout: 'La vérification n’a pas abouti en 5 secondes ; aucun résultat ne peut être donné. Réessayez ; si cela se reproduit, rechargez la page.',
-    errorUnavailable: 'Ce navigateur n’a pas pu lancer la vérification ; aucun résultat ne peut être donné. Rechargez la page ; si cela se reproduit, utilisez un navigateur à jour (Firefox, Chrome, Edge ou Safari récent).',
+    errorUnavailable: 'Ce navigateur n’a pas pu lancer la vérification ; aucun résultat ne peut être donné. Rechargez la page. Si cela se reproduit, le navigateur la bloque (navigateur ancien, ou mode de sécurité renforcée comme le « mode Isolement » de l’iPhone) : essayez un autre navigateur à jour.',
     errorUnknownProfile: 'Cette page est mal configurée : aucun certificat ne peut être vérifié. Signalez-le au service qui la gère (code pour l’assistance : {profile}).',
     errorTrustListMissing: 'La liste des établissements reconnus n’a pas pu être téléchargée et cet appareil n’en garde aucune copie : aucun résultat ne peut être donné. Connectez-vous à Internet, puis réessayez.',
     // The verdict: [title, reason, next step] for each status.
@@ -170,7 +170,7 @@ const STRINGS = {
     errorTitle: 'Could not verify',
     errorReason: 'Something went wrong during verification; no result can be given. Try again; if it happens again, reload the page.',
     errorTimeout: 'Verification did not finish within 5 seconds; no result can be given. Try again; if it happens again, reload the page.',
-    errorUnavailable: 'This browser could not start the verification; no result can be given. Reload the page; if it happens again, use an up-to-date browser (a recent Firefox, Chrome, Edge or Safari).',
+    errorUnavailable: 'This browser could not start the verification; no result can be given. Reload the page. If it happens again, the browser blocks it (an old browser, or a strict security mode such as the iPhone’s Lockdown Mode): try another, up-to-date browser.',
     errorUnknownProfile: 'This page is misconfigured: no certificate can be verified. Tell the service that runs it (code for support: {profile}).',
     errorTrustListMissing: 'The list of recognised schools could not be downloaded and this device holds no copy of it: no result can be given. Go online, then try again.',
     verdict: {
