@@ -162,7 +162,6 @@ fn sets<'a>(rule: &'a Rule, name: &str) -> Option<&'a str> {
     rule.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
-
 /// `text/html; charset=utf-8` → (`text/html`, `Some("charset=utf-8")`).
 fn split_type(ctype: &str) -> (&str, Option<&str>) {
     match ctype.split_once(';') {
