@@ -555,20 +555,114 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "{path} : clé secrète lisible par d'autres que son propriétaire (mode {mode}) ; chmod 600 {path}",
         "{path}: secret key readable by others than its owner (mode {mode}); chmod 600 {path}",
     ),
-    // Verification report, for people.
+    // Verification report, for people: the verdict in three kinds (valid;
+    // genuine but not valid now; refused), each with its next step, in the
+    // words of the page (www/i18n.js); codes only where named for support.
+    ("verdict-title-valid", "Certificat valide", "Valid certificate"),
+    ("verdict-reason-valid", "Ce certificat est authentique et valable aujourd’hui.", "This certificate is genuine and valid today."),
+    ("verdict-next-valid", "Comparez ces informations avec une pièce d’identité.", "Compare these details with an identity document."),
+    ("verdict-title-expired", "Authentique mais plus valable", "Genuine but no longer valid"),
+    (
+        "verdict-reason-expired",
+        "Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire est terminée.",
+        "This certificate was indeed issued by the school, but its school year is over.",
+    ),
+    (
+        "verdict-next-expired",
+        "Demandez le certificat de cette année : l’établissement scolaire le délivre.",
+        "Ask for this year’s certificate: the school issues it.",
+    ),
+    ("verdict-title-not-yet-valid", "Authentique mais pas encore valable", "Genuine but not valid yet"),
+    (
+        "verdict-reason-not-yet-valid",
+        "Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire n’a pas commencé.",
+        "This certificate was indeed issued by the school, but its school year has not begun.",
+    ),
+    (
+        "verdict-next-not-yet-valid",
+        "D’ici le début de son année scolaire, demandez le certificat de l’année en cours.",
+        "Until its school year begins, ask for the current year’s certificate.",
+    ),
+    ("verdict-title-invalid-signature", "Certificat falsifié : ne pas s’y fier", "Forged certificate: do not rely on it"),
+    (
+        "verdict-reason-invalid-signature",
+        "Ce certificat a été modifié après avoir été signé, ou il est faux.",
+        "This certificate was changed after it was signed, or it is fake.",
+    ),
+    ("verdict-title-unknown-issuer", "Signataire inconnu : ne pas s’y fier", "Unknown signer: do not rely on it"),
+    (
+        "verdict-reason-unknown-issuer",
+        "Ce certificat n’a pas été signé par un établissement reconnu.",
+        "This certificate was not signed by a recognised school.",
+    ),
+    ("verdict-title-issuer-key-not-valid", "Signature non autorisée : ne pas s’y fier", "Signature not allowed: do not rely on it"),
+    (
+        "verdict-reason-issuer-key-not-valid",
+        "Ce certificat a été signé par un moyen que l’établissement n’avait pas le droit d’utiliser à cette date.",
+        "This certificate was signed by a means the school was not allowed to use on that date.",
+    ),
+    ("verdict-title-revoked", "Certificat annulé : ne pas s’y fier", "Certificate cancelled: do not rely on it"),
+    ("verdict-reason-revoked", "L’établissement scolaire a annulé ce certificat.", "The school has cancelled this certificate."),
+    ("verdict-title-malformed", "Code illisible : ne pas s’y fier", "Unreadable code: do not rely on it"),
+    (
+        "verdict-reason-malformed",
+        "Ce code ou ce texte n’est pas un certificat complet : il est abîmé, coupé ou d’un autre type.",
+        "This code or text is not a complete certificate: it is damaged, cut short or of another kind.",
+    ),
+    (
+        "verdict-next-malformed",
+        "Lisez à nouveau le code. Si cela se reproduit, demandez le certificat original (papier ou PDF).",
+        "Read the code again. If it happens again, ask for the original certificate (paper or PDF).",
+    ),
+    ("verdict-title-unsupported-version", "Certificat trop récent pour ce vérificateur : ne pas s’y fier", "Certificate too recent for this verifier: do not rely on it"),
+    (
+        "verdict-reason-unsupported-version",
+        "Ce certificat est d’un modèle plus récent que ce vérificateur.",
+        "This certificate is of a newer model than this verifier.",
+    ),
+    ("verdict-next-unsupported-version", "Mettez à jour la commande cachet, puis réessayez.", "Update the cachet command, then try again."),
+    ("verdict-title-trust-list-invalid", "Vérification impossible", "Cannot verify"),
+    (
+        "verdict-reason-trust-list-invalid",
+        "La liste des établissements reconnus n’a pas pu être authentifiée : aucun certificat ne peut être vérifié.",
+        "The list of recognised schools could not be authenticated: no certificate can be verified.",
+    ),
+    (
+        "verdict-next-trust-list-invalid",
+        "Vérifiez le fichier de la liste et la clé racine donnés à la commande ; si cela se reproduit, signalez-le au service qui publie la liste.",
+        "Check the list file and the root key given to the command; if it happens again, tell the service that publishes the list.",
+    ),
+    ("verdict-title-trust-list-expired", "Vérification impossible : liste trop ancienne", "Cannot verify: list too old"),
+    (
+        "verdict-reason-trust-list-expired",
+        "La liste des établissements reconnus est trop ancienne : aucun certificat ne peut être déclaré valide.",
+        "The list of recognised schools is too old: no certificate can be declared valid.",
+    ),
+    ("verdict-next-trust-list-expired", "Téléchargez la liste à jour, puis réessayez.", "Download the current list, then try again."),
+    (
+        "verdict-next-refused",
+        "Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire.",
+        "Refuse it. The family can ask the school for a new certificate.",
+    ),
+    ("report-next", "À faire : ", "What to do: "),
+    ("report-status-code", "Code pour l’assistance", "Code for support"),
     ("report-input", "Entrée {index}", "Input {index}"),
     ("report-input-image", "Entrée {index} : {path}", "Input {index}: {path}"),
-    ("report-checks", "Contrôles :", "Checks:"),
+    ("report-checks", "Détail des contrôles (pour l’assistance) :", "Checks (for support):"),
     ("outcome-pass", "OK", "OK"),
     ("outcome-warn", "avertissement", "warning"),
     ("outcome-fail", "ÉCHEC", "FAILED"),
     ("outcome-not-run", "non effectué", "not run"),
     ("report-fields", "Informations signées :", "Signed details:"),
     ("report-profile", "Profil", "Profile"),
-    ("report-issuer", "Émetteur (liste de confiance)", "Issuer (trust list)"),
-    ("report-key", "clé", "key"),
-    ("report-trust-list", "Liste de confiance", "Trust list"),
-    ("report-trust-list-value", "séquence {sequence}, mise à jour prévue le {next_update}", "sequence {sequence}, next update {next_update}"),
+    ("report-issuer", "Signé par", "Signed by"),
+    ("report-key", "code pour l’assistance", "code for support"),
+    ("report-trust-list", "Liste des établissements reconnus", "List of recognised schools"),
+    (
+        "report-trust-list-value",
+        "version {sequence} du {issued_at}, prochaine mise à jour le {next_update}",
+        "version {sequence} of {issued_at}, next update {next_update}",
+    ),
     ("field-family_name", "Nom", "Family name"),
     ("field-given_names", "Prénom(s)", "Given name(s)"),
     ("field-birth_date", "Date de naissance", "Date of birth"),
@@ -658,6 +752,54 @@ pub fn date(lang: Lang, d: cachet::time::Date) -> String {
     match lang {
         Lang::Fr => format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()),
         Lang::En => d.to_string(),
+    }
+}
+
+/// An RFC 3339 instant as a person reads it, in Paris time: "6 décembre
+/// 2026 à 9 h 39", "6 December 2026, 09:39 (Paris time)". Text that is not
+/// an instant is given back as it is.
+pub fn instant(lang: Lang, rfc3339: &str) -> String {
+    const MOIS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let Some(t) = cachet::time::parse_rfc3339(rfc3339) else { return rfc3339.to_owned() };
+    let Some(d) = cachet::time::Date::in_paris_at(t) else { return rfc3339.to_owned() };
+    let minutes = (t - d.paris_midnight()).div_euclid(60);
+    let (h, m) = (minutes / 60, minutes % 60);
+    let month = usize::from(d.month()).saturating_sub(1);
+    match lang {
+        Lang::Fr => {
+            let day = if d.day() == 1 { "1er".to_owned() } else { d.day().to_string() };
+            format!("{day} {} {} à {h} h {m:02}", MOIS.get(month).unwrap_or(&"?"), d.year())
+        }
+        Lang::En => {
+            format!("{} {} {}, {h:02}:{m:02} (Paris time)", d.day(), MONTHS.get(month).unwrap_or(&"?"), d.year())
+        }
     }
 }
 

@@ -302,6 +302,17 @@ struct Heading<'a> {
     source: Option<&'a str>,
 }
 
+/// The kind of a verdict, as the page and the element name it
+/// (docs/EMBEDDING.md): `valid`; `not-valid-now`, a genuine certificate
+/// outside its school year, never worded as a forgery; `refused`.
+pub fn kind(status: Status) -> &'static str {
+    match status {
+        Status::Valid => "valid",
+        Status::Expired | Status::NotYetValid => "not-valid-now",
+        _ => "refused",
+    }
+}
+
 /// The report as a person reads it, with the certificate fields `profile` allows.
 fn human(report: &Report, heading: Option<Heading<'_>>, profile: Profile, lang: Lang) -> String {
     use std::fmt::Write as _;
@@ -318,9 +329,20 @@ fn human(report: &Report, heading: Option<Heading<'_>>, profile: Profile, lang: 
         };
         let _ = writeln!(s, "── {} ──", title.text(lang));
     }
-    let _ = writeln!(s, "{} [{}]", report.status.title(lang), report.status.code());
-    let _ = writeln!(s, "{}", report.status.reason(lang));
+    let code = report.status.code();
+    let kind = kind(report.status);
+    let icon = match kind {
+        "valid" => "✓",
+        "not-valid-now" => "◷",
+        _ => "✗",
+    };
+    let _ = writeln!(s, "{icon} {}", t(lang, &format!("verdict-title-{code}")));
+    let _ = writeln!(s, "{}", t(lang, &format!("verdict-reason-{code}")));
+    let next = format!("verdict-next-{code}");
+    let next = if i18n::template(lang, &next) == next { "verdict-next-refused".to_owned() } else { next };
+    let _ = writeln!(s, "{}{}", t(lang, "report-next"), t(lang, &next));
     let _ = writeln!(s, "{}", t(lang, "report-checks"));
+    let _ = writeln!(s, "  {}{colon}{code}", t(lang, "report-status-code"));
     let outcome_label = |o: Outcome| {
         t(
             lang,
@@ -400,7 +422,7 @@ fn human(report: &Report, heading: Option<Heading<'_>>, profile: Profile, lang: 
     if let Some(issuer) = &report.issuer {
         let _ = writeln!(
             s,
-            "{}{colon}{} ({} {})",
+            "{}{colon}{} ({}{colon}{})",
             t(lang, "report-issuer"),
             issuer.name,
             t(lang, "report-key"),
@@ -410,7 +432,8 @@ fn human(report: &Report, heading: Option<Heading<'_>>, profile: Profile, lang: 
     if let Some(list) = &report.trust_list {
         let value = Message::new("report-trust-list-value")
             .arg("sequence", list.sequence)
-            .arg("next_update", &list.next_update)
+            .arg("issued_at", i18n::instant(lang, &list.issued_at))
+            .arg("next_update", i18n::instant(lang, &list.next_update))
             .text(lang);
         let _ = writeln!(s, "{}{colon}{value}", t(lang, "report-trust-list"));
     }
@@ -425,6 +448,72 @@ mod tests {
     use super::*;
     use cachet::keys::SecretKey;
     use cachet::trust::{sign_list, TrustError};
+
+    /// Every vector's report as a person reads it, in French and English:
+    /// the verdict's sentences (before the support section) hold no code and
+    /// no RFC 3339 instant anywhere; a genuine certificate outside its
+    /// school year is never worded as a forgery; every verdict has a next step.
+    #[test]
+    fn every_vector_reads_in_plain_words_with_its_kind_and_next_step() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        assert!(paths.len() > 100, "the vectors are missing from {}", dir.display());
+        for path in &paths {
+            let case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let roots: Vec<PublicKey> = case["roots"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| PublicKey::from_text(r.as_str().unwrap()).unwrap())
+                .collect();
+            let now = parse_rfc3339(case["now"].as_str().unwrap()).unwrap();
+            let report = match TrustList::load(
+                case["trust_list"].as_str().unwrap().as_bytes(),
+                &roots,
+                case["last_seen_sequence"].as_u64(),
+            ) {
+                Ok(trust) => verify(case["input"].as_str().unwrap(), &trust, now),
+                Err(err) => Report::trust_list_invalid(&err),
+            };
+            for lang in [Lang::Fr, Lang::En] {
+                let text = human(&report, None, Profile::Full, lang);
+                let name = path.display();
+                let support = t(lang, "report-checks");
+                let (verdict, _) = text.split_once(support).unwrap_or_else(|| panic!("{name}: no support section"));
+                // The report's codes (a hyphenated code is never a word: `valid` alone is one).
+                let codes = report.checks.iter().flat_map(|c| [Some(c.check.code()), c.code]).flatten();
+                for code in codes.chain([report.status.code()]).filter(|c| c.contains('-')) {
+                    assert!(!verdict.contains(code), "{name}: the code {code} in {verdict}");
+                }
+                assert!(!verdict.contains('[') && !verdict.contains('\''), "{name}: {verdict}");
+                let iso = text
+                    .as_bytes()
+                    .windows(11)
+                    .any(|w| w[..4].iter().all(u8::is_ascii_digit) && w[4] == b'-' && w[7] == b'-' && w[10] == b'T');
+                assert!(!iso, "{name}: an RFC 3339 instant in {text}");
+                assert!(
+                    verdict.lines().nth(2).is_some_and(|l| l.starts_with(t(lang, "report-next"))),
+                    "{name}: {verdict}"
+                );
+                let forgery = match lang {
+                    Lang::Fr => "ne pas s’y fier",
+                    Lang::En => "do not rely",
+                };
+                match kind(report.status) {
+                    "not-valid-now" => {
+                        assert!(verdict.starts_with('◷') && !verdict.contains(forgery), "{name}: {verdict}");
+                    }
+                    "valid" => assert!(verdict.starts_with('✓'), "{name}: {verdict}"),
+                    _ => assert!(verdict.starts_with('✗'), "{name}: {verdict}"),
+                }
+            }
+        }
+    }
 
     /// The line as serde wrote it before `json_line`: the index, then the report flattened.
     #[derive(serde::Serialize)]

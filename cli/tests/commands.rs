@@ -307,17 +307,24 @@ fn verify_speaks_french_unless_the_locale_or_lang_says_english() {
     };
 
     let fr = run(&[("LANG", "fr_FR.UTF-8")], &[]);
-    assert!(fr.starts_with("Certificat valide [valid]\n"), "{fr}");
-    for text in ["Contrôles :", "Signature authentique", "Nom : Martin", "Date de naissance : 12/04/2013"] {
+    assert!(fr.starts_with("✓ Certificat valide\n"), "{fr}");
+    for text in [
+        "À faire : Comparez ces informations avec une pièce d’identité.",
+        "Détail des contrôles (pour l’assistance) :",
+        "Code pour l’assistance : valid",
+        "Signature authentique",
+        "Nom : Martin",
+        "Date de naissance : 12/04/2013",
+    ] {
         assert!(fr.contains(text), "{text} not in {fr}");
     }
-    assert!(fr.contains("Émetteur (liste de confiance) : Académie de Paris"), "{fr}");
+    assert!(fr.contains("Signé par : Académie de Paris (code pour l’assistance : "), "{fr}");
     assert!(fr.contains("du 01/09/2025 au 31/08/2026"), "{fr}");
     assert_eq!(run(&[], &[]), fr, "French is the default");
 
     let en = run(&[("LANG", "en_US.UTF-8")], &[]);
-    assert!(en.starts_with("Valid certificate [valid]\n"), "{en}");
-    for text in ["Checks:", "Signature genuine", "Family name: Martin", "Date of birth: 2013-04-12"] {
+    assert!(en.starts_with("✓ Valid certificate\n"), "{en}");
+    for text in ["Checks (for support):", "Signature genuine", "Family name: Martin", "Date of birth: 2013-04-12"] {
         assert!(en.contains(text), "{text} not in {en}");
     }
     // LC_ALL comes before LANG; --lang before both.
@@ -332,6 +339,9 @@ fn verify_speaks_french_unless_the_locale_or_lang_says_english() {
     let out = cmd.args(["--at", "2026-09-01T12:00:00Z", &token]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let en = stdout(&out);
-    assert!(en.starts_with("Certificate expired [expired]"), "{en}");
+    // Genuine but out of its school year: its own kind and next step, never the forgery wording.
+    assert!(en.starts_with("◷ Genuine but no longer valid\n"), "{en}");
+    assert!(en.contains("What to do: Ask for this year’s certificate: the school issues it."), "{en}");
+    assert!(!en.contains("do not rely"), "{en}");
     assert!(en.contains("FAILED") && en.contains("Validity period (after-school-year)"), "{en}");
 }

@@ -105,7 +105,7 @@ fn the_refusal_is_said_plainly_in_english_too() {
         err.contains(&format!("old.json: this trust list has sequence {old}, but sequence {new} was already accepted")),
         "{err}"
     );
-    assert!(stdout(&out).contains("[trust-list-invalid]"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Code for support: trust-list-invalid"), "{}", stdout(&out));
 }
 
 #[test]

@@ -126,7 +126,7 @@ fn verify_reads_the_codes_of_an_image_input() {
     let out = env.run(&args);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.starts_with("── Entrée 1 : qr.png ──\nCertificat valide [valid]\n"), "{text}");
+    assert!(text.starts_with("── Entrée 1 : qr.png ──\n✓ Certificat valide\n"), "{text}");
     assert!(text.contains("── Entrée 2 : blank.png ──\n"), "{text}");
     assert!(text.contains("(no-qr-code)"), "{text}");
     assert!(stderr(&out).contains("blank.png : aucun code QR lisible dans l'image [no-qr-code]"), "{}", stderr(&out));
