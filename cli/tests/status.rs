@@ -25,25 +25,7 @@ fn csv(count: usize) -> String {
 
 /// Keys, and a list whose entry for the issuer has a status capacity of 1000.
 fn setup(env: &Env) -> String {
-    env.ok(&["keygen", "--out", "root"]);
-    env.ok(&["keygen", "--out", "issuer"]);
-    env.ok(&[
-        "trust",
-        "add",
-        "--list",
-        "list.json",
-        "--key",
-        "issuer.pub",
-        "--name",
-        "Académie de Paris",
-        "--from",
-        "2024-01-01",
-        "--until",
-        "2030-12-31",
-        "--status-capacity",
-        "1000",
-    ]);
-    env.sign();
+    env.setup_with(&["--status-capacity", "1000"]);
     cachet::keys::PublicKey::from_text(&env.read("issuer.pub")).unwrap().key_id().to_string()
 }
 

@@ -82,22 +82,15 @@ impl Env {
 
     /// Root and issuer keys, and a signed list trusting the issuer for 2024 to 2030.
     pub fn setup(&self) {
+        self.setup_with(&[]);
+    }
+
+    /// [`Env::setup`], with `extra` options for the issuer's `trust add`.
+    pub fn setup_with(&self, extra: &[&str]) {
         self.ok(&["keygen", "--out", "root"]);
         self.ok(&["keygen", "--out", "issuer"]);
-        self.ok(&[
-            "trust",
-            "add",
-            "--list",
-            "list.json",
-            "--key",
-            "issuer.pub",
-            "--name",
-            "Académie de Paris",
-            "--from",
-            "2024-01-01",
-            "--until",
-            "2030-12-31",
-        ]);
+        let add = ["trust", "add", "--list", "list.json", "--key", "issuer.pub", "--name", "Académie de Paris"];
+        self.ok(&[&add[..], &["--from", "2024-01-01", "--until", "2030-12-31"], extra].concat());
         self.sign();
     }
 
