@@ -347,6 +347,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("no-qr-code", "{path} : aucun code QR lisible dans l'image", "{path}: no readable QR code in the image"),
     ("pdf-unreadable", "{path} : PDF illisible : {detail}", "{path}: unreadable PDF: {detail}"),
     (
+        "pdf-encrypted",
+        "{path} : PDF chiffré : son contenu ne peut être lu ; vérifiez le PDF d'origine, non protégé",
+        "{path}: encrypted PDF: its content cannot be read; verify the original, unprotected PDF"
+    ),
+    (
+        "input-too-large",
+        "{path} : fichier trop grand ({size} octets ; au plus {max})",
+        "{path}: file too large ({size} bytes; at most {max})"
+    ),
+    (
         "pdf-no-certificate",
         "{path} : aucun certificat dans ce PDF (ni texte de certificat intégré, ni code QR lisible dans ses images)",
         "{path}: no certificate in this PDF (no embedded certificate text, no readable QR code in its images)",

@@ -17,6 +17,7 @@ mod files;
 mod i18n;
 mod issue;
 mod keygen;
+mod limits;
 #[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]

@@ -6,7 +6,13 @@
 //! still reads. Every step is bounded: the file's size, the objects, the
 //! nesting, the bytes inflated, the images and their pixels. A file that is
 //! not a PDF or that holds no object is refused with the code
-//! `pdf-unreadable`; nothing in it can make the command panic.
+//! `pdf-unreadable`, an encrypted one with `pdf-encrypted` (its bytes are
+//! never read as text); nothing in it can make the command panic. The
+//! limits (one set, in [`crate::limits`], listed in docs/SECURITY.md "Parser
+//! attacks") keep any file, whatever it claims, to a few seconds and a few
+//! hundred MB at most: the work is linear in the file's size, every inflated
+//! byte counts against one budget, and an image's real size (a JPEG's own
+//! header, not the PDF dictionary) is checked before any pixel buffer is made.
 //!
 //! What is looked for, in order:
 //! 1. the text embedded by `cachet issue --pdf` ([`crate::pdf`]): the Info
@@ -23,31 +29,16 @@
 //! The texts are then verified like any other input: the verdict and the
 //! fields shown come from the signature, never from the page's visible text.
 
-use crate::scan;
+use crate::limits::*;
 use flate2::read::ZlibDecoder;
 use image::{DynamicImage, GrayImage, RgbImage};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
-
-/// Files larger than this are refused.
-pub const MAX_FILE: usize = 64 << 20;
-/// Objects read at most (top level and in object streams).
-const MAX_OBJECTS: usize = 200_000;
-/// Nesting of arrays and dictionaries.
-const MAX_DEPTH: usize = 32;
-/// Bytes the parser may step through, as a multiple of the file's size (bounds the work on crafted files).
-const WORK_FACTOR: usize = 16;
-/// Bytes inflated from one stream, and from all together.
-const MAX_INFLATED: usize = 64 << 20;
-const MAX_INFLATED_TOTAL: usize = 256 << 20;
-/// Images decoded at most, and their size.
-const MAX_IMAGES: usize = 32;
-const MAX_PIXELS: u64 = 50_000_000;
 
 /// Why a PDF could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PdfError {
-    /// Stable code: `pdf-unreadable`.
+    /// Stable code: `pdf-unreadable` or `pdf-encrypted`.
     pub code: &'static str,
     /// What was wrong, in English (for the message's detail).
     pub detail: &'static str,
@@ -71,28 +62,71 @@ pub enum Source {
     Images,
 }
 
-/// The certificate texts in the PDF `bytes` (empty when none was found) and where they were found.
-pub fn texts_in_pdf(bytes: &[u8]) -> Result<(Vec<String>, Source), PdfError> {
+/// The certificate texts in the PDF `bytes` (empty when none was found) and
+/// where they were found; `read_image` gives the texts of the QR codes in an
+/// image ([`crate::scan::texts_in_image`]). The images are decoded and read
+/// one at a time, each freed before the next.
+pub fn texts_in_pdf(
+    bytes: &[u8],
+    mut read_image: impl FnMut(DynamicImage) -> Vec<String>,
+) -> Result<(Vec<String>, Source), PdfError> {
     if bytes.len() > MAX_FILE {
         return Err(unreadable("file too large"));
     }
     if !is_pdf(bytes) {
         return Err(unreadable("not a PDF file"));
     }
-    let file = File::parse(bytes)?;
-    let texts = file.embedded_texts();
-    if !texts.is_empty() {
-        return Ok((texts, Source::Metadata));
+    if is_encrypted(bytes) {
+        return Err(PdfError { code: "pdf-encrypted", detail: "encrypted" });
     }
-    let mut texts: Vec<String> = Vec::new();
-    for image in file.images() {
-        for text in scan::texts_in_image(image) {
-            if !texts.contains(&text) {
-                texts.push(text);
-            }
+    let mut file = File::parse(bytes)?;
+    let texts = file.embedded_texts();
+    if texts.overflow {
+        return Err(unreadable("more than 1000 certificate texts"));
+    }
+    if !texts.list.is_empty() {
+        return Ok((texts.list, Source::Metadata));
+    }
+    let mut texts = Texts::default();
+    file.each_image(|image| read_image(image).into_iter().for_each(|t| texts.add(t)));
+    Ok((texts.list, Source::Images))
+}
+
+/// Whether the file has an `/Encrypt` dictionary (in its trailer or its
+/// cross-reference stream): its strings and streams are then ciphertext.
+fn is_encrypted(bytes: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(at) = find(bytes, b"/Encrypt", from) {
+        from = at + 8;
+        // `/EncryptMetadata` is another key.
+        if bytes.get(from).is_none_or(|&c| is_space(c) || is_delimiter(c)) {
+            return true;
         }
     }
-    Ok((texts, Source::Images))
+    false
+}
+
+/// Distinct texts in the order found, at most [`MAX_TEXTS`] (a file with
+/// more is no certificate: it is refused, not read in part).
+#[derive(Default)]
+struct Texts {
+    list: Vec<String>,
+    seen: HashSet<String>,
+    overflow: bool,
+}
+
+impl Texts {
+    fn add(&mut self, text: String) {
+        if text.is_empty() || self.seen.contains(&text) {
+            return;
+        }
+        if self.list.len() >= MAX_TEXTS {
+            self.overflow = true;
+            return;
+        }
+        self.seen.insert(text.clone());
+        self.list.push(text);
+    }
 }
 
 /// A PDF object.
@@ -134,11 +168,14 @@ struct File<'a> {
     objects: Vec<Object<'a>>,
     /// Object number → index in `objects` (the last definition wins, as with incremental updates).
     index: HashMap<u32, usize>,
+    /// Bytes inflated so far, from every stream of the file.
+    inflated: usize,
 }
 
 impl<'a> File<'a> {
     fn parse(bytes: &'a [u8]) -> Result<File<'a>, PdfError> {
-        let mut lexer = Lexer { b: bytes, pos: 0, work: 0, budget: bytes.len().saturating_mul(WORK_FACTOR) };
+        let mut lexer =
+            Lexer { b: bytes, pos: 0, work: 0, budget: bytes.len().saturating_mul(WORK_FACTOR), endstream: None };
         let mut objects: Vec<Object<'a>> = Vec::new();
         let mut from = 0;
         while let Some(at) = find(bytes, b"obj", from) {
@@ -164,7 +201,7 @@ impl<'a> File<'a> {
             }
             objects.push(Object { number, value, data });
         }
-        let mut file = File { objects, index: HashMap::new() };
+        let mut file = File { objects, index: HashMap::new(), inflated: 0 };
         file.reindex();
         file.unpack_object_streams(&mut lexer)?;
         if file.objects.is_empty() {
@@ -180,7 +217,7 @@ impl<'a> File<'a> {
     /// Adds the objects packed in object streams (`/Type /ObjStm`), unless
     /// an object of the same number is defined at the top level.
     fn unpack_object_streams(&mut self, lexer: &mut Lexer<'_>) -> Result<(), PdfError> {
-        let mut inflated_total = 0usize;
+        let mut inflated_total = self.inflated;
         let mut packed: Vec<Object<'a>> = Vec::new();
         for object in &self.objects {
             let (Some(dict), Some(data)) = (object.value.dict(), object.data) else { continue };
@@ -189,7 +226,7 @@ impl<'a> File<'a> {
             }
             let Some(decoded) = decode_filters(dict, data, MAX_INFLATED, &mut inflated_total) else { continue };
             let (Some(n), Some(first)) = (self.number(dict, b"N"), self.number(dict, b"First")) else { continue };
-            let mut inner = Lexer { b: &decoded, pos: 0, work: lexer.work, budget: lexer.budget };
+            let mut inner = Lexer { b: &decoded, pos: 0, work: lexer.work, budget: lexer.budget, endstream: None };
             let mut headers = Vec::new();
             for _ in 0..(n as usize).min(MAX_OBJECTS) {
                 match (inner.object(0), inner.object(0)) {
@@ -211,6 +248,7 @@ impl<'a> File<'a> {
                 return Err(unreadable("too complex"));
             }
         }
+        self.inflated = inflated_total;
         for object in packed {
             if !self.index.contains_key(&object.number) {
                 self.objects.push(object);
@@ -236,15 +274,10 @@ impl<'a> File<'a> {
     }
 
     /// The texts of `/CachetCertificate` in any dictionary and of `cachet:certificate` in XMP streams.
-    fn embedded_texts(&self) -> Vec<String> {
-        let mut texts: Vec<String> = Vec::new();
-        let mut add = |t: String| {
-            let t = t.trim().to_owned();
-            if !t.is_empty() && !texts.contains(&t) {
-                texts.push(t);
-            }
-        };
-        let mut inflated_total = 0usize;
+    fn embedded_texts(&mut self) -> Texts {
+        let mut texts = Texts::default();
+        let mut add = |t: String| texts.add(t.trim().to_owned());
+        let mut inflated_total = self.inflated;
         for object in &self.objects {
             let Some(dict) = object.value.dict() else { continue };
             if let Some(Obj::Str(s)) = get(dict, crate::pdf::INFO_KEY.as_bytes()).map(|o| self.resolve(o)) {
@@ -264,32 +297,38 @@ impl<'a> File<'a> {
                 }
             }
         }
+        self.inflated = inflated_total;
         texts
     }
 
-    /// The image XObjects that decode, in file order, at most [`MAX_IMAGES`].
-    fn images(&self) -> Vec<DynamicImage> {
-        let mut images = Vec::new();
-        let mut inflated_total = 0usize;
+    /// Hands each image XObject that decodes to `read`, in file order, one at
+    /// a time: at most [`MAX_IMAGES`] of them and [`MAX_PIXELS_TOTAL`] pixels.
+    fn each_image(&mut self, mut read: impl FnMut(DynamicImage)) {
+        let (mut count, mut pixels) = (0, 0u64);
+        let mut inflated_total = self.inflated;
         for object in &self.objects {
-            if images.len() >= MAX_IMAGES {
+            if count >= MAX_IMAGES || pixels >= MAX_PIXELS_TOTAL {
                 break;
             }
             let (Some(dict), Some(data)) = (object.value.dict(), object.data) else { continue };
             if get(dict, b"Subtype") != Some(&Obj::Name(b"Image".to_vec())) {
                 continue;
             }
-            if let Some(image) = self.image(dict, data, &mut inflated_total) {
-                images.push(image);
+            let room = MAX_PIXELS.min(MAX_PIXELS_TOTAL - pixels);
+            if let Some(image) = self.image(dict, data, room, &mut inflated_total) {
+                count += 1;
+                pixels += u64::from(image.width()) * u64::from(image.height());
+                read(image);
             }
         }
-        images
+        self.inflated = inflated_total;
     }
 
-    fn image(&self, dict: &Dict, data: &[u8], inflated_total: &mut usize) -> Option<DynamicImage> {
+    /// The image of an image XObject, if it decodes to at most `max_pixels` pixels.
+    fn image(&self, dict: &Dict, data: &[u8], max_pixels: u64, inflated_total: &mut usize) -> Option<DynamicImage> {
         let width = self.number(dict, b"Width")? as u32;
         let height = self.number(dict, b"Height")? as u32;
-        if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        if width == 0 || height == 0 || u64::from(width) * u64::from(height) > max_pixels {
             return None;
         }
         let filters = filter_names(dict);
@@ -297,8 +336,8 @@ impl<'a> File<'a> {
             // Any filter before the JPEG one (rare) must be Flate.
             let jpeg =
                 if filters.len() > 1 { decode_filters_except_last(dict, data, inflated_total)? } else { data.to_vec() };
-            let image = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).ok()?;
-            return Some(image);
+            // The JPEG's own header says its size, whatever the dictionary claims.
+            return decode_image(&jpeg, Some(image::ImageFormat::Jpeg), max_pixels).ok();
         }
         let is_mask = matches!(get(dict, b"ImageMask"), Some(Obj::Bool(true)));
         let bits = if is_mask { 1 } else { self.number(dict, b"BitsPerComponent")? as u32 };
@@ -438,10 +477,12 @@ fn inflate(data: &[u8], limit: usize, total: &mut usize) -> Option<Vec<u8>> {
     let room = limit.min(MAX_INFLATED_TOTAL.saturating_sub(*total));
     let mut out = Vec::new();
     let read = ZlibDecoder::new(data).take(room as u64 + 1).read_to_end(&mut out);
+    // Every byte inflated counts, those of a stream refused for its size too:
+    // otherwise many small bombs each inflate up to the limit for free.
+    *total = total.saturating_add(out.len());
     if out.len() > room || read.is_err() && out.is_empty() {
         return None;
     }
-    *total += out.len();
     Some(out)
 }
 
@@ -539,6 +580,10 @@ struct Lexer<'a> {
     pos: usize,
     work: usize,
     budget: usize,
+    /// The last `endstream` found and where its search began: a later
+    /// search from between the two reuses it, so that many `stream`
+    /// keywords without their end cost one pass over the file, not one each.
+    endstream: Option<(usize, Option<usize>)>,
 }
 
 impl<'a> Lexer<'a> {
@@ -767,7 +812,7 @@ impl<'a> Lexer<'a> {
         };
         if let Some(len) = declared {
             let end = start.saturating_add(len);
-            let mut after = Lexer { b: self.b, pos: end, work: 0, budget: usize::MAX };
+            let mut after = Lexer { b: self.b, pos: end, work: 0, budget: usize::MAX, endstream: None };
             after.skip_space();
             if end <= self.b.len() && after.starts_with(b"endstream") {
                 self.pos = after.pos + 9;
@@ -775,8 +820,7 @@ impl<'a> Lexer<'a> {
             }
         }
         // A wrong or indirect length: up to the keyword, less the end of line before it.
-        let found = find(self.b, b"endstream", start)?;
-        self.work += found - start;
+        let found = self.find_endstream(start)?;
         self.pos = found + 9;
         let mut end = found;
         if end > start && self.b.get(end - 1) == Some(&b'\n') {
@@ -786,6 +830,21 @@ impl<'a> Lexer<'a> {
             end -= 1;
         }
         self.b.get(start..end)
+    }
+}
+
+impl Lexer<'_> {
+    /// The first `endstream` at or after `start`; the bytes searched count as work.
+    fn find_endstream(&mut self, start: usize) -> Option<usize> {
+        if let Some((from, found)) = self.endstream {
+            if from <= start && found.is_none_or(|f| start <= f) {
+                return found;
+            }
+        }
+        let found = find(self.b, b"endstream", start);
+        self.work += found.unwrap_or(self.b.len()).saturating_sub(start);
+        self.endstream = Some((start, found));
+        found
     }
 }
 
@@ -802,8 +861,13 @@ fn hex(c: u8) -> u8 {
 mod tests {
     use super::*;
 
+    /// No image read (these tests are about the PDF's structure).
+    fn none(_: DynamicImage) -> Vec<String> {
+        Vec::new()
+    }
+
     fn parse(s: &[u8]) -> Option<Obj> {
-        Lexer { b: s, pos: 0, work: 0, budget: 1 << 20 }.object(0)
+        Lexer { b: s, pos: 0, work: 0, budget: 1 << 20, endstream: None }.object(0)
     }
 
     #[test]
@@ -826,17 +890,17 @@ mod tests {
 
     #[test]
     fn hostile_bytes_are_refused_without_panic() {
-        assert_eq!(texts_in_pdf(b"hello").unwrap_err().code, "pdf-unreadable");
-        assert_eq!(texts_in_pdf(b"%PDF-1.7\n%%EOF").unwrap_err().code, "pdf-unreadable");
+        assert_eq!(texts_in_pdf(b"hello", none).unwrap_err().code, "pdf-unreadable");
+        assert_eq!(texts_in_pdf(b"%PDF-1.7\n%%EOF", none).unwrap_err().code, "pdf-unreadable");
         // Truncations and byte flips of a small PDF never panic.
         let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog /CachetCertificate (CC1:abc) >> endobj\n\
                     2 0 obj << /Length 5 /Filter /FlateDecode >> stream\nxxxxx\nendstream endobj\n";
-        assert_eq!(texts_in_pdf(pdf).unwrap().0, ["CC1:abc"]);
+        assert_eq!(texts_in_pdf(pdf, none).unwrap().0, ["CC1:abc"]);
         for cut in 0..pdf.len() {
-            let _ = texts_in_pdf(&pdf[..cut]);
+            let _ = texts_in_pdf(&pdf[..cut], none);
             let mut flipped = pdf.to_vec();
             flipped[cut] ^= 0x5a;
-            let _ = texts_in_pdf(&flipped);
+            let _ = texts_in_pdf(&flipped, none);
         }
         // Headers without objects (unclosed nesting): refused, quickly.
         let mut bomb = b"%PDF-1.4\n".to_vec();
@@ -844,7 +908,7 @@ mod tests {
             bomb.extend_from_slice(format!("{i} 0 obj ").as_bytes());
             bomb.extend_from_slice(&[b'['; 30]);
         }
-        assert!(texts_in_pdf(&bomb).is_err());
+        assert!(texts_in_pdf(&bomb, none).is_err());
     }
 
     #[test]
@@ -862,7 +926,7 @@ mod tests {
         .into_bytes();
         pdf.extend_from_slice(&data);
         pdf.extend_from_slice(b"\nendstream endobj\n");
-        assert_eq!(texts_in_pdf(&pdf).unwrap(), (vec!["CC1:x".to_owned()], Source::Metadata));
+        assert_eq!(texts_in_pdf(&pdf, none).unwrap(), (vec!["CC1:x".to_owned()], Source::Metadata));
     }
 
     #[test]
@@ -872,13 +936,13 @@ mod tests {
         let issued = cachet::issue::issue(&key, &cachet::doc_example_input(), day).unwrap();
         let options = crate::pdf::Options { verifier_host: None };
         let pdf = crate::pdf::certificate_pdf(&issued.certificate, &issued.token, &options).unwrap();
-        assert_eq!(texts_in_pdf(&pdf).unwrap(), (vec![issued.token.clone()], Source::Metadata));
+        assert_eq!(texts_in_pdf(&pdf, none).unwrap(), (vec![issued.token.clone()], Source::Metadata));
         let step = (pdf.len() / 700).max(1);
         for at in (0..pdf.len()).step_by(step) {
-            let _ = texts_in_pdf(&pdf[..at]);
+            let _ = texts_in_pdf(&pdf[..at], none);
             let mut flipped = pdf.clone();
             flipped[at] ^= 0xff;
-            if let Ok((texts, _)) = texts_in_pdf(&flipped) {
+            if let Ok((texts, _)) = texts_in_pdf(&flipped, none) {
                 // A flip outside the two copies of the text leaves it as issued.
                 assert!(texts.len() <= 2);
             }

@@ -6,17 +6,24 @@
 //! it is larger, scaled down to 1600 pixels, which helps with big, noisy
 //! photos. Transparent pixels are laid over white, as on paper.
 //!
+//! An image's size is read from its header and checked against
+//! [`limits::MAX_PIXELS`] before it is decoded, and a file's size before it
+//! is read ([`limits::read_file`]). The texts are printed with control
+//! characters escaped (`\u{1b}`): a code may hold a terminal's escape
+//! sequences, which must not reach the terminal.
+//!
 //! With `--json`, one line per image read: `{"image": path, "texts": [...]}`.
 //! Exit codes: 0 when every image holds a code, 1 when one holds none, 2
 //! when one could not be read (not a PNG, JPEG or WebP image, or damaged).
 
 use crate::error::{CliError, Message, EXIT_REFUSED};
-use crate::{files, i18n};
+use crate::i18n;
+use crate::limits::{self, ReadError};
 use cachet::json::Writer;
 use cachet::Lang;
 use image::imageops::{self, FilterType};
-use image::{DynamicImage, GrayImage, ImageFormat, ImageReader, Luma};
-use std::io::{self, Cursor, Write};
+use image::{DynamicImage, GrayImage, ImageFormat, Luma};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -59,13 +66,32 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
         let printed = if args.json {
             writeln!(out, "{}", json_line(path, &texts))
         } else {
-            texts.iter().try_for_each(|t| writeln!(out, "{t}"))
+            texts.iter().try_for_each(|t| writeln!(out, "{}", escape_controls(t)))
         };
         printed
             .and_then(|()| out.flush())
             .map_err(|e| CliError::usage(Message::new("stdout-write").arg("reason", i18n::io_reason(lang, &e))))?;
     }
     Ok(ExitCode::from(exit))
+}
+
+/// `text` with its control characters (C0, DEL, C1), the line and paragraph
+/// separators and the bidirectional controls written `\u{…}`, and a
+/// backslash written `\\` so that the escaping cannot be forged: a QR code's
+/// text never moves the cursor, recolours or retitles the terminal.
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi || c == '\u{2028}' || c == '\u{2029}' {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else if c == '\\' {
+            out.push_str("\\\\");
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The message for an image without a readable code.
@@ -94,11 +120,16 @@ pub fn is_pdf_path(input: &str) -> bool {
 /// The distinct texts of the QR codes in the image file at `path`; empty
 /// when it holds none.
 pub fn texts_in_file(path: &Path, lang: Lang) -> Result<Vec<String>, CliError> {
-    let bytes = files::read(path, lang)?;
+    let bytes = limits::read_file(path).map_err(|e| match e {
+        ReadError::Io(e) => CliError::read(path, &e, lang),
+        ReadError::TooLarge(size) => CliError::usage(
+            Message::new("input-too-large").arg("path", path.display()).arg("size", size).arg("max", limits::MAX_FILE),
+        ),
+    })?;
     #[cfg(feature = "pdf")]
     if crate::pdf_read::is_pdf(&bytes) || is_pdf_path(&path.to_string_lossy()) {
         // The text embedded by the issuer, else the codes in the page images.
-        return crate::pdf_read::texts_in_pdf(&bytes)
+        return crate::pdf_read::texts_in_pdf(&bytes, texts_in_image)
             .map(|(texts, _)| texts)
             .map_err(|e| CliError::usage(Message::new(e.code).arg("path", path.display()).arg("detail", e.detail)));
     }
@@ -108,16 +139,15 @@ pub fn texts_in_file(path: &Path, lang: Lang) -> Result<Vec<String>, CliError> {
     Ok(texts_in_image(image))
 }
 
-/// The image in `bytes`, if it is a PNG, JPEG or WebP image; else the
-/// error's code and detail.
+/// The image in `bytes`, if it is a PNG, JPEG or WebP image of at most
+/// [`limits::MAX_PIXELS`] pixels; else the error's code and detail.
 fn decode(bytes: &[u8]) -> Result<DynamicImage, (&'static str, String)> {
-    let reader =
-        ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ("image-decode", e.to_string()))?;
-    match reader.format() {
-        Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP) => {}
-        _ => return Err(("image-unsupported", String::new())),
+    match image::guess_format(bytes) {
+        Ok(format @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP)) => {
+            limits::decode_image(bytes, Some(format), limits::MAX_PIXELS).map_err(|e| ("image-decode", e))
+        }
+        _ => Err(("image-unsupported", String::new())),
     }
-    reader.decode().map_err(|e| ("image-decode", e.to_string()))
 }
 
 /// The longest sides to read the image at, in order: full size (at most
