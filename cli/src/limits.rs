@@ -34,8 +34,8 @@ pub const MAX_INFLATED: usize = 96 << 20;
 pub const MAX_INFLATED_TOTAL: usize = 128 << 20;
 /// Images of a PDF decoded at most (each is read, then freed).
 pub const MAX_IMAGES: usize = 32;
-/// Pixels of all the images of a PDF together.
-pub const MAX_PIXELS_TOTAL: u64 = 64_000_000;
+/// Pixels of all the images of a PDF together: one page scanned at the most, and small images beside it.
+pub const MAX_PIXELS_TOTAL: u64 = 48_000_000;
 /// Distinct certificate texts kept from one PDF.
 pub const MAX_TEXTS: usize = 1_000;
 

@@ -21,7 +21,7 @@ use crate::i18n;
 use crate::limits::{self, ReadError};
 use cachet::json::Writer;
 use cachet::Lang;
-use image::imageops::{self, FilterType};
+use image::imageops;
 use image::{DynamicImage, GrayImage, ImageFormat, Luma};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -174,7 +174,10 @@ pub fn texts_in_image(image: DynamicImage) -> Vec<String> {
             // Fits the image in side × side, keeping its proportions.
             let scale = f64::from(side) / f64::from(longer);
             let fit = |n: u32| ((f64::from(n) * scale).round() as u32).max(1);
-            scan(&imageops::resize(&grey, fit(width), fit(height), FilterType::Triangle))
+            // Area averaging in integers: a 32-megapixel image is brought
+            // down without the f32 RGBA copy (16 bytes a pixel) a filtered
+            // resize makes, and in a fraction of its time.
+            scan(&imageops::thumbnail(&grey, fit(width), fit(height)))
         };
         if !texts.is_empty() {
             return texts;
