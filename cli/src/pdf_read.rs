@@ -950,6 +950,32 @@ mod tests {
     }
 
     #[test]
+    fn the_fuzz_corpus_replays_with_its_expected_outcomes() {
+        // fuzz/corpus/pdf_read: seeds of the `pdf_read` fuzz target named
+        // `<outcome>--<what>`, the outcome an error code or `texts-N`.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/pdf_read");
+        let mut problems = Vec::new();
+        let mut count = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&path).unwrap();
+            let got = match texts_in_pdf(&bytes, crate::scan::texts_in_image) {
+                Ok((texts, _)) => format!("texts-{}", texts.len()),
+                Err(e) => e.code.to_owned(),
+            };
+            count += 1;
+            if let Some((expected, _)) = name.split_once("--") {
+                if got != expected {
+                    problems.push(format!("{name}: gave {got}"));
+                }
+            }
+        }
+        assert!(count >= 15, "only {count} seeds in {}", dir.display());
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
     fn png_predictors_are_undone() {
         // Two rows of 3 grey pixels: Sub then Up.
         let raw = [1, 10, 5, 5, 2, 1, 1, 1];
