@@ -117,15 +117,21 @@ pub fn is_pdf_path(input: &str) -> bool {
     cfg!(feature = "pdf") && ext.as_deref() == Some("pdf") && !input.contains("://")
 }
 
-/// The distinct texts of the QR codes in the image file at `path`; empty
-/// when it holds none.
-pub fn texts_in_file(path: &Path, lang: Lang) -> Result<Vec<String>, CliError> {
-    let bytes = limits::read_file(path).map_err(|e| match e {
+/// The bytes of an input file (an image, a PDF, a trust list), refused
+/// (`input-too-large`) above [`limits::MAX_FILE`] before it is read.
+pub fn read_input(path: &Path, lang: Lang) -> Result<Vec<u8>, CliError> {
+    limits::read_file(path).map_err(|e| match e {
         ReadError::Io(e) => CliError::read(path, &e, lang),
         ReadError::TooLarge(size) => CliError::usage(
             Message::new("input-too-large").arg("path", path.display()).arg("size", size).arg("max", limits::MAX_FILE),
         ),
-    })?;
+    })
+}
+
+/// The distinct texts of the QR codes in the image file at `path`; empty
+/// when it holds none.
+pub fn texts_in_file(path: &Path, lang: Lang) -> Result<Vec<String>, CliError> {
+    let bytes = read_input(path, lang)?;
     #[cfg(feature = "pdf")]
     if crate::pdf_read::is_pdf(&bytes) || is_pdf_path(&path.to_string_lossy()) {
         // The text embedded by the issuer, else the codes in the page images.

@@ -26,7 +26,7 @@
 //! without one (and without that protection).
 
 use crate::error::{CliError, Message, EXIT_REFUSED};
-use crate::{clock, files, i18n, keygen, scan};
+use crate::{clock, i18n, keygen, scan};
 use cachet::certificate::Body;
 use cachet::json::Writer;
 use cachet::keys::PublicKey;
@@ -167,7 +167,8 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
         None => clock::now(),
     };
     let roots = args.roots.iter().map(|p| keygen::read_public_key(p, lang)).collect::<Result<Vec<_>, _>>()?;
-    let signed = files::read(&args.trust, lang)?;
+    // Bounded before it is read: the core refuses a list above 32 MiB anyway.
+    let signed = scan::read_input(&args.trust, lang)?;
     let trust = load_trust(args, &signed, &roots, lang)?;
     if let Some(input) = &args.batch {
         let batch = bulk::Batch { input, trust: &trust, now, profile, jobs: args.jobs };

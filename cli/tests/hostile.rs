@@ -245,3 +245,18 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn a_2_gb_trust_list_is_refused_before_it_is_read() {
+    let env = Env::new();
+    env.setup();
+    let token = env.issue(CERT_JSON);
+    std::fs::File::create(env.path("huge-list.json")).unwrap().set_len(2 << 30).unwrap();
+    let out = bounded(
+        &env,
+        "verify --trust huge-list.json",
+        &["verify", "--trust", "huge-list.json", "--root", "root.pub", &token],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("[input-too-large]"), "{}", stderr(&out));
+}
