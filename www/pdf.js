@@ -8,7 +8,8 @@
 // The file is hostile: a small parser walks it for `N G obj` objects (and
 // those packed in object streams, inflated with DecompressionStream)
 // without trusting the cross-reference table, with bounds on the size, the
-// objects, the nesting, the work, the bytes inflated and the images. Its
+// objects, the nesting, the work, the bytes inflated and the images (the
+// limits of the CLI's reader, cli/src/limits.rs; docs/SECURITY.md). Its
 // visible text is never read: what the page shows comes from the verified
 // signature of the text found (docs/SECURITY.md). Codes drawn as vector
 // graphics in a PDF without the embedded text are not read (that needs a
@@ -18,10 +19,12 @@ const MAX_FILE = 64 << 20;
 const MAX_OBJECTS = 200_000;
 const MAX_DEPTH = 32;
 const WORK_FACTOR = 16;
-const MAX_INFLATED = 64 << 20;
-const MAX_INFLATED_TOTAL = 256 << 20;
+const MAX_INFLATED = 96 << 20;
+const MAX_INFLATED_TOTAL = 128 << 20; // a stream refused for its size counts what it inflated
 const MAX_IMAGES = 32;
-const MAX_PIXELS = 50_000_000;
+const MAX_PIXELS = 32_000_000; // one image, a JPEG's by its own header
+const MAX_PIXELS_TOTAL = 48_000_000;
+const MAX_TEXTS = 1000;
 
 /** Why a PDF could not be read. */
 export class PdfError extends Error {
@@ -52,6 +55,7 @@ class Lexer {
     this.pos = 0;
     this.work = 0;
     this.budget = budget;
+    this.endstream = null; // [from, found]: many `stream`s without an end cost one search, not one each
   }
 
   exhausted() {
@@ -248,9 +252,15 @@ class Lexer {
         return b.subarray(start, start + length);
       }
     }
-    const found = indexOf(b, 'endstream', start);
+    const memo = this.endstream;
+    let found;
+    if (memo && memo[0] <= start && (memo[1] < 0 || start <= memo[1])) found = memo[1];
+    else {
+      found = indexOf(b, 'endstream', start);
+      this.work += (found < 0 ? b.length : found) - start;
+      this.endstream = [start, found];
+    }
     if (found < 0) return undefined;
-    this.work += found - start;
     this.pos = found + 9;
     let end = found;
     if (end > start && b[end - 1] === 0x0a) end--;
@@ -352,6 +362,7 @@ async function inflate(data, limit, budget) {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.length;
+      budget.inflated += value.length; // counted even when the stream is refused
       if (size > room) {
         reader.cancel().catch(() => {});
         return null;
@@ -361,7 +372,6 @@ async function inflate(data, limit, budget) {
   } catch {
     if (size === 0) return null;
   }
-  budget.inflated += size;
   const out = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {
@@ -396,10 +406,10 @@ function xmlUnescape(s) {
 
 /** The texts of /CachetCertificate in any dictionary and of cachet:certificate in XMP streams. */
 async function embeddedTexts(file, budget) {
-  const texts = [];
+  const texts = new Set();
   const add = (t) => {
     t = t.trim();
-    if (t && !texts.includes(t)) texts.push(t);
+    if (t) texts.add(t);
   };
   for (const o of file.objects) {
     if (!isDict(o.value)) continue;
@@ -413,7 +423,19 @@ async function embeddedTexts(file, budget) {
       for (const m of s.matchAll(/<cachet:certificate>([^<]*)<\/cachet:certificate>/g)) add(xmlUnescape(m[1]));
     }
   }
-  return texts;
+  if (texts.size > MAX_TEXTS) throw new PdfError(`more than ${MAX_TEXTS} certificate texts`);
+  return [...texts];
+}
+
+/** A JPEG's width × height from its frame header (SOFn), or 0 when none is found. */
+function jpegPixels(b) {
+  for (let i = 2; i + 9 <= b.length; ) {
+    if (b[i] !== 0xff) return 0;
+    const m = b[i + 1];
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return ((b[i + 5] << 8) | b[i + 6]) * ((b[i + 7] << 8) | b[i + 8]);
+    i += 2 + ((b[i + 2] << 8) | b[i + 3]);
+  }
+  return 0;
 }
 
 function resolve(file, o) {
@@ -471,14 +493,16 @@ function unpredict(dict, raw, row, bpp) {
 }
 
 /** An image XObject as an ImageBitmap, or null when its encoding is not read. */
-async function imageBitmap(file, dict, data, budget) {
+async function imageBitmap(file, dict, data, budget, maxPixels) {
   const width = resolve(file, dict.get('Width'));
   const height = resolve(file, dict.get('Height'));
-  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width * height <= MAX_PIXELS)) return null;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width * height <= maxPixels)) return null;
   const names = filterNames(dict);
   if (names.at(-1) === 'DCTDecode') {
     const jpeg = await decodeFilters(dict, data, MAX_INFLATED, budget, true);
-    if (!jpeg) return null;
+    // Its own header says its size, whatever the dictionary claims.
+    const pixels = jpeg && jpegPixels(jpeg);
+    if (!pixels || pixels > maxPixels) return null;
     try {
       return await createImageBitmap(new Blob([jpeg], { type: 'image/jpeg' }));
     } catch {
@@ -538,23 +562,30 @@ export async function textsInPdf(file, readBitmap) {
   if (file.size > MAX_FILE) throw new PdfError('file too large');
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (!isPdfBytes(bytes)) throw new PdfError('not a PDF file');
+  // An /Encrypt dictionary: its strings are ciphertext, never read as text.
+  for (let i = indexOf(bytes, '/Encrypt', 0); i >= 0; i = indexOf(bytes, '/Encrypt', i + 8)) {
+    const c = bytes[i + 8]; // not /EncryptMetadata
+    if (c === undefined || SPACE.has(c) || DELIM.has(c)) throw new PdfError('encrypted');
+  }
   const budget = { inflated: 0 };
   const parsed = await parse(bytes, budget);
   const embedded = await embeddedTexts(parsed, budget);
   if (embedded.length > 0) return embedded;
-  const texts = [];
+  const texts = new Set();
   let images = 0;
+  let pixels = 0;
   for (const o of parsed.objects) {
-    if (images >= MAX_IMAGES) break;
+    if (images >= MAX_IMAGES || pixels >= MAX_PIXELS_TOTAL) break;
     if (!o.data || !isDict(o.value) || !isName(o.value.get('Subtype'), 'Image')) continue;
-    const bitmap = await imageBitmap(parsed, o.value, o.data, budget);
+    const bitmap = await imageBitmap(parsed, o.value, o.data, budget, Math.min(MAX_PIXELS, MAX_PIXELS_TOTAL - pixels));
     if (!bitmap) continue;
     images++;
+    pixels += bitmap.width * bitmap.height;
     try {
-      for (const t of await readBitmap(bitmap)) if (!texts.includes(t)) texts.push(t);
+      for (const t of await readBitmap(bitmap)) texts.add(t);
     } finally {
       bitmap.close();
     }
   }
-  return texts;
+  return [...texts];
 }
