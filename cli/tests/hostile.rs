@@ -4,8 +4,9 @@
 //! code, never a crash. Each run is bounded, not timed: it runs under
 //! `prlimit --as` (1 GiB of address space, four times the 256 MB goal; an
 //! allocation past it aborts the process and fails the test) and fails only
-//! past 30 s (the goal is 2 s for a release build on two cores; this is the
-//! debug build on a shared machine). The measured time, and the peak memory
+//! past 60 s: the goal is 2 s for a release build on two cores, and this is
+//! the debug build (zlib and the parser run about ten times slower: 128 MiB
+//! inflated takes some 13 s) on a shared machine. The measured time, and the peak memory
 //! where GNU time is installed, are printed (`--nocapture`);
 //! `CACHET_HOSTILE_BIN=/abs/path/target/release/cachet` runs a release build instead.
 
@@ -18,8 +19,8 @@ use std::time::{Duration, Instant};
 
 /// The address space a run may use.
 const MAX_ADDRESS_SPACE: u64 = 1 << 30;
-/// A run slower than this fails (far above the goal: noisy machines never fail it).
-const MAX_TIME: Duration = Duration::from_secs(30);
+/// A run slower than this fails (far above the goal, even for a debug build: noisy machines never fail it).
+const MAX_TIME: Duration = Duration::from_secs(60);
 
 /// `cachet args…` in `env`, within the memory and time bounds; prints what it took.
 fn bounded(env: &Env, label: &str, args: &[&str]) -> Output {
