@@ -340,8 +340,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     // Images (scan, and image inputs of verify).
     (
         "image-unsupported",
-        "{path} : ce n'est pas une image PNG, JPEG ou WebP",
-        "{path}: not a PNG, JPEG or WebP image",
+        "{path} : ce n'est pas une image PNG, JPEG ou WebP, ni le SVG d'un code QR écrit par cachet issue",
+        "{path}: not a PNG, JPEG or WebP image, nor the SVG of a QR code written by cachet issue",
     ),
     ("image-decode", "{path} : image illisible : {detail}", "{path}: unreadable image: {detail}"),
     ("no-qr-code", "{path} : aucun code QR lisible dans l'image", "{path}: no readable QR code in the image"),

@@ -24,6 +24,7 @@ mod pdf;
 mod pdf_read;
 mod qr;
 mod scan;
+mod svg_read;
 mod trust;
 mod verify;
 

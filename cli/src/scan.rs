@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The extensions `cachet verify` takes as image files (any case).
-pub const IMAGE_EXTENSIONS: [&str; 4] = ["png", "jpg", "jpeg", "webp"];
+pub const IMAGE_EXTENSIONS: [&str; 5] = ["png", "jpg", "jpeg", "webp", "svg"];
 /// The longest side read at "full size" (as the page).
 const MAX_FULL_SIDE: u32 = 4096;
 /// The longest side of the second, downscaled try (as the page).
@@ -146,13 +146,17 @@ pub fn texts_in_file(path: &Path, lang: Lang) -> Result<Vec<String>, CliError> {
 }
 
 /// The image in `bytes`, if it is a PNG, JPEG or WebP image of at most
-/// [`limits::MAX_PIXELS`] pixels; else the error's code and detail.
+/// [`limits::MAX_PIXELS`] pixels, or the SVG QR code `cachet issue --qr`
+/// writes; else the error's code and detail.
 fn decode(bytes: &[u8]) -> Result<DynamicImage, (&'static str, String)> {
     match image::guess_format(bytes) {
         Ok(format @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP)) => {
             limits::decode_image(bytes, Some(format), limits::MAX_PIXELS).map_err(|e| ("image-decode", e))
         }
-        _ => Err(("image-unsupported", String::new())),
+        _ => match crate::svg_read::rasterize(bytes) {
+            Some(picture) => Ok(DynamicImage::ImageLuma8(picture)),
+            None => Err(("image-unsupported", String::new())),
+        },
     }
 }
 
@@ -252,10 +256,10 @@ mod tests {
 
     #[test]
     fn image_inputs_are_told_by_their_extension() {
-        for input in ["qr.png", "a/b/Photo.JPG", "scan.jpeg", "x.webp"] {
+        for input in ["qr.png", "a/b/Photo.JPG", "scan.jpeg", "x.webp", "qr.svg"] {
             assert!(is_image_path(input), "{input}");
         }
-        for input in ["CC1:0oQA_xA", "https://v.example/c#CC1:0oQA_xA", "https://v.example/qr.png", "qr.svg", "-"] {
+        for input in ["CC1:0oQA_xA", "https://v.example/c#CC1:0oQA_xA", "https://v.example/qr.png", "qr.gif", "-"] {
             assert!(!is_image_path(input), "{input}");
         }
     }

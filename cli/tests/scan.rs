@@ -54,6 +54,20 @@ fn scan_prints_exactly_the_token_of_an_issued_qr_code_in_png_jpeg_and_webp() {
 }
 
 #[test]
+fn the_svg_code_that_issue_writes_is_read_back_by_scan_and_verify() {
+    let env = Env::new();
+    env.setup();
+    env.write("cert.json", CERT_JSON);
+    let token = env.ok(&["issue", "--key", "issuer", "--input", "cert.json", "--qr", "qr.svg"]).trim().to_owned();
+    assert!(env.read("qr.svg").contains("<svg"));
+    assert_eq!(env.ok(&["scan", "qr.svg"]), format!("{token}\n"));
+    let out =
+        env.run(&["verify", "--json", "--trust", "signed.json", "--root", "root.pub", "--at", DURING_YEAR, "qr.svg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_lines(&stdout(&out))[0]["status"], "valid");
+}
+
+#[test]
 fn scan_exits_1_for_an_image_without_a_code_and_2_for_a_file_that_is_not_an_image() {
     let env = Env::new();
     let token = issued_with_qr(&env);
@@ -73,7 +87,7 @@ fn scan_exits_1_for_an_image_without_a_code_and_2_for_a_file_that_is_not_an_imag
     env.write("fake.png", "CC1:not an image\n");
     let out = env.cachet().env("LANG", "en_US.UTF-8").args(["scan", "fake.png", "qr.png"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out), "cachet: fake.png: not a PNG, JPEG or WebP image [image-unsupported]\n");
+    assert_eq!(stderr(&out), "cachet: fake.png: not a PNG, JPEG or WebP image, nor the SVG of a QR code written by cachet issue [image-unsupported]\n");
     assert_eq!(stdout(&out), format!("{token}\n"));
     // A PNG cut short: damaged.
     let png = std::fs::read(env.path("qr.png")).unwrap();
