@@ -329,8 +329,8 @@ fn xml_escape(s: &str) -> String {
 
 /// `bytes` in zlib (RFC 1950) at the fastest level, by one compressor per
 /// thread: a new one allocates and clears some 300 KB of tables, more work than
-/// a page's 10 KB of content. Level 1 makes the page stream about 10 % larger
-/// than level 6 did, in a fifth of the time.
+/// a page's 20 KB of content. At level 1 a certificate is about 11 KB instead
+/// of 9 KB at level 6 (both three blocks of 4 KB on disk), in a fifth of the time.
 fn deflate(bytes: &[u8]) -> Vec<u8> {
     thread_local! {
         static ZLIB: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::fast(), true));
