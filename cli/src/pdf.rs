@@ -8,7 +8,7 @@
 //! `/MarkInfo`, the title in the Info dictionary and in XMP with
 //! `DisplayDocTitle`. The text is set in the standard Helvetica fonts with
 //! `WinAnsiEncoding`, which covers French; nothing is embedded, so a
-//! certificate is about 4 KB. A character outside WinAnsi is printed as
+//! certificate is about 11 KB. A character outside WinAnsi is printed as
 //! `?` on the page (the signed text, in the QR code and the metadata, is
 //! unchanged).
 //!

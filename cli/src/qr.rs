@@ -161,14 +161,14 @@ const FORMAT_ALONG_SIDES: [(i16, i16); 15] = [
 /// Mask `pattern`'s condition at column `x`, row `y` (ISO/IEC 18004 table 10).
 fn mask_bit(pattern: usize, x: usize, y: usize) -> bool {
     match pattern {
-        0 => (x + y) % 2 == 0,
-        1 => y % 2 == 0,
-        2 => x % 3 == 0,
-        3 => (x + y) % 3 == 0,
-        4 => (y / 2 + x / 3) % 2 == 0,
+        0 => (x + y).is_multiple_of(2),
+        1 => y.is_multiple_of(2),
+        2 => x.is_multiple_of(3),
+        3 => (x + y).is_multiple_of(3),
+        4 => (y / 2 + x / 3).is_multiple_of(2),
         5 => (x * y) % 2 + (x * y) % 3 == 0,
-        6 => ((x * y) % 2 + (x * y) % 3) % 2 == 0,
-        _ => ((x + y) % 2 + (x * y) % 3) % 2 == 0,
+        6 => ((x * y) % 2 + (x * y) % 3).is_multiple_of(2),
+        _ => ((x + y) % 2 + (x * y) % 3).is_multiple_of(2),
     }
 }
 
@@ -177,15 +177,10 @@ fn mask_bit(pattern: usize, x: usize, y: usize) -> bool {
 fn mask_words() -> &'static [[[u128; 12]; 8]; 2] {
     static WORDS: std::sync::OnceLock<[[[u128; 12]; 8]; 2]> = std::sync::OnceLock::new();
     WORDS.get_or_init(|| {
-        let mut words = [[[0u128; 12]; 8]; 2];
-        for pattern in 0..8 {
-            for i in 0..12 {
-                let bits = |f: &dyn Fn(usize) -> bool| (0..128).filter(|&j| f(j)).fold(0, |w, j| w | 1 << j);
-                words[0][pattern][i] = bits(&|x| mask_bit(pattern, x, i));
-                words[1][pattern][i] = bits(&|y| mask_bit(pattern, i, y));
-            }
-        }
-        words
+        let bits = |f: &dyn Fn(usize) -> bool| (0..128).filter(|&j| f(j)).fold(0, |w, j| w | 1 << j);
+        let rows = std::array::from_fn(|pattern| std::array::from_fn(|y| bits(&|x| mask_bit(pattern, x, y))));
+        let cols = std::array::from_fn(|pattern| std::array::from_fn(|x| bits(&|y| mask_bit(pattern, x, y))));
+        [rows, cols]
     })
 }
 
@@ -351,9 +346,9 @@ mod tests {
         // 1:1:3:1:1 at the start of a line (light outside the symbol before it).
         assert_eq!(finder_penalty(0b1011101), 40);
         // Dark just before and just after: no penalty; four light before and dark after: penalised.
-        assert_eq!(finder_penalty(0b1_1011101_1), 0);
-        assert_eq!(finder_penalty(0b1_1011101_0000 << 3), 40);
-        assert_eq!(finder_penalty(0b1_0000_1011101_0000_1 << 1), 40);
+        assert_eq!(finder_penalty(1 << 8 | 0b1011101 << 1 | 1), 0);
+        assert_eq!(finder_penalty((1 << 11 | 0b1011101 << 4) << 3), 40);
+        assert_eq!(finder_penalty((1 << 16 | 0b1011101 << 5 | 1) << 1), 40);
     }
 
     #[test]
