@@ -9,7 +9,8 @@
 //!   the folder a web server serves, laid out as `cargo xtask serve` serves
 //!   it (www/ at `/`, pkg/ at `/pkg/`, the signed list at `/trust-list.json`,
 //!   the pinned roots at `/config.json`), with a `.gz` beside each file that
-//!   never changes between releases (`gzip_static`, `precompressed gzip`).
+//!   never changes between releases (`gzip_static`, `precompressed gzip`);
+//!   without `www/bench/`, the developers' benchmark pages.
 //! - [`check`], the `deploy` step of `cargo xtask test`: that folder served by
 //!   Debian's nginx and Caddy on 127.0.0.1 from copies of the committed
 //!   files, every response checked against `deploy/headers.json`.
@@ -465,19 +466,25 @@ pub fn run_config_task(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Copies a folder's files (hidden ones aside), recursively.
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+/// The folder of `www/` that is not part of a deployed site: the browser
+/// benchmark pages (`www/bench/`).
+const NOT_DEPLOYED: &str = "bench";
+
+/// Copies a folder's files (hidden ones aside), recursively, but for the
+/// entries of `from` named in `leave_out`.
+fn copy_tree(from: &Path, to: &Path, leave_out: &[&str]) -> Result<()> {
     std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
     let entries = std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
     for entry in entries {
         let entry = entry.map_err(|e| format!("{}: {e}", from.display()))?;
-        if entry.file_name().to_string_lossy().starts_with('.') {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || leave_out.contains(&name.as_str()) {
             continue;
         }
         let (src, dst) = (entry.path(), to.join(entry.file_name()));
         let kind = entry.file_type().map_err(|e| format!("{}: {e}", src.display()))?;
         if kind.is_dir() {
-            copy_tree(&src, &dst)?;
+            copy_tree(&src, &dst, &[])?;
         } else if kind.is_file() {
             std::fs::copy(&src, &dst).map_err(|e| format!("cannot copy {}: {e}", src.display()))?;
         }
@@ -510,8 +517,10 @@ pub fn lay_out(site: &Site, out: &Path) -> Result<(usize, usize)> {
     if !site.pkg.join("cachet_bg.wasm").is_file() {
         crate::build::build()?;
     }
-    copy_tree(&site.www, out)?;
-    copy_tree(&site.pkg, &out.join("pkg"))?;
+    // The benchmark pages are for developers (`cargo xtask serve` serves
+    // them); a deployed verifier does not carry them.
+    copy_tree(&site.www, out, &[NOT_DEPLOYED])?;
+    copy_tree(&site.pkg, &out.join("pkg"), &[])?;
     std::fs::copy(&site.trust_list, out.join("trust-list.json"))
         .map_err(|e| format!("cannot copy {}: {e}", site.trust_list.display()))?;
     sh::write(&out.join("config.json"), format!("{}\n", site.config_json))?;
@@ -985,6 +994,9 @@ fn check_in(dir: &Path, rules: &HeaderRules) -> Result<()> {
     let (nginx_site, caddy_site) = (dir.join("site-nginx"), dir.join("site-caddy"));
     let (files, gz) = lay_out(&site, &nginx_site)?;
     lay_out(&site, &caddy_site)?;
+    if nginx_site.join(NOT_DEPLOYED).exists() {
+        return Err(format!("the deployed site carries www/{NOT_DEPLOYED}/, the developers' benchmark pages"));
+    }
     println!("site laid out: {files} files and {gz} .gz beside them");
     let version = |c: &mut Command| {
         c.output().map(|o| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
