@@ -30,41 +30,18 @@ use crate::{clock, i18n, keygen, scan};
 use cachet::certificate::Body;
 use cachet::json::Writer;
 use cachet::keys::PublicKey;
+use cachet::text::TextError;
 use cachet::time::{parse_rfc3339, Date};
 use cachet::trust::{TrustError, TrustList};
 use cachet::verify::{Check, Report};
 use cachet::{verify, CheckName, Lang, Outcome, Profile, Status};
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bulk;
 mod state;
-
-/// Reads and drops the rest of a line, up to and including its `\n`.
-fn skip_line(reader: &mut impl BufRead) -> io::Result<()> {
-    loop {
-        let buf = match reader.fill_buf() {
-            Ok(buf) => buf,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if buf.is_empty() {
-            return Ok(());
-        }
-        match buf.iter().position(|b| *b == b'\n') {
-            Some(at) => {
-                reader.consume(at + 1);
-                return Ok(());
-            }
-            None => {
-                let n = buf.len();
-                reader.consume(n);
-            }
-        }
-    }
-}
 
 /// Verifies certificates.
 #[derive(Debug, clap::Args)]
@@ -205,29 +182,23 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
                 continue;
             }
             stdin_done = true;
-            // Each line bounded like --batch's: a longer one keeps its first
-            // MAX_LINE + 1 bytes (enough to be `text-too-large`), the rest is
-            // read and dropped, so memory never grows with the input.
+            // Each line read as --batch reads it (bulk::read_line): one longer
+            // than MAX_LINE is dropped as it is read, so memory never grows with
+            // the input, and reported `text-too-large`.
             let mut stdin = io::stdin().lock();
             let mut buf = Vec::new();
             loop {
                 buf.clear();
-                let limit = bulk::MAX_LINE as u64 + 1;
-                let read = (&mut stdin).take(limit).read_until(b'\n', &mut buf).map_err(|e| {
+                let fits = bulk::read_line(&mut stdin, &mut buf).map_err(|e| {
                     CliError::usage(Message::new("stdin-read").arg("reason", i18n::io_reason(lang, &e)))
                 })?;
-                if read == 0 {
-                    break;
-                }
-                if buf.len() as u64 == limit && buf.last() != Some(&b'\n') {
-                    skip_line(&mut stdin).map_err(|e| {
-                        CliError::usage(Message::new("stdin-read").arg("reason", i18n::io_reason(lang, &e)))
-                    })?;
-                }
-                let line = String::from_utf8_lossy(&buf);
-                if !line.trim().is_empty() {
-                    emit(&check(&line), None, &mut out)?;
-                }
+                let report = match fits {
+                    None => break,
+                    Some(false) => decoding_failed(check(""), TextError::TooLarge.code()),
+                    Some(true) if buf.iter().all(u8::is_ascii_whitespace) => continue,
+                    Some(true) => check(&String::from_utf8_lossy(&buf)),
+                };
+                emit(&report, None, &mut out)?;
             }
         } else if scan::is_image_path(input) || scan::is_pdf_path(input) {
             let path = Path::new(input);

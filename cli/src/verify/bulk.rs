@@ -167,7 +167,7 @@ fn read_chunk(reader: &mut impl BufRead, next_line: &mut u64) -> io::Result<Vec<
 /// Reads one line (without its `\n`) into `text`, keeping at most
 /// [`MAX_LINE`] bytes: `Some(true)` when it fit, `Some(false)` when it was
 /// longer (the rest is read and dropped), `None` at the end of the input.
-fn read_line(reader: &mut impl BufRead, text: &mut Vec<u8>) -> io::Result<Option<bool>> {
+pub(super) fn read_line(reader: &mut impl BufRead, text: &mut Vec<u8>) -> io::Result<Option<bool>> {
     let mut fits = true;
     let mut any = false;
     loop {
