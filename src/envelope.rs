@@ -80,7 +80,7 @@ pub struct Envelope<'a> {
 }
 
 /// The protected header for a key id: `{1: -8, 4: h'<kid>'}`.
-fn protected_header(kid: KeyId) -> Vec<u8> {
+pub fn protected_header(kid: KeyId) -> Vec<u8> {
     let mut w = Writer::new();
     w.map(2);
     w.int(HEADER_ALG);
@@ -105,13 +105,19 @@ pub fn signing_input(protected: &[u8], payload: &[u8]) -> Vec<u8> {
 pub fn seal(key: &SecretKey, payload: &[u8]) -> Vec<u8> {
     let protected = protected_header(key.key_id());
     let signature = key.sign(&signing_input(&protected, payload));
+    assemble(&protected, payload, &signature)
+}
+
+/// The COSE_Sign1 of a signature made elsewhere (a key in a hardware
+/// module) over `signing_input(protected, payload)`.
+pub fn assemble(protected: &[u8], payload: &[u8], signature: &[u8; 64]) -> Vec<u8> {
     let mut w = Writer::new();
     w.tag(COSE_SIGN1_TAG);
     w.array(4);
-    w.bytes(&protected);
+    w.bytes(protected);
     w.map(0);
     w.bytes(payload);
-    w.bytes(&signature);
+    w.bytes(signature);
     w.buf
 }
 

@@ -544,19 +544,47 @@ impl TrustList {
 /// Refuses what [`TrustList::load`] would refuse: a list whose content is
 /// wrong, and a signed file larger than [`MAX_SIZE`] (`trust-list-too-large`).
 pub fn sign_list(root: &SecretKey, list_json: &str) -> Result<String, TrustError> {
+    let unsigned = prepare_list(root.key_id(), list_json)?;
+    let signature = root.sign(&unsigned.message());
+    unsigned.finish(&signature)
+}
+
+/// A checked list whose signature is made elsewhere, by a root key that
+/// never leaves its hardware module: sign [`UnsignedList::message`]
+/// (Ed25519) with the root of the id given to [`prepare_list`], then
+/// [`UnsignedList::finish`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsignedList {
+    root: KeyId,
+    list_json: String,
+}
+
+impl UnsignedList {
+    /// The bytes to sign.
+    pub fn message(&self) -> Vec<u8> {
+        signing_input(self.list_json.as_bytes())
+    }
+
+    /// The signed trust list's text, with the signature of
+    /// [`UnsignedList::message`]; refuses a file larger than [`MAX_SIZE`].
+    pub fn finish(self, signature: &[u8; 64]) -> Result<String, TrustError> {
+        let signature =
+            SignatureWire { alg: "EdDSA".into(), key_id: self.root.to_string(), value: b64::encode(signature) };
+        let signed = format!("{{\n\"signature\": {},\n\"list\": {}\n}}\n", signature.to_json(), self.list_json);
+        if signed.len() > MAX_SIZE {
+            return Err(TrustError::TooLarge);
+        }
+        Ok(signed)
+    }
+}
+
+/// [`sign_list`] for a root key held elsewhere, known here by its id: the
+/// same checks, the signature left to the caller ([`UnsignedList`]).
+pub fn prepare_list(root: KeyId, list_json: &str) -> Result<UnsignedList, TrustError> {
     let list_json = list_json.trim();
     let body = TrustListBody::from_json(list_json.as_bytes()).map_err(json_error)?;
-    body.check(root.key_id())?;
-    let signature = SignatureWire {
-        alg: "EdDSA".into(),
-        key_id: root.key_id().to_string(),
-        value: b64::encode(&root.sign(&signing_input(list_json.as_bytes()))),
-    };
-    let signed = format!("{{\n\"signature\": {},\n\"list\": {list_json}\n}}\n", signature.to_json());
-    if signed.len() > MAX_SIZE {
-        return Err(TrustError::TooLarge);
-    }
-    Ok(signed)
+    body.check(root)?;
+    Ok(UnsignedList { root, list_json: list_json.to_owned() })
 }
 
 #[cfg(test)]
