@@ -12,9 +12,18 @@
 //! 4. the cofactorless equation `[S]B = R + [k]A` must hold, with
 //!    `k = SHA-512(R || A || M) mod L`.
 //!
-//! These are the verdicts of `ed25519_dalek::VerifyingKey::verify_strict`
-//! (the property test in `tests/ed25519_fixed_base.rs` compares the two on
-//! random and mutated signatures), computed faster: `R' = [S]B - [k]A` with
+//! Rules 3 and 4, and rule 1 for `R`, are those of
+//! `ed25519_dalek::VerifyingKey::verify_strict`. The key rules are stricter:
+//! `verify_strict` refuses only keys *of* small order, and accepts a key
+//! with a small-order *component* (`[a]B + T`, `T` in the 8-torsion), under
+//! which one honest-looking signature in eight (those whose `k` kills `T`)
+//! passes; it also reads a key encoded with `y ≥ p`. This policy refuses
+//! such keys outright, once, when a trust list is loaded. Under a key this
+//! policy accepts, the verdicts are `verify_strict`'s: the property test in
+//! `tests/ed25519_fixed_base.rs` compares the two on random and mutated
+//! signatures, and the `ed25519` fuzz target (its corpus replayed by
+//! `tests/ed25519_fuzz_corpus.rs`) on arbitrary inputs, where they differ
+//! only on the keys above. The check is computed faster: `R' = [S]B - [k]A` with
 //! two fixed-base multiplications over tables of multiples of `B` and `-A`
 //! (no chain of 250 doublings), then `R'`'s encoding is compared with `R`'s
 //! bytes, which also checks that `R` is canonical.
