@@ -18,6 +18,7 @@ mod corpus;
 mod demo;
 mod deploy;
 mod package;
+mod reproducible;
 mod serve;
 mod sh;
 mod size;
@@ -42,6 +43,8 @@ tasks:
   deploy-config [--check]
                   write deploy/nginx/cachet.conf, cachet-headers.conf and deploy/Caddyfile from
                   deploy/headers.json (--check: fail if the committed files differ)
+  reproducible    the committed HEAD built twice (two folders, two cargo homes): every file of the two
+                  sites compared, 0 may differ (minutes: two clean builds)
   size            what the page downloads, gzipped, against its 150 KB budget
   bench           the core's benchmarks, then the CLI's batch issuance rate
   bulk-bench [--count N] [--runs N] [--seed N] [--jobs N]
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
         "serve" => serve::run_task(rest),
         "site" => deploy::run_site_task(rest),
         "deploy-config" => deploy::run_config_task(rest),
+        "reproducible" => reproducible::run_task(rest),
         "size" => size::run_task(rest),
         "bench" => bench::run(rest),
         "bulk-bench" => bench::bulk(rest),

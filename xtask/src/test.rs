@@ -29,7 +29,7 @@ struct Ctx {
 /// (key for `--only`, header, step).
 type Step = (&'static str, &'static str, fn(&Ctx) -> Result<Done>);
 
-const STEPS: [Step; 15] = [
+const STEPS: [Step; 16] = [
     ("setup", "setup: the wasm32 target", setup),
     ("fmt", "format: cargo fmt --check", fmt),
     ("clippy", "lint: cargo clippy -D warnings", clippy),
@@ -40,6 +40,11 @@ const STEPS: [Step; 15] = [
     ("clone", "clone: the committed tree cloned into an empty folder passes its tests there", clone),
     ("size", "size: what the page downloads, against its 150 KB budget", size),
     ("deploy", "deploy: the site on Debian's nginx and Caddy, from deploy/, every header checked", deploy),
+    (
+        "reproducible",
+        "reproducible: HEAD built twice (two folders, two cargo homes), 0 files of the sites differ",
+        reproducible,
+    ),
     ("browser-setup", "browser setup: Debian's Chromium and ChromeDriver, the test tools (npm ci)", browser_setup),
     ("wasm-tests", "wasm-bindgen-test: the bindings in headless Chromium", wasm_tests),
     ("browser", "browser: the page in Chromium (playwright-core, node --test)", browser),
@@ -54,7 +59,7 @@ const STEPS: [Step; 15] = [
 const USAGE: &str = "usage: cargo xtask test [--quick] [--only STEP]
   --quick      without the fuzz smoke run (ignored under CI=true)
   --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors, clone, size,
-               deploy, browser-setup, wasm-tests, browser, package or fuzz";
+               deploy, reproducible, browser-setup, wasm-tests, browser, package or fuzz";
 
 pub fn run_all(args: &[String]) -> ExitCode {
     let mut quick = false;
@@ -130,7 +135,10 @@ fn clippy(_: &Ctx) -> Result<Done> {
 }
 
 fn wasm(_: &Ctx) -> Result<Done> {
-    run(cargo().args(["build", "-p", "cachet", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]))?;
+    // With the release's flags (xtask/src/reproducible.rs), so that `cargo xtask build` does not rebuild it.
+    let mut build = cargo();
+    build.args(["build", "-p", "cachet", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]);
+    run(crate::reproducible::remap_paths(&mut build)?)?;
     let wasm = sh::target_dir()?.join(WASM_TARGET).join("wasm").join("cachet.wasm");
     let size = std::fs::metadata(&wasm).map_err(|e| format!("no wasm at {}: {e}", wasm.display()))?.len();
     println!("wasm size: {} ({size} bytes), {}", sh::human_size(size), wasm.display());
@@ -162,6 +170,13 @@ fn deploy(ctx: &Ctx) -> Result<Done> {
             .env("DEBIAN_FRONTEND", "noninteractive"))?;
     }
     crate::deploy::check()?;
+    Ok(Done::Passed)
+}
+
+/// Two builds of HEAD in two folders with two cargo homes lay out the same
+/// site, byte for byte (xtask/src/reproducible.rs).
+fn reproducible(_: &Ctx) -> Result<Done> {
+    crate::reproducible::check()?;
     Ok(Done::Passed)
 }
 
