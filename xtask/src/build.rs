@@ -47,7 +47,9 @@ pub fn build() -> Result<PathBuf> {
              pin both to the same version (Cargo.toml and xtask/Cargo.toml)"
         ));
     }
-    run(cargo().args(["build", "-p", "cachet", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]))?;
+    let mut build = cargo();
+    build.args(["build", "-p", "cachet", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]);
+    run(crate::reproducible::remap_paths(&mut build)?)?;
     let wasm = sh::target_dir()?.join(WASM_TARGET).join("wasm").join("cachet.wasm");
     let pkg = sh::workspace_root().join("pkg");
     sh::fresh_dir(&pkg)?;
