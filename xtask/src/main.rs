@@ -18,6 +18,7 @@ mod corpus;
 mod demo;
 mod deploy;
 mod package;
+mod release;
 mod reproducible;
 mod serve;
 mod sh;
@@ -43,6 +44,9 @@ tasks:
   deploy-config [--check]
                   write deploy/nginx/cachet.conf, cachet-headers.conf and deploy/Caddyfile from
                   deploy/headers.json (--check: fail if the committed files differ)
+  release --site DIR --key RELEASE.key --out FILE
+                  the signed release manifest of a laid-out site: every file's path, size, SHA-256 and
+                  headers, for `cachet verify-deployment` (docs/DEPLOYING.md)
   reproducible    the committed HEAD built twice (two folders, two cargo homes): every file of the two
                   sites compared, 0 may differ (minutes: two clean builds)
   size            what the page downloads, gzipped, against its 150 KB budget
@@ -73,6 +77,7 @@ fn main() -> ExitCode {
         "site" => deploy::run_site_task(rest),
         "deploy-config" => deploy::run_config_task(rest),
         "reproducible" => reproducible::run_task(rest),
+        "release" => release::run_task(rest),
         "size" => size::run_task(rest),
         "bench" => bench::run(rest),
         "bulk-bench" => bench::bulk(rest),
