@@ -392,6 +392,7 @@ impl World {
                 ),
             ],
             revoked_serials: vec![REVOKED_SERIAL.into()],
+            status_key: None,
         }
     }
 

@@ -56,6 +56,7 @@ pub mod profile;
 pub mod scan;
 pub mod signature;
 pub mod status;
+pub mod status_doc;
 pub mod status_list;
 pub mod text;
 pub mod time;

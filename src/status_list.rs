@@ -537,6 +537,245 @@ impl RevokedSet {
     }
 }
 
+/// The least false-acceptance exponent an allow-list may have: a payload
+/// its key did not legitimately sign is accepted with probability
+/// `2^-p`, `p` ≥ 32 (TRUST.md, "A compromised issuer key").
+pub const MIN_ALLOW_BITS: u8 = 32;
+/// The greatest: `p` ≤ 64 (the hash space `count · 2^p` stays below 2^96).
+pub const MAX_ALLOW_BITS: u8 = 64;
+/// The exponent the CLI writes: a thief grinding payloads offline needs
+/// about 2^64 tries for one to pass (TRUST.md explains why not 32).
+pub const DEFAULT_ALLOW_BITS: u8 = 64;
+/// Domain separation of an allowed payload's hash.
+const ALLOW_CONTEXT: &[u8] = b"cachet/allowed-payload/v1";
+/// Bytes before the coded gaps of an allow-list: the count (u32,
+/// big-endian) and `p`.
+const ALLOW_HEADER_LEN: usize = 5;
+
+/// Why an allow-list was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AllowListError {
+    /// Not canonical base64url without padding.
+    Base64,
+    /// Shorter than its header, no entry, or a `p` outside 32..=64.
+    Header,
+    /// The bits end before the count's last hash.
+    Truncated,
+    /// A hash at or above the hash space `count · 2^p`.
+    OutOfRange,
+    /// Anything after the last hash but the zero bits that pad its byte.
+    TrailingBits,
+}
+
+impl AllowListError {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            AllowListError::Base64 => "allow-list-base64",
+            AllowListError::Header => "allow-list-header",
+            AllowListError::Truncated => "allow-list-truncated",
+            AllowListError::OutOfRange => "allow-list-out-of-range",
+            AllowListError::TrailingBits => "allow-list-trailing-bits",
+        }
+    }
+}
+
+impl fmt::Display for AllowListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::error::Error for AllowListError {}
+
+/// What a compromised issuer key legitimately signed: the hashes of the
+/// signed payloads (the COSE payload bytes, the certificate's claims), each
+/// reduced into the space `[0, count · 2^p)`, sorted and Rice-coded with the
+/// parameter `p` (a Golomb-coded set). A payload that was listed is always
+/// found (no false refusal); one that was not is found with probability
+/// `2^-p`. About `p + 1.6` bits a payload.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AllowList {
+    bits: u8,
+    /// The reduced hashes, increasing.
+    hashes: Vec<u128>,
+    /// The coded bytes, header included.
+    bytes: Vec<u8>,
+}
+
+impl fmt::Debug for AllowList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AllowList({} payloads, p = {}, {} bytes)", self.hashes.len(), self.bits, self.bytes.len())
+    }
+}
+
+/// The first 16 bytes of `SHA-512("cachet/allowed-payload/v1" ‖ payload)`, big-endian.
+fn payload_hash(payload: &[u8]) -> u128 {
+    let digest = Sha512::new().chain_update(ALLOW_CONTEXT).chain_update(payload).finalize();
+    digest.iter().take(16).fold(0u128, |acc, b| (acc << 8) | u128::from(*b))
+}
+
+/// Reads single bits, most significant first.
+struct BitReader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl BitReader<'_> {
+    fn bit(&mut self) -> Option<bool> {
+        let byte = self.bytes.get(self.pos / 8)?;
+        let bit = (byte >> (7 - self.pos % 8)) & 1 == 1;
+        self.pos += 1;
+        Some(bit)
+    }
+}
+
+impl AllowList {
+    /// The allow-list of these payloads (repeats allowed), with the
+    /// false-acceptance exponent `bits` (32 to 64). At least one payload.
+    pub fn from_payloads<'a>(
+        payloads: impl IntoIterator<Item = &'a [u8]>,
+        bits: u8,
+    ) -> Result<AllowList, AllowListError> {
+        if !(MIN_ALLOW_BITS..=MAX_ALLOW_BITS).contains(&bits) {
+            return Err(AllowListError::Header);
+        }
+        let mut full: Vec<u128> = payloads.into_iter().map(payload_hash).collect();
+        full.sort_unstable();
+        full.dedup();
+        // Hashes that meet once reduced are one entry: reduce, then count again.
+        let mut count = u32::try_from(full.len()).map_err(|_| AllowListError::OutOfRange)?;
+        loop {
+            if count == 0 {
+                return Err(AllowListError::Header);
+            }
+            let space = u128::from(count) << bits;
+            let mut reduced: Vec<u128> = full.iter().map(|h| h % space).collect();
+            reduced.sort_unstable();
+            reduced.dedup();
+            let n = reduced.len() as u32;
+            if n == count {
+                return Ok(AllowList::from_reduced(reduced, bits));
+            }
+            count = n;
+        }
+    }
+
+    fn from_reduced(hashes: Vec<u128>, bits: u8) -> AllowList {
+        let mut bytes = Vec::with_capacity(ALLOW_HEADER_LEN + hashes.len() * (usize::from(bits) + 2) / 8);
+        bytes.extend_from_slice(&(hashes.len() as u32).to_be_bytes());
+        bytes.push(bits);
+        // Bits are gathered in `acc`, `used` of them; full bytes go to `bytes`.
+        let mut acc = (0u8, 0u32);
+        let put = |bit: bool, bytes: &mut Vec<u8>, acc: &mut (u8, u32)| {
+            acc.0 = (acc.0 << 1) | u8::from(bit);
+            acc.1 += 1;
+            if acc.1 == 8 {
+                bytes.push(acc.0);
+                *acc = (0, 0);
+            }
+        };
+        let mut next = 0u128;
+        for &h in &hashes {
+            let gap = h - next;
+            for _ in 0..(gap >> bits) {
+                put(true, &mut bytes, &mut acc);
+            }
+            put(false, &mut bytes, &mut acc);
+            for i in (0..bits).rev() {
+                put((gap >> i) & 1 == 1, &mut bytes, &mut acc);
+            }
+            next = h + 1;
+        }
+        while acc.1 != 0 {
+            put(false, &mut bytes, &mut acc);
+        }
+        AllowList { bits, hashes, bytes }
+    }
+
+    /// Decodes an `allowed_payloads` text strictly: canonical base64url,
+    /// `p` within 32..=64, at least one hash, every hash below the space,
+    /// exactly the count's hashes, and nothing after them but the zero bits
+    /// that pad their last byte.
+    pub fn decode(text: &str) -> Result<AllowList, AllowListError> {
+        let bytes = b64::decode(text).map_err(|_| AllowListError::Base64)?;
+        let header = bytes.get(..ALLOW_HEADER_LEN).ok_or(AllowListError::Header)?;
+        let count = header.iter().take(4).fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+        let bits = header.get(4).copied().unwrap_or_default();
+        if count == 0 || !(MIN_ALLOW_BITS..=MAX_ALLOW_BITS).contains(&bits) {
+            return Err(AllowListError::Header);
+        }
+        let stream = bytes.get(ALLOW_HEADER_LEN..).unwrap_or_default();
+        // Each hash takes at least p + 1 bits: a count the bytes cannot hold
+        // is refused before anything is allocated for it.
+        if u64::from(count) * (u64::from(bits) + 1) > stream.len() as u64 * 8 {
+            return Err(AllowListError::Truncated);
+        }
+        let space = u128::from(count) << bits;
+        let mut r = BitReader { bytes: stream, pos: 0 };
+        let mut hashes = Vec::with_capacity(count as usize);
+        let mut next = 0u128;
+        for _ in 0..count {
+            let mut q = 0u128;
+            while r.bit().ok_or(AllowListError::Truncated)? {
+                q += 1;
+                // The hash space holds count quotients at most.
+                if q > u128::from(count) {
+                    return Err(AllowListError::OutOfRange);
+                }
+            }
+            let mut low = 0u128;
+            for _ in 0..bits {
+                low = (low << 1) | u128::from(r.bit().ok_or(AllowListError::Truncated)?);
+            }
+            let h = next + ((q << bits) | low);
+            if h >= space {
+                return Err(AllowListError::OutOfRange);
+            }
+            hashes.push(h);
+            next = h + 1;
+        }
+        let rest = stream.len() * 8 - r.pos;
+        if rest >= 8 || (0..rest).any(|_| r.bit() == Some(true)) {
+            return Err(AllowListError::TrailingBits);
+        }
+        Ok(AllowList { bits, hashes, bytes })
+    }
+
+    /// The `allowed_payloads` text: base64url without padding.
+    pub fn encode(&self) -> String {
+        b64::encode(&self.bytes)
+    }
+
+    /// The coded size in bytes, header included (before base64url).
+    pub fn coded_len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// How many hashes it holds.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Whether it holds none (never, once decoded).
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// The false-acceptance exponent `p`.
+    pub fn bits(&self) -> u8 {
+        self.bits
+    }
+
+    /// Whether `payload` (a certificate's COSE payload bytes) is listed:
+    /// always true for a listed payload; for another, with probability `2^-p`.
+    pub fn allows(&self, payload: &[u8]) -> bool {
+        let space = (self.hashes.len() as u128) << self.bits;
+        self.hashes.binary_search(&(payload_hash(payload) % space)).is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -681,5 +920,37 @@ mod tests {
         for bad in ["", "s", ":s", "1a:s", "c c:s", "cc:é", "cc:\u{7f}", &"c:".repeat(33)] {
             assert!(!uri_is_valid(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn allow_lists_accept_exactly_their_payloads() {
+        let payloads: Vec<Vec<u8>> = (0..300u32).map(|i| format!("payload {i}").into_bytes()).collect();
+        let list = AllowList::from_payloads(payloads.iter().map(Vec::as_slice), 32).unwrap();
+        let back = AllowList::decode(&list.encode()).unwrap();
+        assert_eq!(back, list);
+        assert_eq!(back.len(), 300);
+        assert!(payloads.iter().all(|p| back.allows(p)));
+        assert!((300..3000u32).all(|i| !back.allows(format!("payload {i}").as_bytes())));
+        // About p + 1.6 bits a payload.
+        let bits_each = back.coded_len() as f64 * 8.0 / 300.0;
+        assert!((33.0..36.0).contains(&bits_each), "{bits_each}");
+        let wide = AllowList::from_payloads(payloads.iter().map(Vec::as_slice), 64).unwrap();
+        assert_eq!(AllowList::decode(&wide.encode()).unwrap(), wide);
+        assert!(payloads.iter().all(|p| wide.allows(p)));
+        // Strict: other p, a byte more, a byte less, no entry.
+        let bytes = b64::decode(&list.encode()).unwrap();
+        let mut other = bytes.clone();
+        other[4] = 31;
+        assert_eq!(AllowList::decode(&b64::encode(&other)), Err(AllowListError::Header));
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(AllowList::decode(&b64::encode(&longer)), Err(AllowListError::TrailingBits));
+        assert_eq!(AllowList::decode(&b64::encode(&bytes[..bytes.len() - 1])), Err(AllowListError::Truncated));
+        assert_eq!(AllowList::decode("AAAAACA"), Err(AllowListError::Header));
+        assert_eq!(AllowList::decode("AAAAACA="), Err(AllowListError::Base64));
+        assert_eq!(AllowList::from_payloads([], 32), Err(AllowListError::Header));
+        assert_eq!(AllowList::from_payloads([&b"x"[..]], 65), Err(AllowListError::Header));
+        // Repeats are one entry.
+        assert_eq!(AllowList::from_payloads([&b"x"[..], b"x"], 40).unwrap().len(), 1);
     }
 }

@@ -11,7 +11,8 @@
 use crate::certificate::DocumentKind;
 use crate::json::{JsonError, JsonProblem, Reader, Writer};
 use crate::keys::{KeyError, KeyId, PublicKey, SecretKey};
-use crate::status_list::{RevokedSet, StatusListError};
+use crate::status_doc::StatusState;
+use crate::status_list::{AllowList, AllowListError, RevokedSet, StatusListError};
 use crate::text::b64;
 use crate::time::{format_rfc3339, parse_rfc3339, Date, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,14 @@ pub enum TrustError {
         /// What is wrong with the code.
         error: StatusListError,
     },
+    /// A compromised issuer's `allowed_payloads` is not the canonical code
+    /// of an allow-list (TRUST.md, "A compromised issuer key").
+    AllowList {
+        /// The issuer entry's `key_id`.
+        key_id: String,
+        /// What is wrong with the code.
+        error: AllowListError,
+    },
 }
 
 impl TrustError {
@@ -75,6 +84,7 @@ impl TrustError {
             TrustError::Rollback { .. } => "trust-list-rollback",
             TrustError::Entry(_) => "trust-list-entry",
             TrustError::RevokedIndices { error, .. } => error.trust_code(),
+            TrustError::AllowList { .. } => "trust-list-allow-list",
         }
     }
 }
@@ -86,6 +96,9 @@ impl fmt::Display for TrustError {
             TrustError::Rollback { seen, got } => write!(f, "{}: sequence {got} is older than {seen}", self.code()),
             TrustError::RevokedIndices { key_id, error } => {
                 write!(f, "{}: issuer {key_id}: revoked_indices: {error}", self.code())
+            }
+            TrustError::AllowList { key_id, error } => {
+                write!(f, "{}: issuer {key_id}: allowed_payloads: {error}", self.code())
             }
             _ => f.write_str(self.code()),
         }
@@ -102,6 +115,10 @@ pub enum KeyStatus {
     Active,
     /// Revoked: every certificate it signed is revoked.
     Revoked,
+    /// Compromised: only the certificates of its `allowed_payloads` (what it
+    /// legitimately signed) stay valid; everything else it signed is revoked
+    /// (`issuer-key-compromised`).
+    Compromised,
 }
 
 /// One issuer key, as written in the list.
@@ -130,6 +147,10 @@ pub struct IssuerEntry {
     /// ([`RevokedSet::encode`]). Absent: none revoked. Needs `status_capacity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_indices: Option<String>,
+    /// For a `compromised` key (and only for one): what it legitimately
+    /// signed, the base64url of an [`AllowList`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_payloads: Option<String>,
 }
 
 impl Default for IssuerEntry {
@@ -145,8 +166,32 @@ impl Default for IssuerEntry {
             status: KeyStatus::Active,
             status_capacity: None,
             revoked_indices: None,
+            allowed_payloads: None,
         }
     }
+}
+
+/// The online key that alone signs status documents (TRUST.md, "Status
+/// documents"), as the root names it in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusKeyEntry {
+    /// Key id (16 hex digits), derived from the key; checked.
+    pub key_id: String,
+    /// Ed25519 public key, base64url.
+    pub public_key: String,
+    /// When the delegation ends (RFC 3339): from then on, documents it
+    /// signed are refused (`status-key-expired`).
+    pub expires: String,
+}
+
+/// The status key of a loaded list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusKey {
+    /// The key.
+    pub key: PublicKey,
+    /// The end of its delegation.
+    pub expires: Timestamp,
 }
 
 /// The list, as written in `LIST.json` (unsigned) and under `list` once signed.
@@ -166,6 +211,10 @@ pub struct TrustListBody {
     /// Revoked certificate serials (for every issuer).
     #[serde(default)]
     pub revoked_serials: Vec<String>,
+    /// The online key that signs status documents, if the root delegates
+    /// status signing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_key: Option<StatusKeyEntry>,
 }
 
 impl TrustListBody {
@@ -178,6 +227,7 @@ impl TrustListBody {
             next_update: format_rfc3339(0),
             issuers: Vec::new(),
             revoked_serials: Vec::new(),
+            status_key: None,
         }
     }
 
@@ -222,6 +272,15 @@ impl TrustListBody {
                         .map_err(|error| TrustError::RevokedIndices { key_id: e.key_id.clone(), error })?,
                 ),
             };
+            let allowed = match (e.status, &e.allowed_payloads) {
+                (KeyStatus::Compromised, Some(text)) => Some(
+                    AllowList::decode(text)
+                        .map_err(|error| TrustError::AllowList { key_id: e.key_id.clone(), error })?,
+                ),
+                (KeyStatus::Compromised, None) => return Err(bad("compromised without allowed_payloads")),
+                (_, Some(_)) => return Err(bad("allowed_payloads of a key that is not compromised")),
+                (_, None) => None,
+            };
             issuers.push(Issuer {
                 key,
                 name: e.name.clone(),
@@ -230,8 +289,26 @@ impl TrustListBody {
                 kinds: e.kinds.iter().filter_map(|k| DocumentKind::from_name(k)).collect(),
                 status: e.status,
                 status_list,
+                allowed,
             });
         }
+        let status_key = match &self.status_key {
+            None => None,
+            Some(s) => {
+                let bad = |what: &str| TrustError::Entry(format!("status_key: {what}"));
+                let key = PublicKey::from_base64(&s.public_key).map_err(|k: KeyError| bad(k.code()))?;
+                if KeyId::parse(&s.key_id).ok() != Some(key.key_id()) {
+                    return Err(bad("key_id does not match the public key"));
+                }
+                // One key, one role: a status key that also signs lists or
+                // certificates would let one theft do the work of two.
+                if key.key_id() == root || issuers.iter().any(|i| i.key == key) {
+                    return Err(bad("the root or an issuer key"));
+                }
+                let expires = time("status_key.expires", &s.expires)?;
+                Some(StatusKey { key, expires })
+            }
+        };
         Ok(TrustList {
             sequence: self.sequence,
             issued_at,
@@ -239,6 +316,8 @@ impl TrustListBody {
             issuers,
             revoked_serials: self.revoked_serials.iter().cloned().collect(),
             root,
+            status_key,
+            status: None,
         })
     }
 }
@@ -267,6 +346,8 @@ pub struct Issuer {
     /// Its status index space and revoked indices, when the list gives a
     /// `status_capacity` (empty when it gives no `revoked_indices`).
     pub status_list: Option<RevokedSet>,
+    /// For a compromised key: what it legitimately signed.
+    pub allowed: Option<AllowList>,
 }
 
 /// How fresh a list is at a given time.
@@ -289,6 +370,9 @@ pub struct TrustList {
     issuers: Vec<Issuer>,
     revoked_serials: BTreeSet<String>,
     root: KeyId,
+    status_key: Option<StatusKey>,
+    /// The status documents applied to it (src/status_doc.rs).
+    status: Option<StatusState>,
 }
 
 // Reading the JSON by hand (src/json.rs) rather than with serde_json keeps
@@ -320,6 +404,7 @@ fn read_key_status(r: &mut Reader<'_>) -> Result<KeyStatus, JsonError> {
     match r.string()?.as_str() {
         "active" => Ok(KeyStatus::Active),
         "revoked" => Ok(KeyStatus::Revoked),
+        "compromised" => Ok(KeyStatus::Compromised),
         _ => Err(JsonError { problem: JsonProblem::WrongType, offset: at }),
     }
 }
@@ -328,7 +413,7 @@ fn read_issuer(r: &mut Reader<'_>) -> Result<IssuerEntry, JsonError> {
     let at = r.offset();
     let (mut key_id, mut name, mut public_key, mut valid_from) = (None, None, None, None);
     let (mut valid_until, mut kinds, mut status) = (None, None, None);
-    let (mut status_capacity, mut revoked_indices) = (None, None);
+    let (mut status_capacity, mut revoked_indices, mut allowed_payloads) = (None, None, None);
     r.object(|r, key| {
         match key {
             "key_id" => key_id = Some(r.string()?),
@@ -346,6 +431,7 @@ fn read_issuer(r: &mut Reader<'_>) -> Result<IssuerEntry, JsonError> {
                 );
             }
             "revoked_indices" => revoked_indices = Some(r.string()?),
+            "allowed_payloads" => allowed_payloads = Some(r.string()?),
             _ => return unknown(r),
         }
         Ok(())
@@ -360,6 +446,26 @@ fn read_issuer(r: &mut Reader<'_>) -> Result<IssuerEntry, JsonError> {
         status: required(status, at)?,
         status_capacity,
         revoked_indices,
+        allowed_payloads,
+    })
+}
+
+fn read_status_key(r: &mut Reader<'_>) -> Result<StatusKeyEntry, JsonError> {
+    let at = r.offset();
+    let (mut key_id, mut public_key, mut expires) = (None, None, None);
+    r.object(|r, key| {
+        match key {
+            "key_id" => key_id = Some(r.string()?),
+            "public_key" => public_key = Some(r.string()?),
+            "expires" => expires = Some(r.string()?),
+            _ => return unknown(r),
+        }
+        Ok(())
+    })?;
+    Ok(StatusKeyEntry {
+        key_id: required(key_id, at)?,
+        public_key: required(public_key, at)?,
+        expires: required(expires, at)?,
     })
 }
 
@@ -370,7 +476,7 @@ impl TrustListBody {
         let mut r = Reader::new(text)?;
         let at = r.offset();
         let (mut format, mut sequence, mut issued_at, mut next_update) = (None, None, None, None);
-        let (mut issuers, mut revoked_serials) = (None, None);
+        let (mut issuers, mut revoked_serials, mut status_key) = (None, None, None);
         r.object(|r, key| {
             match key {
                 "format" => format = Some(r.string()?),
@@ -386,6 +492,7 @@ impl TrustListBody {
                     issuers = Some(all);
                 }
                 "revoked_serials" => revoked_serials = Some(strings(r)?),
+                "status_key" => status_key = Some(read_status_key(r)?),
                 _ => return unknown(r),
             }
             Ok(())
@@ -398,6 +505,7 @@ impl TrustListBody {
             next_update: required(next_update, at)?,
             issuers: required(issuers, at)?,
             revoked_serials: revoked_serials.unwrap_or_default(),
+            status_key,
         })
     }
 }
@@ -522,6 +630,24 @@ impl TrustList {
     /// The issuer key with this id.
     pub fn issuer(&self, kid: KeyId) -> Option<&Issuer> {
         self.issuers.iter().find(|i| i.key.key_id() == kid)
+    }
+    /// The online key the root delegates status signing to, if any.
+    pub fn status_key(&self) -> Option<&StatusKey> {
+        self.status_key.as_ref()
+    }
+    /// The status documents applied (src/status_doc.rs), if any.
+    pub fn status(&self) -> Option<&StatusState> {
+        self.status.as_ref()
+    }
+    /// This list with `status` applied in place of any status before: its
+    /// revoked indices add to the list's own (TRUST.md, "Status documents").
+    pub fn set_status(&mut self, status: Option<StatusState>) {
+        self.status = status;
+    }
+    /// Whether index `idx` of key `kid` is revoked by the applied status
+    /// documents (the list's own `revoked_indices` aside).
+    pub fn status_revoked(&self, kid: KeyId, idx: u32) -> bool {
+        self.status.as_ref().is_some_and(|s| s.contains(kid, idx))
     }
     /// Whether a serial is revoked.
     pub fn is_revoked(&self, serial: &str) -> bool {
@@ -812,5 +938,78 @@ mod tests {
         assert_eq!(trust.freshness(next), Freshness::Stale);
         assert_eq!(trust.freshness(next + GRACE_SECONDS - 1), Freshness::Stale);
         assert_eq!(trust.freshness(next + GRACE_SECONDS), Freshness::Expired);
+    }
+
+    #[test]
+    fn a_compromised_key_vouches_only_for_its_allow_list() {
+        use crate::status_list::AllowList;
+        use crate::{envelope, issue, text, verify, Status};
+        let root = SecretKey::from_seed(&[9u8; 32]);
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let mut input = crate::doc_example_input();
+        input.school_year = "2026-2027".into();
+        let today = Date::parse("2026-09-15").unwrap();
+        let honest: Vec<String> = (0..5)
+            .map(|n| {
+                input.serial = Some(format!("PAR-2026-{n:06}"));
+                issue::issue(&issuer, &input, today).unwrap().token
+            })
+            .collect();
+        input.serial = Some("PAR-2026-FORGED".into());
+        let forged = issue::issue(&issuer, &input, today).unwrap().token;
+        let payloads: Vec<Vec<u8>> =
+            honest.iter().map(|t| envelope::open(&text::decode(t).unwrap()).unwrap().payload.to_vec()).collect();
+        let allow = AllowList::from_payloads(payloads.iter().map(Vec::as_slice), 32).unwrap();
+        let mut body: TrustListBody = serde_json::from_str(&list(&issuer)).unwrap();
+        body.issuers[0].status = KeyStatus::Compromised;
+        let signed = |body: &TrustListBody| sign_list(&root, &serde_json::to_string_pretty(body).unwrap());
+        assert_eq!(signed(&body).unwrap_err().code(), "trust-list-entry", "compromised needs its allow-list");
+        body.issuers[0].allowed_payloads = Some(allow.encode());
+        let trust = TrustList::load(signed(&body).unwrap().as_bytes(), &[*root.public_key()], None).unwrap();
+        let now = parse_rfc3339("2026-09-20T09:00:00Z").unwrap();
+        for t in &honest {
+            assert_eq!(verify::verify(t, &trust, now).status, Status::Valid);
+        }
+        let report = verify::verify(&forged, &trust, now);
+        assert_eq!(report.status, Status::Revoked);
+        assert_eq!(report.check(crate::CheckName::Revocation).and_then(|c| c.code), Some("issuer-key-compromised"));
+        // An allow-list on a key that is not compromised, or one that does not decode.
+        let mut active = body.clone();
+        active.issuers[0].status = KeyStatus::Active;
+        assert_eq!(signed(&active).unwrap_err().code(), "trust-list-entry");
+        body.issuers[0].allowed_payloads = Some("AAAAAAA".into());
+        assert_eq!(signed(&body).unwrap_err().code(), "trust-list-allow-list");
+    }
+
+    #[test]
+    fn the_status_key_is_checked_and_has_one_role() {
+        let root = SecretKey::from_seed(&[9u8; 32]);
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let status = SecretKey::from_seed(&[6u8; 32]);
+        let mut body: TrustListBody = serde_json::from_str(&list(&issuer)).unwrap();
+        let entry = |k: &SecretKey| StatusKeyEntry {
+            key_id: k.key_id().to_string(),
+            public_key: k.public_key().to_base64(),
+            expires: "2026-10-15T00:00:00Z".into(),
+        };
+        let code = |body: &TrustListBody| {
+            let json = serde_json::to_string_pretty(body).unwrap();
+            assert_eq!(TrustListBody::from_json(json.as_bytes()).ok().as_ref(), Some(body), "read by hand as by serde");
+            sign_list(&root, &json).map(|s| {
+                let t = TrustList::load(s.as_bytes(), &[*root.public_key()], None).unwrap();
+                t.status_key().map(|k| k.key.key_id())
+            })
+        };
+        assert_eq!(code(&body), Ok(None));
+        body.status_key = Some(entry(&status));
+        assert_eq!(code(&body), Ok(Some(status.key_id())));
+        for bad in [entry(&root), entry(&issuer)] {
+            body.status_key = Some(bad);
+            assert_eq!(code(&body).unwrap_err().code(), "trust-list-entry");
+        }
+        body.status_key = Some(StatusKeyEntry { expires: "tomorrow".into(), ..entry(&status) });
+        assert_eq!(code(&body).unwrap_err().code(), "trust-list-entry");
+        body.status_key = Some(StatusKeyEntry { key_id: issuer.key_id().to_string(), ..entry(&status) });
+        assert_eq!(code(&body).unwrap_err().code(), "trust-list-entry");
     }
 }

@@ -275,10 +275,15 @@ fn malformed_text(e: TextError, checks: &mut Checks) {
 /// a `status_capacity` for the key, the status claim says nothing and only
 /// the key and the serial are checked. An index outside the key's space
 /// cannot be cleared: it is refused as revoked.
-fn status_revocation(certificate: &Certificate, issuer: &Issuer) -> Option<&'static str> {
+///
+/// The status documents applied to the list (src/status_doc.rs) add their
+/// revoked indices to the list's own.
+fn status_revocation(certificate: &Certificate, issuer: &Issuer, trust: &TrustList) -> Option<&'static str> {
     let (status, set) = (certificate.status.as_ref()?, issuer.status_list.as_ref()?);
     match u32::try_from(status.idx) {
-        Ok(idx) if idx < set.capacity() => set.contains(idx).then_some("status-revoked"),
+        Ok(idx) if idx < set.capacity() => {
+            (set.contains(idx) || trust.status_revoked(issuer.key.key_id(), idx)).then_some("status-revoked")
+        }
         _ => Some("status-index-out-of-range"),
     }
 }
@@ -303,6 +308,12 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     let mut checks = Checks::new();
     let trust_info = TrustListInfo::of(trust);
     let trust_usable = match trust.freshness(now) {
+        // Status documents past their expiry are still applied (their
+        // revocations are never dropped), with a warning: a newer one is due.
+        Freshness::Fresh if trust.status().is_some_and(|s| now >= s.expires()) => {
+            checks.set(CheckName::TrustList, Outcome::Warn, Some("status-stale"), None);
+            true
+        }
         Freshness::Fresh => {
             checks.pass(CheckName::TrustList);
             true
@@ -373,11 +384,16 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     } else {
         checks.pass(CheckName::IssuerKey);
     }
+    let compromised = issuer.status == KeyStatus::Compromised;
     if issuer.status == KeyStatus::Revoked {
         checks.fail(CheckName::Revocation, "issuer-key-revoked", Status::Revoked);
+    } else if compromised && !issuer.allowed.as_ref().is_some_and(|a| a.allows(env.payload)) {
+        // A stolen key signs what it likes: only what it signed before the
+        // theft, listed by the root, is still its issuer's.
+        checks.fail(CheckName::Revocation, "issuer-key-compromised", Status::Revoked);
     } else if trust.is_revoked(&certificate.serial) {
         checks.fail(CheckName::Revocation, "serial-revoked", Status::Revoked);
-    } else if let Some(code) = status_revocation(&certificate, issuer) {
+    } else if let Some(code) = status_revocation(&certificate, issuer, trust) {
         checks.fail(CheckName::Revocation, code, Status::Revoked);
     } else {
         checks.pass(CheckName::Revocation);

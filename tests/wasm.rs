@@ -49,6 +49,7 @@ fn list_json(sequence: u64) -> String {
             ..IssuerEntry::default()
         }],
         revoked_serials: vec!["PAR-2025-000077".into()],
+        status_key: None,
     };
     serde_json::to_string_pretty(&body).unwrap()
 }

@@ -197,6 +197,7 @@ impl Universe {
                 status: KeyStatus::Active,
                 status_capacity: Some(self.capacity),
                 revoked_indices: (!set.is_empty()).then(|| set.encode()),
+                ..IssuerEntry::default()
             })
             .collect();
         let json = serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?;

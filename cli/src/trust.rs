@@ -181,7 +181,7 @@ fn add(args: &AddArgs, lang: Lang) -> Result<ExitCode, CliError> {
         kinds: kinds.clone(),
         status: KeyStatus::Active,
         status_capacity: args.status_capacity,
-        revoked_indices: None,
+        ..IssuerEntry::default()
     });
     bump(&mut body, &args.list)?;
     let mut journal = Journal::new(&list, body.sequence, None);
@@ -584,6 +584,7 @@ fn sign(args: &SignArgs, lang: Lang) -> Result<ExitCode, CliError> {
         let status = match e.status {
             KeyStatus::Active => "status-active",
             KeyStatus::Revoked => "status-revoked",
+            KeyStatus::Compromised => "status-compromised",
         };
         lines.push(
             Message::new("signed-issuer")

@@ -1,0 +1,761 @@
+//! Status documents (TRUST.md, "Status documents"; FORMAT.md, "Status
+//! documents"): the revoked status indices of the list's issuer keys, signed
+//! by the online *status key* that the root-signed trust list names, so that
+//! revocations reach verifiers every day without the offline root.
+//!
+//! A **full** document gives every key's revoked indices; a **delta** gives
+//! the indices added and removed since the document of sequence `base`.
+//! Each is numbered (`sequence`), dated (`issued_at`) and short-lived
+//! (`expires`). A verifier holds a [`StatusState`]: the sets of the last full
+//! document with every later delta merged in, each delta applied only on
+//! its base, and never a lower sequence than one it holds (rollback).
+//!
+//! The state's revoked indices **add** to those of the trust list: a stolen
+//! status key can revoke (deny service) but cannot clear a revocation the
+//! root signed.
+//!
+//! Everything here is pure: bytes, the trust list and `now` in, values out.
+
+use crate::json::{JsonError, JsonProblem, Reader, Writer};
+use crate::keys::{KeyId, SecretKey};
+use crate::status_list::{RevokedSet, StatusListError};
+use crate::text::b64;
+use crate::time::{format_rfc3339, parse_rfc3339, Timestamp};
+use crate::trust::{TrustList, MAX_SIZE};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Value of a status document's `format`.
+pub const FORMAT: &str = "cachet-status/1";
+/// The context signed before the document's bytes.
+pub const SIGNING_CONTEXT: &[u8] = b"cachet status v1\n";
+
+/// Why a status document was refused (or could not be applied).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StatusError {
+    /// Larger than the trust list's [`MAX_SIZE`].
+    TooLarge,
+    /// Not the JSON of a (signed) status document; the parser's message.
+    Json(String),
+    /// A `format` this build does not read.
+    Format(String),
+    /// The trust list names no status key: it takes no status document.
+    NoStatusKey,
+    /// Signed (by its `key_id`) by another key than the list's status key.
+    WrongKey,
+    /// The signature does not verify under the status key.
+    Signature,
+    /// The status key's delegation has ended (`status_key.expires` ≤ now).
+    KeyExpired,
+    /// The document has expired (`expires` ≤ now).
+    Expired,
+    /// A member is wrong: times, kind and base, a key not in the list or
+    /// without `status_capacity`, a key twice.
+    Entry(String),
+    /// A key's indices are not the canonical code of a set below its capacity.
+    Indices {
+        /// The entry's `key_id`.
+        key_id: String,
+        /// What is wrong with the code.
+        error: StatusListError,
+    },
+    /// A sequence lower than the one held (for a delta: not above it).
+    Rollback {
+        /// The sequence held.
+        held: u64,
+        /// The document's.
+        got: u64,
+    },
+    /// A delta whose `base` is not the sequence held (or with none held).
+    WrongBase {
+        /// The sequence held, if any.
+        held: Option<u64>,
+        /// The delta's base.
+        base: u64,
+    },
+}
+
+impl StatusError {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StatusError::TooLarge => "status-too-large",
+            StatusError::Json(_) => "status-json",
+            StatusError::Format(_) => "status-format",
+            StatusError::NoStatusKey => "status-no-status-key",
+            StatusError::WrongKey => "status-wrong-key",
+            StatusError::Signature => "status-signature",
+            StatusError::KeyExpired => "status-key-expired",
+            StatusError::Expired => "status-expired",
+            StatusError::Entry(_) => "status-entry",
+            StatusError::Indices { .. } => "status-indices",
+            StatusError::Rollback { .. } => "status-rollback",
+            StatusError::WrongBase { .. } => "status-wrong-base",
+        }
+    }
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StatusError::Json(m) | StatusError::Format(m) | StatusError::Entry(m) => write!(f, "{}: {m}", self.code()),
+            StatusError::Indices { key_id, error } => write!(f, "{}: key {key_id}: {error}", self.code()),
+            StatusError::Rollback { held, got } => {
+                write!(f, "{}: sequence {got} is not newer than the {held} held", self.code())
+            }
+            StatusError::WrongBase { held: Some(held), base } => {
+                write!(f, "{}: a delta on {base}, the sequence held is {held}", self.code())
+            }
+            StatusError::WrongBase { held: None, base } => {
+                write!(f, "{}: a delta on {base}, and no full document held", self.code())
+            }
+            _ => f.write_str(self.code()),
+        }
+    }
+}
+
+impl std::error::Error for StatusError {}
+
+/// Full or delta.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Every key's revoked indices.
+    Full,
+    /// The indices added and removed since `base`.
+    Delta,
+}
+
+impl Kind {
+    /// `full` or `delta`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Full => "full",
+            Kind::Delta => "delta",
+        }
+    }
+}
+
+/// One key's entry of a document, as written: `revoked_indices` in a full
+/// document, `added` and `removed` in a delta (each the base64url Rice code
+/// of a set under the key's `status_capacity`; absent: none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyEntry {
+    /// The issuer key's id (16 hex digits).
+    pub key_id: String,
+    /// Full: its revoked indices.
+    pub revoked_indices: Option<String>,
+    /// Delta: indices revoked since the base.
+    pub added: Option<String>,
+    /// Delta: indices no longer revoked since the base.
+    pub removed: Option<String>,
+}
+
+/// A status document's body, as written under `status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusBody {
+    /// Full or delta.
+    pub kind: Kind,
+    /// This document's number: never lower than one before it.
+    pub sequence: u64,
+    /// A delta's base: the sequence it applies to.
+    pub base: Option<u64>,
+    /// When it was signed (RFC 3339).
+    pub issued_at: String,
+    /// When it stops being accepted (RFC 3339).
+    pub expires: String,
+    /// One entry per issuer key.
+    pub keys: Vec<KeyEntry>,
+}
+
+fn required<T>(value: Option<T>, object_at: usize) -> Result<T, JsonError> {
+    value.ok_or(JsonError { problem: JsonProblem::MissingMember, offset: object_at })
+}
+
+impl StatusBody {
+    /// Compact JSON, members in the order of FORMAT.md.
+    pub fn to_json(&self) -> String {
+        let mut w = Writer::new();
+        w.begin_object();
+        w.member_str("format", FORMAT);
+        w.member_str("kind", self.kind.name());
+        w.key("sequence");
+        w.u64(self.sequence);
+        if let Some(base) = self.base {
+            w.key("base");
+            w.u64(base);
+        }
+        w.member_str("issued_at", &self.issued_at);
+        w.member_str("expires", &self.expires);
+        w.key("keys");
+        w.begin_array();
+        for k in &self.keys {
+            w.begin_object();
+            w.member_str("key_id", &k.key_id);
+            for (name, value) in [("revoked_indices", &k.revoked_indices), ("added", &k.added), ("removed", &k.removed)]
+            {
+                if let Some(v) = value {
+                    w.member_str(name, v);
+                }
+            }
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+        w.finish()
+    }
+
+    /// Reads a body's JSON: every member known, none twice; `format` is
+    /// checked later.
+    fn from_json(text: &[u8]) -> Result<(String, StatusBody), JsonError> {
+        let mut r = Reader::new(text)?;
+        let at = r.offset();
+        let (mut format, mut kind, mut sequence, mut base) = (None, None, None, None);
+        let (mut issued_at, mut expires, mut keys) = (None, None, None);
+        r.object(|r, key| {
+            match key {
+                "format" => format = Some(r.string()?),
+                "kind" => {
+                    let at = r.offset();
+                    kind = Some(match r.string()?.as_str() {
+                        "full" => Kind::Full,
+                        "delta" => Kind::Delta,
+                        _ => return Err(JsonError { problem: JsonProblem::WrongType, offset: at }),
+                    });
+                }
+                "sequence" => sequence = Some(r.u64()?),
+                "base" => base = Some(r.u64()?),
+                "issued_at" => issued_at = Some(r.string()?),
+                "expires" => expires = Some(r.string()?),
+                "keys" => {
+                    let mut all = Vec::new();
+                    r.array(|r| {
+                        let at = r.offset();
+                        let mut e = KeyEntry::default();
+                        let mut key_id = None;
+                        r.object(|r, key| {
+                            match key {
+                                "key_id" => key_id = Some(r.string()?),
+                                "revoked_indices" => e.revoked_indices = Some(r.string()?),
+                                "added" => e.added = Some(r.string()?),
+                                "removed" => e.removed = Some(r.string()?),
+                                _ => return Err(r.unknown_member()),
+                            }
+                            Ok(())
+                        })?;
+                        e.key_id = required(key_id, at)?;
+                        all.push(e);
+                        Ok(())
+                    })?;
+                    keys = Some(all);
+                }
+                _ => return Err(r.unknown_member()),
+            }
+            Ok(())
+        })?;
+        r.finish()?;
+        let body = StatusBody {
+            kind: required(kind, at)?,
+            sequence: required(sequence, at)?,
+            base,
+            issued_at: required(issued_at, at)?,
+            expires: required(expires, at)?,
+            keys: required(keys, at)?,
+        };
+        Ok((required(format, at)?, body))
+    }
+}
+
+/// Signs a status body with the status key: the signed document's text.
+/// (Checked against the trust list by whoever loads it.)
+pub fn sign_status(key: &SecretKey, body: &StatusBody) -> String {
+    let json = body.to_json();
+    let signature = key.sign(&signing_input(json.as_bytes()));
+    let mut w = Writer::new();
+    w.begin_object();
+    w.member_str("alg", "EdDSA");
+    w.member_str("key_id", &key.key_id().to_string());
+    w.member_str("value", &b64::encode(&signature));
+    w.end_object();
+    format!("{{\n\"signature\": {},\n\"status\": {json}\n}}\n", w.finish())
+}
+
+fn signing_input(body: &[u8]) -> Vec<u8> {
+    let mut input = Vec::with_capacity(SIGNING_CONTEXT.len() + body.len());
+    input.extend_from_slice(SIGNING_CONTEXT);
+    input.extend_from_slice(body);
+    input
+}
+
+/// What one key's entry changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Change {
+    Full(RevokedSet),
+    Delta { capacity: u32, added: Vec<u32>, removed: Vec<u32> },
+}
+
+/// A status document whose signature verified under the list's status key,
+/// checked against the list, within its validity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusDocument {
+    kind: Kind,
+    sequence: u64,
+    base: Option<u64>,
+    issued_at: Timestamp,
+    expires: Timestamp,
+    changes: Vec<(KeyId, Change)>,
+}
+
+struct Wire {
+    body: std::ops::Range<usize>,
+    alg: String,
+    key_id: String,
+    value: String,
+}
+
+fn read_wire(text: &[u8]) -> Result<Wire, JsonError> {
+    let mut r = Reader::new(text)?;
+    let at = r.offset();
+    let (mut body, mut signature) = (None, None);
+    r.object(|r, key| {
+        match key {
+            "status" => body = Some(r.skip()?),
+            "signature" => {
+                let at = r.offset();
+                let (mut alg, mut key_id, mut value) = (None, None, None);
+                r.object(|r, key| {
+                    match key {
+                        "alg" => alg = Some(r.string()?),
+                        "key_id" => key_id = Some(r.string()?),
+                        "value" => value = Some(r.string()?),
+                        _ => return Err(r.unknown_member()),
+                    }
+                    Ok(())
+                })?;
+                signature = Some((required(alg, at)?, required(key_id, at)?, required(value, at)?));
+            }
+            _ => return Err(r.unknown_member()),
+        }
+        Ok(())
+    })?;
+    r.finish()?;
+    let (alg, key_id, value) = required(signature, at)?;
+    Ok(Wire { body: required(body, at)?, alg, key_id, value })
+}
+
+impl StatusDocument {
+    /// Loads a signed status document for `trust` at `now`: the list must
+    /// name a status key, the document be signed by it (its signature over
+    /// the context and the bytes of `status` as received) while it is
+    /// delegated, its content be right for the list's keys, and `now`
+    /// before its `expires`.
+    pub fn load(signed: &[u8], trust: &TrustList, now: Timestamp) -> Result<StatusDocument, StatusError> {
+        if signed.len() > MAX_SIZE {
+            return Err(StatusError::TooLarge);
+        }
+        let json = |e: JsonError| StatusError::Json(e.to_string());
+        let wire = read_wire(signed).map_err(json)?;
+        if wire.alg != "EdDSA" {
+            return Err(StatusError::Signature);
+        }
+        let status_key = trust.status_key().ok_or(StatusError::NoStatusKey)?;
+        if KeyId::parse(&wire.key_id).ok() != Some(status_key.key.key_id()) {
+            return Err(StatusError::WrongKey);
+        }
+        let signature = b64::decode(&wire.value).map_err(|_| StatusError::Signature)?;
+        let body = signed.get(wire.body.clone()).unwrap_or_default();
+        status_key.key.verify(&signing_input(body), &signature).map_err(|_| StatusError::Signature)?;
+        if now >= status_key.expires {
+            return Err(StatusError::KeyExpired);
+        }
+        let (format, body) = StatusBody::from_json(body).map_err(|e| json(e.shifted(wire.body.start)))?;
+        if format != FORMAT {
+            return Err(StatusError::Format(format));
+        }
+        let doc = StatusDocument::check(&body, trust)?;
+        if now >= doc.expires {
+            return Err(StatusError::Expired);
+        }
+        Ok(doc)
+    }
+
+    /// Checks a body against the list's keys.
+    fn check(body: &StatusBody, trust: &TrustList) -> Result<StatusDocument, StatusError> {
+        let entry = |m: String| StatusError::Entry(m);
+        let time = |what: &str, s: &str| parse_rfc3339(s).ok_or_else(|| entry(format!("{what}: not an RFC 3339 time")));
+        let issued_at = time("issued_at", &body.issued_at)?;
+        let expires = time("expires", &body.expires)?;
+        if expires < issued_at {
+            return Err(entry("expires before issued_at".into()));
+        }
+        match (body.kind, body.base) {
+            (Kind::Full, Some(_)) => return Err(entry("a full document has no base".into())),
+            (Kind::Delta, None) => return Err(entry("a delta needs its base".into())),
+            (Kind::Delta, Some(base)) if base >= body.sequence => {
+                return Err(entry("a delta's sequence must be above its base".into()))
+            }
+            _ => {}
+        }
+        let mut changes: Vec<(KeyId, Change)> = Vec::with_capacity(body.keys.len());
+        for e in &body.keys {
+            let kid = KeyId::parse(&e.key_id).map_err(|_| entry(format!("key_id {:?}", e.key_id)))?;
+            if changes.iter().any(|(k, _)| *k == kid) {
+                return Err(entry(format!("key {kid} listed twice")));
+            }
+            let capacity = trust
+                .issuer(kid)
+                .and_then(|i| i.status_list.as_ref())
+                .map(RevokedSet::capacity)
+                .ok_or_else(|| entry(format!("key {kid} is not in the trust list with a status_capacity")))?;
+            let set = |text: &Option<String>| {
+                text.as_deref()
+                    .map_or_else(|| RevokedSet::empty(capacity), |t| RevokedSet::decode(t, capacity))
+                    .map_err(|error| StatusError::Indices { key_id: e.key_id.clone(), error })
+            };
+            let change = match body.kind {
+                Kind::Full if e.added.is_some() || e.removed.is_some() => {
+                    return Err(entry(format!("key {kid}: added or removed in a full document")))
+                }
+                Kind::Delta if e.revoked_indices.is_some() => {
+                    return Err(entry(format!("key {kid}: revoked_indices in a delta")))
+                }
+                Kind::Full => Change::Full(set(&e.revoked_indices)?),
+                Kind::Delta => {
+                    let (added, removed) = (set(&e.added)?, set(&e.removed)?);
+                    if added.iter().any(|i| removed.contains(i)) {
+                        return Err(entry(format!("key {kid}: an index both added and removed")));
+                    }
+                    Change::Delta { capacity, added: added.iter().collect(), removed: removed.iter().collect() }
+                }
+            };
+            changes.push((kid, change));
+        }
+        Ok(StatusDocument { kind: body.kind, sequence: body.sequence, base: body.base, issued_at, expires, changes })
+    }
+
+    /// Full or delta.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+    /// Its sequence.
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+    /// A delta's base.
+    pub fn base(&self) -> Option<u64> {
+        self.base
+    }
+    /// When it was signed.
+    pub fn issued_at(&self) -> Timestamp {
+        self.issued_at
+    }
+    /// When it stops being accepted.
+    pub fn expires(&self) -> Timestamp {
+        self.expires
+    }
+}
+
+/// What a verifier holds of the status documents: the last sequence
+/// applied, its dates, and each key's revoked indices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusState {
+    sequence: u64,
+    issued_at: Timestamp,
+    expires: Timestamp,
+    sets: BTreeMap<KeyId, RevokedSet>,
+}
+
+impl StatusState {
+    /// The state after `doc`, from `held` (none: nothing held yet). A full
+    /// document replaces everything, unless its sequence is below the one
+    /// held; a delta applies only on its base, with a sequence above the
+    /// one held.
+    pub fn apply(held: Option<&StatusState>, doc: &StatusDocument) -> Result<StatusState, StatusError> {
+        let held_sequence = held.map(|h| h.sequence);
+        match (doc.kind, held) {
+            (Kind::Full, Some(h)) if doc.sequence < h.sequence => {
+                return Err(StatusError::Rollback { held: h.sequence, got: doc.sequence })
+            }
+            (Kind::Delta, Some(h)) if doc.sequence <= h.sequence => {
+                return Err(StatusError::Rollback { held: h.sequence, got: doc.sequence })
+            }
+            (Kind::Delta, _) if doc.base != held_sequence => {
+                return Err(StatusError::WrongBase { held: held_sequence, base: doc.base.unwrap_or_default() })
+            }
+            _ => {}
+        }
+        let mut sets = match (doc.kind, held) {
+            (Kind::Delta, Some(h)) => h.sets.clone(),
+            _ => BTreeMap::new(),
+        };
+        for (kid, change) in &doc.changes {
+            let set = match change {
+                Change::Full(set) => set.clone(),
+                Change::Delta { capacity, added, removed } => {
+                    let old = match sets.get(kid) {
+                        Some(s) => s.clone(),
+                        None => RevokedSet::empty(*capacity)
+                            .map_err(|error| StatusError::Indices { key_id: kid.to_string(), error })?,
+                    };
+                    old.with_changes(added, removed)
+                        .map_err(|error| StatusError::Indices { key_id: kid.to_string(), error })?
+                }
+            };
+            sets.insert(*kid, set);
+        }
+        Ok(StatusState { sequence: doc.sequence, issued_at: doc.issued_at, expires: doc.expires, sets })
+    }
+
+    /// Refuses a state older than `floor`, the highest status sequence this
+    /// verifier has applied before.
+    pub fn check_floor(&self, floor: Option<u64>) -> Result<(), StatusError> {
+        match floor {
+            Some(f) if self.sequence < f => Err(StatusError::Rollback { held: f, got: self.sequence }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The last sequence applied.
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+    /// When the last document applied was signed.
+    pub fn issued_at(&self) -> Timestamp {
+        self.issued_at
+    }
+    /// When the last document applied expires: past it, the verifier warns
+    /// (`status-stale`) and should fetch a newer one.
+    pub fn expires(&self) -> Timestamp {
+        self.expires
+    }
+    /// Whether index `idx` of key `kid` is revoked by the documents applied.
+    pub fn contains(&self, kid: KeyId, idx: u32) -> bool {
+        self.sets.get(&kid).is_some_and(|s| s.contains(idx))
+    }
+    /// How many indices are revoked, over every key.
+    pub fn revoked(&self) -> usize {
+        self.sets.values().map(RevokedSet::len).sum()
+    }
+    /// Each key's set.
+    pub fn sets(&self) -> &BTreeMap<KeyId, RevokedSet> {
+        &self.sets
+    }
+}
+
+/// Loads and applies `documents` in order onto `held` for `trust` at `now`,
+/// then refuses the result if older than `floor`: the usual way to bring a
+/// verifier's status up to date. Gives the new state, or the first error
+/// (with the index of the document that caused it; `documents.len()` for
+/// the floor).
+pub fn apply_all(
+    trust: &TrustList,
+    held: Option<&StatusState>,
+    documents: &[&[u8]],
+    floor: Option<u64>,
+    now: Timestamp,
+) -> Result<Option<StatusState>, (usize, StatusError)> {
+    let mut state = held.cloned();
+    for (n, bytes) in documents.iter().enumerate() {
+        let doc = StatusDocument::load(bytes, trust, now).map_err(|e| (n, e))?;
+        state = Some(StatusState::apply(state.as_ref(), &doc).map_err(|e| (n, e))?);
+    }
+    if let Some(s) = &state {
+        s.check_floor(floor).map_err(|e| (documents.len(), e))?;
+    }
+    Ok(state)
+}
+
+/// `issued_at` and `expires` of a document made at `now` valid for `seconds`.
+pub fn dates(now: Timestamp, seconds: i64) -> (String, String) {
+    (format_rfc3339(now), format_rfc3339(now.saturating_add(seconds)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status_list::{status_index, StatusRef};
+    use crate::trust::{sign_list, IssuerEntry, KeyStatus, StatusKeyEntry, TrustListBody};
+    use crate::{issue, verify, Status};
+
+    struct World {
+        root: SecretKey,
+        issuer: SecretKey,
+        status: SecretKey,
+        capacity: u32,
+    }
+
+    fn world() -> World {
+        World {
+            root: SecretKey::from_seed(&[9; 32]),
+            issuer: SecretKey::from_seed(&[8; 32]),
+            status: SecretKey::from_seed(&[7; 32]),
+            capacity: 1000,
+        }
+    }
+
+    fn at(s: &str) -> Timestamp {
+        parse_rfc3339(s).unwrap()
+    }
+
+    impl World {
+        fn list(&self, status_key: Option<(&SecretKey, &str)>) -> TrustList {
+            let mut body = TrustListBody::new();
+            body.sequence = 3;
+            body.issued_at = "2026-09-01T00:00:00Z".into();
+            body.next_update = "2026-10-01T00:00:00Z".into();
+            body.issuers.push(IssuerEntry {
+                key_id: self.issuer.key_id().to_string(),
+                name: "Académie de Paris".into(),
+                public_key: self.issuer.public_key().to_base64(),
+                valid_from: "2026-06-01".into(),
+                valid_until: "2027-08-31".into(),
+                kinds: vec!["certificat-de-scolarite".into()],
+                status: KeyStatus::Active,
+                status_capacity: Some(self.capacity),
+                revoked_indices: Some(RevokedSet::from_sorted(&[5], self.capacity).unwrap().encode()),
+                ..IssuerEntry::default()
+            });
+            body.status_key = status_key.map(|(k, expires)| StatusKeyEntry {
+                key_id: k.key_id().to_string(),
+                public_key: k.public_key().to_base64(),
+                expires: expires.into(),
+            });
+            let signed = sign_list(&self.root, &serde_json::to_string_pretty(&body).unwrap()).unwrap();
+            TrustList::load(signed.as_bytes(), &[*self.root.public_key()], None).unwrap()
+        }
+
+        fn doc(&self, by: &SecretKey, kind: Kind, sequence: u64, base: Option<u64>, sets: [&[u32]; 2]) -> String {
+            let code = |v: &[u32]| (!v.is_empty()).then(|| RevokedSet::from_sorted(v, self.capacity).unwrap().encode());
+            let entry = match kind {
+                Kind::Full => KeyEntry { revoked_indices: code(sets[0]), ..KeyEntry::default() },
+                Kind::Delta => KeyEntry { added: code(sets[0]), removed: code(sets[1]), ..KeyEntry::default() },
+            };
+            let body = StatusBody {
+                kind,
+                sequence,
+                base,
+                issued_at: "2026-09-10T00:00:00Z".into(),
+                expires: "2026-09-12T00:00:00Z".into(),
+                keys: vec![KeyEntry { key_id: self.issuer.key_id().to_string(), ..entry }],
+            };
+            sign_status(by, &body)
+        }
+    }
+
+    #[test]
+    fn full_then_deltas_merge_and_refuse_rollback_and_wrong_bases() {
+        let w = world();
+        let trust = w.list(Some((&w.status, "2026-10-15T00:00:00Z")));
+        let now = at("2026-09-10T12:00:00Z");
+        let load = |text: &str| StatusDocument::load(text.as_bytes(), &trust, now);
+        let full = load(&w.doc(&w.status, Kind::Full, 10, None, [&[1, 2, 3], &[]])).unwrap();
+        let state = StatusState::apply(None, &full).unwrap();
+        assert_eq!((state.sequence(), state.revoked()), (10, 3));
+        let delta = load(&w.doc(&w.status, Kind::Delta, 11, Some(10), [&[7, 8], &[2]])).unwrap();
+        let state = StatusState::apply(Some(&state), &delta).unwrap();
+        assert_eq!(state.sets()[&w.issuer.key_id()].iter().collect::<Vec<_>>(), [1, 3, 7, 8]);
+        assert_eq!(state.sequence(), 11);
+        // The same delta again, a delta on another base, an older full list.
+        assert_eq!(StatusState::apply(Some(&state), &delta), Err(StatusError::Rollback { held: 11, got: 11 }));
+        let far = load(&w.doc(&w.status, Kind::Delta, 14, Some(13), [&[9], &[]])).unwrap();
+        assert_eq!(StatusState::apply(Some(&state), &far), Err(StatusError::WrongBase { held: Some(11), base: 13 }));
+        assert_eq!(StatusState::apply(None, &delta).unwrap_err().code(), "status-wrong-base");
+        assert_eq!(StatusState::apply(Some(&state), &full), Err(StatusError::Rollback { held: 11, got: 10 }));
+        assert_eq!(state.check_floor(Some(12)).unwrap_err().code(), "status-rollback");
+        assert_eq!(state.check_floor(Some(11)), Ok(()));
+        // A newer full list replaces everything.
+        let full2 = load(&w.doc(&w.status, Kind::Full, 12, None, [&[4], &[]])).unwrap();
+        assert_eq!(StatusState::apply(Some(&state), &full2).unwrap().revoked(), 1);
+
+        let all = [
+            w.doc(&w.status, Kind::Full, 10, None, [&[1, 2, 3], &[]]),
+            w.doc(&w.status, Kind::Delta, 11, Some(10), [&[7, 8], &[2]]),
+        ];
+        let bytes: Vec<&[u8]> = all.iter().map(|s| s.as_bytes()).collect();
+        assert_eq!(apply_all(&trust, None, &bytes, Some(11), now), Ok(Some(state.clone())));
+        assert_eq!(apply_all(&trust, None, &bytes, Some(12), now).unwrap_err().0, 2);
+    }
+
+    #[test]
+    fn only_the_status_key_signs_and_only_while_delegated() {
+        let w = world();
+        let now = at("2026-09-10T12:00:00Z");
+        let trust = w.list(Some((&w.status, "2026-10-15T00:00:00Z")));
+        let code = |trust: &TrustList, text: &str, now| {
+            StatusDocument::load(text.as_bytes(), trust, now).map(|_| ()).map_err(|e| e.code())
+        };
+        let good = w.doc(&w.status, Kind::Full, 1, None, [&[1], &[]]);
+        assert_eq!(code(&trust, &good, now), Ok(()));
+        assert_eq!(code(&trust, &w.doc(&w.issuer, Kind::Full, 1, None, [&[1], &[]]), now), Err("status-wrong-key"));
+        assert_eq!(code(&trust, &w.doc(&w.root, Kind::Full, 1, None, [&[1], &[]]), now), Err("status-wrong-key"));
+        assert_eq!(code(&w.list(None), &good, now), Err("status-no-status-key"));
+        assert_eq!(code(&w.list(Some((&w.status, "2026-09-10T12:00:00Z"))), &good, now), Err("status-key-expired"));
+        assert_eq!(code(&trust, &good, at("2026-09-12T00:00:00Z")), Err("status-expired"));
+        assert_eq!(code(&trust, &good.replace("\"sequence\":1", "\"sequence\":2"), now), Err("status-signature"));
+        assert_eq!(code(&trust, &good.replace("EdDSA", "ES256"), now), Err("status-signature"));
+        assert_eq!(code(&trust, "{}", now), Err("status-json"));
+        // Content checked once the signature verified.
+        let sign = |body: StatusBody| sign_status(&w.status, &body);
+        let body = |kind, base, keys: Vec<KeyEntry>| StatusBody {
+            kind,
+            sequence: 4,
+            base,
+            issued_at: "2026-09-10T00:00:00Z".into(),
+            expires: "2026-09-12T00:00:00Z".into(),
+            keys,
+        };
+        let kid = w.issuer.key_id().to_string();
+        let e = |k: &str| KeyEntry { key_id: k.into(), ..KeyEntry::default() };
+        assert_eq!(code(&trust, &sign(body(Kind::Full, Some(3), vec![])), now), Err("status-entry"));
+        assert_eq!(code(&trust, &sign(body(Kind::Delta, None, vec![])), now), Err("status-entry"));
+        assert_eq!(code(&trust, &sign(body(Kind::Delta, Some(4), vec![])), now), Err("status-entry"));
+        assert_eq!(code(&trust, &sign(body(Kind::Full, None, vec![e(&kid), e(&kid)])), now), Err("status-entry"));
+        assert_eq!(
+            code(&trust, &sign(body(Kind::Full, None, vec![e(&w.root.key_id().to_string())])), now),
+            Err("status-entry")
+        );
+        let bad = KeyEntry { revoked_indices: Some("AAAAAQA".into()), ..e(&kid) };
+        assert_eq!(code(&trust, &sign(body(Kind::Full, None, vec![bad])), now), Err("status-indices"));
+        let both = KeyEntry {
+            added: Some(RevokedSet::from_sorted(&[3], 1000).unwrap().encode()),
+            removed: Some(RevokedSet::from_sorted(&[3], 1000).unwrap().encode()),
+            ..e(&kid)
+        };
+        assert_eq!(code(&trust, &sign(body(Kind::Delta, Some(3), vec![both])), now), Err("status-entry"));
+        assert_eq!(code(&trust, &sign(body(Kind::Full, None, vec![e(&kid)])), now), Ok(()));
+    }
+
+    #[test]
+    fn applied_documents_revoke_on_top_of_the_list() {
+        let w = world();
+        let mut trust = w.list(Some((&w.status, "2026-10-15T00:00:00Z")));
+        let now = at("2026-09-10T12:00:00Z");
+        let idx: Vec<u32> = (0..3).map(|o| status_index(&w.issuer, o, w.capacity).unwrap()).collect();
+        let mut input = crate::doc_example_input();
+        input.school_year = "2026-2027".into();
+        let today = crate::time::Date::parse("2026-09-09").unwrap();
+        let token = |i: u32| issue::issue_with_status(&w.issuer, &input, today, StatusRef::new(i)).unwrap().token;
+        assert_eq!(verify::verify(&token(idx[0]), &trust, now).status, Status::Valid);
+        let mut revoked = vec![idx[0], idx[1]];
+        revoked.sort_unstable();
+        let doc = StatusDocument::load(w.doc(&w.status, Kind::Full, 1, None, [&revoked, &[]]).as_bytes(), &trust, now)
+            .unwrap();
+        trust.set_status(Some(StatusState::apply(None, &doc).unwrap()));
+        let report = verify::verify(&token(idx[0]), &trust, now);
+        assert_eq!(
+            (report.status, report.check(crate::CheckName::Revocation).unwrap().code),
+            (Status::Revoked, Some("status-revoked"))
+        );
+        assert_eq!(verify::verify(&token(idx[2]), &trust, now).status, Status::Valid);
+        // The list's own revocation (index 5) holds whatever the documents say.
+        assert_eq!(verify::verify(&token(5), &trust, now).status, Status::Revoked);
+        // Past the document's expiry: still applied, with a warning.
+        let later = at("2026-09-13T00:00:00Z");
+        let report = verify::verify(&token(idx[2]), &trust, later);
+        assert_eq!(
+            (report.status, report.check(crate::CheckName::TrustList).unwrap().code),
+            (Status::Valid, Some("status-stale"))
+        );
+        assert_eq!(verify::verify(&token(idx[1]), &trust, later).status, Status::Revoked);
+    }
+}
