@@ -128,7 +128,7 @@ pub fn differences(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -
 
 /// One build of the test: a clone of HEAD in `dir/…/cachet`, its cargo home
 /// `dir/cargo-home`, its site in `dir/site`.
-fn build_in(dir: &Path, depth: &[&str], list: &Path, root_pub: &Path) -> Result<PathBuf> {
+fn build_in(dir: &Path, depth: &[&str], commit: &str, list: &Path, root_pub: &Path) -> Result<PathBuf> {
     let mut checkout = dir.to_path_buf();
     for d in depth {
         checkout.push(d);
@@ -137,9 +137,11 @@ fn build_in(dir: &Path, depth: &[&str], list: &Path, root_pub: &Path) -> Result<
     std::fs::create_dir_all(checkout.parent().unwrap_or(dir))
         .map_err(|e| format!("cannot create {}: {e}", checkout.display()))?;
     run(program("git")
-        .args(["clone", "--quiet", "--no-local", "--no-hardlinks"])
+        .args(["clone", "--quiet", "--no-local", "--no-hardlinks", "--no-checkout"])
         .arg(sh::workspace_root())
         .arg(&checkout))?;
+    // The commit asked, not the branch's head when cloned: others commit meanwhile.
+    run(program("git").arg("-C").arg(&checkout).args(["checkout", "--quiet", "--detach", commit]))?;
     // Its own cargo home: the registry's index and `.crate` archives are
     // this machine's, by links (nothing is downloaded); the sources are
     // unpacked into this home's own registry/src/, a path of its own.
@@ -199,9 +201,10 @@ fn check_in(tmp: &Path) -> Result<()> {
     sh::write(&list_file, list)?;
     sh::write(&root_file, format!("{root}\n"))?;
     let head = sh::output(program("git").args(["rev-parse", "HEAD"]))?;
-    println!("building HEAD {} twice (two clean builds: minutes)", head.trim());
-    let a = build_in(&tmp.join("a"), &[], &list_file, &root_file)?;
-    let b = build_in(&tmp.join("second"), &["elsewhere", "deeper"], &list_file, &root_file)?;
+    let head = head.trim();
+    println!("building HEAD {head} twice (two clean builds: minutes)");
+    let a = build_in(&tmp.join("a"), &[], head, &list_file, &root_file)?;
+    let b = build_in(&tmp.join("second"), &["elsewhere", "deeper"], head, &list_file, &root_file)?;
     let (ha, hb) = (hashes(&a)?, hashes(&b)?);
     let wasm: Vec<&String> = ha.keys().filter(|p| p.ends_with(".wasm")).collect();
     if wasm.is_empty() {
