@@ -68,9 +68,9 @@
 use crate::csv_input::{self, Decoded, Encoding, Field, Layout, Source, Survey};
 use crate::error::{note, CliError, Message, EXIT_REFUSED, EXIT_USAGE};
 use crate::issue::{reserve, Block, StatusOptions};
-use crate::{clock, files, i18n, keygen};
+use crate::signer::{IssueFailure, Signer};
+use crate::{clock, files, i18n};
 use cachet::certificate::{IssueError, SchoolCertificateInput};
-use cachet::keys::SecretKey;
 use cachet::time::Date;
 use cachet::{issue, text, Lang};
 use csv::ByteRecord;
@@ -90,8 +90,10 @@ pub const CHUNK: usize = 8192;
 
 /// A batch to run.
 pub struct Job<'a> {
-    /// The issuer's secret key file.
+    /// The issuer's key argument (a file, or a `pkcs11:` URI).
     pub key: &'a Path,
+    /// The key it names, opened.
+    pub signer: &'a Signer,
     /// The rows.
     pub csv: &'a Path,
     /// Good rows' lines.
@@ -153,7 +155,7 @@ enum RowOutput {
 
 /// What every row's processing shares.
 struct Context<'a> {
-    key: SecretKey,
+    key: &'a Signer,
     layout: Layout,
     today: Date,
     url: Option<&'a str>,
@@ -181,7 +183,7 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     } else {
         Some(lock_now(&job.errors, lang)?)
     };
-    let key = keygen::read_secret_key(job.key, lang)?;
+    let key = job.signer;
     let today = clock::today_in_paris()?;
     let survey = csv_input::survey(job.csv, job.encoding, lang)?;
     let mapping = job.columns.map(|p| csv_input::read_mapping(p, lang)).transpose()?;
@@ -207,8 +209,8 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     let resumed = done_out.max(done_err);
     // The status block's own checks first (they name what differs in its
     // terms), then the input, key and options as a whole.
-    let status = batch_block(job, &key, &survey, mapping.as_ref(), resumed > 0, lang)?;
-    check_same_batch(job, &key, &survey, &layout, resumed > 0, lang)?;
+    let status = batch_block(job, key, &survey, mapping.as_ref(), resumed > 0, lang)?;
+    check_same_batch(job, key, &survey, &layout, resumed > 0, lang)?;
     if resumed > 0 {
         note(&Message::new("batch-resume").arg("line", done_out.min(done_err)).text(lang));
     }
@@ -253,7 +255,7 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
     let started = Instant::now();
     // Three stages overlap: this thread reads chunk k+1 and writes chunk k-1
     // while the pool signs chunk k.
-    std::thread::scope(|scope| -> Result<(), CliError> {
+    let signed = std::thread::scope(|scope| -> Result<(), CliError> {
         let mut signing: Option<std::thread::ScopedJoinHandle<'_, (Vec<RowOutput>, u64)>> = None;
         loop {
             let chunk = read_chunk(&mut reader, &mut scan, &context, job.csv)?;
@@ -282,7 +284,10 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
                 return Ok(());
             }
         }
-    })?;
+    });
+    if let Err(e) = signed {
+        return Err(stopped(e, &mut sink, job.out));
+    }
     let Sink { good, bad, progress, .. } = sink;
     progress.finish_and_clear();
 
@@ -316,6 +321,29 @@ pub fn run(job: &Job<'_>, lang: Lang) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::from(EXIT_USAGE));
     }
     Ok(if any_bad { ExitCode::from(EXIT_REFUSED) } else { ExitCode::SUCCESS })
+}
+
+/// A batch stopped by its key (a module that failed, a token removed): the
+/// lines written before the failing row are kept (flushed here), like the
+/// batch's records, so that the same command run again resumes at that row;
+/// the error says from which line on nothing was signed.
+fn stopped(mut e: CliError, sink: &mut Sink<'_>, out: &Path) -> CliError {
+    let _ = sink.out.flush();
+    if let Some(w) = &mut sink.errors {
+        let _ = w.flush();
+    }
+    sink.progress.finish_and_clear();
+    let line = e.messages.first().and_then(|m| m.args.iter().find(|(name, _)| *name == "line")).map(|(_, v)| v.clone());
+    if let Some(line) = line {
+        e.messages.push(
+            Message::new("batch-stopped")
+                .arg("line", line)
+                .arg("good", sink.good)
+                .arg("bad", sink.bad)
+                .arg("path", out.display()),
+        );
+    }
+    e
 }
 
 /// Takes the lock of `path` without waiting ([`files::try_lock`]): another
@@ -367,7 +395,7 @@ const BATCH_FORMAT: &str = "cachet-batch/1";
 /// has the same input, key and options.
 fn check_same_batch(
     job: &Job<'_>,
-    key: &SecretKey,
+    key: &Signer,
     survey: &Survey,
     layout: &Layout,
     begun: bool,
@@ -647,7 +675,7 @@ const RESERVATION_FORMAT: &str = "cachet-batch-status/1";
 /// already holds lines.
 fn batch_block(
     job: &Job<'_>,
-    key: &SecretKey,
+    key: &Signer,
     survey: &Survey,
     mapping: Option<&csv_input::Mapping>,
     begun: bool,
@@ -695,7 +723,7 @@ fn batch_block(
         }
         None if begun => Err(CliError::usage(Message::new("batch-status-begun").arg("path", job.out.display()))),
         None => {
-            let block = reserve(job.key, key, options, records, lang)?;
+            let block = reserve(job.key, key.status_key()?, options, records, lang)?;
             let r = Reservation {
                 format: RESERVATION_FORMAT.to_owned(),
                 key_id: key.key_id().to_string(),
@@ -803,17 +831,17 @@ fn process(cx: &Context<'_>, line: u64, n: u64, record: &ByteRecord) -> RowOutpu
     };
     if want_good {
         let (result, status) = match &cx.status {
-            None => (issue::issue(&cx.key, &input, cx.today), None),
+            None => (cx.key.issue(&input, cx.today, None), None),
             // A record past the block: the CSV grew while being read.
             Some(block) if n >= block.count => {
                 return RowOutput::Failed(CliError::usage(
                     Message::new("batch-status-changed").arg("path", cx.key_id.as_str()).arg("count", block.count),
                 ))
             }
-            Some(block) => match block.status_ref(&cx.key, n) {
+            Some(block) => match cx.key.status_key().and_then(|key| block.status_ref(key, n)) {
                 Ok(status) => {
                     let told = format!("{}:{}", cx.key_id, status.idx);
-                    (issue::issue_with_status(&cx.key, &input, cx.today, status), Some(told))
+                    (cx.key.issue(&input, cx.today, Some(status)), Some(told))
                 }
                 Err(e) => return RowOutput::Failed(e),
             },
@@ -834,7 +862,14 @@ fn process(cx: &Context<'_>, line: u64, n: u64, record: &ByteRecord) -> RowOutpu
                     status,
                 }))
             }
-            Err(e) => refused(field_problems(cx.lang, &e)),
+            Err(IssueFailure::Fields(e)) => refused(field_problems(cx.lang, &e)),
+            // The key could not sign (a module's token gone): the batch stops at this row.
+            Err(IssueFailure::Signer(mut e)) => {
+                if let Some(first) = e.messages.first_mut() {
+                    first.args.push(("line", line.to_string()));
+                }
+                RowOutput::Failed(e)
+            }
         }
     } else {
         // Already in OUT if good: only check it.

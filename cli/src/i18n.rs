@@ -421,6 +421,102 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("keygen-key-id", "Identifiant de clé : {key_id}", "Key id: {key_id}"),
     ("keygen-secret", "Clé secrète : {path} (mode 0600, à garder secrète)", "Secret key: {path} (mode 0600, keep it secret)"),
     ("keygen-public", "Clé publique : {path}", "Public key: {path}"),
+    // Keys in a hardware module (PKCS#11, cli/src/pkcs11.rs).
+    (
+        "keygen-in-module",
+        "Clé créée dans le module : {uri} (la clé secrète n'en sort pas)",
+        "Key made in the module: {uri} (the secret key never leaves it)",
+    ),
+    (
+        "pkcs11-uri-invalid",
+        "URI PKCS#11 invalide « {uri} » : {detail} (attendu : pkcs11:token=…;object=…, RFC 7512)",
+        "invalid PKCS#11 URI \"{uri}\": {detail} (expected: pkcs11:token=…;object=…, RFC 7512)",
+    ),
+    (
+        "pkcs11-pin-in-uri",
+        "le code PIN ne se donne pas dans la ligne de commande : utilisez pin-source=file:… ou la variable CACHET_PKCS11_PIN",
+        "the PIN is never given on the command line: use pin-source=file:… or the variable CACHET_PKCS11_PIN",
+    ),
+    (
+        "pkcs11-pin-missing",
+        "aucun code PIN : ajoutez ?pin-source=file:FICHIER à l'URI ou définissez {var}",
+        "no PIN: add ?pin-source=file:FILE to the URI or set {var}",
+    ),
+    (
+        "pkcs11-module-missing",
+        "module PKCS#11 introuvable : {path} (module-path= dans l'URI ou {var} ; pour SoftHSM2 : apt-get install softhsm2)",
+        "PKCS#11 module not found: {path} (module-path= in the URI or {var}; for SoftHSM2: apt-get install softhsm2)",
+    ),
+    ("pkcs11-module", "module PKCS#11 {path} inutilisable : {detail}", "PKCS#11 module {path} unusable: {detail}"),
+    (
+        "pkcs11-token-missing",
+        "{uri} : aucun jeton de ce nom dans le module {path} (jetons : {tokens})",
+        "{uri}: no such token in module {path} (tokens: {tokens})",
+    ),
+    (
+        "pkcs11-token-ambiguous",
+        "{uri} : plusieurs jetons répondent ; précisez serial= ou slot-id=",
+        "{uri}: several tokens match; add serial= or slot-id=",
+    ),
+    ("pkcs11-session", "{uri} : session refusée par le module : {detail}", "{uri}: session refused by the module: {detail}"),
+    (
+        "pkcs11-pin-incorrect",
+        "{uri} : code PIN incorrect (le jeton se bloque après plusieurs erreurs)",
+        "{uri}: wrong PIN (the token locks after several wrong tries)",
+    ),
+    (
+        "pkcs11-pin-locked",
+        "{uri} : code PIN bloqué ; le responsable du jeton (SO) doit le débloquer",
+        "{uri}: PIN locked; the token's security officer (SO) must unlock it",
+    ),
+    ("pkcs11-login", "{uri} : connexion au jeton refusée : {detail}", "{uri}: login to the token refused: {detail}"),
+    (
+        "pkcs11-object-missing",
+        "{uri} : aucune clé Ed25519 de ce nom dans le jeton (clé {kind})",
+        "{uri}: no Ed25519 key of that name in the token ({kind} key)",
+    ),
+    (
+        "pkcs11-object-ambiguous",
+        "{uri} : {count} clés répondent ; précisez id= ou object=",
+        "{uri}: {count} keys match; add id= or object=",
+    ),
+    (
+        "pkcs11-object-exists",
+        "{uri} : le jeton a déjà un objet de ce nom ; choisissez un autre object=",
+        "{uri}: the token already holds an object of that name; choose another object=",
+    ),
+    (
+        "pkcs11-key-type",
+        "{uri} : ce n'est pas une clé Ed25519 (CKK_EC_EDWARDS, edwards25519)",
+        "{uri}: not an Ed25519 key (CKK_EC_EDWARDS, edwards25519)",
+    ),
+    (
+        "pkcs11-key-mismatch",
+        "{uri} : la clé privée ne signe pas pour la clé publique {key_id} du même nom",
+        "{uri}: the private key does not sign for the public key {key_id} of the same name",
+    ),
+    (
+        "pkcs11-key-extractable",
+        "attention : {uri} peut sortir du module (extractible ou non sensible)",
+        "warning: {uri} can leave the module (extractable or not sensitive)",
+    ),
+    ("pkcs11-sign", "{uri} : signature refusée par le module : {detail}", "{uri}: signature refused by the module: {detail}"),
+    (
+        "pkcs11-token-removed",
+        "{uri} : le jeton ne répond plus (retiré ou module arrêté) : {detail}",
+        "{uri}: the token no longer answers (removed, or the module stopped): {detail}",
+    ),
+    ("pkcs11-keygen", "{uri} : génération refusée par le module : {detail}", "{uri}: key generation refused by the module: {detail}"),
+    (
+        "pkcs11-status-unsupported",
+        "{uri} : pas d'index de statut avec une clé dans un module (leur permutation demande la clé secrète) ; révoquez par numéro de série",
+        "{uri}: no status index with a key in a module (their permutation needs the secret key); revoke by serial",
+    ),
+    (
+        "batch-stopped",
+        "lot arrêté à la ligne {line} : rien n'est signé à partir de cette ligne ; {good} certificats et {bad} refus écrits avant ; {path} et son enregistrement sont gardés : relancez la même commande pour reprendre",
+        "batch stopped at line {line}: nothing is signed from that line on; {good} certificates and {bad} refusals written before; {path} and its record are kept: run the same command again to resume",
+    ),
     ("list-created", "Liste créée : {path}", "List created: {path}"),
     (
         "trust-added",

@@ -19,12 +19,13 @@
 
 use crate::csv_input::Encoding;
 use crate::error::{note, CliError, Message};
-use crate::{batch, clock, files, keygen, qr};
+use crate::signer::{IssueFailure, Signer};
+use crate::{batch, clock, files, pkcs11, qr};
 use cachet::certificate::SchoolCertificateInput;
 use cachet::keys::SecretKey;
 use cachet::status_list::{self, status_index, uri_is_valid, StatusRef};
 use cachet::trust::TrustListBody;
-use cachet::{issue, text, Lang};
+use cachet::{text, Lang};
 use serde::{Deserialize, Serialize};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -34,8 +35,9 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["input", "csv"])))]
 pub struct Args {
-    /// The issuer's secret key file.
-    #[arg(long, value_name = "FILE")]
+    /// The issuer's secret key file, or its key in a hardware module: a PKCS#11 URI
+    /// `pkcs11:token=LABEL;object=LABEL` (PIN from `?pin-source=file:…` or CACHET_PKCS11_PIN).
+    #[arg(long, value_name = "FILE|pkcs11:…")]
     pub key: PathBuf,
     /// One certificate's fields, as JSON (keys: family_name, given_names, birth_date, school_uai,
     /// school_name, school_town, academie, school_year, level, and optionally regime, serial, issued_on).
@@ -104,12 +106,19 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
     if let Some(base) = &args.url {
         check_url_base(base)?;
     }
-    check_key_mode(&args.key, args.strict_key_mode, lang)?;
-    let status = status_options(args, lang)?;
+    if pkcs11::uri_of(&args.key).is_none() {
+        check_key_mode(&args.key, args.strict_key_mode, lang)?;
+    }
+    let signer = Signer::open(&args.key, lang)?;
+    let status = status_options(args, &signer, lang)?;
+    if status.is_some() {
+        signer.status_key()?;
+    }
     match (&args.input, &args.csv, &args.out) {
         (_, Some(csv), Some(out)) => batch::run(
             &batch::Job {
                 key: &args.key,
+                signer: &signer,
                 csv,
                 out,
                 errors: args.errors.clone().unwrap_or_else(|| files::with_suffix(out, ".errors.jsonl")),
@@ -126,28 +135,38 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
             },
             lang,
         ),
-        (Some(input), _, _) => single(args, input, status, lang),
+        (Some(input), _, _) => single(args, input, status, &signer, lang),
         // clap requires --input or --csv, and --out with --csv.
         _ => Err(CliError::usage(Message::new("no-input"))),
     }
 }
 
-fn single(args: &Args, input: &Path, status: Option<StatusOptions>, lang: Lang) -> Result<ExitCode, CliError> {
+fn single(
+    args: &Args,
+    input: &Path,
+    status: Option<StatusOptions>,
+    signer: &Signer,
+    lang: Lang,
+) -> Result<ExitCode, CliError> {
     let qr_format = args.qr.as_deref().map(qr::format_of).transpose()?;
-    let key = keygen::read_secret_key(&args.key, lang)?;
     let json = files::read_text(input, lang)?;
     let fields: SchoolCertificateInput = serde_json::from_str(&json)
         .map_err(|e| CliError::usage(Message::new("input-json").arg("path", input.display()).arg("detail", e)))?;
     let today = clock::today_in_paris()?;
+    let failed = |e: IssueFailure| match e {
+        IssueFailure::Fields(e) => CliError::fields(&e),
+        IssueFailure::Signer(e) => e,
+    };
     let issued = match status {
-        None => issue::issue(&key, &fields, today).map_err(|e| CliError::fields(&e))?,
+        None => signer.issue(&fields, today, None).map_err(failed)?,
         Some(options) => {
+            let key = signer.status_key()?;
             // A certificate that would be refused takes no ordinal.
             fields.validate(today).map_err(|e| CliError::fields(&e))?;
-            let block = reserve(&args.key, &key, &options, 1, lang)?;
-            let status = block.status_ref(&key, 0)?;
+            let block = reserve(&args.key, key, &options, 1, lang)?;
+            let status = block.status_ref(key, 0)?;
             let index = status.idx;
-            let issued = issue::issue_with_status(&key, &fields, today, status).map_err(|e| CliError::fields(&e))?;
+            let issued = signer.issue(&fields, today, Some(status)).map_err(failed)?;
             let told = Message::new("issue-status-index").arg("key_id", key.key_id()).arg("index", index);
             note(&told.text(lang));
             issued
@@ -212,11 +231,11 @@ pub struct StatusOptions {
 }
 
 /// The status options the arguments ask for; `None`: no status claim.
-fn status_options(args: &Args, lang: Lang) -> Result<Option<StatusOptions>, CliError> {
+fn status_options(args: &Args, signer: &Signer, lang: Lang) -> Result<Option<StatusOptions>, CliError> {
     let mut capacity = args.status_capacity;
     let mut wanted = args.status || capacity.is_some() || args.status_uri.is_some();
     if let Some(path) = &args.trust_list {
-        let listed = listed_capacity(path, &args.key, lang)?;
+        let listed = listed_capacity(path, signer, lang)?;
         match (listed, capacity) {
             (Some(l), Some(c)) if l < c => {
                 return Err(CliError::usage(
@@ -239,9 +258,10 @@ fn status_options(args: &Args, lang: Lang) -> Result<Option<StatusOptions>, CliE
 
 /// The `status_capacity` of the signing key's entry in a trust list (the
 /// unsigned `LIST.json`, or a signed list's `list`), read but not verified:
-/// it only tells the issuer which capacity to use.
-fn listed_capacity(list: &Path, key_path: &Path, lang: Lang) -> Result<Option<u32>, CliError> {
-    let key = keygen::read_secret_key(key_path, lang)?;
+/// it only tells the issuer which capacity to use. A key that is not in
+/// the list is refused (`key-not-listed`): for a key in a module, the key
+/// id of the public key read from the token.
+fn listed_capacity(list: &Path, key: &Signer, lang: Lang) -> Result<Option<u32>, CliError> {
     let text = files::read_text(list, lang)?;
     let bad = |detail: String| {
         CliError::usage(Message::new("trust-list-json").arg("path", list.display()).arg("detail", detail))

@@ -22,8 +22,10 @@ mod limits;
 mod pdf;
 #[cfg(feature = "pdf")]
 mod pdf_read;
+mod pkcs11;
 mod qr;
 mod scan;
+mod signer;
 mod svg_read;
 mod trust;
 mod verify;

@@ -25,7 +25,7 @@ use cachet::certificate::{serial_is_valid, DocumentKind};
 use cachet::keys::{KeyId, PublicKey};
 use cachet::status_list::{RevokedSet, StatusListError};
 use cachet::time::{format_rfc3339, Date};
-use cachet::trust::{sign_list, IssuerEntry, KeyStatus, TrustListBody, MAX_SIZE};
+use cachet::trust::{IssuerEntry, KeyStatus, TrustListBody, MAX_SIZE};
 use cachet::Lang;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -107,7 +107,7 @@ pub struct SignArgs {
     /// The unsigned list (its sequence, issued_at and next_update are updated).
     #[arg(long, value_name = "LIST.json")]
     list: PathBuf,
-    /// The root secret key file.
+    /// The root secret key file, or the root key in a hardware module (a `pkcs11:` URI, as `issue --key` takes).
     #[arg(long, value_name = "ROOT")]
     root: PathBuf,
     /// The signed list to write.
@@ -558,7 +558,7 @@ fn parse_item(line: &str, number: usize) -> Result<Item, Message> {
 }
 
 fn sign(args: &SignArgs, lang: Lang) -> Result<ExitCode, CliError> {
-    let root = keygen::read_secret_key(&args.root, lang)?;
+    let root = crate::signer::Signer::open(&args.root, lang)?;
     // A link to nothing is refused before the list is changed.
     files::resolve(&args.out, lang)?;
     let list = lock_existing(&args.list, lang)?;
@@ -570,7 +570,7 @@ fn sign(args: &SignArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let list_json = to_json(&body);
     // Sign first: a list the core refuses (as a verifier would) is neither
     // signed nor rewritten.
-    let signed = sign_list(&root, &list_json).map_err(|e| CliError::trust(&args.list, &e))?;
+    let signed = root.sign_list(&list_json, &args.list)?;
     let mut journal = Journal::new(&list, body.sequence, None);
     journal.push("sign", Subject::Root(&root.key_id().to_string()), Some(&body.next_update));
     list.replace(list_json.as_bytes(), Some((&journal.path, &journal.lines)), lang)?;
