@@ -1,0 +1,330 @@
+//! Keys in a hardware module: `cachet` against Debian's SoftHSM2, a real
+//! PKCS#11 module. Each test makes its own token directory and
+//! `softhsm2.conf` in a temporary directory (given to the children by
+//! `SOFTHSM2_CONF`), initialises a token with `softhsm2-util`, makes its
+//! keys with `cachet keygen --pkcs11`, and checks what the command signs
+//! with `cachet verify` against a trust list signed by a root.
+//!
+//! Without SoftHSM2 (`apt-get install softhsm2`), each test says that it is
+//! skipped and why, and fails under `CI=true`.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Debian's SoftHSM2 module, the command's default.
+const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+const PIN: &str = "4711-user";
+const SO_PIN: &str = "0815-so";
+
+/// Whether SoftHSM2 is here; under `CI=true` its absence fails the test.
+fn softhsm_present(test: &str) -> bool {
+    let util = Command::new("softhsm2-util").arg("--version").output().is_ok_and(|o| o.status.success());
+    if util && Path::new(MODULE).exists() {
+        return true;
+    }
+    let why = format!("SoftHSM2 is not installed ({MODULE} or softhsm2-util missing): apt-get install softhsm2");
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{test}: {why}; under CI=true this test must run");
+    eprintln!("{test}: skipped: {why}");
+    false
+}
+
+/// A SoftHSM2 of the test's own: its configuration and token directory in
+/// the test's temporary directory, one initialised token.
+struct Hsm {
+    env: Env,
+    conf: PathBuf,
+}
+
+impl Hsm {
+    /// The module set up with one token labelled `label`; `None` when
+    /// SoftHSM2 is not installed (outside CI).
+    fn new(test: &str, label: &str) -> Option<Hsm> {
+        if !softhsm_present(test) {
+            return None;
+        }
+        let env = Env::new();
+        std::fs::create_dir(env.path("tokens")).unwrap();
+        let conf = env.path("softhsm2.conf");
+        let text = format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n",
+            env.path("tokens").display()
+        );
+        std::fs::write(&conf, text).unwrap();
+        let hsm = Hsm { env, conf };
+        hsm.init_token(label);
+        Some(hsm)
+    }
+
+    fn init_token(&self, label: &str) {
+        let out = Command::new("softhsm2-util")
+            .env("SOFTHSM2_CONF", &self.conf)
+            .args(["--init-token", "--free", "--label", label, "--pin", PIN, "--so-pin", SO_PIN])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "softhsm2-util --init-token: {}", stderr(&out));
+    }
+
+    /// The command with this module's configuration and the user PIN in
+    /// `CACHET_PKCS11_PIN`, in English.
+    fn cachet(&self) -> Command {
+        let mut cmd = self.env.cachet();
+        cmd.env("SOFTHSM2_CONF", &self.conf).env("CACHET_PKCS11_PIN", PIN).env_remove("CACHET_PKCS11_MODULE");
+        cmd.arg("--lang").arg("en");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cachet().args(args).stdin(Stdio::null()).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "cachet {args:?} failed: {}", stderr(&out));
+        stdout(&out)
+    }
+
+    /// Runs and expects a refusal (exit 2, no panic) with `code`.
+    fn refused(&self, args: &[&str], code: &str) -> String {
+        self.refused_by(self.cachet().args(args), code)
+    }
+
+    fn refused_by(&self, cmd: &mut Command, code: &str) -> String {
+        let out = cmd.stdin(Stdio::null()).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}: {err}");
+        assert!(err.contains(&format!("[{code}]")), "{cmd:?}: expected [{code}], got: {err}");
+        err
+    }
+
+    /// `keygen --pkcs11` of `object` in token `token`, public key to `NAME.pub`; gives the key id.
+    fn keygen(&self, token: &str, object: &str, name: &str) -> String {
+        let out = self.ok(&["keygen", "--pkcs11", &uri(token, object), "--out", name]);
+        let id = out.lines().find_map(|l| l.strip_prefix("Key id: ")).unwrap().to_owned();
+        assert_eq!(out.lines().last().unwrap().trim(), self.env.read(&format!("{name}.pub")).trim());
+        assert!(out.contains("the secret key never leaves it"), "{out}");
+        id
+    }
+
+    /// A root key file, and a list trusting `issuer.pub` for 2024 to 2030, signed by `root` (a file or a URI).
+    fn trust_list(&self, issuer_pub: &str, root: &str) {
+        let add = ["trust", "add", "--list", "list.json", "--key", issuer_pub, "--name", "Académie de Paris"];
+        self.ok(&[&add[..], &["--from", "2024-01-01", "--until", "2030-12-31"]].concat());
+        self.ok(&["trust", "sign", "--list", "list.json", "--root", root, "--out", "signed.json"]);
+    }
+
+    fn verify(&self, root_pub: &str, inputs: &[&str]) -> Vec<serde_json::Value> {
+        let mut args = vec!["verify", "--trust", "signed.json", "--root", root_pub, "--json", "--at", DURING_YEAR];
+        args.extend_from_slice(inputs);
+        json_lines(&stdout(&self.run(&args)))
+    }
+}
+
+fn uri(token: &str, object: &str) -> String {
+    format!("pkcs11:token={token};object={object}")
+}
+
+/// A CSV of `rows` distinct pupils, each with its issue date.
+fn write_csv(path: &Path, rows: usize) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(f, "Nom,Prénom,Date de naissance,UAI,school_name,school_town,academie,school_year,Niveau,issued_on")
+        .unwrap();
+    for i in 0..rows {
+        let (mut n, mut suffix) = (i, String::new());
+        loop {
+            suffix.push((b'a' + (n % 26) as u8) as char);
+            n /= 26;
+            if n == 0 {
+                break;
+            }
+        }
+        writeln!(f, "Martin-{suffix},Léa,12/04/2013,0750654D,Collège Victor Hugo,Paris,Paris,2025-2026,6e,2025-09-15")
+            .unwrap();
+    }
+}
+
+fn tokens_of(out: &str) -> Vec<String> {
+    json_lines(out).iter().map(|l| l["token"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn a_key_made_in_the_module_issues_certificates_that_verify() {
+    let Some(hsm) = Hsm::new("a_key_made_in_the_module_issues_certificates_that_verify", "academie") else { return };
+    let key_id = hsm.keygen("academie", "paris-2025", "paris");
+    // The root stays offline, as a file here.
+    hsm.env.run(&["keygen", "--out", "root"]);
+    hsm.trust_list("paris.pub", "root");
+    hsm.env.write("cert.json", CERT_JSON);
+    let key = uri("academie", "paris-2025");
+    let out = hsm.run(&["issue", "--key", &key, "--input", "cert.json", "--trust-list", "list.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The key made by keygen is sensitive and not extractable: no warning.
+    assert!(!stderr(&out).contains("pkcs11-key-extractable"), "{}", stderr(&out));
+    let token = stdout(&out).trim().to_owned();
+    let reports = hsm.verify("root.pub", &[&token]);
+    assert_eq!(reports[0]["status"], "valid", "{:?}", reports[0]);
+    assert_eq!(reports[0]["issuer"]["key_id"], key_id.as_str(), "{:?}", reports[0]);
+    // Ed25519 is deterministic: the module signs the same certificate to the same token.
+    assert_eq!(hsm.ok(&["issue", "--key", &key, "--input", "cert.json"]).trim(), token);
+    // The key is named by its id too (keygen sets CKA_ID to the key id).
+    let id: String = (0..8).map(|i| format!("%{}", &key_id[2 * i..2 * i + 2])).collect();
+    let by_id = format!("pkcs11:token=academie;id={id}");
+    assert_eq!(hsm.ok(&["issue", "--key", &by_id, "--input", "cert.json"]).trim(), token);
+    // The PIN from a file named in the URI, without the variable.
+    hsm.env.write("pin.txt", &format!("{PIN}\n"));
+    let with_file = format!("{key}?pin-source=file:{}", hsm.env.path("pin.txt").display());
+    let mut cmd = hsm.cachet();
+    cmd.env_remove("CACHET_PKCS11_PIN").args(["issue", "--key", &with_file, "--input", "cert.json"]);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), token);
+}
+
+#[test]
+fn a_root_in_the_module_signs_the_trust_list() {
+    let Some(hsm) = Hsm::new("a_root_in_the_module_signs_the_trust_list", "root-ceremony") else { return };
+    let root_id = hsm.keygen("root-ceremony", "root-2025", "root");
+    let issuer_id = hsm.keygen("root-ceremony", "issuer", "issuer");
+    hsm.trust_list("issuer.pub", &uri("root-ceremony", "root-2025"));
+    let signed: serde_json::Value = serde_json::from_str(&hsm.env.read("signed.json")).unwrap();
+    assert_eq!(signed["signature"]["key_id"], root_id.as_str());
+    hsm.env.write("cert.json", CERT_JSON);
+    let token = hsm.ok(&["issue", "--key", &uri("root-ceremony", "issuer"), "--input", "cert.json"]);
+    let reports = hsm.verify("root.pub", &[token.trim()]);
+    assert_eq!(reports[0]["status"], "valid", "{:?}", reports[0]);
+    assert_eq!(reports[0]["issuer"]["key_id"], issuer_id.as_str());
+    // A list signed by another root is refused by a verifier pinning this one.
+    hsm.env.run(&["keygen", "--out", "other"]);
+    let reports = hsm.verify("other.pub", &[token.trim()]);
+    assert_ne!(reports.first().map(|r| r["status"].clone()), Some("valid".into()));
+}
+
+#[test]
+fn a_batch_signs_in_parallel_sessions_and_every_line_verifies() {
+    let Some(hsm) = Hsm::new("a_batch_signs_in_parallel_sessions_and_every_line_verifies", "batch") else { return };
+    hsm.keygen("batch", "issuer", "issuer");
+    hsm.env.run(&["keygen", "--out", "root"]);
+    hsm.trust_list("issuer.pub", "root");
+    write_csv(&hsm.env.path("pupils.csv"), 300);
+    let key = uri("batch", "issuer");
+    let batch = ["issue", "--key", &key, "--csv", "pupils.csv", "--out", "out.jsonl", "--jobs", "3"];
+    hsm.ok(&batch);
+    let first = hsm.env.read("out.jsonl");
+    let tokens = tokens_of(&first);
+    assert_eq!(tokens.len(), 300);
+    std::fs::write(hsm.env.path("tokens.txt"), tokens.join("\n")).unwrap();
+    let args = ["verify", "--trust", "signed.json", "--root", "root.pub", "--at", DURING_YEAR, "--batch", "tokens.txt"];
+    let out = hsm.run(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reports = json_lines(&stdout(&out));
+    assert_eq!(reports.len(), 300);
+    assert!(reports.iter().all(|r| r["status"] == "valid"), "{:?}", reports.iter().find(|r| r["status"] != "valid"));
+    // One session (one thread) signs the very same bytes.
+    hsm.ok(&[&batch[..5], &["--out", "one.jsonl", "--jobs", "1"]].concat());
+    assert_eq!(hsm.env.read("one.jsonl"), first);
+    // A rerun resumes: nothing left to sign, OUT unchanged.
+    hsm.ok(&batch);
+    assert_eq!(hsm.env.read("out.jsonl"), first);
+    // Another key on the same output is refused, as for key files.
+    hsm.env.run(&["keygen", "--out", "file-key"]);
+    hsm.refused(&["issue", "--key", "file-key", "--csv", "pupils.csv", "--out", "out.jsonl"], "batch-changed");
+}
+
+#[test]
+fn a_token_removed_mid_batch_stops_it_and_a_rerun_resumes() {
+    let Some(hsm) = Hsm::new("a_token_removed_mid_batch_stops_it_and_a_rerun_resumes", "removable") else { return };
+    hsm.keygen("removable", "issuer", "issuer");
+    // Two chunks of 8192 rows and some: the token goes while the second is signed.
+    let rows = 8192 * 2 + 100;
+    write_csv(&hsm.env.path("pupils.csv"), rows);
+    let key = uri("removable", "issuer");
+    let batch = ["issue", "--key", &key, "--csv", "pupils.csv", "--out", "out.jsonl", "--jobs", "2"];
+    let mut child = hsm.cachet().args(batch).stdin(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let out_path = hsm.env.path("out.jsonl");
+    let started = Instant::now();
+    // The first chunk written: take the token away.
+    while std::fs::metadata(&out_path).map_or(0, |m| m.len()) == 0 {
+        assert!(child.try_wait().unwrap().is_none(), "the batch ended before its first chunk was written");
+        assert!(started.elapsed() < Duration::from_secs(600), "no chunk written in 10 minutes");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::fs::rename(hsm.env.path("tokens"), hsm.env.path("tokens.away")).unwrap();
+    std::fs::create_dir(hsm.env.path("tokens")).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("[pkcs11-token-removed]"), "{err}");
+    assert!(err.contains("[batch-stopped]"), "{err}");
+    let written = hsm.env.read("out.jsonl");
+    let done = json_lines(&written);
+    assert!(done.len() >= 8192 && done.len() < rows, "{} lines written", done.len());
+    // The error names the first line not signed: the one after the last written.
+    let next = done.last().unwrap()["line"].as_u64().unwrap() + 1;
+    assert!(err.contains(&format!("batch stopped at line {next}:")), "{err}");
+    assert!(hsm.env.path("out.jsonl.batch.json").exists(), "the resume record is kept");
+
+    // The token back: the same command resumes at that line and finishes.
+    std::fs::remove_dir(hsm.env.path("tokens")).unwrap();
+    std::fs::rename(hsm.env.path("tokens.away"), hsm.env.path("tokens")).unwrap();
+    let out = hsm.run(&batch);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let left = rows - done.len();
+    assert!(stderr(&out).contains(&format!("{left} certificate(s) signed")), "{}", stderr(&out));
+    let all = hsm.env.read("out.jsonl");
+    assert!(all.starts_with(&written));
+    let lines: Vec<u64> = json_lines(&all).iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, (2..rows as u64 + 2).collect::<Vec<_>>());
+}
+
+#[test]
+fn what_goes_wrong_with_a_module_has_a_stable_code() {
+    let Some(hsm) = Hsm::new("what_goes_wrong_with_a_module_has_a_stable_code", "errors") else { return };
+    hsm.keygen("errors", "issuer", "issuer");
+    hsm.env.write("cert.json", CERT_JSON);
+    let key = uri("errors", "issuer");
+    let issue =
+        |key: &str| vec!["issue".to_owned(), "--key".into(), key.to_owned(), "--input".into(), "cert.json".into()];
+    let refused = |key: &str, code: &str| {
+        let args = issue(key);
+        hsm.refused(&args.iter().map(String::as_str).collect::<Vec<_>>(), code)
+    };
+    // The module.
+    refused(&format!("{key}?module-path=/nonexistent/libpkcs11.so"), "pkcs11-module-missing");
+    let mut cmd = hsm.cachet();
+    cmd.env("CACHET_PKCS11_MODULE", "/nonexistent/lib.so").args(issue(&key));
+    let err = hsm.refused_by(&mut cmd, "pkcs11-module-missing");
+    assert!(err.contains("apt-get install softhsm2"), "{err}");
+    let not_a_module = hsm.env.write("not-a-module.so", "not a library");
+    refused(&format!("{key}?module-path={}", not_a_module.display()), "pkcs11-module");
+    // The token and the key.
+    refused(&uri("no-such-token", "issuer"), "pkcs11-token-missing");
+    refused(&uri("errors", "no-such-key"), "pkcs11-object-missing");
+    refused("pkcs11:token=errors;objet=issuer", "pkcs11-uri-invalid");
+    // The PIN: never in the URI, wrong, missing.
+    let err = refused(&format!("{key}?pin-value={PIN}"), "pkcs11-pin-in-uri");
+    assert!(!err.contains(PIN), "{err}");
+    let mut cmd = hsm.cachet();
+    cmd.env("CACHET_PKCS11_PIN", "0000").args(issue(&key));
+    hsm.refused_by(&mut cmd, "pkcs11-pin-incorrect");
+    let mut cmd = hsm.cachet();
+    cmd.env_remove("CACHET_PKCS11_PIN").args(issue(&key));
+    hsm.refused_by(&mut cmd, "pkcs11-pin-missing");
+    // A label already used is not generated again.
+    hsm.refused(&["keygen", "--pkcs11", &key], "pkcs11-object-exists");
+    // The key read from the token must be the one the trust list names.
+    hsm.env.run(&["keygen", "--out", "other"]);
+    hsm.env.run(&["trust", "add", "--list", "list.json", "--key", "other.pub", "--name", "Autre"]);
+    let mut args = issue(&key);
+    args.extend(["--trust-list".into(), "list.json".into()]);
+    hsm.refused(&args.iter().map(String::as_str).collect::<Vec<_>>(), "key-not-listed");
+    // Status indices need the secret key, which a module never gives.
+    let mut args = issue(&key);
+    args.push("--status".into());
+    hsm.refused(&args.iter().map(String::as_str).collect::<Vec<_>>(), "pkcs11-status-unsupported");
+    // After all this, the right PIN still works (the wrong one was tried once).
+    hsm.ok(&issue(&key).iter().map(String::as_str).collect::<Vec<_>>());
+}
