@@ -11,7 +11,7 @@
 use crate::certificate::DocumentKind;
 use crate::json::{JsonError, JsonProblem, Reader, Writer};
 use crate::keys::{KeyError, KeyId, PublicKey, SecretKey};
-use crate::status_doc::StatusState;
+use crate::status_doc::{StatusError, StatusState};
 use crate::status_list::{AllowList, AllowListError, RevokedSet, StatusListError};
 use crate::text::b64;
 use crate::time::{format_rfc3339, parse_rfc3339, Date, Timestamp};
@@ -70,6 +70,9 @@ pub enum TrustError {
         /// What is wrong with the code.
         error: AllowListError,
     },
+    /// A status document given with the list was refused or could not be
+    /// applied: the verifier cannot tell what is revoked.
+    Status(StatusError),
 }
 
 impl TrustError {
@@ -85,6 +88,7 @@ impl TrustError {
             TrustError::Entry(_) => "trust-list-entry",
             TrustError::RevokedIndices { error, .. } => error.trust_code(),
             TrustError::AllowList { .. } => "trust-list-allow-list",
+            TrustError::Status(e) => e.code(),
         }
     }
 }
@@ -97,6 +101,7 @@ impl fmt::Display for TrustError {
             TrustError::RevokedIndices { key_id, error } => {
                 write!(f, "{}: issuer {key_id}: revoked_indices: {error}", self.code())
             }
+            TrustError::Status(e) => write!(f, "{e}"),
             TrustError::AllowList { key_id, error } => {
                 write!(f, "{}: issuer {key_id}: allowed_payloads: {error}", self.code())
             }

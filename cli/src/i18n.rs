@@ -585,6 +585,103 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("signed-out", "Liste signée : {path}", "Signed list: {path}"),
     ("status-active", "active", "active"),
     ("status-revoked", "révoquée", "revoked"),
+    ("status-compromised", "compromise", "compromised"),
+    // Status documents and compromised keys (cli/src/trust/status.rs, docs/TRUST.md).
+    (
+        "trust-list-allow-list",
+        "{path} : allowed_payloads d'une clé compromise est mal codé ({detail})",
+        "{path}: a compromised key's allowed_payloads is badly coded ({detail})",
+    ),
+    (
+        "status-key-set",
+        "Clé de statut {key_id} désignée jusqu'au {expires} (séquence {sequence}) ; signez la liste (trust sign) pour la déléguer",
+        "Status key {key_id} named until {expires} (sequence {sequence}); sign the list (trust sign) to delegate to it",
+    ),
+    (
+        "status-key-rotated",
+        "Clé de statut remplacée par {key_id}, jusqu'au {expires} (séquence {sequence}) ; l'ancienne ne vaut plus dès la prochaine liste signée",
+        "Status key replaced by {key_id}, until {expires} (sequence {sequence}); the old one stops counting with the next signed list",
+    ),
+    (
+        "status-key-renewed",
+        "Clé de statut {key_id} prolongée jusqu'au {expires} (séquence {sequence})",
+        "Status key {key_id} renewed until {expires} (sequence {sequence})",
+    ),
+    (
+        "status-key-not-listed",
+        "la clé {key_id} n'est pas la clé de statut de la liste ({listed})",
+        "key {key_id} is not the list's status key ({listed})",
+    ),
+    (
+        "status-key-none",
+        "{path} ne désigne pas de clé de statut : lancez d'abord trust status-key",
+        "{path} names no status key: run trust status-key first",
+    ),
+    (
+        "status-record-invalid",
+        "{path} n'est pas un relevé de publication lisible ({detail}) ; il n'est jamais remis à zéro",
+        "{path} is not a readable publication record ({detail}); it is never reset",
+    ),
+    (
+        "status-no-full-yet",
+        "aucun document de statut complet publié pour {path} : publiez d'abord trust status full",
+        "no full status document published for {path}: publish trust status full first",
+    ),
+    (
+        "status-published-full",
+        "Document de statut complet n° {sequence} : {count} index révoqués, {size} octets, valable jusqu'au {expires} → {path}",
+        "Full status document no. {sequence}: {count} revoked indices, {size} bytes, valid until {expires} → {path}",
+    ),
+    (
+        "status-published-delta",
+        "Delta de statut n° {sequence} (sur le n° {base}) : {count} changements, {size} octets, valable jusqu'au {expires} → {path}",
+        "Status delta no. {sequence} (on no. {base}): {count} changes, {size} bytes, valid until {expires} → {path}",
+    ),
+    (
+        "allow-line-invalid",
+        "{path}, ligne {line} : pas un certificat signé par la clé {key_id}",
+        "{path}, line {line}: not a certificate signed by key {key_id}",
+    ),
+    (
+        "allow-file-refused",
+        "{count} lignes refusées : rien n'a été changé",
+        "{count} lines refused: nothing was changed",
+    ),
+    ("allow-file-empty", "aucun certificat dans les fichiers --allow", "no certificate in the --allow files"),
+    ("allow-list-header", "liste d'autorisation impossible (aucun certificat, ou N hors de 32 à 64)", "allow-list impossible (no certificate, or N outside 32 to 64)"),
+    (
+        "trust-compromised",
+        "Clé {key_id} ({name}) compromise : {count} certificats restent valides (liste de {size} caractères, acceptation à tort 2^-{bits}), tout autre est refusé ; l'entrée peut être retirée de la liste après le {until} (séquence {sequence})",
+        "Key {key_id} ({name}) compromised: {count} certificates stay valid (a {size}-character list, false acceptance 2^-{bits}), any other is refused; the entry can leave the list after {until} (sequence {sequence})",
+    ),
+    (
+        "status-applied",
+        "statut n° {sequence} appliqué : {count} index révoqués, valable jusqu'au {expires}",
+        "status no. {sequence} applied: {count} revoked indices, valid until {expires}",
+    ),
+    ("status-refused", "document de statut refusé : {detail}", "status document refused: {detail}"),
+    (
+        "status-not-given",
+        "aucun document de statut donné (--status) alors que le n° {seen} a déjà été appliqué : les révocations publiées depuis la liste ne sont pas connues",
+        "no status document given (--status) though no. {seen} was applied before: revocations published since the list are not known",
+    ),
+    ("status-too-large", "{path} : document de statut trop volumineux", "{path}: status document too large"),
+    ("status-json", "{path} : pas un document de statut ({detail})", "{path}: not a status document ({detail})"),
+    ("status-format", "{path} : format de document de statut inconnu ({detail})", "{path}: unknown status document format ({detail})"),
+    ("status-no-status-key", "{path} : la liste ne désigne pas de clé de statut", "{path}: the list names no status key"),
+    ("status-wrong-key", "{path} : signé par une autre clé que la clé de statut", "{path}: signed by another key than the status key"),
+    ("status-signature", "{path} : la signature du document de statut est fausse", "{path}: the status document's signature is wrong"),
+    ("status-key-expired", "{path} : la délégation de la clé de statut a pris fin", "{path}: the status key's delegation has ended"),
+    ("status-expired", "{path} : document de statut périmé", "{path}: status document expired"),
+    ("status-entry", "{path} : document de statut incorrect ({detail})", "{path}: wrong status document ({detail})"),
+    ("status-indices", "{path} : index mal codés ({detail})", "{path}: badly coded indices ({detail})"),
+    ("status-rollback", "{path} : document de statut plus ancien que celui déjà appliqué ({detail})", "{path}: status document older than the one applied ({detail})"),
+    ("status-wrong-base", "{path} : delta sur une autre base ({detail})", "{path}: delta on another base ({detail})"),
+    (
+        "signed-droppable",
+        "  tout ce que cette clé a pu signer a expiré le {date} : son entrée peut être retirée",
+        "  everything this key may have signed expired on {date}: its entry can be removed",
+    ),
     (
         "issue-status-index",
         "Index de statut : {key_id}:{index} (pour révoquer ce certificat par index)",
@@ -914,6 +1011,7 @@ mod tests {
     use super::*;
     use cachet::certificate::FieldProblem;
     use cachet::keys::KeyError;
+    use cachet::status_doc::StatusError;
     use cachet::trust::TrustError;
 
     #[test]
@@ -950,7 +1048,21 @@ mod tests {
             TrustError::Entry(String::new()),
         ]
         .map(|e| e.code());
-        for code in fields.iter().chain(&keys).chain(&trust).chain(&["key-refused"]) {
+        let status = [
+            StatusError::TooLarge,
+            StatusError::Json(String::new()),
+            StatusError::Format(String::new()),
+            StatusError::NoStatusKey,
+            StatusError::WrongKey,
+            StatusError::Signature,
+            StatusError::KeyExpired,
+            StatusError::Expired,
+            StatusError::Entry(String::new()),
+            StatusError::Rollback { held: 2, got: 1 },
+            StatusError::WrongBase { held: None, base: 1 },
+        ]
+        .map(|e| e.code());
+        for code in fields.iter().chain(&keys).chain(&trust).chain(&status).chain(&["key-refused", "status-indices"]) {
             for lang in [Lang::Fr, Lang::En] {
                 assert_ne!(template(lang, code), *code, "{code} has no sentence");
             }

@@ -24,12 +24,22 @@
 //! is refused as `trust-list-rollback`, and every input's verdict is then
 //! `trust-list-invalid`. `--state FILE` chooses the file, `--no-state` runs
 //! without one (and without that protection).
+//!
+//! `--status FILE` (repeatable) gives status documents signed by the list's
+//! status key (docs/TRUST.md, "Status documents"): the newest full document
+//! given, then every delta that follows it on its base, are applied to the
+//! list; the state file remembers the highest status sequence applied under
+//! each root, and a run that would end below it is refused
+//! (`status-rollback`). A refused document makes every input
+//! `trust-list-invalid` with the document's code: what is revoked is then
+//! unknown.
 
 use crate::error::{CliError, Message, EXIT_REFUSED};
 use crate::{clock, i18n, keygen, scan};
 use cachet::certificate::Body;
 use cachet::json::Writer;
 use cachet::keys::PublicKey;
+use cachet::status_doc::{Kind, StatusDocument, StatusError, StatusState};
 use cachet::text::TextError;
 use cachet::time::{parse_rfc3339, Date};
 use cachet::trust::{TrustError, TrustList};
@@ -78,6 +88,10 @@ pub struct Args {
     /// Unsafe; only for a read-only environment that gets its list from a trusted source.
     #[arg(long, conflicts_with = "state")]
     no_state: bool,
+    /// A status document signed by the list's status key (repeatable, any order): the newest full one and the
+    /// deltas that follow it are applied to the list.
+    #[arg(long = "status", value_name = "FILE")]
+    status: Vec<PathBuf>,
     /// Tokens (CC1:…), verifier URLs, images of QR codes (.png, .jpg, .jpeg, .webp),
     /// or - to read tokens or URLs, one per line, from standard input.
     #[arg(value_name = "INPUT", required_unless_present = "batch")]
@@ -92,6 +106,7 @@ fn load_trust(
     args: &Args,
     signed: &[u8],
     roots: &[PublicKey],
+    now: cachet::time::Timestamp,
     lang: Lang,
 ) -> Result<Result<TrustList, TrustError>, CliError> {
     let mut held = match state::place(args.state.as_deref(), args.no_state)? {
@@ -103,8 +118,36 @@ fn load_trust(
         }
     };
     let seen = held.as_ref().and_then(|h| h.state.seen(roots));
-    match TrustList::load(signed, roots, seen) {
+    let status_seen = held.as_ref().and_then(|h| h.state.status_seen(roots));
+    let loaded = TrustList::load(signed, roots, seen).and_then(|mut trust| {
+        let documents = args.status.iter().map(|p| scan::read_input(p, lang)).collect::<Result<Vec<_>, _>>();
+        let documents = match documents {
+            Ok(d) => d,
+            Err(e) => return Ok(Err(e)),
+        };
+        let state = apply_status(&trust, &documents, status_seen, now).map_err(TrustError::Status)?;
+        trust.set_status(state);
+        Ok(Ok(trust))
+    });
+    let loaded = match loaded {
+        Ok(Err(e)) => return Err(e),
+        Ok(Ok(trust)) => Ok(trust),
+        Err(e) => Err(e),
+    };
+    match loaded {
         Ok(trust) => {
+            if let (None, Some(seen)) = (trust.status(), status_seen) {
+                // The list alone: revocations published since in status documents are not known.
+                let missing = Message::new("status-not-given").arg("seen", seen);
+                crate::error::note(&format!("cachet: {} [{}]", missing.text(lang), missing.code));
+            }
+            if let Some(s) = trust.status() {
+                let applied = Message::new("status-applied")
+                    .arg("sequence", s.sequence())
+                    .arg("count", s.revoked())
+                    .arg("expires", cachet::time::format_rfc3339(s.expires()));
+                crate::error::note(&format!("cachet: {}", applied.text(lang)));
+            }
             if let Some(held) = &mut held {
                 held.record(&trust, lang)?;
             }
@@ -117,6 +160,7 @@ fn load_trust(
                     .arg("got", got)
                     .arg("seen", seen)
                     .arg("state", held.path().display()),
+                (TrustError::Status(s), _) => Message::new("status-refused").arg("detail", s.to_string()),
                 _ => CliError::trust(&args.trust, &e).messages.swap_remove(0),
             };
             let refused = Message::new("trust-list-refused").arg("detail", why.text(lang));
@@ -124,6 +168,39 @@ fn load_trust(
             Ok(Err(e))
         }
     }
+}
+
+/// The state after the status documents given: the newest full document,
+/// then each delta on its base in turn (deltas already covered by the full
+/// document are skipped); none given, none applied. The result must not be
+/// older than `floor`, the highest status sequence applied before.
+fn apply_status(
+    trust: &TrustList,
+    documents: &[Vec<u8>],
+    floor: Option<u64>,
+    now: cachet::time::Timestamp,
+) -> Result<Option<StatusState>, StatusError> {
+    if documents.is_empty() {
+        return Ok(None);
+    }
+    let mut docs = documents.iter().map(|d| StatusDocument::load(d, trust, now)).collect::<Result<Vec<_>, _>>()?;
+    docs.sort_by_key(|d| (d.kind() == Kind::Delta, std::cmp::Reverse(d.sequence())));
+    let mut state = match docs.first().filter(|d| d.kind() == Kind::Full) {
+        Some(full) => Some(StatusState::apply(None, full)?),
+        None => None,
+    };
+    let mut deltas: Vec<&StatusDocument> = docs.iter().filter(|d| d.kind() == Kind::Delta).collect();
+    deltas.sort_by_key(|d| d.sequence());
+    for delta in deltas {
+        if state.as_ref().is_some_and(|s| delta.sequence() <= s.sequence()) {
+            continue;
+        }
+        state = Some(StatusState::apply(state.as_ref(), delta)?);
+    }
+    if let Some(s) = &state {
+        s.check_floor(floor)?;
+    }
+    Ok(state)
 }
 
 /// The profile named by `--profile`, `full` without it.
@@ -146,7 +223,7 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
     let roots = args.roots.iter().map(|p| keygen::read_public_key(p, lang)).collect::<Result<Vec<_>, _>>()?;
     // Bounded before it is read: the core refuses a list above 32 MiB anyway.
     let signed = scan::read_input(&args.trust, lang)?;
-    let trust = load_trust(args, &signed, &roots, lang)?;
+    let trust = load_trust(args, &signed, &roots, now, lang)?;
     if let Some(input) = &args.batch {
         let batch = bulk::Batch { input, trust: &trust, now, profile, jobs: args.jobs };
         return bulk::run(&batch, lang);

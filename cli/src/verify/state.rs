@@ -77,6 +77,9 @@ pub fn place(state: Option<&Path>, no_state: bool) -> Result<Place, CliError> {
 pub struct State {
     /// Root key id → highest sequence accepted under it.
     pub highest: BTreeMap<KeyId, u64>,
+    /// Root key id → highest status document sequence applied under a list
+    /// it signed (docs/TRUST.md, "Status documents").
+    pub highest_status: BTreeMap<KeyId, u64>,
 }
 
 /// The file as written, for serde.
@@ -85,6 +88,8 @@ pub struct State {
 struct Wire {
     format: String,
     highest_sequence: BTreeMap<String, u64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    highest_status_sequence: BTreeMap<String, u64>,
 }
 
 impl State {
@@ -94,12 +99,15 @@ impl State {
         if wire.format != FORMAT {
             return Err(format!("format \"{}\" (expected \"{FORMAT}\")", wire.format));
         }
-        let mut highest = BTreeMap::new();
-        for (id, sequence) in wire.highest_sequence {
-            let kid = KeyId::parse(&id).map_err(|_| format!("\"{id}\" is not a key id"))?;
-            highest.insert(kid, sequence);
-        }
-        Ok(State { highest })
+        let ids = |map: BTreeMap<String, u64>| -> Result<BTreeMap<KeyId, u64>, String> {
+            let mut out = BTreeMap::new();
+            for (id, sequence) in map {
+                let kid = KeyId::parse(&id).map_err(|_| format!("\"{id}\" is not a key id"))?;
+                out.insert(kid, sequence);
+            }
+            Ok(out)
+        };
+        Ok(State { highest: ids(wire.highest_sequence)?, highest_status: ids(wire.highest_status_sequence)? })
     }
 
     /// The file's text.
@@ -107,6 +115,7 @@ impl State {
         let wire = Wire {
             format: FORMAT.to_owned(),
             highest_sequence: self.highest.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            highest_status_sequence: self.highest_status.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         };
         // A map of strings to integers always serialises.
         let mut text = serde_json::to_string_pretty(&wire).unwrap_or_default();
@@ -122,12 +131,26 @@ impl State {
     /// Remembers `sequence` under `root` when it is higher than what is
     /// remembered; says whether anything changed.
     pub fn record(&mut self, root: KeyId, sequence: u64) -> bool {
-        match self.highest.get(&root) {
-            Some(seen) if *seen >= sequence => false,
-            _ => {
-                self.highest.insert(root, sequence);
-                true
-            }
+        raise(&mut self.highest, root, sequence)
+    }
+
+    /// The highest status sequence applied under any of `roots`, if any.
+    pub fn status_seen(&self, roots: &[PublicKey]) -> Option<u64> {
+        roots.iter().filter_map(|r| self.highest_status.get(&r.key_id())).copied().max()
+    }
+
+    /// [`State::record`] for status documents.
+    pub fn record_status(&mut self, root: KeyId, sequence: u64) -> bool {
+        raise(&mut self.highest_status, root, sequence)
+    }
+}
+
+fn raise(map: &mut BTreeMap<KeyId, u64>, root: KeyId, sequence: u64) -> bool {
+    match map.get(&root) {
+        Some(seen) if *seen >= sequence => false,
+        _ => {
+            map.insert(root, sequence);
+            true
         }
     }
 }
@@ -167,7 +190,9 @@ impl Held {
     /// Remembers the sequence of a list that verified, and writes the file
     /// (atomically, still under the lock) when that raised it.
     pub fn record(&mut self, trust: &TrustList, lang: Lang) -> Result<(), CliError> {
-        if self.state.record(trust.root(), trust.sequence()) {
+        let list = self.state.record(trust.root(), trust.sequence());
+        let status = trust.status().is_some_and(|s| self.state.record_status(trust.root(), s.sequence()));
+        if list || status {
             self.file.replace(self.state.to_json().as_bytes(), None, lang).map_err(unwritable)?;
         }
         Ok(())
@@ -211,6 +236,12 @@ mod tests {
         let back = State::parse(&state.to_json()).unwrap();
         assert_eq!(back, state);
         assert_eq!(back.highest.get(&kid(1)), Some(&6));
+        assert!(!state.to_json().contains("highest_status_sequence"), "a file without status stays as it was");
+        assert!(state.record_status(kid(1), 40));
+        assert!(!state.record_status(kid(1), 39));
+        let back = State::parse(&state.to_json()).unwrap();
+        assert_eq!(back, state);
+        assert_eq!(back.status_seen(&[*SecretKey::from_seed(&[1; 32]).public_key()]), Some(40));
     }
 
     #[test]

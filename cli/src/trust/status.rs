@@ -1,0 +1,391 @@
+//! `cachet trust status-key | status full | status delta | compromise`:
+//! delegating status signing to an online key, publishing signed status
+//! documents, and marking an issuer key compromised (docs/TRUST.md, "Status
+//! documents" and "A compromised issuer key").
+//!
+//! `status full` and `status delta` read `LIST.json` under its lock (the
+//! revocations of `trust revoke`, which journals them) and keep, beside it,
+//! `LIST.json.published.json`: the sequence of the last status document and
+//! the revoked indices it gave. A delta is the difference between the list
+//! and that record; a full document gives every set. The record is written
+//! (and the publication journaled in `LIST.json.log`) before the document,
+//! so that no sequence is ever given to two different documents.
+
+use super::{bump, load, lock_existing, parse_key_id, save, Journal, Subject};
+use crate::error::{CliError, Message};
+use crate::files;
+use crate::{clock, keygen};
+use cachet::certificate::decode_claims;
+use cachet::keys::{KeyId, PublicKey};
+use cachet::status_doc::{sign_status, KeyEntry, Kind, StatusBody, StatusDocument};
+use cachet::status_list::{AllowList, RevokedSet, DEFAULT_ALLOW_BITS, MAX_ALLOW_BITS, MIN_ALLOW_BITS};
+use cachet::time::{format_rfc3339, Date, Timestamp};
+use cachet::trust::{KeyStatus, StatusKeyEntry, TrustListBody};
+use cachet::{envelope, text, Lang};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct StatusKeyArgs {
+    /// The unsigned list.
+    #[arg(long, value_name = "LIST.json")]
+    list: PathBuf,
+    /// The status key's public key file (made by `cachet keygen`; its secret stays on the publishing machine).
+    #[arg(long, value_name = "STATUS.pub")]
+    key: PathBuf,
+    /// Days the delegation lasts from now: past them, verifiers refuse what the key signed until the root signs
+    /// a list that renews it.
+    #[arg(long, value_name = "N", default_value_t = 45, value_parser = clap::value_parser!(u32).range(1..=400))]
+    valid_days: u32,
+}
+
+/// Which status document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Which {
+    /// Every key's revoked indices.
+    Full,
+    /// The indices revoked and withdrawn since the last document published.
+    Delta,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// full or delta.
+    #[arg(value_enum)]
+    which: Which,
+    /// The unsigned list (read, not changed).
+    #[arg(long, value_name = "LIST.json")]
+    list: PathBuf,
+    /// The status key's secret key file: the key the list names in `status_key`.
+    #[arg(long, value_name = "STATUS.key")]
+    key: PathBuf,
+    /// The signed status document to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Hours the document is accepted by verifiers.
+    #[arg(long, value_name = "N", default_value_t = 48, value_parser = clap::value_parser!(u32).range(1..=2000))]
+    valid_hours: u32,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("which_key").required(true).args(["key", "key_id"])))]
+pub struct CompromiseArgs {
+    /// The unsigned list.
+    #[arg(long, value_name = "LIST.json")]
+    list: PathBuf,
+    /// The compromised issuer's public key file.
+    #[arg(long, value_name = "ISSUER.pub")]
+    key: Option<PathBuf>,
+    /// Or its key id (16 hex digits).
+    #[arg(long, value_name = "KEY_ID")]
+    key_id: Option<String>,
+    /// What the key legitimately signed (repeatable): the output of `cachet issue --csv` (JSON lines with a
+    /// "token"), or tokens or verifier URLs one a line; `#` comments and blank lines ignored. Everything else
+    /// the key signed is refused (issuer-key-compromised).
+    #[arg(long = "allow", value_name = "FILE", required = true)]
+    allow: Vec<PathBuf>,
+    /// False acceptance 2^-N for a payload not listed (32 to 64).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ALLOW_BITS,
+          value_parser = clap::value_parser!(u8).range(i64::from(MIN_ALLOW_BITS)..=i64::from(MAX_ALLOW_BITS)))]
+    bits: u8,
+    /// Why, recorded in the journal LIST.json.log.
+    #[arg(long, value_name = "TEXT", required = true)]
+    reason: String,
+}
+
+pub fn status_key(args: &StatusKeyArgs, lang: Lang) -> Result<ExitCode, CliError> {
+    let key = keygen::read_public_key(&args.key, lang)?;
+    let list = lock_existing(&args.list, lang)?;
+    let mut body = load(&list, lang)?;
+    let expires = format_rfc3339(clock::now() + i64::from(args.valid_days) * 86_400);
+    let previous = body.status_key.replace(StatusKeyEntry {
+        key_id: key.key_id().to_string(),
+        public_key: key.to_base64(),
+        expires: expires.clone(),
+    });
+    bump(&mut body, &args.list)?;
+    let mut journal = Journal::new(&list, body.sequence, None);
+    journal.push("status-key", Subject::StatusKey(&key.key_id().to_string(), &expires), None);
+    save(&list, &body, &journal, lang)?;
+    let code = match previous {
+        Some(p) if p.key_id != key.key_id().to_string() => "status-key-rotated",
+        Some(_) => "status-key-renewed",
+        None => "status-key-set",
+    };
+    let done = Message::new(code).arg("key_id", key.key_id()).arg("expires", &expires).arg("sequence", body.sequence);
+    println!("{}", done.text(lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The value of the publication record's `format`.
+const PUBLISHED_FORMAT: &str = "cachet-status-published/1";
+
+/// `LIST.json.published.json`: the last status document published and the
+/// revoked indices it left verifiers with.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Published {
+    format: String,
+    sequence: u64,
+    /// Key id → `revoked_indices` text (absent: none).
+    keys: BTreeMap<String, String>,
+}
+
+/// Every key with a `status_capacity`: its id, capacity and set.
+fn current_sets(body: &TrustListBody, list: &str) -> Result<Vec<(String, RevokedSet)>, CliError> {
+    let mut sets = Vec::new();
+    for e in &body.issuers {
+        let Some(capacity) = e.status_capacity else { continue };
+        let set = e
+            .revoked_indices
+            .as_deref()
+            .map_or_else(|| RevokedSet::empty(capacity), |t| RevokedSet::decode(t, capacity))
+            .map_err(|error| super::indices_error(list, &e.key_id, error))?;
+        sets.push((e.key_id.clone(), set));
+    }
+    Ok(sets)
+}
+
+pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
+    let key = keygen::read_secret_key(&args.key, lang)?;
+    files::resolve(&args.out, lang)?;
+    // The list's lock serialises publications with each other and with revocations.
+    let list = lock_existing(&args.list, lang)?;
+    let body = load(&list, lang)?;
+    let shown = args.list.display().to_string();
+    match &body.status_key {
+        Some(s) if s.key_id == key.key_id().to_string() => {}
+        Some(s) => {
+            return Err(CliError::refused(
+                Message::new("status-key-not-listed").arg("key_id", key.key_id()).arg("listed", &s.key_id),
+            ))
+        }
+        None => return Err(CliError::refused(Message::new("status-key-none").arg("path", &shown))),
+    }
+    let record_path = files::with_suffix(&list.real, ".published.json");
+    let record_file = files::lock(&record_path, lang)?;
+    let record: Option<Published> = if record_file.exists() {
+        let text = record_file.read_text(lang)?;
+        let p: Published = serde_json::from_str(&text).map_err(|e| {
+            CliError::usage(Message::new("status-record-invalid").arg("path", record_path.display()).arg("detail", e))
+        })?;
+        if p.format != PUBLISHED_FORMAT {
+            return Err(CliError::usage(
+                Message::new("status-record-invalid").arg("path", record_path.display()).arg("detail", &p.format),
+            ));
+        }
+        Some(p)
+    } else {
+        None
+    };
+    let sets = current_sets(&body, &shown)?;
+    let sequence = record.as_ref().map_or(1, |r| r.sequence + 1);
+    let mut changed = 0usize;
+    let keys: Vec<KeyEntry> = match (args.which, &record) {
+        (Which::Full, _) => sets
+            .iter()
+            .map(|(kid, set)| {
+                changed += set.len();
+                KeyEntry {
+                    key_id: kid.clone(),
+                    revoked_indices: (!set.is_empty()).then(|| set.encode()),
+                    ..KeyEntry::default()
+                }
+            })
+            .collect(),
+        (Which::Delta, None) => {
+            return Err(CliError::refused(Message::new("status-no-full-yet").arg("path", &shown)));
+        }
+        (Which::Delta, Some(r)) => {
+            let mut entries = Vec::new();
+            for (kid, set) in &sets {
+                let before = match r.keys.get(kid) {
+                    Some(t) => RevokedSet::decode(t, set.capacity())
+                        .map_err(|error| super::indices_error(&shown, kid, error))?,
+                    None => {
+                        RevokedSet::empty(set.capacity()).map_err(|error| super::indices_error(&shown, kid, error))?
+                    }
+                };
+                let added: Vec<u32> = set.iter().filter(|i| !before.contains(*i)).collect();
+                let removed: Vec<u32> = before.iter().filter(|i| !set.contains(*i)).collect();
+                if added.is_empty() && removed.is_empty() {
+                    continue;
+                }
+                changed += added.len() + removed.len();
+                let code = |v: &[u32]| -> Result<Option<String>, CliError> {
+                    if v.is_empty() {
+                        return Ok(None);
+                    }
+                    let s =
+                        RevokedSet::from_sorted(v, set.capacity()).map_err(|e| super::indices_error(&shown, kid, e))?;
+                    Ok(Some(s.encode()))
+                };
+                entries.push(KeyEntry {
+                    key_id: kid.clone(),
+                    added: code(&added)?,
+                    removed: code(&removed)?,
+                    ..KeyEntry::default()
+                });
+            }
+            entries
+        }
+    };
+    let now = clock::now();
+    let doc = StatusBody {
+        kind: match args.which {
+            Which::Full => Kind::Full,
+            Which::Delta => Kind::Delta,
+        },
+        sequence,
+        base: match args.which {
+            Which::Full => None,
+            Which::Delta => record.as_ref().map(|r| r.sequence),
+        },
+        issued_at: format_rfc3339(now),
+        expires: format_rfc3339(now + i64::from(args.valid_hours) * 3600),
+        keys,
+    };
+    let signed = sign_status(&key, &doc);
+    // Read back as a verifier of this list would: what it would refuse is not published.
+    let trust = body.check(KeyId([0; 8])).map_err(|e| CliError::trust(&args.list, &e))?;
+    StatusDocument::load(signed.as_bytes(), &trust, now).map_err(|e| {
+        CliError::usage(Message::new(e.code()).arg("path", args.out.display()).arg("detail", e.to_string()))
+    })?;
+    let published = Published {
+        format: PUBLISHED_FORMAT.to_owned(),
+        sequence,
+        keys: sets.iter().filter(|(_, s)| !s.is_empty()).map(|(k, s)| (k.clone(), s.encode())).collect(),
+    };
+    let mut record_json = serde_json::to_string_pretty(&published).unwrap_or_default();
+    record_json.push('\n');
+    let mut journal = Journal::new(&list, body.sequence, None);
+    let action = format!("status-{}", doc.kind.name());
+    journal.push(&action, Subject::Status(sequence), None);
+    record_file.replace(record_json.as_bytes(), Some((&journal.path, &journal.lines)), lang)?;
+    files::write_atomic(&args.out, signed.as_bytes(), lang)?;
+    let done = Message::new(match args.which {
+        Which::Full => "status-published-full",
+        Which::Delta => "status-published-delta",
+    })
+    .arg("sequence", sequence)
+    .arg("base", doc.base.map(|b| b.to_string()).unwrap_or_default())
+    .arg("count", changed)
+    .arg("size", signed.len())
+    .arg("expires", &doc.expires)
+    .arg("path", args.out.display());
+    println!("{}", done.text(lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line of an allow file, trimmed and without its comment: the token,
+/// from a batch output's JSON line or as it stands.
+fn token_of(line: &str) -> Option<String> {
+    if line.starts_with('{') {
+        let v: serde_json::Value = serde_json::from_str(line).ok()?;
+        return v.get("token").and_then(|t| t.as_str()).map(str::to_owned);
+    }
+    Some(line.to_owned())
+}
+
+/// The payloads the key signed in the allow files, each checked (a
+/// certificate of this key, whose signature verifies), and the latest end
+/// of validity among them.
+fn read_allowed(paths: &[PathBuf], key: &PublicKey, lang: Lang) -> Result<(Vec<Vec<u8>>, Timestamp), CliError> {
+    let mut payloads = Vec::new();
+    let mut latest = i64::MIN;
+    let mut bad = Vec::new();
+    for path in paths {
+        let text = files::read_text(path, lang)?;
+        for (n, raw) in text.lines().enumerate() {
+            let line = if raw.trim_start().starts_with('{') {
+                raw.trim()
+            } else {
+                raw.split('#').next().unwrap_or_default().trim()
+            };
+            if line.is_empty() {
+                continue;
+            }
+            let checked = token_of(line).and_then(|t| {
+                let cose = text::decode(&t).ok()?;
+                let env = envelope::open(&cose).ok()?;
+                if env.kid != key.key_id() {
+                    return None;
+                }
+                key.verify(&envelope::signing_input(env.protected, env.payload), env.signature).ok()?;
+                let claims = decode_claims(env.payload).ok()?;
+                Some((env.payload.to_vec(), claims.valid_until))
+            });
+            match checked {
+                Some((payload, until)) => {
+                    latest = latest.max(until);
+                    payloads.push(payload);
+                }
+                None => bad.push(
+                    Message::new("allow-line-invalid")
+                        .arg("path", path.display())
+                        .arg("line", n + 1)
+                        .arg("key_id", key.key_id()),
+                ),
+            }
+        }
+    }
+    if !bad.is_empty() {
+        let count = bad.len();
+        let mut messages: Vec<Message> = bad.into_iter().take(super::BAD_LINES_SHOWN).collect();
+        messages.push(Message::new("allow-file-refused").arg("count", count));
+        return Err(CliError { messages, exit: crate::error::EXIT_USAGE });
+    }
+    if payloads.is_empty() {
+        return Err(CliError::usage(Message::new("allow-file-empty")));
+    }
+    Ok((payloads, latest))
+}
+
+pub fn compromise(args: &CompromiseArgs, lang: Lang) -> Result<ExitCode, CliError> {
+    let reason = args.reason.trim();
+    if reason.is_empty() || reason.chars().any(char::is_control) {
+        return Err(CliError::usage(Message::new("reason-invalid")));
+    }
+    let list = lock_existing(&args.list, lang)?;
+    let mut body = load(&list, lang)?;
+    let wanted = match (&args.key, &args.key_id) {
+        (Some(path), _) => keygen::read_public_key(path, lang)?.key_id().to_string(),
+        (None, Some(id)) => {
+            parse_key_id(id).ok_or_else(|| CliError::usage(Message::new("key-id-invalid").arg("path", "--key-id")))?
+        }
+        (None, None) => return Err(CliError::usage(Message::new("key-id-invalid").arg("path", "--key-id"))),
+    };
+    let Some(entry) = body.issuers.iter_mut().find(|e| e.key_id == wanted) else {
+        return Err(CliError::refused(
+            Message::new("key-not-listed").arg("key_id", &wanted).arg("path", args.list.display()),
+        ));
+    };
+    let key = PublicKey::from_base64(&entry.public_key).map_err(|e| {
+        CliError::usage(Message::new("trust-list-entry").arg("path", args.list.display()).arg("detail", e.code()))
+    })?;
+    let (payloads, latest) = read_allowed(&args.allow, &key, lang)?;
+    let allow = AllowList::from_payloads(payloads.iter().map(Vec::as_slice), args.bits)
+        .map_err(|e| CliError::usage(Message::new(e.code())))?;
+    entry.status = KeyStatus::Compromised;
+    entry.allowed_payloads = Some(allow.encode());
+    let name = entry.name.clone();
+    bump(&mut body, &args.list)?;
+    let mut journal = Journal::new(&list, body.sequence, Some(reason));
+    journal.file = Some(args.allow.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "));
+    journal.push("compromise", Subject::Key(&wanted), None);
+    save(&list, &body, &journal, lang)?;
+    // Every certificate it signed (that counts) has expired at `latest`: the
+    // key's entry can leave the list from then on.
+    let until = Date::of_instant(latest).map(|d| d.to_string()).unwrap_or_default();
+    let done = Message::new("trust-compromised")
+        .arg("key_id", &wanted)
+        .arg("name", name)
+        .arg("count", allow.len())
+        .arg("size", allow.encode().len())
+        .arg("bits", args.bits)
+        .arg("until", until)
+        .arg("sequence", body.sequence);
+    println!("{}", done.text(lang));
+    Ok(ExitCode::SUCCESS)
+}
