@@ -33,6 +33,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod status;
+
 /// Edits and signs trust lists.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -44,6 +46,14 @@ pub enum Command {
     Unrevoke(ChangeArgs),
     /// Signs LIST.json with the root key into SIGNED.
     Sign(SignArgs),
+    /// Names (or rotates, or renews) the online status key in LIST.json; the root's next `trust sign` delegates
+    /// status signing to it.
+    StatusKey(status::StatusKeyArgs),
+    /// Signs a status document with the status key: `full` (every key's revoked indices) or `delta` (what
+    /// changed since the last one published).
+    Status(status::StatusArgs),
+    /// Marks an issuer key compromised: only what it legitimately signed (the --allow files) stays valid.
+    Compromise(status::CompromiseArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -124,6 +134,9 @@ pub fn run(command: &Command, lang: Lang) -> Result<ExitCode, CliError> {
         Command::Revoke(args) => change(args, Action::Revoke, lang),
         Command::Unrevoke(args) => change(args, Action::Unrevoke, lang),
         Command::Sign(args) => sign(args, lang),
+        Command::StatusKey(args) => status::status_key(args, lang),
+        Command::Status(args) => status::publish(args, lang),
+        Command::Compromise(args) => status::compromise(args, lang),
     }
 }
 
@@ -592,6 +605,16 @@ fn sign(args: &SignArgs, lang: Lang) -> Result<ExitCode, CliError> {
                 .arg("name", &e.name)
                 .arg("status", Message::new(status).text(lang)),
         );
+        if e.status != KeyStatus::Active {
+            // What a key signed lasts at most until 1 September of the year
+            // after its `valid_until` (docs/TRUST.md, "Roles"): then nothing
+            // it signed counts any more, and its entry can go.
+            if let Some(date) = Date::parse(&e.valid_until).and_then(|u| Date::new(u.year() + 1, 9, 1)) {
+                if date <= Date::of_instant(now).unwrap_or(date) {
+                    lines.push(Message::new("signed-droppable").arg("date", date));
+                }
+            }
+        }
         if let Some(capacity) = e.status_capacity {
             // sign_list checked every set: it decodes.
             let count =
@@ -668,6 +691,10 @@ enum Subject<'a> {
     Key(&'a str),
     Index(&'a str, u32),
     Root(&'a str),
+    /// The status key named, and the end of its delegation.
+    StatusKey(&'a str, &'a str),
+    /// A status document published, by its sequence.
+    Status(u64),
 }
 
 /// One line of `LIST.json.log`.
@@ -686,6 +713,10 @@ struct JournalLine<'a> {
     root: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_update: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status_sequence: Option<u64>,
     user: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
@@ -719,11 +750,20 @@ impl<'a> Journal<'a> {
     }
 
     fn push(&mut self, action: &str, subject: Subject<'_>, next_update: Option<&str>) {
+        let (mut expires, mut status_sequence) = (None, None);
         let (serial, key_id, index, root) = match subject {
             Subject::Serial(s) => (Some(s), None, None, None),
             Subject::Key(k) => (None, Some(k), None, None),
             Subject::Index(k, i) => (None, Some(k), Some(i), None),
             Subject::Root(r) => (None, None, None, Some(r)),
+            Subject::StatusKey(k, e) => {
+                expires = Some(e);
+                (None, Some(k), None, None)
+            }
+            Subject::Status(n) => {
+                status_sequence = Some(n);
+                (None, None, None, None)
+            }
         };
         let line = JournalLine {
             time: &self.time,
@@ -734,6 +774,8 @@ impl<'a> Journal<'a> {
             index,
             root,
             next_update,
+            expires,
+            status_sequence,
             user: &self.user,
             reason: self.reason,
             file: self.file.as_deref(),
