@@ -30,7 +30,7 @@ struct Ctx {
 type Step = (&'static str, &'static str, fn(&Ctx) -> Result<Done>);
 
 const STEPS: [Step; 16] = [
-    ("setup", "setup: the wasm32 target", setup),
+    ("setup", "setup: the wasm32 target, SoftHSM2", setup),
     ("fmt", "format: cargo fmt --check", fmt),
     ("clippy", "lint: cargo clippy -D warnings", clippy),
     ("wasm", "wasm: the verifier core for wasm32-unknown-unknown", wasm),
@@ -116,11 +116,26 @@ pub fn run_all(args: &[String]) -> ExitCode {
 }
 
 /// Installs what the later steps need and can be installed here.
-fn setup(_: &Ctx) -> Result<Done> {
+fn setup(ctx: &Ctx) -> Result<Done> {
     crate::build::ensure_wasm_target()?;
     println!("{WASM_TARGET}: installed");
+    // The CLI's hardware-key tests (cli/tests/pkcs11.rs, in the tests and
+    // clone steps) sign with Debian's SoftHSM2, a real PKCS#11 module.
+    if !Path::new(SOFTHSM_MODULE).exists() || !sh::succeeds(program("softhsm2-util").arg("--version")) {
+        if !is_root() {
+            return cannot(ctx, format!("SoftHSM2 ({SOFTHSM_MODULE}) is missing and only root can apt-get install"));
+        }
+        run(program("apt-get").arg("update"))?;
+        run(program("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "softhsm2"])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    println!("SoftHSM2: installed");
     Ok(Done::Passed)
 }
+
+/// Debian's SoftHSM2 module, which cli/tests/pkcs11.rs loads.
+const SOFTHSM_MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 
 fn fmt(_: &Ctx) -> Result<Done> {
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
