@@ -448,3 +448,75 @@ fn the_claims_are_decoded_before_the_signature_is_checked() {
         assert!(report.certificate.is_none());
     }
 }
+
+/// The example status key of TRUST.md's list.
+fn example_status_key() -> SecretKey {
+    SecretKey::from_seed(&[0x05; 32])
+}
+
+/// A status document of the example key (FORMAT.md's examples).
+fn example_status_document(kind: cachet::status_doc::Kind, sequence: u64, day: u32, sets: [&[u32]; 2]) -> String {
+    use cachet::status_doc::{sign_status, KeyEntry, Kind, StatusBody};
+    use cachet::status_list::RevokedSet;
+    let code = |v: &[u32]| (!v.is_empty()).then(|| RevokedSet::from_sorted(v, DEFAULT_CAPACITY).unwrap().encode());
+    let entry = match kind {
+        Kind::Full => KeyEntry { revoked_indices: code(sets[0]), ..KeyEntry::default() },
+        Kind::Delta => KeyEntry { added: code(sets[0]), removed: code(sets[1]), ..KeyEntry::default() },
+    };
+    let body = StatusBody {
+        kind,
+        sequence,
+        base: (kind == Kind::Delta).then(|| sequence - 1),
+        issued_at: format!("2025-09-{day:02}T05:00:00Z"),
+        expires: format!("2025-09-{:02}T05:00:00Z", day + 2),
+        keys: vec![KeyEntry { key_id: example_key().key_id().to_string(), ..entry }],
+    };
+    sign_status(&example_status_key(), &body)
+}
+
+#[test]
+fn the_status_document_examples_are_signed_by_the_lists_status_key_and_apply() {
+    use cachet::status_doc::{Kind, StatusDocument, StatusState};
+    let status_key = example_status_key();
+    let entry = format!(
+        "\"status_key\": {{\n    \"key_id\": \"{}\",\n    \"public_key\": \"{}\",\n    \"expires\": \"2025-10-15T06:00:00Z\"\n  }}",
+        status_key.key_id(),
+        status_key.public_key().to_base64()
+    );
+    assert!(fenced(section(TRUST_MD, "example:list")).contains(&entry), "TRUST.md's list names the status key:\n{entry}");
+    let full = example_status_document(Kind::Full, 1, 15, [&[12, 345_678], &[]]);
+    let delta = example_status_document(Kind::Delta, 2, 16, [&[777], &[12]]);
+    assert_eq!(fenced(section(FORMAT_MD, "example:status-full")), full, "FORMAT.md's full status document");
+    assert_eq!(fenced(section(FORMAT_MD, "example:status-delta")), delta, "FORMAT.md's delta");
+
+    let mut trust = example_trust();
+    let now = parse_rfc3339("2025-09-16T12:00:00Z").unwrap();
+    let full = StatusDocument::load(full.as_bytes(), &trust, now).unwrap();
+    let delta = StatusDocument::load(delta.as_bytes(), &trust, now).unwrap();
+    let state = StatusState::apply(Some(&StatusState::apply(None, &full).unwrap()), &delta).unwrap();
+    assert_eq!(state.sets()[&example_key().key_id()].iter().collect::<Vec<_>>(), [777, 345_678]);
+    trust.set_status(Some(state));
+    for (idx, status) in [(777, Status::Revoked), (12, Status::Valid), (345_678, Status::Revoked), (4242, Status::Revoked)] {
+        let with_status = issue_with_status(&example_key(), &typical(), issue_date(), StatusRef::new(idx)).unwrap();
+        assert_eq!(verify(&with_status.token, &trust, now).status, status, "index {idx}");
+    }
+    // Every refusal of a status document is documented in TRUST.md and FORMAT.md.
+    use cachet::status_doc::StatusError as E;
+    for e in [
+        E::TooLarge,
+        E::Json(String::new()),
+        E::Format(String::new()),
+        E::NoStatusKey,
+        E::WrongKey,
+        E::Signature,
+        E::KeyExpired,
+        E::Expired,
+        E::Entry(String::new()),
+        E::Rollback { held: 2, got: 1 },
+        E::WrongBase { held: None, base: 1 },
+    ] {
+        assert!(TRUST_MD.contains(&format!("`{}`", e.code())), "TRUST.md does not document `{}`", e.code());
+        assert!(FORMAT_MD.contains(&format!("`{}`", e.code())), "FORMAT.md does not document `{}`", e.code());
+    }
+    assert!(TRUST_MD.contains("`status-indices`") && FORMAT_MD.contains("`status-indices`"));
+}
