@@ -483,7 +483,10 @@ fn the_status_document_examples_are_signed_by_the_lists_status_key_and_apply() {
         status_key.key_id(),
         status_key.public_key().to_base64()
     );
-    assert!(fenced(section(TRUST_MD, "example:list")).contains(&entry), "TRUST.md's list names the status key:\n{entry}");
+    assert!(
+        fenced(section(TRUST_MD, "example:list")).contains(&entry),
+        "TRUST.md's list names the status key:\n{entry}"
+    );
     let full = example_status_document(Kind::Full, 1, 15, [&[12, 345_678], &[]]);
     let delta = example_status_document(Kind::Delta, 2, 16, [&[777], &[12]]);
     assert_eq!(fenced(section(FORMAT_MD, "example:status-full")), full, "FORMAT.md's full status document");
@@ -496,7 +499,9 @@ fn the_status_document_examples_are_signed_by_the_lists_status_key_and_apply() {
     let state = StatusState::apply(Some(&StatusState::apply(None, &full).unwrap()), &delta).unwrap();
     assert_eq!(state.sets()[&example_key().key_id()].iter().collect::<Vec<_>>(), [777, 345_678]);
     trust.set_status(Some(state));
-    for (idx, status) in [(777, Status::Revoked), (12, Status::Valid), (345_678, Status::Revoked), (4242, Status::Revoked)] {
+    for (idx, status) in
+        [(777, Status::Revoked), (12, Status::Valid), (345_678, Status::Revoked), (4242, Status::Revoked)]
+    {
         let with_status = issue_with_status(&example_key(), &typical(), issue_date(), StatusRef::new(idx)).unwrap();
         assert_eq!(verify(&with_status.token, &trust, now).status, status, "index {idx}");
     }
