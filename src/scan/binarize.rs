@@ -2,27 +2,30 @@
 //! mean of the 5×5 blocks around it, so that uneven light, shadows and a
 //! gradient across the code do not matter. A block with too little contrast
 //! to judge (plain paper, or plain ink) borrows its neighbours' level.
+//! The loops over every pixel are in [`simd`] (wasm SIMD, or scalar).
 
-/// A binary image, `true` for dark.
+use super::simd::{self, DARK, LIGHT};
+
+/// A binary image, one byte a pixel: [`DARK`] or [`LIGHT`].
 #[derive(Clone, Debug)]
 pub struct Bits {
     /// Width in pixels.
     pub width: usize,
     /// Height in pixels.
     pub height: usize,
-    data: Vec<bool>,
+    data: Vec<u8>,
 }
 
 impl Bits {
     /// An all-light image (for tests and the fuzz target).
     pub fn new(width: usize, height: usize) -> Bits {
-        Bits { width, height, data: vec![false; width.saturating_mul(height)] }
+        Bits { width, height, data: vec![LIGHT; width.saturating_mul(height)] }
     }
 
     /// The pixel at (`x`, `y`); outside the image is light.
     #[inline]
     pub fn get(&self, x: usize, y: usize) -> bool {
-        x < self.width && self.data.get(y.wrapping_mul(self.width).wrapping_add(x)).copied().unwrap_or(false)
+        x < self.width && self.data.get(y.wrapping_mul(self.width).wrapping_add(x)).is_some_and(|&p| p != LIGHT)
     }
 
     /// The pixel at (`x`, `y`) given as signed coordinates; outside is light.
@@ -35,23 +38,28 @@ impl Bits {
     pub fn set(&mut self, x: usize, y: usize, dark: bool) {
         if x < self.width {
             if let Some(p) = self.data.get_mut(y.wrapping_mul(self.width).wrapping_add(x)) {
-                *p = dark;
+                *p = if dark { DARK } else { LIGHT };
             }
         }
     }
 
     /// The same image, dark and light swapped (light-on-dark codes).
     pub fn inverted(&self) -> Bits {
-        Bits { width: self.width, height: self.height, data: self.data.iter().map(|d| !d).collect() }
+        let mut data = vec![LIGHT; self.data.len()];
+        simd::invert(&self.data, &mut data);
+        Bits { width: self.width, height: self.height, data }
     }
 
     /// Colour changes per pixel along every 16th row: about 0.05 for a
     /// code in a scene, 0.3 and more for a frame of sensor noise.
     pub fn transition_density(&self) -> f32 {
         let (mut changes, mut pixels) = (0usize, 0usize);
+        let mut at = Vec::new();
         for y in (0..self.height).step_by(16) {
             let row = self.row(y);
-            changes += row.windows(2).filter(|w| w.first() != w.get(1)).count();
+            at.clear();
+            simd::transitions(row, &mut at);
+            changes += at.len();
             pixels += row.len();
         }
         if pixels == 0 {
@@ -61,8 +69,8 @@ impl Bits {
         }
     }
 
-    /// One row of pixels.
-    pub fn row(&self, y: usize) -> &[bool] {
+    /// One row of pixels, [`DARK`] or [`LIGHT`] each.
+    pub fn row(&self, y: usize) -> &[u8] {
         let start = y.saturating_mul(self.width);
         self.data.get(start..start.saturating_add(self.width)).unwrap_or(&[])
     }
@@ -88,26 +96,7 @@ pub fn local_threshold(luma: &[u8], width: usize, height: usize, min_contrast: u
     for by in 0..bh {
         stats.iter_mut().for_each(|s| *s = (0, 255, 0));
         let (y0, y1) = (by * BLOCK, ((by + 1) * BLOCK).min(height));
-        for y in y0..y1 {
-            let row = luma.get(y * width..(y + 1) * width).unwrap_or(&[]);
-            // Plain indexed loops: the size-optimised wasm build does not
-            // inline iterator adapters, and these run on every pixel.
-            let mut x = 0;
-            while x < row.len() {
-                let (mut sum, mut lo, mut hi) = (0u32, 255u8, 0u8);
-                let end = (x + BLOCK).min(row.len());
-                while x < end {
-                    let p = row.get(x).copied().unwrap_or(0);
-                    sum += p as u32;
-                    lo = lo.min(p);
-                    hi = hi.max(p);
-                    x += 1;
-                }
-                if let Some(s) = stats.get_mut((end - 1) / BLOCK) {
-                    *s = (s.0 + sum, s.1.min(lo), s.2.max(hi));
-                }
-            }
-        }
+        simd::block_stats(luma, width, y0, y1, &mut stats);
         for (bx, &(sum, min, max)) in stats.iter().enumerate() {
             let (min, max) = (min as u32, max as u32);
             let n = ((width.min((bx + 1) * BLOCK) - bx * BLOCK) * (y1 - y0)).max(1) as u32;
@@ -145,29 +134,20 @@ pub fn local_threshold(luma: &[u8], width: usize, height: usize, min_contrast: u
         let s = |x: usize, y: usize| sat.get(y * (bw + 1) + x).copied().unwrap_or(0);
         (s(x1, y1) + s(x0, y0)).wrapping_sub(s(x0, y1)).wrapping_sub(s(x1, y0))
     };
-    let mut thresholds = vec![0u32; bw];
+    // Each pixel's threshold along the block row (a level is a mean of
+    // grey levels: it fits a byte).
+    let mut thresholds = vec![0u8; bw * BLOCK];
     for by in 0..bh {
         let (ty0, ty1) = (by.saturating_sub(2), (by + 3).min(bh));
-        for (bx, t) in thresholds.iter_mut().enumerate() {
+        for (bx, t) in thresholds.chunks_exact_mut(BLOCK).enumerate() {
             let (tx0, tx1) = (bx.saturating_sub(2), (bx + 3).min(bw));
             let n = ((tx1 - tx0) * (ty1 - ty0)).max(1) as u32;
-            *t = area(tx0, ty0, tx1, ty1) / n;
+            t.fill((area(tx0, ty0, tx1, ty1) / n).min(255) as u8);
         }
         for y in by * BLOCK..((by + 1) * BLOCK).min(height) {
             let row = luma.get(y * width..(y + 1) * width).unwrap_or(&[]);
             let out = bits.data.get_mut(y * width..(y + 1) * width).unwrap_or(&mut []);
-            let n = row.len().min(out.len());
-            let mut x = 0;
-            while x < n {
-                let t = thresholds.get(x / BLOCK).copied().unwrap_or(0);
-                let end = (x + BLOCK).min(n);
-                while x < end {
-                    if let (Some(&p), Some(d)) = (row.get(x), out.get_mut(x)) {
-                        *d = p as u32 <= t;
-                    }
-                    x += 1;
-                }
-            }
+            simd::threshold_row(row, &thresholds, out);
         }
     }
     bits
@@ -177,11 +157,11 @@ pub fn local_threshold(luma: &[u8], width: usize, height: usize, min_contrast: u
 /// cheap denoiser, and a way to see large blurred modules sharper.
 pub fn downscale(luma: &[u8], width: usize, height: usize) -> (Vec<u8>, usize, usize) {
     let (w, h) = (width / 2, height / 2);
-    let mut out = Vec::with_capacity(w * h);
+    let mut out = vec![255u8; w * h];
     for y in 0..h {
-        for x in 0..w {
-            let at = |dx: usize, dy: usize| luma.get((2 * y + dy) * width + 2 * x + dx).copied().unwrap_or(255) as u32;
-            out.push(((at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1) + 2) / 4) as u8);
+        let row = |r: usize| luma.get(r * width..(r + 1) * width).unwrap_or(&[]);
+        if let Some(o) = out.get_mut(y * w..(y + 1) * w) {
+            simd::halve_rows(row(2 * y), row(2 * y + 1), o);
         }
     }
     (out, w, h)

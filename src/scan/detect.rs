@@ -6,6 +6,7 @@
 //! code's corners are ranked.
 
 use super::binarize::Bits;
+use super::simd::{self, LIGHT};
 
 /// A finder pattern's centre and module size, in pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -108,21 +109,23 @@ fn cross_check(bits: &Bits, cx: f32, y: usize, total: u32) -> Option<(f32, f32, 
 pub fn find_finders(bits: &Bits) -> Vec<Finder> {
     let mut found: Vec<Finder> = Vec::new();
     let step = if bits.height > 400 { 2 } else { 1 };
+    // Where the colour changes along the row, then the row's end.
+    let mut ends: Vec<u32> = Vec::new();
     let mut y = 0;
     while y < bits.height {
         let row = bits.row(y);
+        ends.clear();
+        simd::transitions(row, &mut ends);
+        ends.push(row.len() as u32);
         // The last five runs' lengths, alternating colours, and where the
         // middle one starts.
         let mut lens = [0u32; 5];
         let mut starts = [0usize; 5];
         let mut filled = 0usize;
-        let mut current = row.first().copied().unwrap_or(false);
+        let mut current = row.first().is_some_and(|&p| p != LIGHT);
         let mut start = 0usize;
-        for x in 1..=row.len() {
-            let colour = row.get(x).copied();
-            if colour == Some(current) {
-                continue;
-            }
+        for &x in &ends {
+            let x = x as usize;
             // A run [start, x) of colour `current` ended.
             lens = [lens[1], lens[2], lens[3], lens[4], (x - start) as u32];
             starts = [starts[1], starts[2], starts[3], starts[4], start];

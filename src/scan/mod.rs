@@ -27,6 +27,7 @@ pub mod decode;
 pub mod detect;
 mod rs;
 pub mod sample;
+pub mod simd;
 
 use binarize::Bits;
 
@@ -70,14 +71,8 @@ pub fn scan_rgba_with(rgba: &[u8], width: usize, height: usize, effort: Effort) 
         Some(n) if n == rgba.len() && n > 0 => {}
         _ => return Vec::new(),
     }
-    // An indexed loop: the size-optimised wasm build does not inline the
-    // iterator adapters, and this runs on every pixel.
     let mut luma = vec![0u8; width * height];
-    let mut i = 0;
-    while let (Some(l), Some(&[r, g, b, _])) = (luma.get_mut(i), rgba.get(4 * i..4 * i + 4)) {
-        *l = ((r as u32 * 77 + g as u32 * 150 + b as u32 * 29 + 128) >> 8) as u8;
-        i += 1;
-    }
+    simd::luma(rgba, &mut luma);
     scan_luma_found_with(&luma, width, height, effort).into_iter().map(|f| f.text).collect()
 }
 
