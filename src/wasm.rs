@@ -276,3 +276,77 @@ pub fn scan_image(rgba: &[u8], width: u32, height: u32, quick: Option<bool>) -> 
     let effort = if quick == Some(true) { crate::scan::Effort::Quick } else { crate::scan::Effort::Full };
     crate::scan::scan_rgba_with(rgba, width as usize, height as usize, effort)
 }
+
+// Status documents (issue 11; docs/TRUST.md, "Status documents"): the page
+// keeps the last full document and the deltas since, applies them to the
+// verifier it makes from its list, and remembers the highest status
+// sequence applied.
+//
+// ```js
+// const verifier = new Verifier(list, roots, lastSeen);
+// for (const doc of [full, ...deltas]) {            // in order: the full one, then each delta on its base
+//   const refused = verifier.applyStatus(doc, Date.now());
+//   if (refused) { /* e.g. "status-wrong-base": fetch the full document */ }
+// }
+// const rollback = verifier.checkStatusFloor(lastSeenStatus);  // "status-rollback" or undefined
+// store(verifier.statusSequence);
+// ```
+
+#[wasm_bindgen]
+impl Verifier {
+    /// Applies a signed status document (its text) to the status held, at
+    /// `nowMs`: it must be signed by the list's status key while delegated,
+    /// be within its validity, and (a delta) apply on the sequence held.
+    /// Gives `undefined` when applied, else the refusal's stable code
+    /// (`status-wrong-key`, `status-rollback`, `status-wrong-base`,
+    /// `status-expired`…; a refused list's own code), the status held then
+    /// unchanged. Never throws.
+    #[wasm_bindgen(js_name = applyStatus)]
+    pub fn apply_status(&mut self, document: &str, #[wasm_bindgen(js_name = nowMs)] now_ms: f64) -> Option<String> {
+        let trust = match &mut self.trust {
+            Ok(trust) => trust,
+            Err(e) => return Some(e.code().to_owned()),
+        };
+        let now = (now_ms / 1000.0).floor() as i64;
+        let applied = crate::status_doc::StatusDocument::load(document.as_bytes(), trust, now)
+            .and_then(|doc| crate::status_doc::StatusState::apply(trust.status(), &doc));
+        match applied {
+            Ok(state) => {
+                trust.set_status(Some(state));
+                None
+            }
+            Err(e) => Some(e.code().to_owned()),
+        }
+    }
+
+    /// `"status-rollback"` when the status held is older than
+    /// `lastSeenStatusSequence` (the highest this device applied before),
+    /// or when none is held though one was; `undefined` otherwise.
+    #[wasm_bindgen(js_name = checkStatusFloor)]
+    pub fn check_status_floor(
+        &self,
+        #[wasm_bindgen(js_name = lastSeenStatusSequence)] last_seen: Option<f64>,
+    ) -> Option<String> {
+        let floor = last_seen.filter(|s| s.is_finite() && *s >= 0.0).map(|s| s as u64);
+        let held = self.trust.as_ref().ok().and_then(TrustList::status);
+        match (held, floor) {
+            (Some(state), floor) => state.check_floor(floor).err().map(|e| e.code().to_owned()),
+            (None, Some(_)) => Some("status-rollback".to_owned()),
+            (None, None) => None,
+        }
+    }
+
+    /// The sequence of the last status document applied, if any: store it
+    /// as the next `lastSeenStatusSequence`.
+    #[wasm_bindgen(getter, js_name = statusSequence)]
+    pub fn status_sequence(&self) -> Option<f64> {
+        self.trust.as_ref().ok().and_then(TrustList::status).map(|s| s.sequence() as f64)
+    }
+
+    /// When the last status document applied expires (RFC 3339), if any:
+    /// from then on results warn `status-stale` and a newer one is due.
+    #[wasm_bindgen(getter, js_name = statusExpires)]
+    pub fn status_expires(&self) -> Option<String> {
+        self.trust.as_ref().ok().and_then(TrustList::status).map(|s| crate::time::format_rfc3339(s.expires()))
+    }
+}
