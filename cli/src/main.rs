@@ -29,6 +29,7 @@ mod signer;
 mod svg_read;
 mod trust;
 mod verify;
+mod verify_deployment;
 
 use cachet::Lang;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -63,6 +64,8 @@ enum Command {
     Verify(verify::Args),
     /// Print the texts of the QR codes in images (PNG, JPEG, WebP).
     Scan(scan::Args),
+    /// Check that a web server serves a signed release: every file, its headers, the trust list's signature.
+    VerifyDeployment(verify_deployment::Args),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Issue(args) => issue::run(args, lang),
         Command::Verify(args) => verify::run(args, lang),
         Command::Scan(args) => scan::run(args, lang),
+        Command::VerifyDeployment(args) => verify_deployment::run(args, lang),
     };
     result.unwrap_or_else(|e| e.report(lang))
 }

@@ -726,10 +726,16 @@ const TEST_EMBED_PARENT: &str = "https://portail.example.fr";
 /// nginx from Debian's package, on `port`, serving `site` from a copy of
 /// the committed configuration (its paths and the embed line replaced).
 fn start_nginx(dir: &Path, site: &Path, port: u16) -> Result<Server> {
+    start_nginx_with(dir, site, port, None)
+}
+
+/// [`start_nginx`], with another snippet of headers than the committed one.
+fn start_nginx_with(dir: &Path, site: &Path, port: u16, headers: Option<&str>) -> Result<Server> {
     let root = sh::workspace_root();
     let read = |p: &str| std::fs::read_to_string(root.join(p)).map_err(|e| format!("cannot read {p}: {e}"));
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let snippet = dir.join("cachet-headers.conf");
-    sh::write(&snippet, read(NGINX_HEADERS)?)?;
+    sh::write(&snippet, headers.map_or_else(|| read(NGINX_HEADERS), |h| Ok(h.to_owned()))?)?;
     let mut conf = read(NGINX_SERVER)?;
     conf = replace_once(&conf, "    listen 80;\n", &format!("    listen 127.0.0.1:{port};\n"), NGINX_SERVER)?;
     conf = replace_once(&conf, "    listen [::]:80;\n", "", NGINX_SERVER)?;
@@ -784,6 +790,122 @@ http {{
     };
     run(&mut nginx(&["-t", "-q"]))?;
     Server::start("nginx", &mut nginx(&[]), &dir.join("nginx.out"), port)
+}
+
+/// `cachet --lang en verify-deployment` of the site on 127.0.0.1:`port`:
+/// its exit code, and its standard output and error.
+fn verify_deployment(cachet: &Path, port: u16, manifest: &Path, key: &Path) -> Result<(i32, String)> {
+    let mut c = Command::new(cachet);
+    c.args(["--lang", "en", "verify-deployment", &format!("http://127.0.0.1:{port}/"), "--manifest"])
+        .arg(manifest)
+        .arg("--key")
+        .arg(key)
+        .stdin(Stdio::null());
+    println!("$ {}", sh::show(&c));
+    let out = c.output().map_err(|e| format!("cannot run {}: {e}", cachet.display()))?;
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    Ok((out.status.code().unwrap_or(-1), text))
+}
+
+/// A gzip file of `body`, as `cargo xtask site` writes them.
+fn gzip(body: &[u8]) -> Result<Vec<u8>> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(body).map_err(|e| e.to_string())?;
+    enc.finish().map_err(|e| e.to_string())
+}
+
+/// The signed release against nginx (docs/DEPLOYING.md, "Checking a live
+/// site"): `cargo xtask release` signs the site with a new release key
+/// (`cachet keygen`); `cachet verify-deployment` must pass the honest site,
+/// name a patched `app.js` and a patched `app.js.gz`, name the missing CSP
+/// of every file when nginx's snippet lacks it, and refuse an edited
+/// manifest. The site is put back as it was. Returns the faults found.
+fn check_release(dir: &Path, site: &Path) -> Result<Vec<String>> {
+    let mut faults = Vec::new();
+    run(sh::cargo().args(["build", "--quiet", "-p", "cachet-cli", "--bin", "cachet"]))?;
+    let cachet = sh::target_dir()?.join("debug").join("cachet");
+    let key = dir.join("release.key");
+    run(Command::new(&cachet).args(["--lang", "en", "keygen", "--out"]).arg(&key))?;
+    let public = dir.join("release.key.pub");
+    let manifest = dir.join("release.json");
+    let listed = crate::release::write(site, &key, &manifest)?;
+    println!("release.json: {listed} files signed");
+    let port = free_port()?;
+    let server = start_nginx(&dir.join("release-nginx"), site, port)?;
+    let mut expect = |what: &str, (code, out): (i32, String), want_code: i32, want: &[&str], lines: Option<usize>| {
+        let named = out.lines().filter(|l| l.starts_with('✗') && l.contains('[')).count();
+        if code != want_code || want.iter().any(|w| !out.contains(w)) || lines.is_some_and(|n| n != named) {
+            faults.push(format!(
+                "{what}: exit {code} (want {want_code}), {named} lines naming a file (want {lines:?}), want {want:?} in:\n{out}"
+            ));
+        } else {
+            println!("{what}: exit {code} as it should ({named} named)");
+            for line in out.lines().filter(|l| !l.is_empty()).take(3) {
+                println!("  | {line}");
+            }
+        }
+    };
+    expect(
+        "the honest site",
+        verify_deployment(&cachet, port, &manifest, &public)?,
+        0,
+        &["✓ ", "serves release"],
+        Some(0),
+    );
+    // An edited manifest: one digit of the first hash.
+    let text = std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let at = text.find("\"sha256\": \"").ok_or("release.json has no sha256")? + 11;
+    let digit = if text.as_bytes()[at] == b'0' { "1" } else { "0" };
+    let edited = dir.join("release-edited.json");
+    sh::write(&edited, format!("{}{digit}{}", &text[..at], &text[at + 1..]))?;
+    expect(
+        "an edited manifest",
+        verify_deployment(&cachet, port, &edited, &public)?,
+        2,
+        &["[release-signature]"],
+        Some(0),
+    );
+    // A patched app.js (its .gz untouched): named, and nothing else.
+    let app = site.join("app.js");
+    let original = std::fs::read(&app).map_err(|e| format!("cannot read {}: {e}", app.display()))?;
+    let mut patched = original.clone();
+    patched.extend_from_slice(b"\n// valide\n");
+    sh::write(&app, &patched)?;
+    let found = verify_deployment(&cachet, port, &manifest, &public);
+    sh::write(&app, &original)?;
+    expect("a patched app.js", found?, 1, &["/app.js", "[deployment-file-differs]", "does NOT serve"], Some(1));
+    // A patched app.js.gz: what a browser that accepts gzip gets.
+    let app_gz = site.join("app.js.gz");
+    let original_gz = std::fs::read(&app_gz).map_err(|e| format!("cannot read {}: {e}", app_gz.display()))?;
+    sh::write(&app_gz, gzip(&patched)?)?;
+    let found = verify_deployment(&cachet, port, &manifest, &public);
+    sh::write(&app_gz, &original_gz)?;
+    expect("a patched app.js.gz", found?, 1, &["/app.js", "[deployment-gzip-differs]"], Some(1));
+    drop(server);
+    // nginx's snippet without the Content-Security-Policy: every file named.
+    let snippet = std::fs::read_to_string(sh::workspace_root().join(NGINX_HEADERS))
+        .map_err(|e| format!("cannot read {NGINX_HEADERS}: {e}"))?;
+    let without: String = snippet
+        .lines()
+        .filter(|l| !l.starts_with("add_header Content-Security-Policy "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    if without == snippet {
+        return Err(format!("{NGINX_HEADERS} has no `add_header Content-Security-Policy` line to take out"));
+    }
+    let port = free_port()?;
+    let server = start_nginx_with(&dir.join("release-nginx-no-csp"), site, port, Some(&without))?;
+    let found = verify_deployment(&cachet, port, &manifest, &public);
+    drop(server);
+    // Each file twice (plainly and with gzip).
+    expect(
+        "nginx without the CSP",
+        found?,
+        1,
+        &["no Content-Security-Policy header", "[deployment-header-missing]"],
+        Some(2 * listed),
+    );
+    Ok(faults)
 }
 
 /// Caddy from Debian's package, on `port`, from a copy of the committed
@@ -1028,6 +1150,9 @@ fn check_in(dir: &Path, rules: &HeaderRules) -> Result<()> {
         }
         faults.extend(found.into_iter().map(|f| format!("{name}: {f}")));
     }
+    let found = check_release(dir, &nginx_site)?;
+    println!("release: cachet verify-deployment against nginx: {} faults", found.len());
+    faults.extend(found.into_iter().map(|f| format!("release: {f}")));
     println!("deploy check: {:.1} s", start.elapsed().as_secs_f64());
     if faults.is_empty() {
         Ok(())
