@@ -1,0 +1,465 @@
+// The verifier's main paths in Debian's other two engines, behind one thin
+// driver interface (engines.test.js):
+//
+// - Firefox ESR (`firefox-esr`) driven by puppeteer-core over WebDriver
+//   BiDi: no geckodriver (Debian has none, and BiDi needs none);
+// - WebKitGTK's MiniBrowser (`libwebkit2gtk-4.1-0`) driven by
+//   `WebKitWebDriver` (`webkit2gtk-driver`) over W3C WebDriver classic
+//   (lib/webdriver.js), in an X server of its own (`xvfb-run`).
+//
+// A page of either engine offers: goto, reload, eval, type, click,
+// setFiles, frame (an iframe's document), newTab, waitForVerdict, problems
+// (console errors, uncaught exceptions, CSP violations seen in the page),
+// close. Chromium keeps its own suite (lib/browser.js, playwright-core).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { Session, startDriver } from './webdriver.js';
+
+export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
+export const WEBKIT_DRIVER = process.env.WEBKIT_WEBDRIVER || '/usr/bin/WebKitWebDriver';
+/** Where Debian's libwebkit2gtk-4.1-0 puts the MiniBrowser (`dpkg -L libwebkit2gtk-4.1-0`). */
+export const MINIBROWSER = process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+export const XVFB_RUN = '/usr/bin/xvfb-run';
+
+/** The engines of this suite, and what each needs installed (the browser-setup step installs them). */
+export const ENGINES = {
+  firefox: { needs: [FIREFOX], packages: 'firefox-esr' },
+  webkit: { needs: [WEBKIT_DRIVER, MINIBROWSER, XVFB_RUN], packages: 'webkit2gtk-driver xvfb xauth' },
+};
+
+/** What is missing for `engine`, or '' when it can run here. */
+export function missing(engine) {
+  const absent = ENGINES[engine].needs.filter((f) => !fs.existsSync(f));
+  return absent.length ? `${absent.join(', ')} missing (apt-get install ${ENGINES[engine].packages}; cargo xtask test --only browser-setup does it as root)` : '';
+}
+
+export const VERDICTS = [
+  'valid',
+  'malformed',
+  'unsupported-version',
+  'unknown-issuer',
+  'invalid-signature',
+  'issuer-key-not-valid',
+  'revoked',
+  'not-yet-valid',
+  'expired',
+  'trust-list-invalid',
+  'trust-list-expired',
+  'error',
+];
+
+/**
+ * Runs in the page (before its scripts where the engine allows, else right
+ * after its load): keeps CSP violations, uncaught exceptions, unhandled
+ * rejections, failed subresources and `console.error` calls in
+ * `window.__engineProblems`.
+ */
+function installRecorder() {
+  if (window.__engineProblems) return;
+  const seen = { console: [], pageErrors: [], csp: [] };
+  Object.defineProperty(window, '__engineProblems', { value: seen });
+  const error = console.error;
+  console.error = (...args) => {
+    seen.console.push(args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a))).join(' '));
+    return error.apply(console, args);
+  };
+  window.addEventListener(
+    'error',
+    (e) => {
+      if (e instanceof ErrorEvent) seen.pageErrors.push(`${e.message} (${e.filename}:${e.lineno})`);
+      else if (e.target && e.target !== window) seen.pageErrors.push(`failed to load ${e.target.tagName} ${e.target.src || e.target.href || ''}`);
+    },
+    true,
+  );
+  window.addEventListener('unhandledrejection', (e) => seen.pageErrors.push(`unhandled rejection: ${e.reason?.message ?? e.reason}`));
+  document.addEventListener(
+    'securitypolicyviolation',
+    (e) => seen.csp.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample, source: e.sourceFile }),
+    true,
+  );
+}
+
+/** In the page: the `data-status` of the element that `steps` name (CSS selectors, each inside the shadow root of the one before). */
+function statusAt(steps) {
+  let node = document.querySelector(steps[0]);
+  for (const s of steps.slice(1)) node = node?.shadowRoot?.querySelector(s);
+  return node?.getAttribute('data-status') ?? '';
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** What both engines' pages share: waiting, by polling the page. */
+class BasePage {
+  /** Polls `fn(...args)` in the page until it returns a truthy value; returns it. */
+  async waitFor(fn, args = [], { timeout = 30_000, interval = 50, what = 'the condition' } = {}) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try {
+        const value = await this.eval(fn, ...args);
+        if (value) return value;
+      } catch (e) {
+        last = e; // the page may be between two documents
+      }
+      if (Date.now() > deadline) throw new Error(`${this.engine}: ${what} not met within ${timeout} ms${last ? ` (last error: ${last.message})` : ''}`);
+      await sleep(interval);
+    }
+  }
+
+  /**
+   * Waits until the element at `steps` (default `#result`) carries a
+   * verdict in `data-status`; returns `{ status, seenAt }` (`seenAt`: the
+   * `Date.now()` at which the test saw it, polling every 50 ms).
+   */
+  async waitForVerdict(steps = ['#result'], { timeout = 30_000 } = {}) {
+    const status = await this.waitFor(
+      (steps, verdicts) => {
+        let node = document.querySelector(steps[0]);
+        for (const s of steps.slice(1)) node = node?.shadowRoot?.querySelector(s);
+        const s = node?.getAttribute('data-status');
+        return s && verdicts.includes(s) ? s : '';
+      },
+      [steps, VERDICTS],
+      { timeout, what: `a verdict on ${steps.join(' ')}` },
+    ).catch(async (e) => {
+      const shown = await this.eval(() =>
+        [...document.querySelectorAll('#result, .message, #trust-info')].map((m) => `${m.id}: ${m.textContent.trim()}`).join(' | '),
+      ).catch(() => '(unreadable)');
+      throw new Error(`${e.message}; the page shows: ${shown}; problems: ${JSON.stringify(await this.problems().catch(() => ({})))}`);
+    });
+    return { status, seenAt: Date.now() };
+  }
+
+  /** `data-status` at `steps` now ('' while idle). */
+  status(steps = ['#result']) {
+    return this.eval(statusAt, steps);
+  }
+}
+
+// ---------------------------------------------------------------- Firefox
+
+class FirefoxPage extends BasePage {
+  constructor(engine, context, page) {
+    super();
+    this.engine = engine;
+    this.context = context;
+    this.page = page;
+    this.target = page; // a page or a frame
+    this.seen = { console: [], pageErrors: [] };
+  }
+
+  static async open(engine, context, page) {
+    const p = new FirefoxPage(engine, context, page);
+    await page.evaluateOnNewDocument(installRecorder);
+    page.on('console', (m) => {
+      if (m.type() === 'error') p.seen.console.push(m.text());
+    });
+    page.on('pageerror', (e) => p.seen.pageErrors.push(String(e?.message ?? e)));
+    page.on('dialog', (d) => {
+      p.seen.pageErrors.push(`dialog ${d.type()}: ${d.message()}`);
+      d.dismiss().catch(() => {});
+    });
+    return p;
+  }
+
+  async goto(url) {
+    await this.page.goto(url, { waitUntil: 'load' });
+  }
+
+  async reload() {
+    await this.page.reload({ waitUntil: 'load' });
+  }
+
+  /** Nothing to do: the console events of BiDi cover every load already. */
+  async watchLoad() {}
+
+  eval(fn, ...args) {
+    return this.target.evaluate(fn, ...args);
+  }
+
+  async element(steps) {
+    const list = Array.isArray(steps) ? steps : [steps];
+    const handle = await this.target.waitForSelector(list.join(' >>> '), { timeout: 15_000 });
+    return handle;
+  }
+
+  async type(steps, text) {
+    const el = await this.element(steps);
+    await el.focus();
+    await el.type(text);
+  }
+
+  async click(steps) {
+    await (await this.element(steps)).click();
+  }
+
+  async setFiles(steps, file) {
+    const el = await this.element(steps);
+    await el.uploadFile(file);
+  }
+
+  /** The document of the `<iframe>` at `selector` whose URL starts with `urlPrefix`. */
+  async frame(selector, urlPrefix) {
+    await this.target.waitForSelector(selector, { timeout: 15_000 });
+    for (let i = 0; i < 300; i++) {
+      const frame = this.page.frames().find((f) => f.url().startsWith(urlPrefix));
+      if (frame) {
+        const sub = Object.create(this);
+        sub.target = frame;
+        return sub;
+      }
+      await sleep(100);
+    }
+    throw new Error(`firefox: no frame at ${urlPrefix}`);
+  }
+
+  async newTab() {
+    return FirefoxPage.open(this.engine, this.context, await this.context.newPage());
+  }
+
+  async problems() {
+    const inPage = await this.page.evaluate(() => window.__engineProblems ?? { console: [], pageErrors: [], csp: [] }).catch(() => ({ console: [], pageErrors: [], csp: [] }));
+    // console.error calls reach both the recorder and the console events: keep the events' copy.
+    return { console: this.seen.console, pageErrors: [...this.seen.pageErrors, ...inPage.pageErrors], csp: inPage.csp };
+  }
+
+  async close() {
+    await this.context.close().catch(() => {});
+  }
+}
+
+async function launchFirefox({ camera = false } = {}) {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const prefs = {
+    // The page's language, as the Chromium suite's `locale: 'fr-FR'`.
+    'intl.accept_languages': 'fr-FR, fr',
+    // Firefox's fake camera: a synthetic picture, with no permission prompt.
+    ...(camera ? { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true } : {}),
+  };
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    extraPrefsFirefox: prefs,
+    defaultViewport: { width: 1024, height: 800 },
+  });
+  return {
+    name: 'firefox',
+    version: await browser.version(),
+    /** A fresh page in a fresh user context (its own storage and service workers). */
+    async newPage() {
+      const context = await browser.createBrowserContext();
+      return FirefoxPage.open('firefox', context, await context.newPage());
+    },
+    close: () => browser.close().catch(() => {}),
+  };
+}
+
+// ----------------------------------------------------------------- WebKit
+
+/**
+ * WebKitGTK's console errors of a load that the suite knows and cannot fix
+ * from tests/browser/: each is left out of every page's problems and
+ * asserted alone by a `todo` test (engines/paths.test.js), which prints the
+ * reason and turns green once it is gone.
+ */
+export const KNOWN_WEBKIT_LOAD_ERRORS = [
+  {
+    line: "CONSOLE SECURITY ERROR Unrecognized Content-Security-Policy directive 'manifest-src'.",
+    why:
+      "WebKitGTK 2.50 does not know CSP's manifest-src and logs an error on every load of a page whose policy has it " +
+      "(deploy/headers.json). It cannot just be dropped: with default-src 'none' Chromium would then refuse the web app " +
+      "manifest (and privacy.test.js, xtask's serve tests and docs/SECURITY.md hold default-src 'none'); see tests/browser/README.md",
+  },
+];
+
+/**
+ * What WebKitGTK itself writes to the console while it loads `url`, up to
+ * the load event: a private MiniBrowser (not under automation) with
+ * `--enable-write-console-messages-to-stdout` and `--exit-after-load`.
+ * Under automation MiniBrowser writes nothing of the console, and
+ * WebDriver classic neither reads the console nor runs a script before the
+ * page's own: the engine's own messages of a load (a CSP it cannot parse, a
+ * refused script) are only seen this way. Resolves to the error lines.
+ */
+export function webkitLoadConsole(url, { timeoutMs = 30_000 } = {}) {
+  // Not `--private`: MiniBrowser's private window, like its automation's, ignores the command line's
+  // settings. A fresh data and cache folder of its own instead (no service worker or cache of another run).
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cachet-minibrowser-'));
+  const env = { ...process.env, MESA_SHADER_CACHE_DISABLE: 'true', XDG_DATA_HOME: path.join(home, 'data'), XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config') };
+  const args = ['-a', MINIBROWSER, '--enable-write-console-messages-to-stdout=true', '--exit-after-load', url];
+  const child = spawn(XVFB_RUN, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (c) => (output += c));
+  child.stderr.setEncoding('utf8').on('data', (c) => (output += c));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+      reject(new Error(`MiniBrowser did not finish loading ${url} within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      try {
+        process.kill(-child.pid, 'SIGKILL'); // a web process that outlived the window
+      } catch {
+        // none left
+      }
+      try {
+        fs.rmSync(home, { recursive: true, force: true, maxRetries: 5 });
+      } catch (e) {
+        process.emitWarning(`could not remove ${home}: ${e.message}`);
+      }
+      // "CONSOLE ERROR …", "CONSOLE SECURITY ERROR …", "CONSOLE NETWORK ERROR …", "CONSOLE JS ERROR …"
+      resolve(output.split('\n').filter((l) => /CONSOLE( [A-Z]+)? ERROR/.test(l)));
+    });
+  });
+}
+
+class WebKitPage extends BasePage {
+  constructor(session, handle) {
+    super();
+    this.engine = 'webkit';
+    this.session = session;
+    this.handle = handle;
+    this.frameSelector = null; // a page of the top-level document, or of one iframe
+    this.loadConsole = []; // the engine's console errors while loading (webkitLoadConsole)
+  }
+
+  /** Makes this tab (and frame) current in the session before a command. */
+  async focus() {
+    if ((await this.session.currentWindow()) !== this.handle) await this.session.switchToWindow(this.handle);
+    await this.session.switchToFrame(null);
+    if (this.frameSelector) await this.session.switchToFrame(this.frameSelector);
+  }
+
+  /** WebDriver classic runs nothing before the page's scripts: the recorder goes in once the page has loaded. */
+  async record() {
+    await this.focus();
+    await this.session.execute(installRecorder);
+  }
+
+  /**
+   * Opens `url`, and (unless `watchLoad` is false: a load that only the
+   * session's service worker can answer) loads it once more in a plain
+   * MiniBrowser to read what the engine wrote to the console meanwhile
+   * (`webkitLoadConsole`); those lines count as this page's console errors.
+   */
+  async goto(url, { watchLoad = true } = {}) {
+    await this.focus();
+    await this.session.goto(url);
+    await this.record();
+    if (watchLoad) await this.watchLoad(url);
+  }
+
+  /** Loads `url` in a plain MiniBrowser and keeps the engine's console errors of that load as this page's. */
+  async watchLoad(url) {
+    this.loadConsole.push(...(await webkitLoadConsole(url)).map((l) => `while loading ${url} (plain MiniBrowser): ${l}`));
+  }
+
+  async reload() {
+    await this.focus();
+    await this.session.refresh();
+    await this.record();
+  }
+
+  async eval(fn, ...args) {
+    await this.focus();
+    return this.session.execute(fn, ...args);
+  }
+
+  async type(steps, text) {
+    await this.focus();
+    try {
+      await this.session.sendKeys(steps, text);
+    } catch (e) {
+      // WebKitWebDriver 2.50 finds a text field in a shadow root inside a
+      // cross-origin frame "not focusable" although it is visible and a
+      // click focuses it: then a click, and the keys typed as a keyboard would.
+      if (e.code !== 'element not interactable') throw e;
+      await this.session.click(steps);
+      await this.session.keys(text);
+    }
+  }
+
+  async click(steps) {
+    await this.focus();
+    await this.session.click(steps);
+  }
+
+  async setFiles(steps, file) {
+    await this.focus();
+    await this.session.sendKeys(steps, file);
+  }
+
+  async frame(selector) {
+    await this.waitFor((sel) => !!document.querySelector(sel)?.contentWindow, [selector], { what: `the frame ${selector}` });
+    const sub = Object.create(this);
+    sub.frameSelector = selector;
+    await sub.waitFor(() => document.readyState === 'complete', [], { what: `the document of ${selector}` });
+    await sub.record();
+    return sub;
+  }
+
+  async newTab() {
+    await this.focus();
+    return new WebKitPage(this.session, await this.session.newTab());
+  }
+
+  async problems() {
+    await this.focus();
+    const seen = (await this.session.execute(() => window.__engineProblems ?? null)) ?? { console: [], pageErrors: [], csp: [] };
+    const load = this.loadConsole.filter((l) => !KNOWN_WEBKIT_LOAD_ERRORS.some((k) => l.endsWith(k.line)));
+    return { ...seen, console: [...load, ...seen.console] };
+  }
+
+  async close() {
+    await this.session.close();
+  }
+}
+
+async function launchWebKit({ camera = false } = {}) {
+  // One X server for the driver and every MiniBrowser it starts.
+  const driver = await startDriver(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', WEBKIT_DRIVER]);
+  const args = ['--automation'];
+  // WebKit's mock capture devices: a synthetic picture, no permission prompt under automation.
+  if (camera) args.push('--enable-mock-capture-devices=true', '--enable-media-stream=true');
+  let version = '';
+  let open = null; // WebKitWebDriver runs one session at a time
+  return {
+    name: 'webkit',
+    get version() {
+      return version;
+    },
+    /** A fresh page: a new session, so a new MiniBrowser with its own storage and service workers. */
+    async newPage() {
+      if (open) await open.close(); // a page a failed test left open
+      const session = await Session.create(driver.url, {
+        'webkitgtk:browserOptions': { binary: MINIBROWSER, args },
+      });
+      open = session;
+      version = `WebKitGTK ${session.capabilities.browserVersion}`;
+      await session.cmd('POST', '/window/rect', { width: 1024, height: 800 }).catch(() => {});
+      return new WebKitPage(session, await session.currentWindow());
+    },
+    close: () => driver.stop(),
+    driverOutput: () => driver.output(),
+  };
+}
+
+/** Launches `engine` ('firefox' or 'webkit'); `camera` gives it the engine's fake camera. */
+export function launchEngine(engine, options) {
+  if (engine === 'firefox') return launchFirefox(options);
+  if (engine === 'webkit') return launchWebKit(options);
+  throw new Error(`unknown engine ${engine}`);
+}

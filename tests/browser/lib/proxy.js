@@ -1,0 +1,140 @@
+// A counting proxy in front of `xtask serve`, for the engines that no
+// automation protocol lets us watch from inside (WebKitGTK over WebDriver
+// classic) and to measure all of them the same way, on the server's side:
+//
+// - every response is recorded (method, path, status, bytes on the wire,
+//   when it ended), so a spec can say how many bytes a visit downloaded
+//   before its verdict, and fail on a request the server refused;
+// - every Content-Security-Policy gets `report-uri /__csp-report` added (it
+//   changes what is reported, not what is enforced), and the reports the
+//   browser POSTs there are kept: a violation during a page's load is seen
+//   in every engine, even where no script of the test runs before the
+//   page's own;
+// - `/examples/NAME` serves tests/browser/embed-examples/NAME with the
+//   page's own headers (CSP, Trusted Types), as lib/examples.js's routing
+//   does in Chromium: `<cachet-verifier>` on a host page of the verifier's
+//   origin.
+//
+// Nothing else is changed: bodies pass as the server sent them.
+
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { EXAMPLES } from './examples.js';
+
+const REPORT_PATH = '/__csp-report';
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+/** Headers of the page that a host page of embed-examples/ is served with. */
+const PAGE_HEADERS = ['content-security-policy', 'referrer-policy', 'x-content-type-options', 'permissions-policy', 'cross-origin-opener-policy'];
+
+/**
+ * Starts the proxy on 127.0.0.1 (a free port) in front of `upstream` (an
+ * `http://127.0.0.1:PORT/` URL). Resolves to `{ url, origin, log,
+ * reports, since(mark), stop() }`.
+ */
+export function startProxy(upstream) {
+  const target = new URL(upstream);
+  const agent = new http.Agent({ keepAlive: true });
+  const log = [];
+  const reports = [];
+  const sockets = new Set();
+
+  const server = http.createServer((req, res) => {
+    const start = Date.now();
+    const pathname = new URL(req.url, 'http://x').pathname;
+    if (pathname === REPORT_PATH && req.method === 'POST') {
+      let body = '';
+      req.setEncoding('utf8').on('data', (c) => (body += c));
+      req.on('end', () => {
+        try {
+          reports.push(JSON.parse(body));
+        } catch {
+          reports.push({ unparsed: body });
+        }
+        res.writeHead(204).end();
+      });
+      return;
+    }
+    if (pathname.startsWith('/examples/')) {
+      serveExample(pathname, res, start);
+      return;
+    }
+    const headers = { ...req.headers, host: target.host };
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (upRes) => {
+      const out = { ...upRes.headers };
+      if (out['content-security-policy']) out['content-security-policy'] = `${out['content-security-policy']}; report-uri ${REPORT_PATH}`;
+      res.writeHead(upRes.statusCode, upRes.statusMessage, out);
+      let bytes = 0;
+      upRes.on('data', (c) => {
+        bytes += c.length;
+      });
+      upRes.pipe(res);
+      res.on('close', () => {
+        log.push({ start, end: Date.now(), method: req.method, path: req.url, status: upRes.statusCode, body: bytes, bytes: bytes + headerBytes(res) });
+      });
+    });
+    up.on('error', (e) => {
+      log.push({ start, end: Date.now(), method: req.method, path: req.url, status: 502, body: 0, bytes: 0, error: e.message });
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end();
+    });
+    req.pipe(up);
+  });
+
+  function serveExample(pathname, res, start) {
+    const name = pathname.slice('/examples/'.length);
+    const file = /^[a-z0-9-]+\.(html|js|css)$/.test(name) ? path.join(EXAMPLES, name) : null;
+    const done = (status, headers, body) => {
+      res.writeHead(status, headers).end(body);
+      log.push({ start, end: Date.now(), method: 'GET', path: pathname, status, body: body.length, bytes: body.length + headerBytes(res) });
+    };
+    if (!file || !fs.existsSync(file)) return done(404, { 'content-type': 'text/plain' }, Buffer.from('not found'));
+    // The verifier page's own headers, fetched from the server as they are now.
+    http
+      .get({ host: target.hostname, port: target.port, path: '/', agent }, (page) => {
+        page.resume();
+        const headers = { 'content-type': TYPES[path.extname(file)], 'cache-control': 'no-cache' };
+        for (const name of PAGE_HEADERS) if (page.headers[name]) headers[name] = page.headers[name];
+        headers['content-security-policy'] = `${headers['content-security-policy']}; report-uri ${REPORT_PATH}`;
+        done(200, headers, fs.readFileSync(file));
+      })
+      .on('error', (e) => done(502, { 'content-type': 'text/plain' }, Buffer.from(e.message)));
+  }
+
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const origin = `http://127.0.0.1:${server.address().port}`;
+      resolve({
+        url: `${origin}/`,
+        origin,
+        log,
+        reports,
+        /** The responses ended after `mark` (a `Date.now()`), and before `until` when given. */
+        since: (mark, until = Infinity) => log.filter((e) => e.end >= mark && e.end <= until),
+        stop: () =>
+          new Promise((done) => {
+            for (const s of sockets) s.destroy();
+            agent.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** The status line and headers as sent (what the wire carried besides the body). */
+function headerBytes(res) {
+  // Node keeps the header block it wrote; `_header` is its documented-in-practice string.
+  return typeof res._header === 'string' ? Buffer.byteLength(res._header) : 0;
+}
+
+/** Requests a spec should fail on: refused or failed (the icon a browser asks for on its own excepted). */
+export function failedRequests(log) {
+  return log.filter((e) => (e.status >= 400 || e.error) && !e.path.startsWith('/favicon.ico'));
+}
