@@ -13,7 +13,9 @@
 //!   without `www/bench/`, the developers' benchmark pages.
 //! - [`check`], the `deploy` step of `cargo xtask test`: that folder served by
 //!   Debian's nginx and Caddy on 127.0.0.1 from copies of the committed
-//!   files, every response checked against `deploy/headers.json`.
+//!   files, every response checked against `deploy/headers.json`; then the
+//!   site signed by `cargo xtask release` and checked by `cachet
+//!   verify-deployment` against nginx, honest and tampered ([`check_release`]).
 
 use crate::serve::{HeaderRules, Site};
 use crate::sh::{self, program, run, Result};
