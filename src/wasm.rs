@@ -271,6 +271,8 @@ pub fn profiles() -> ProfileInfoList {
 
 /// Reads every QR code in an RGBA frame (a canvas's `ImageData.data`); returns their texts.
 /// With `quick` true, only the cheap passes run (a camera's frame schedule; see `www/camera.js`).
+/// Only with the `wasm-scan` feature (on by default; the page's verify-only wasm leaves it out).
+#[cfg(feature = "wasm-scan")]
 #[wasm_bindgen(js_name = scanImage)]
 pub fn scan_image(rgba: &[u8], width: u32, height: u32, quick: Option<bool>) -> Vec<String> {
     let effort = if quick == Some(true) { crate::scan::Effort::Quick } else { crate::scan::Effort::Full };

@@ -10,14 +10,18 @@
 // logged or stored; the fragment is removed from the address bar and the
 // history at once.
 
-import './boot.js'; // the wasm compiling while the other modules arrive
+import { VERIFY_MODULE, CONFIG } from './boot.js'; // the verify-only wasm compiling while the other modules arrive
 import { t, lang, setLang, applyStatic } from './i18n.js';
 import { Session } from './lib/session.js';
+import { Core } from './verifier.js';
+import { wasmAvailable } from './lib/early.js';
 import { renderOutcome, renderBusy, renderIdle, renderTrustInfo } from './lib/render.js';
 import { Inputs } from './lib/inputs.js';
 // Not imported here: scan.js, camera.js, image.js and update.js. A link's
 // verdict needs none of them, so they are loaded on first use (or once the
 // first verdict is on screen), and the first visit parses less before it.
+// Nor the QR reader's wasm: the page verifies with the verify-only module
+// (boot.js), and scan.js loads the whole one when a picture is to be read.
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -67,7 +71,7 @@ applyStatic();
 
 // ---- The session: idle → verifying → verdict | error. ----
 
-const session = new Session({ config: new URL('./config.json', import.meta.url) });
+const session = new Session({ config: CONFIG, core: new Core(VERIFY_MODULE) });
 session.start().catch(() => {}); // reported per verification, as "could not verify"; here, in #trust-info
 session.listen();
 
@@ -143,15 +147,21 @@ const firstVerdict = linkToken ? verifyText(linkToken) : Promise.resolve();
 
 // The service worker (offline use, updates) is installed once the page has
 // loaded and any link's verdict is on screen: its downloads never compete
-// with a first verdict. The modules of the other ways in are fetched then
-// too, so that a first scan does not wait for them.
+// with a first verdict. The modules of the other ways in are fetched first,
+// so that a first scan does not wait for them and the worker's precache
+// finds them in the HTTP cache (a revalidation, not a second download);
+// the QR reader's wasm is left to the worker's precache, which fetches it
+// once, and to the first picture read if it comes before.
+// A browser that runs no wasm gets neither: it could verify nothing offline.
 firstVerdict.finally(() =>
   afterNextFrame(() => {
-    import('./update.js').then(
-      ({ registerServiceWorker }) => registerServiceWorker(els.updateBanner, els.updateReload, () => inputs.stopCamera()),
-      () => {}, // no offline mode this visit; the page works online
+    if (!wasmAvailable()) return;
+    inputs.preload().finally(() =>
+      import('./update.js').then(
+        ({ registerServiceWorker }) => registerServiceWorker(els.updateBanner, els.updateReload, () => inputs.stopCamera()),
+        () => {}, // no offline mode this visit; the page works online
+      ),
     );
-    inputs.preload();
   }),
 );
 

@@ -1,16 +1,35 @@
 // The first work of a visit, started the moment this small module arrives.
 //
-// index.html loads it as an `async` module script: it runs as soon as it and
-// its few imports are here, without waiting for the rest of the page's
-// modules (app.js runs only once all of them have arrived and the document
-// is parsed). While those are still on their way, the wasm module, already
-// requested by the document's preload, is compiled from that very response
-// (verifier.js `compiledModule`, shared with app.js and the scan worker).
+// index.html loads it first, as an `async` module script: it runs as soon
+// as it and lib/early.js are here, without waiting for the rest of the
+// page's modules (app.js runs only once all of them have arrived and the
+// document is parsed). It starts what a link's verdict needs and nothing
+// else: the verify-only wasm (downloaded and compiled from the response as
+// it arrives), config.json and the trust list. The modules that use them
+// take these very responses (lib/early.js), so each is fetched once per
+// visit in every engine; `<link rel="preload" as="fetch">` is not used,
+// because WebKit downloads such a preload a second time for the `fetch()`.
+//
+// The QR reader (pkg/cachet.js and cachet_bg.wasm, five times the verify
+// code) is not on this path: scan.js loads it when the camera or an image
+// is used, and the service worker keeps it for offline use once installed.
 // app.js imports this module too; a module runs once per page, whichever
 // asks for it first.
 
-import { compiledModule } from './verifier.js';
+import { compileWasm, fetchEarly } from './lib/early.js';
 
-compiledModule().catch(() => {
+/** The verify-only module (`cargo xtask build`, without the `wasm-scan` feature): the page's core. */
+export const VERIFY_MODULE = Object.freeze({
+  glue: new URL('./pkg/cachet_verify.js', import.meta.url),
+  wasm: new URL('./pkg/cachet_verify_bg.wasm', import.meta.url),
+});
+
+/** The page's configuration; its trust list is guessed at the default address (config.json may name another). */
+export const CONFIG = new URL('./config.json', import.meta.url);
+
+// The same credentials and cache mode as the fetches that take them (trust-list.js).
+fetchEarly(CONFIG, { credentials: 'same-origin' });
+fetchEarly(new URL('./trust-list.json', import.meta.url), { cache: 'no-cache', credentials: 'same-origin' });
+compileWasm(VERIFY_MODULE.wasm).catch(() => {
   // A failed download or compile is retried when the verdict needs the module, and reported then.
 });

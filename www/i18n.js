@@ -55,6 +55,7 @@ const STRINGS = {
     errorReason: 'Une erreur est survenue pendant la vérification ; aucun résultat ne peut être donné. Réessayez ; si cela se reproduit, rechargez la page.',
     errorTimeout: 'La vérification n’a pas abouti en 5 secondes ; aucun résultat ne peut être donné. Réessayez ; si cela se reproduit, rechargez la page.',
     errorUnavailable: 'Ce navigateur n’a pas pu lancer la vérification ; aucun résultat ne peut être donné. Rechargez la page. Si cela se reproduit, le navigateur la bloque (navigateur ancien, ou mode de sécurité renforcée comme le « mode Isolement » de l’iPhone) : essayez un autre navigateur à jour.',
+    errorNoWasm: 'Ce navigateur n’exécute pas WebAssembly, dont la vérification a besoin : il y est désactivé, par exemple par le mode Isolement de l’iPhone ou de l’iPad, ou par une règle de l’appareil. Aucun résultat ne peut être donné, et recharger la page n’y changera rien. Ouvrez le lien dans un autre navigateur ou sur un autre appareil ; ou, en mode Isolement, excluez ce site : dans Safari, touchez « aA » à gauche de l’adresse, puis Réglages du site web, et désactivez le mode Isolement pour ce site.',
     errorUnknownProfile: 'Cette page est mal configurée : aucun certificat ne peut être vérifié. Signalez-le au service qui la gère (code pour l’assistance : {profile}).',
     errorTrustListMissing: 'La liste des établissements reconnus n’a pas pu être téléchargée et cet appareil n’en garde aucune copie : aucun résultat ne peut être donné. Connectez-vous à Internet, puis réessayez.',
     // The verdict: [title, reason, next step] for each status.
@@ -171,6 +172,7 @@ const STRINGS = {
     errorReason: 'Something went wrong during verification; no result can be given. Try again; if it happens again, reload the page.',
     errorTimeout: 'Verification did not finish within 5 seconds; no result can be given. Try again; if it happens again, reload the page.',
     errorUnavailable: 'This browser could not start the verification; no result can be given. Reload the page. If it happens again, the browser blocks it (an old browser, or a strict security mode such as the iPhone’s Lockdown Mode): try another, up-to-date browser.',
+    errorNoWasm: 'This browser does not run WebAssembly, which the verification needs: it is switched off here, for instance by the iPhone’s or iPad’s Lockdown Mode, or by a device policy. No result can be given, and reloading the page will not help. Open the link in another browser or on another device; or, in Lockdown Mode, exclude this site: in Safari, tap “aA” left of the address, then Website Settings, and turn off Lockdown Mode for this site.',
     errorUnknownProfile: 'This page is misconfigured: no certificate can be verified. Tell the service that runs it (code for support: {profile}).',
     errorTrustListMissing: 'The list of recognised schools could not be downloaded and this device holds no copy of it: no result can be given. Go online, then try again.',
     verdict: {

@@ -1,10 +1,16 @@
 // The service worker: the page loads and verifies offline after one visit.
 //
 // - The app shell (the page, its scripts and style, the manifest, the icon,
-//   the wasm and its glue, and config.json with the pinned roots) is
-//   precached under a versioned name and served cache-first. Bump VERSION
-//   with every change to any of these files: a changed sw.js is what makes
-//   the browser install the new shell.
+//   both wasm modules and their glue — the verify-only one of a link's
+//   verdict and the whole one with the QR reader —, and config.json with
+//   the pinned roots) is precached under a versioned name and served
+//   cache-first. Bump VERSION with every change to any of these files: a
+//   changed sw.js is what makes the browser install the new shell.
+// - The precache revalidates (`cache: 'no-cache'`): what the page has just
+//   downloaded is in the HTTP cache with its ETag, and the server answers
+//   304 without a body, so a first visit does not download its shell twice;
+//   a file that changed since, or that the page never fetched (the QR
+//   reader's wasm, the scan worker), is downloaded, once.
 // - The trust list is network-first; when the network fails, the copy the
 //   page last accepted (cache `cachet-trust-list`, written by the page,
 //   never by this worker) is answered, marked `X-Cachet-Source: cache`. The
@@ -18,7 +24,7 @@
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-10';
+const VERSION = 'cachet-shell-11';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
 const TRUST_LIST = 'trust-list.json';
@@ -38,6 +44,7 @@ const SHELL = [
   'trusted-types.js',
   'update.js',
   'verifier.js',
+  'lib/early.js',
   'lib/session.js',
   'lib/render.js',
   'lib/inputs.js',
@@ -45,6 +52,8 @@ const SHELL = [
   'manifest.webmanifest',
   'icon.svg',
   'config.json',
+  'pkg/cachet_verify.js',
+  'pkg/cachet_verify_bg.wasm',
   'pkg/cachet.js',
   'pkg/cachet_bg.wasm',
 ];
@@ -59,14 +68,14 @@ const shellURLs = new Set(SHELL.map((path) => new URL(path, scope).href));
 const onDemandURLs = new Set(ON_DEMAND.map((path) => new URL(path, scope).href));
 const INDEX = new URL('./', scope).href;
 const INDEX_HTML = new URL('index.html', scope).href;
-const GLUE = new URL('pkg/cachet.js', scope).href;
+const GLUES = new Set(['pkg/cachet.js', 'pkg/cachet_verify.js'].map((path) => new URL(path, scope).href));
 const TRUST_URL = new URL(TRUST_LIST, scope).href;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(VERSION);
-      await cache.addAll([...shellURLs].map((url) => new Request(url, { cache: 'reload', credentials: 'same-origin' })));
+      await cache.addAll([...shellURLs].map((url) => new Request(url, { cache: 'no-cache', credentials: 'same-origin' })));
     })(),
   );
 });
@@ -86,11 +95,11 @@ self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
 });
 
-/** The request's URL without its fragment and, for the glue's re-instantiation copies and the bundler hint `?no-inline`, without its query. */
+/** The request's URL without its fragment and, for the glues' re-instantiation copies and the bundler hint `?no-inline`, without its query. */
 function key(url) {
   const u = new URL(url);
   u.hash = '';
-  if (u.origin + u.pathname === GLUE || u.search === '?no-inline') u.search = '';
+  if (GLUES.has(u.origin + u.pathname) || u.search === '?no-inline') u.search = '';
   return u.href;
 }
 

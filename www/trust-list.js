@@ -9,6 +9,7 @@
 // seen, so the cache cannot bring back an older list (rollback).
 
 import { storage } from './storage.js';
+import { takeFetched } from './lib/early.js';
 
 const CACHE = 'cachet-trust-list';
 const SEEN_KEY = 'cachet.trustList.seenSequence';
@@ -21,7 +22,8 @@ export const STALL_MS = 5000;
  * throws if it is unusable.
  */
 export async function loadConfig(url) {
-  const response = await fetch(url, { credentials: 'same-origin' });
+  // The page's first script may have started this very request (boot.js): taken, not fetched again.
+  const response = await (takeFetched(url) ?? fetch(url, { credentials: 'same-origin' }));
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
   const config = await response.json();
   const roots = config && config.roots;
@@ -48,26 +50,37 @@ export async function fetchTrustList(url, { stallMs = STALL_MS, onProgress } = {
     timer = setTimeout(() => controller.abort(), stallMs);
   };
   watch();
+  // A download the page's first script started (boot.js) is taken rather than made again; it has no
+  // abort signal, so a stall stops the wait and cancels its body.
+  const early = takeFetched(url);
+  const stalled = new Promise((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(new Error('stalled')), { once: true });
+  });
+  stalled.catch(() => {});
   try {
-    const response = await fetch(url, { cache: 'no-cache', credentials: 'same-origin', signal: controller.signal });
+    const response = early
+      ? await Promise.race([early, stalled])
+      : await fetch(url, { cache: 'no-cache', credentials: 'same-origin', signal: controller.signal });
     if (!response.ok) {
       response.body?.cancel().catch(() => {});
       return null;
     }
     const fromCache = response.headers.get('X-Cachet-Source') === 'cache';
-    if (!response.body) return { text: await response.text(), fromCache };
+    if (!response.body) return { text: await Promise.race([response.text(), stalled]), fromCache };
     const reader = response.body.getReader();
+    controller.signal.addEventListener('abort', () => reader.cancel().catch(() => {}), { once: true });
     const decoder = new TextDecoder();
     let text = '';
     let bytes = 0;
     for (;;) {
       watch();
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), stalled]);
       if (done) break;
       bytes += value.byteLength;
       text += decoder.decode(value, { stream: true });
       if (onProgress) onProgress(bytes);
     }
+    if (controller.signal.aborted) return null;
     return { text: text + decoder.decode(), fromCache };
   } catch {
     return null;

@@ -8,6 +8,11 @@
 // module variable) on the same compiled `WebAssembly.Module`. The caller
 // shows "could not verify" for the call that threw; it never guesses.
 
+import { compileWasm, wasmAvailable, NoWasmError } from './lib/early.js';
+
+// The whole module, with the QR reader (`scanImage`): the scan worker's, and
+// the default core of <cachet-verifier>. The page's core is the verify-only
+// module (boot.js VERIFY_MODULE), which has everything a `Core` calls.
 const GLUE = new URL('./pkg/cachet.js', import.meta.url);
 const WASM = new URL('./pkg/cachet_bg.wasm', import.meta.url);
 
@@ -47,35 +52,25 @@ export function resultProblem(result) {
   return null;
 }
 
-let compiled = null;
-
-/** The compiled wasm module, fetched and compiled once (shared with the scan worker). */
+/** The compiled whole wasm module (with the QR reader), fetched and compiled once (shared with the scan worker). */
 export function compiledModule() {
-  if (!compiled) {
-    compiled = (async () => {
-      const response = await fetch(WASM);
-      if (!response.ok) throw new Error(`${WASM.pathname}: HTTP ${response.status}`);
-      const type = response.headers.get('Content-Type') || '';
-      if (typeof WebAssembly.compileStreaming === 'function' && type.startsWith('application/wasm')) {
-        return WebAssembly.compileStreaming(response);
-      }
-      return WebAssembly.compile(await response.arrayBuffer());
-    })();
-    compiled.catch(() => {
-      compiled = null; // a failed download is retried on the next call
-    });
-  }
-  return compiled;
+  return compileWasm(WASM);
 }
 
-let generation = 0;
+/** Instances made so far, per glue: each after the first imports a fresh copy of it. */
+const generations = new Map();
 
-async function instantiate() {
-  const module = await compiledModule();
-  const url = generation === 0 ? GLUE : new URL(`?instance=${generation}`, GLUE);
-  generation += 1;
+async function instantiate(glueURL, wasmURL) {
+  const module = await compileWasm(wasmURL);
+  const generation = generations.get(glueURL.href) ?? 0;
+  generations.set(glueURL.href, generation + 1);
+  const url = generation === 0 ? glueURL : new URL(`?instance=${generation}`, glueURL);
   const glue = await import(url.href);
-  await glue.default({ module_or_path: module });
+  try {
+    await glue.default({ module_or_path: module });
+  } catch (e) {
+    throw wasmAvailable() ? e : new NoWasmError(e); // instantiation refused: no wasm here
+  }
   return glue;
 }
 
@@ -85,16 +80,29 @@ async function instantiate() {
  * rebuild the same verifier.
  */
 export class Core {
+  #urls;
   #glue = null;
   #loading = null;
   #verifier = null;
   #trust = null; // { text, roots, lastSeen }
 
-  /** Loads the wasm (once; again after a trap). Rejects if it cannot be loaded. */
+  /**
+   * `glue` and `wasm`: the URLs of a wasm-bindgen module of the core (by
+   * default the whole one, pkg/cachet.js); `wasm` is compiled once per page.
+   */
+  constructor({ glue = GLUE, wasm = WASM } = {}) {
+    this.#urls = { glue: new URL(glue), wasm: new URL(wasm) };
+  }
+
+  /**
+   * Loads the wasm (once; again after a trap). Rejects if it cannot be
+   * loaded: with an error whose `code` is `no-wasm` where this browser runs
+   * no WebAssembly (lib/early.js NoWasmError).
+   */
   async ready() {
     if (this.#glue) return;
     if (!this.#loading) {
-      this.#loading = instantiate().then(
+      this.#loading = instantiate(this.#urls.glue, this.#urls.wasm).then(
         (glue) => {
           this.#glue = glue;
           this.#loading = null;

@@ -102,10 +102,13 @@ export class Inputs {
     return this.#scanning;
   }
 
-  /** Fetches the modules of the other ways in, so that a first scan does not wait for them. */
+  /**
+   * Fetches the modules of the other ways in, so that a first scan does not
+   * wait for them (not the QR reader's wasm: the scan worker compiles it on
+   * first use). Resolves once they arrived or failed; never rejects.
+   */
   preload() {
-    this.loadScanning().catch(() => {});
-    import('../camera.js').catch(() => {});
+    return Promise.allSettled([this.loadScanning(), import('../camera.js')]).then(() => {});
   }
 
   async #image() {

@@ -198,6 +198,9 @@ export function renderTrustInfo(el, trust) {
     case 'core-missing':
       lines.push(t('errorUnavailable'));
       break;
+    case 'no-wasm':
+      lines.push(t('errorNoWasm'));
+      break;
     case 'unknown-profile':
       lines.push(t('errorUnknownProfile', { profile: trust.profile ?? '?' }));
       break;

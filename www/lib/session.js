@@ -32,7 +32,7 @@ const RETRY_AFTER_MS = 60 * 1000;
 
 /**
  * Why a session could not verify: `code` is stable (`unavailable`,
- * `timeout`, `unknown-profile`, `profile-not-applied`, `failed`); `reason`
+ * `no-wasm` (this browser runs no WebAssembly: switched off or blocked), `timeout`, `unknown-profile`, `profile-not-applied`, `failed`); `reason`
  * the i18n.js key of the sentence for people, with `params`.
  */
 export class VerifyError extends Error {
@@ -57,6 +57,7 @@ export function kindOf(status) {
 
 const REASONS = {
   unavailable: 'errorUnavailable',
+  'no-wasm': 'errorNoWasm',
   timeout: 'errorTimeout',
   'unknown-profile': 'errorUnknownProfile',
 };
@@ -76,7 +77,7 @@ export class Session extends EventTarget {
   #profile;
   #config = null;
   #prepared = null; // the promise of #prepare, dropped when it failed
-  #failure = null; // 'config-missing' | 'core-missing' | 'unknown-profile'
+  #failure = null; // 'config-missing' | 'core-missing' | 'no-wasm' | 'unknown-profile'
   #current = null; // the list in use: { text, info, source: 'cache' | 'network' }
   #refused = null; // the core's code for a downloaded list refused with nothing else in hand
   #networkRefused = null; // the same, while another list is in use
@@ -107,7 +108,8 @@ export class Session extends EventTarget {
    * What the session's trust list is, for people: `{state}` with state
    * `loading`, `ready` (with `info`, `freshness` — `fresh`, `stale`,
    * `expired` —, `networkRefused`, `fromCache`), `invalid` (with `error`),
-   * `missing`, `config-missing`, `core-missing` or `unknown-profile`.
+   * `missing`, `config-missing`, `core-missing`, `no-wasm` (this browser
+   * runs no WebAssembly) or `unknown-profile`.
    */
   get trust() {
     if (this.#failure) return { state: this.#failure, profile: this.#profile };
@@ -144,7 +146,7 @@ export class Session extends EventTarget {
   /**
    * Loads the configuration and the wasm, takes the list this device holds
    * and starts the download of the network's. Resolves once the session
-   * can verify; rejects with a VerifyError (`unavailable`,
+   * can verify; rejects with a VerifyError (`unavailable`, `no-wasm`,
    * `unknown-profile`). Called again after a failure, it tries again.
    */
   start() {
@@ -188,6 +190,7 @@ export class Session extends EventTarget {
       if (e && typeof e.message === 'string' && e.message.startsWith('unknown-profile')) {
         return this.#fail('unknown-profile', new VerifyError('unknown-profile', e.message, undefined, { profile: this.#profile }));
       }
+      if (e && e.code === 'no-wasm') return this.#fail('no-wasm', new VerifyError('no-wasm', e.message));
       return this.#fail('core-missing', new VerifyError('unavailable', String(e)));
     }
     this.#changed();
@@ -329,7 +332,8 @@ export class Session extends EventTarget {
         await this.start();
         try {
           await this.#core.ready(); // a fresh instance, if the last one trapped
-        } catch {
+        } catch (e) {
+          if (e && e.code === 'no-wasm') throw new VerifyError('no-wasm', e.message);
           throw new VerifyError('unavailable', 'the core could not be loaded');
         }
       })(),

@@ -1,5 +1,10 @@
 //! `cargo xtask build`: the verifier's wasm and its JavaScript, in `pkg/`.
 //!
+//! Two modules: `pkg/cachet.js` + `cachet_bg.wasm`, the whole API with the
+//! QR reader (the npm package, the page's camera and image paths), and
+//! `pkg/cachet_verify.js` + `cachet_verify_bg.wasm`, built without the
+//! `wasm-scan` feature: what the page needs before a link's verdict.
+//!
 //! The core is built for `wasm32-unknown-unknown` with the size-optimised
 //! `wasm` profile, then wasm-bindgen (`--target web`) runs as a library:
 //! `wasm-bindgen-cli-support`, pinned in xtask/Cargo.toml to exactly the
@@ -37,7 +42,25 @@ fn locked_bindgen_version() -> Result<String> {
     Err("Cargo.lock has no wasm-bindgen".into())
 }
 
-/// Builds `pkg/` and returns its path.
+/// One wasm-bindgen output of the core in `pkg/`.
+#[derive(Clone, Copy)]
+pub struct Module {
+    /// The `--out-name`: `pkg/NAME.js`, `pkg/NAME_bg.wasm`, `pkg/NAME.d.ts`.
+    pub name: &'static str,
+    /// The Cargo profile (its own target folder, so that the builds do not undo each other).
+    profile: &'static str,
+    /// `--no-default-features`: without the `wasm-scan` export (the QR reader).
+    verify_only: bool,
+}
+
+/// The full module: verification and the QR reader (`scanImage`). The npm
+/// package ships it; the page loads it for the camera and images.
+pub const FULL: Module = Module { name: "cachet", profile: "wasm", verify_only: false };
+/// Verification only (no `scanImage`): what the page needs before a link's
+/// or a pasted text's verdict.
+pub const VERIFY: Module = Module { name: "cachet_verify", profile: "wasm-verify", verify_only: true };
+
+/// Builds `pkg/` (both modules) and returns its path.
 pub fn build() -> Result<PathBuf> {
     ensure_wasm_target()?;
     let locked = locked_bindgen_version()?;
@@ -47,32 +70,41 @@ pub fn build() -> Result<PathBuf> {
              pin both to the same version (Cargo.toml and xtask/Cargo.toml)"
         ));
     }
-    let mut build = cargo();
-    build.args(["build", "-p", "cachet", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]);
-    run(crate::reproducible::remap_paths(&mut build)?)?;
-    let wasm = sh::target_dir()?.join(WASM_TARGET).join("wasm").join("cachet.wasm");
     let pkg = sh::workspace_root().join("pkg");
+    let mut built = Vec::new();
+    for module in [FULL, VERIFY] {
+        let mut build = cargo();
+        build.args(["build", "-p", "cachet", "--lib", "--target", WASM_TARGET, "--profile", module.profile]);
+        if module.verify_only {
+            build.arg("--no-default-features");
+        }
+        run(crate::reproducible::remap_paths(&mut build)?)?;
+        built.push((module, sh::target_dir()?.join(WASM_TARGET).join(module.profile).join("cachet.wasm")));
+    }
     sh::fresh_dir(&pkg)?;
-    println!(
-        "$ wasm-bindgen --target web --out-name cachet --out-dir pkg {} (as a library, {BINDGEN_VERSION})",
-        wasm.display()
-    );
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
-        .web(true)
-        .map_err(|e| format!("wasm-bindgen: {e}"))?
-        .typescript(true)
-        .debug(false)
-        .keep_debug(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .out_name("cachet")
-        .generate(&pkg)
-        .map_err(|e| format!("wasm-bindgen: {e}"))?;
-    for f in ["cachet.js", "cachet_bg.wasm", "cachet.d.ts"] {
-        let p = pkg.join(f);
-        let len = std::fs::metadata(&p).map_err(|e| format!("wasm-bindgen wrote no {}: {e}", p.display()))?.len();
-        println!("pkg/{f}: {}", sh::human_size(len));
+    for (module, wasm) in built {
+        let name = module.name;
+        println!(
+            "$ wasm-bindgen --target web --out-name {name} --out-dir pkg {} (as a library, {BINDGEN_VERSION})",
+            wasm.display()
+        );
+        wasm_bindgen_cli_support::Bindgen::new()
+            .input_path(&wasm)
+            .web(true)
+            .map_err(|e| format!("wasm-bindgen: {e}"))?
+            .typescript(true)
+            .debug(false)
+            .keep_debug(false)
+            .remove_name_section(true)
+            .remove_producers_section(true)
+            .out_name(name)
+            .generate(&pkg)
+            .map_err(|e| format!("wasm-bindgen: {e}"))?;
+        for f in [format!("{name}.js"), format!("{name}_bg.wasm"), format!("{name}.d.ts")] {
+            let p = pkg.join(&f);
+            let len = std::fs::metadata(&p).map_err(|e| format!("wasm-bindgen wrote no {}: {e}", p.display()))?.len();
+            println!("pkg/{f}: {}", sh::human_size(len));
+        }
     }
     Ok(pkg)
 }

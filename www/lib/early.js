@@ -1,0 +1,95 @@
+// Work begun before the modules that need it have arrived, and handed over
+// once: the page's first script (boot.js) starts the downloads a link's
+// verdict needs (the verify-only wasm, config.json, the trust list) and the
+// wasm's compilation; trust-list.js and verifier.js take them here instead
+// of fetching again.
+//
+// Why not `<link rel="preload" as="fetch">`: WebKit (every iPhone) does not
+// hand a fetch preload to the page's later `fetch()`, and downloads the
+// file twice (issue 12). A promise in this module is the same response in
+// every engine, whatever its matching rules for preloads.
+//
+// No import: boot.js, which imports this, must run the moment it arrives.
+
+const begun = new Map();
+
+/**
+ * Starts `fetch(url, init)` now, unless it was already started; the next
+ * `takeFetched(url)` gets its response. `init` must be what the module that
+ * takes it would have passed (credentials, cache mode).
+ */
+export function fetchEarly(url, init) {
+  const key = String(url);
+  if (begun.has(key)) return;
+  const response = fetch(key, init);
+  response.catch(() => {}); // the taker sees the failure; until then it is not unhandled
+  begun.set(key, response);
+}
+
+/** The response `fetchEarly(url)` started (once: the next call fetches again), or undefined. */
+export function takeFetched(url) {
+  const key = String(url);
+  const response = begun.get(key);
+  begun.delete(key);
+  return response;
+}
+
+/** Why the page cannot verify: this browser runs no WebAssembly (switched off, or blocked). */
+export class NoWasmError extends Error {
+  constructor(cause) {
+    super('WebAssembly is not available in this browser', { cause });
+    this.name = 'NoWasmError';
+    this.code = 'no-wasm';
+  }
+}
+
+/** The smallest module there is (magic and version): any browser that runs wasm compiles and instantiates it. */
+const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+
+/**
+ * Whether this browser runs WebAssembly at all. False where it was
+ * switched off (iOS Lockdown Mode, a policy) or is blocked: `WebAssembly`
+ * is missing, or even an empty module is refused.
+ */
+export function wasmAvailable() {
+  try {
+    if (typeof WebAssembly !== 'object' || WebAssembly === null) return false;
+    return new WebAssembly.Instance(new WebAssembly.Module(EMPTY_MODULE)) instanceof WebAssembly.Instance;
+  } catch {
+    return false;
+  }
+}
+
+const compiled = new Map();
+
+/**
+ * The `WebAssembly.Module` of the wasm at `url`, fetched (or taken from
+ * `fetchEarly`) and compiled once per page. Rejects with a NoWasmError
+ * where the browser runs no wasm, with another error when the download or
+ * the compilation failed (retried on the next call).
+ */
+export function compileWasm(url) {
+  const key = String(url);
+  let module = compiled.get(key);
+  if (!module) {
+    module = (async () => {
+      if (!wasmAvailable()) throw new NoWasmError();
+      const response = await (takeFetched(key) ?? fetch(key));
+      if (!response.ok) throw new Error(`${new URL(key).pathname}: HTTP ${response.status}`);
+      const type = response.headers.get('Content-Type') || '';
+      try {
+        if (typeof WebAssembly.compileStreaming === 'function' && type.startsWith('application/wasm')) {
+          return await WebAssembly.compileStreaming(response);
+        }
+        return await WebAssembly.compile(await response.arrayBuffer());
+      } catch (e) {
+        throw wasmAvailable() ? e : new NoWasmError(e);
+      }
+    })();
+    compiled.set(key, module);
+    module.catch(() => {
+      if (compiled.get(key) === module) compiled.delete(key); // a failed download is retried on the next call
+    });
+  }
+  return module;
+}
