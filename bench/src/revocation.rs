@@ -16,8 +16,13 @@
 //! - exactness on the whole universe: every issued certificate's index is
 //!   looked up; a revoked one that reads not revoked, or the reverse, fails
 //!   the run;
-//! - a week of `--per-day` new revocations on the 400k scenario: the full
-//!   list's growth and the day's additions Rice-coded per key;
+//! - a week of `--per-day` new revocations on the 400k scenario as signed
+//!   status deltas (a full status document on day 0, then one delta a day,
+//!   each merged by a verifier; every certificate looked up after the week),
+//!   beside what a full status document or a full list would cost each day;
+//! - the allow-list of a compromised key that signed 50,000 certificates,
+//!   at p = 32 and p = 64: size, decode time, false acceptances among a
+//!   million payloads not listed;
 //! - `cachet trust revoke --from` of 5,000 indices on the largest list, when
 //!   the CLI has it.
 //!
@@ -30,9 +35,10 @@ use crate::alloc;
 use cachet::certificate::SchoolCertificateInput;
 use cachet::keys::{PublicKey, SecretKey};
 use cachet::status::Status;
-use cachet::status_list::{status_index, RevokedSet, StatusRef};
+use cachet::status_doc::{sign_status, KeyEntry, Kind, StatusBody, StatusDocument, StatusState};
+use cachet::status_list::{status_index, AllowList, RevokedSet, StatusRef};
 use cachet::time::{format_rfc3339, Date, Timestamp};
-use cachet::trust::{sign_list, IssuerEntry, KeyStatus, TrustList, TrustListBody};
+use cachet::trust::{sign_list, IssuerEntry, KeyStatus, StatusKeyEntry, TrustList, TrustListBody};
 use flate2::write::{GzEncoder, ZlibEncoder};
 use flate2::Compression;
 use serde_json::{json, Value};
@@ -107,6 +113,8 @@ fn today() -> Date {
 /// certificate `g` being ordinal `g % per_key` of key `g / per_key`.
 struct Universe {
     root: SecretKey,
+    /// The online key the root delegates status documents to.
+    status: SecretKey,
     keys: Vec<SecretKey>,
     per_key: u32,
     capacity: u32,
@@ -153,7 +161,14 @@ impl Universe {
             o.keys,
             started.elapsed().as_secs_f64()
         );
-        Ok(Universe { root: SecretKey::from_seed(&[0xa5; 32]), keys, per_key, capacity, index })
+        Ok(Universe {
+            root: SecretKey::from_seed(&[0xa5; 32]),
+            status: SecretKey::from_seed(&[0xa6; 32]),
+            keys,
+            per_key,
+            capacity,
+            index,
+        })
     }
 
     fn total(&self) -> usize {
@@ -200,6 +215,11 @@ impl Universe {
                 ..IssuerEntry::default()
             })
             .collect();
+        body.status_key = Some(StatusKeyEntry {
+            key_id: self.status.key_id().to_string(),
+            public_key: self.status.public_key().to_base64(),
+            expires: format_rfc3339(midnight + 45 * 86_400),
+        });
         let json = serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?;
         sign_list(&self.root, &json).map_err(|e| format!("signing the list: {e}"))
     }
@@ -220,6 +240,9 @@ impl Bits {
         let was = self.get(i);
         self.0[i / 64] |= 1 << (i % 64);
         !was
+    }
+    fn clear(&mut self, i: usize) {
+        self.0[i / 64] &= !(1 << (i % 64));
     }
     fn ones(&self) -> impl Iterator<Item = usize> + '_ {
         self.0
@@ -378,9 +401,11 @@ fn exactness(u: &Universe, list: &TrustList, revoked: &Bits) -> Result<(u64, u64
     for (k, key) in u.keys.iter().enumerate() {
         let issuer = list.issuer(key.key_id()).ok_or("a key is missing from the loaded list")?;
         let set = issuer.status_list.as_ref().ok_or("a key has no status list once loaded")?;
+        let kid = key.key_id();
         let first = k * u.per_key as usize;
         for g in first..(first + u.per_key as usize).min(u.total()) {
-            match (revoked.get(g), set.contains(u.index[g])) {
+            let read = set.contains(u.index[g]) || list.status_revoked(kid, u.index[g]);
+            match (revoked.get(g), read) {
                 (true, false) => missed += 1,
                 (false, true) => false_hits += 1,
                 _ => {}
@@ -474,7 +499,9 @@ pub fn run(args: &[String]) -> Result<()> {
         s["exactness"]["missed"].as_u64() != Some(0)
             || s["exactness"]["false_hits"].as_u64() != Some(0)
             || s["verify"]["wrong_verdicts"].as_u64() != Some(0)
-    });
+    }) || (!report["week"].is_null()
+        && (report["week"]["exactness"]["missed"].as_u64() != Some(0)
+            || report["week"]["exactness"]["false_hits"].as_u64() != Some(0)));
     if wrong {
         return Err("a certificate read the wrong revocation status (above)".into());
     }
@@ -561,6 +588,7 @@ fn measure_all(o: &Options, u: &Universe, dir: &Path) -> Result<Value> {
         Some((count, base)) if o.days > 0 => Some(measure_week(o, u, count, base, &mut rng)?),
         _ => None,
     };
+    let allow_list = measure_allow_list(50_000, o.runs)?;
     let revoke_cli = match (&o.cli, largest) {
         (Some(cli), Some((sets, revoked))) => measure_cli_revoke(cli, dir, u, &sets, &revoked, &mut rng)?,
         _ => None,
@@ -571,6 +599,7 @@ fn measure_all(o: &Options, u: &Universe, dir: &Path) -> Result<Value> {
         "runs": o.runs,
         "scenarios": scenarios,
         "week": week,
+        "allow_list": allow_list,
         "cli_revoke_5000": revoke_cli,
     }))
 }
@@ -612,42 +641,172 @@ fn print_table(rows: &[Row]) {
     }
 }
 
-/// A week of `per_day` revocations a day on top of `count`: each day, the
-/// full signed list (raw, gzip) and the day's additions, Rice-coded per key
-/// as a delta would carry them (key id and coded set in JSON, then gzip).
+/// A status document of every key's `sets` (full) or of the changes
+/// `added`/`removed` per key (delta), signed by the status key on `day`.
+fn status_document(u: &Universe, sequence: u64, day: u32, change: StatusChange<'_>) -> Result<String> {
+    let midnight = today().paris_midnight() + i64::from(day) * 86_400;
+    let code = |v: &[u32]| -> Result<Option<String>> {
+        if v.is_empty() {
+            return Ok(None);
+        }
+        let mut v = v.to_vec();
+        v.sort_unstable();
+        Ok(Some(RevokedSet::from_sorted(&v, u.capacity).map_err(|e| e.to_string())?.encode()))
+    };
+    let mut keys = Vec::new();
+    for (k, key) in u.keys.iter().enumerate() {
+        let key_id = key.key_id().to_string();
+        let entry = match &change {
+            StatusChange::Full(sets) => KeyEntry {
+                key_id,
+                revoked_indices: (!sets[k].is_empty()).then(|| sets[k].encode()),
+                ..KeyEntry::default()
+            },
+            StatusChange::Delta(added, removed) => {
+                if added[k].is_empty() && removed[k].is_empty() {
+                    continue;
+                }
+                KeyEntry { key_id, added: code(&added[k])?, removed: code(&removed[k])?, ..KeyEntry::default() }
+            }
+        };
+        keys.push(entry);
+    }
+    let (kind, base) = match change {
+        StatusChange::Full(_) => (Kind::Full, None),
+        StatusChange::Delta(..) => (Kind::Delta, Some(sequence - 1)),
+    };
+    let body = StatusBody {
+        kind,
+        sequence,
+        base,
+        issued_at: format_rfc3339(midnight),
+        expires: format_rfc3339(midnight + 2 * 86_400),
+        keys,
+    };
+    Ok(sign_status(&u.status, &body))
+}
+
+enum StatusChange<'a> {
+    Full(&'a [RevokedSet]),
+    Delta(&'a [Vec<u32>], &'a [Vec<u32>]),
+}
+
+/// A week of `per_day` revocations a day (and `per_day / 100` withdrawals
+/// of the week's earlier revocations) on top of `count`, published as the
+/// CLI does: the root's list of day 0 stays, a full status document on day
+/// 0, then one signed delta a day, each applied by a verifier on its base.
+/// Each day: the delta (raw, gzip), what re-downloading a full status
+/// document or a full list would cost instead, the merge time; at the end,
+/// every certificate of the universe looked up in the list with the week's
+/// documents applied.
 fn measure_week(o: &Options, u: &Universe, count: u64, mut revoked: Bits, rng: &mut Rng) -> Result<Value> {
-    println!("\na week of {} revocations a day on {} revoked:", group(o.per_day), group(count));
+    println!(
+        "\na week of {} revocations a day on {} revoked, as signed status deltas:",
+        group(o.per_day),
+        group(count)
+    );
+    let root = *u.root.public_key();
+    let base_sets = u.per_key_sets(&revoked)?;
+    let signed = u.signed_list(&base_sets, 100)?;
+    let mut list = TrustList::load(signed.as_bytes(), &[root], None).map_err(|e| e.to_string())?;
+    let noon = |day: u32| today().paris_midnight() + i64::from(day) * 86_400 + 12 * 3600;
+    let full = status_document(u, 1, 0, StatusChange::Full(&base_sets))?;
+    let doc = StatusDocument::load(full.as_bytes(), &list, noon(0)).map_err(|e| e.to_string())?;
+    let mut state = StatusState::apply(None, &doc).map_err(|e| e.to_string())?;
+    println!("  day 0: full status document {} / gzip {}", kib(full.len()), kib(gzip(full.as_bytes())));
     let mut days = Vec::new();
+    let mut this_week: Vec<usize> = Vec::new();
     for day in 1..=o.days {
         let added = revoke_more(&mut revoked, u.total(), o.per_day, rng);
-        let mut per_key: Vec<Vec<u32>> = vec![Vec::new(); u.keys.len()];
-        for g in added {
-            per_key[g / u.per_key as usize].push(u.index[g]);
+        let mut withdrawn = Vec::new();
+        for _ in 0..(o.per_day / 100).min(this_week.len() as u64) {
+            let g = this_week.swap_remove(rng.below(this_week.len()));
+            revoked.clear(g);
+            withdrawn.push(g);
         }
-        let mut delta = serde_json::Map::new();
-        for (k, mut list) in per_key.into_iter().enumerate() {
-            if list.is_empty() {
-                continue;
+        this_week.extend(&added);
+        let by_key = |gs: &[usize]| {
+            let mut per_key: Vec<Vec<u32>> = vec![Vec::new(); u.keys.len()];
+            for &g in gs {
+                per_key[g / u.per_key as usize].push(u.index[g]);
             }
-            list.sort_unstable();
-            let set = RevokedSet::from_sorted(&list, u.capacity).map_err(|e| e.to_string())?;
-            delta.insert(u.keys[k].key_id().to_string(), Value::String(set.encode()));
-        }
-        let delta = serde_json::to_string(&delta).map_err(|e| e.to_string())?;
+            per_key
+        };
+        let sequence = 1 + u64::from(day);
+        let delta = status_document(u, sequence, day, StatusChange::Delta(&by_key(&added), &by_key(&withdrawn)))?;
+        let started = Instant::now();
+        let doc = StatusDocument::load(delta.as_bytes(), &list, noon(day)).map_err(|e| e.to_string())?;
+        state = StatusState::apply(Some(&state), &doc).map_err(|e| e.to_string())?;
+        let merge_ms = started.elapsed().as_secs_f64() * 1e3;
         let sets = u.per_key_sets(&revoked)?;
-        let signed = u.signed_list(&sets, 100 + u64::from(day))?;
-        let (delta_gz, full_gz) = (gzip(delta.as_bytes()), gzip(signed.as_bytes()));
+        let full = status_document(u, sequence, day, StatusChange::Full(&sets))?;
+        let full_list = u.signed_list(&sets, 100 + u64::from(day))?;
+        let (delta_gz, full_gz, list_gz) = (gzip(delta.as_bytes()), gzip(full.as_bytes()), gzip(full_list.as_bytes()));
         println!(
-            "  day {day}: full list {} / gzip {}; the day's additions coded per key {} / gzip {}",
-            kib(signed.len()),
-            kib(full_gz),
+            "  day {day}: delta (+{} −{}) {} / gzip {}, merged in {merge_ms:.1} ms; instead a full status document {} / gzip {}, a full list {} / gzip {}",
+            group(added.len() as u64),
+            group(withdrawn.len() as u64),
             kib(delta.len()),
-            kib(delta_gz)
+            kib(delta_gz),
+            kib(full.len()),
+            kib(full_gz),
+            kib(full_list.len()),
+            kib(list_gz)
         );
-        days.push(json!({"day": day, "full_bytes": signed.len(), "full_gzip_bytes": full_gz,
-            "additions_bytes": delta.len(), "additions_gzip_bytes": delta_gz}));
+        days.push(json!({"day": day, "added": added.len(), "withdrawn": withdrawn.len(),
+            "delta_bytes": delta.len(), "delta_gzip_bytes": delta_gz, "merge_ms": merge_ms,
+            "full_status_bytes": full.len(), "full_status_gzip_bytes": full_gz,
+            "full_list_bytes": full_list.len(), "full_list_gzip_bytes": list_gz}));
     }
-    Ok(json!({"base_revoked": count, "per_day": o.per_day, "days": days}))
+    list.set_status(Some(state));
+    let (missed, false_hits) = exactness(u, &list, &revoked)?;
+    println!(
+        "  after the week, the day-0 list with the documents applied, every certificate looked up: {missed} missed, {false_hits} false"
+    );
+    let largest = days.iter().filter_map(|d| d["delta_bytes"].as_u64()).max().unwrap_or(0);
+    Ok(json!({"base_revoked": count, "per_day": o.per_day, "days": days, "largest_delta_bytes": largest,
+        "full_status_day0_bytes": full.len(), "full_status_day0_gzip_bytes": gzip(full.as_bytes()),
+        "exactness": {"certificates": u.total(), "missed": missed, "false_hits": false_hits}}))
+}
+
+/// The allow-list of a compromised key that signed `n` certificates: sizes
+/// at p = 32 and p = 64, decode time, every listed payload found, and how
+/// many of a million payloads not listed are accepted (expected 0).
+fn measure_allow_list(n: usize, runs: usize) -> Result<Value> {
+    // The size depends on the count alone: the payloads are distinct byte
+    // strings of a certificate's length.
+    let payloads: Vec<Vec<u8>> = (0..n).map(|i| format!("{i:0>120}").into_bytes()).collect();
+    let mut out = Vec::new();
+    println!("\nallow-list of a compromised key that signed {}:", group(n as u64));
+    for bits in [32u8, 64] {
+        let list = AllowList::from_payloads(payloads.iter().map(Vec::as_slice), bits).map_err(|e| e.to_string())?;
+        let text = list.encode();
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let started = Instant::now();
+            let back = AllowList::decode(&text).map_err(|e| e.to_string())?;
+            times.push(started.elapsed().as_secs_f64() * 1e3);
+            std::hint::black_box(back);
+        }
+        let missing = payloads.iter().filter(|p| !list.allows(p)).count();
+        let strangers = (0..1_000_000u32).filter(|i| list.allows(format!("x{i:0>119}").as_bytes())).count();
+        let decode_ms = median(times);
+        println!(
+            "  p = {bits}: {} coded ({:.2} bits a certificate), base64url {} / gzip {}, decoded in {decode_ms:.1} ms; \
+             {missing} listed refused, {strangers} of 1,000,000 not listed accepted",
+            kib(list.coded_len()),
+            list.coded_len() as f64 * 8.0 / n as f64,
+            kib(text.len()),
+            kib(gzip(text.as_bytes())),
+        );
+        if missing != 0 {
+            return Err(format!("{missing} listed payloads refused by the allow-list"));
+        }
+        out.push(json!({"bits": bits, "coded_bytes": list.coded_len(), "base64_bytes": text.len(),
+            "gzip_bytes": gzip(text.as_bytes()), "decode_ms": decode_ms, "listed_refused": missing,
+            "strangers_accepted_of_1000000": strangers}));
+    }
+    Ok(json!({"certificates": n, "sizes": out}))
 }
 
 /// `cachet trust revoke --from FILE` of 5,000 indices on the largest list,
