@@ -29,7 +29,7 @@ struct Ctx {
 /// (key for `--only`, header, step).
 type Step = (&'static str, &'static str, fn(&Ctx) -> Result<Done>);
 
-const STEPS: [Step; 16] = [
+const STEPS: [Step; 17] = [
     ("setup", "setup: the wasm32 target, SoftHSM2", setup),
     ("fmt", "format: cargo fmt --check", fmt),
     ("clippy", "lint: cargo clippy -D warnings", clippy),
@@ -45,9 +45,14 @@ const STEPS: [Step; 16] = [
         "reproducible: HEAD built twice (two folders, two cargo homes), 0 files of the sites differ",
         reproducible,
     ),
-    ("browser-setup", "browser setup: Debian's Chromium and ChromeDriver, the test tools (npm ci)", browser_setup),
+    (
+        "browser-setup",
+        "browser setup: Debian's Chromium and ChromeDriver, Firefox ESR, WebKitGTK's WebDriver, Xvfb, the test tools (npm ci)",
+        browser_setup,
+    ),
     ("wasm-tests", "wasm-bindgen-test: the bindings in headless Chromium", wasm_tests),
     ("browser", "browser: the page in Chromium (playwright-core, node --test)", browser),
+    ("engines", "engines: the main paths in Firefox ESR and WebKitGTK (tests/browser/engines)", engines),
     (
         "package",
         "package: the npm package in a Vite app, a bare page and Node (tests/package), its bulk verifier in Node",
@@ -59,7 +64,7 @@ const STEPS: [Step; 16] = [
 const USAGE: &str = "usage: cargo xtask test [--quick] [--only STEP]
   --quick      without the fuzz smoke run (ignored under CI=true)
   --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors, clone, size,
-               deploy, reproducible, browser-setup, wasm-tests, browser, package or fuzz";
+               deploy, reproducible, browser-setup, wasm-tests, browser, engines, package or fuzz";
 
 pub fn run_all(args: &[String]) -> ExitCode {
     let mut quick = false;
@@ -213,9 +218,10 @@ fn cannot(ctx: &Ctx, why: String) -> Result<Done> {
     }
 }
 
-/// Debian's Chromium and ChromeDriver (apt-get, when root), and the test
+/// Debian's Chromium and ChromeDriver (apt-get, when root), the test
 /// tools of tests/browser from the npm registry (`npm ci`, exact versions
-/// of package-lock.json; no browser is ever downloaded by them).
+/// of package-lock.json; no browser is ever downloaded by them), then
+/// Debian's Firefox ESR and WebKitGTK for the `engines` step.
 fn browser_setup(ctx: &Ctx) -> Result<Done> {
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
         if !is_root() {
@@ -230,6 +236,43 @@ fn browser_setup(ctx: &Ctx) -> Result<Done> {
         return cannot(ctx, "npm is not installed (Node.js 20 or later is needed for the browser tests)".into());
     }
     run(program("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(sh::workspace_root().join(BROWSER_TESTS)))?;
+    install_engines(ctx)
+}
+
+/// Debian's packages of the `engines` step, and the files they bring.
+const ENGINE_PACKAGES: [&str; 4] = ["firefox-esr", "webkit2gtk-driver", "xvfb", "xauth"];
+const ENGINE_FILES: [&str; 4] =
+    ["/usr/bin/firefox-esr", "/usr/bin/WebKitWebDriver", "/usr/bin/xvfb-run", "/usr/bin/xauth"];
+
+/// What the `engines` step lacks: those of `ENGINE_FILES` and the
+/// MiniBrowser (libwebkit2gtk-4.1-0, /usr/lib/<multiarch>/webkit2gtk-4.1/) not installed.
+fn missing_engine_files() -> Vec<String> {
+    let mut missing: Vec<String> =
+        ENGINE_FILES.iter().filter(|f| !Path::new(f).exists()).map(|f| f.to_string()).collect();
+    let minibrowser = std::fs::read_dir("/usr/lib")
+        .map(|dirs| dirs.flatten().any(|d| d.path().join("webkit2gtk-4.1/MiniBrowser").exists()))
+        .unwrap_or(false);
+    if !minibrowser {
+        missing.push("/usr/lib/*/webkit2gtk-4.1/MiniBrowser".into());
+    }
+    missing
+}
+
+/// Firefox ESR, WebKitGTK's WebKitWebDriver and MiniBrowser, and Xvfb for
+/// the `engines` step, from Debian (apt-get, when root).
+fn install_engines(ctx: &Ctx) -> Result<Done> {
+    let missing = missing_engine_files();
+    if missing.is_empty() {
+        return Ok(Done::Passed);
+    }
+    if !is_root() {
+        return cannot(ctx, format!("{} missing and only root can apt-get install", missing.join(", ")));
+    }
+    run(program("apt-get").arg("update"))?;
+    run(program("apt-get")
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(ENGINE_PACKAGES)
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(Done::Passed)
 }
 
@@ -265,6 +308,19 @@ fn browser(ctx: &Ctx) -> Result<Done> {
         return cannot(ctx, "Chromium or the test tools are missing (the browser-setup step installs them)".into());
     }
     run(program("npm").arg("test").current_dir(dir))?;
+    Ok(Done::Passed)
+}
+
+/// The main paths in Firefox ESR and WebKitGTK (tests/browser/README.md,
+/// "Three engines"); under CI=true the specs fail when an engine is missing.
+fn engines(ctx: &Ctx) -> Result<Done> {
+    let dir = sh::workspace_root().join(BROWSER_TESTS);
+    let missing = missing_engine_files();
+    if !missing.is_empty() || !dir.join("node_modules").is_dir() {
+        let what = if missing.is_empty() { "the test tools".to_string() } else { missing.join(", ") };
+        return cannot(ctx, format!("{what} missing (the browser-setup step installs them)"));
+    }
+    run(program("npm").args(["run", "test:engines"]).current_dir(dir))?;
     Ok(Done::Passed)
 }
 
