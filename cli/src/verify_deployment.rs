@@ -441,7 +441,12 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
         ];
         refuse(lang, EXIT_USAGE, code, args)
     })?;
-    let commit: String = release.commit.chars().take(12).collect();
+    // The commit, shortened; `-dirty` (laid out from a changed working tree) kept.
+    let (hash, dirty) = match release.commit.strip_suffix("-dirty") {
+        Some(hash) => (hash, "-dirty"),
+        None => (release.commit.as_str(), ""),
+    };
+    let commit = format!("{}{dirty}", hash.chars().take(12).collect::<String>());
     let shown = vec![("url", args.url.clone()), ("commit", commit.clone()), ("count", release.files.len().to_string())];
     note(&text(lang, "deployment-checking", &shown));
     let faults = compare(&agent(), &base, &release);

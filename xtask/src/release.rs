@@ -119,8 +119,13 @@ pub fn sign(release: &str, key_text: &str) -> Result<String> {
 /// Writes the signed manifest of `site` to `out`; returns the number of files it lists.
 pub fn write(site: &Path, key: &Path, out: &Path) -> Result<usize> {
     let key_text = std::fs::read_to_string(key).map_err(|e| format!("cannot read {}: {e}", key.display()))?;
-    let commit = sh::output(sh::program("git").args(["rev-parse", "HEAD"])).unwrap_or_default();
-    let release = release_json(site, &HeaderRules::builtin()?, commit.trim())?;
+    // The commit the site was laid out from, `-dirty` when the working tree differs from it.
+    let mut commit = sh::output(sh::program("git").args(["rev-parse", "HEAD"])).unwrap_or_default().trim().to_owned();
+    let changed = sh::output(sh::program("git").args(["status", "--porcelain", "--untracked-files=no"]));
+    if changed.is_ok_and(|c| !c.trim().is_empty()) {
+        commit.push_str("-dirty");
+    }
+    let release = release_json(site, &HeaderRules::builtin()?, &commit)?;
     let signed = sign(&release, &key_text).map_err(|e| format!("{}: {e}", key.display()))?;
     let count =
         serde_json::from_str::<serde_json::Value>(&release).ok().and_then(|r| r["files"].as_array().map(Vec::len));
