@@ -6,12 +6,13 @@
 //!   what the page's first script (boot.js) fetches: the verify-only wasm and
 //!   its glue, `config.json` and the trust list (one like the demo's: two
 //!   académie keys, one revoked serial). The issue's goal is 80 KB; the
-//!   budget is 110 KB, what the split into two wasm modules reached (106 KB:
-//!   the verify-only wasm is 66 KB of it, the page's own modules 36 KB), so
-//!   that nothing grows while the rest of the way is made.
+//!   budget is 120 KB, what the split into two wasm modules reached (116 KB:
+//!   the verify-only wasm is 76 KB of it, with the status documents of issue
+//!   11; the page's own modules 36 KB), so that nothing grows while the rest
+//!   of the way is made.
 //! - **the whole page**: that, the QR reader's wasm and every other module,
 //!   as the service worker's precache holds them (sw.js's `SHELL`), and
-//!   sw.js itself. 235 KB (229 KB used).
+//!   sw.js itself. 255 KB (249 KB used).
 //!
 //! Fails above either budget.
 
@@ -23,9 +24,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Before the first verdict of a link, gzipped. The issue's goal is 80 KB (not reached yet).
-pub const CRITICAL_BUDGET: u64 = 110 * 1000;
+pub const CRITICAL_BUDGET: u64 = 120 * 1000;
 /// The whole page with its offline shell and the QR reader, gzipped.
-pub const BUDGET: u64 = 235 * 1000;
+pub const BUDGET: u64 = 255 * 1000;
 
 fn gzipped(bytes: &[u8]) -> Result<u64> {
     let mut gz = GzEncoder::new(Vec::new(), Compression::best());
