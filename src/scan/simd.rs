@@ -109,7 +109,8 @@ pub fn block_stats_scalar(luma: &[u8], width: usize, y0: usize, y1: usize, x0: u
     }
 }
 
-/// Where the colour changes along a binary row: every `x` from 1 on with
+/// Where the colour changes along a binary row ([`DARK`] and [`LIGHT`]
+/// bytes: the vectors compare top bits): every `x` from 1 on with
 /// `row[x] != row[x - 1]`, in order, appended to `out`.
 pub fn transitions(row: &[u8], out: &mut Vec<u32>) {
     #[cfg(target_arch = "wasm32")]
@@ -190,68 +191,32 @@ mod vector {
     }
 }
 
-/// 16 pixels a step; returns how many pixels were done.
+/// 16 pixels a step; returns how many pixels were done. A pixel's four
+/// bytes read as two 16-bit lanes, `R + 256 G` and `B + 256 A`: the low
+/// bytes (R, B) and the high bytes (G, A) are weighed apart, and the two
+/// lanes of each pixel added into 32 bits, with no shuffle.
 #[cfg(target_arch = "wasm32")]
 #[target_feature(enable = "simd128")]
 fn luma_simd(rgba: &[u8], out: &mut [u8]) -> usize {
     use vector::{load, store};
-    // One channel of 16 RGBA pixels (four vectors) gathered into 8+8 bytes.
-    macro_rules! channel {
-        ($a:expr, $b:expr, $c:expr, $d:expr, $k:literal) => {{
-            let ab = i8x16_shuffle::<
-                $k,
-                { $k + 4 },
-                { $k + 8 },
-                { $k + 12 },
-                { $k + 16 },
-                { $k + 20 },
-                { $k + 24 },
-                { $k + 28 },
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-            >($a, $b);
-            let cd = i8x16_shuffle::<
-                $k,
-                { $k + 4 },
-                { $k + 8 },
-                { $k + 12 },
-                { $k + 16 },
-                { $k + 20 },
-                { $k + 24 },
-                { $k + 28 },
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-            >($c, $d);
-            i64x2_shuffle::<0, 2>(ab, cd)
-        }};
-    }
-    // 255 × (77 + 150 + 29) + 128 = 65,408: the sums fit 16 bits.
+    /// Four pixels' `77 R + 150 G + 29 B` (at most 65,280), as 32-bit lanes.
     #[inline]
     #[target_feature(enable = "simd128")]
-    fn weigh(r: v128, g: v128, b: v128) -> v128 {
-        let (wr, wg, wb, round) = (u16x8_splat(77), u16x8_splat(150), u16x8_splat(29), u16x8_splat(128));
-        let s = u16x8_add(u16x8_add(i16x8_mul(r, wr), i16x8_mul(g, wg)), u16x8_add(i16x8_mul(b, wb), round));
-        u16x8_shr(s, 8)
+    fn weigh(v: v128) -> v128 {
+        let low = v128_and(v, u16x8_splat(0xFF));
+        let high = u16x8_shr(v, 8);
+        // 255 × 77 + 255 × 150 = 57,885: each lane's sum fits 16 bits.
+        let sum = u16x8_add(i16x8_mul(low, u32x4_splat(77 | 29 << 16)), i16x8_mul(high, u32x4_splat(150)));
+        u32x4_extadd_pairwise_u16x8(sum)
     }
+    let round = u16x8_splat(128);
     let mut i = 0;
     while let (Some(a), Some(b), Some(c), Some(d)) =
         (load(rgba, 4 * i), load(rgba, 4 * i + 16), load(rgba, 4 * i + 32), load(rgba, 4 * i + 48))
     {
-        let (r, g, bl) = (channel!(a, b, c, d, 0), channel!(a, b, c, d, 1), channel!(a, b, c, d, 2));
-        let lo = weigh(u16x8_extend_low_u8x16(r), u16x8_extend_low_u8x16(g), u16x8_extend_low_u8x16(bl));
-        let hi = weigh(u16x8_extend_high_u8x16(r), u16x8_extend_high_u8x16(g), u16x8_extend_high_u8x16(bl));
+        // (sum + 128) / 256 after narrowing to 16 bits: 65,280 + 128 fits.
+        let lo = u16x8_shr(u16x8_add(u16x8_narrow_i32x4(weigh(a), weigh(b)), round), 8);
+        let hi = u16x8_shr(u16x8_add(u16x8_narrow_i32x4(weigh(c), weigh(d)), round), 8);
         if !store(out, i, u8x16_narrow_i16x8(lo, hi)) {
             break;
         }
