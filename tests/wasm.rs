@@ -359,3 +359,55 @@ fn profiles_lists_every_profile_with_its_fields() {
         assert_eq!(fields, profile.fields());
     }
 }
+
+/// The QR reader's SIMD loops (src/scan/simd.rs, in every wasm build) give
+/// the bytes of their scalar twins (what native builds run), on odd sizes,
+/// tails shorter than a vector and the extreme grey levels.
+#[wasm_bindgen_test]
+fn the_qr_readers_simd_loops_match_the_scalar_code() {
+    use cachet::scan::simd;
+    const { assert!(simd::SIMD) };
+    let mut state = 0x9E37_79B9u32;
+    let mut noise = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                (state >> 24) as u8
+            })
+            .collect()
+    };
+    for (w, h) in [(1, 1), (15, 2), (16, 8), (17, 5), (33, 7), (250, 9), (1280, 8)] {
+        for rgba in [noise(w * h * 4), vec![255; w * h * 4], vec![0; w * h * 4]] {
+            let (mut a, mut b) = (vec![0; w * h], vec![0; w * h]);
+            simd::luma(&rgba, &mut a);
+            simd::luma_scalar(&rgba, &mut b);
+            assert_eq!(a, b, "luma {w}×{h}");
+            let rows = h.min(8);
+            let (mut s, mut t) = (vec![(0, 255, 0); w.div_ceil(8)], vec![(0, 255, 0); w.div_ceil(8)]);
+            simd::block_stats(&a, w, 0, rows, &mut s);
+            simd::block_stats_scalar(&a, w, 0, rows, 0, &mut t);
+            assert_eq!(s, t, "block stats {w}×{h}");
+            let level = noise(w);
+            let row = &a[..w];
+            let (mut p, mut q) = (vec![7; w], vec![9; w]);
+            simd::threshold_row(row, &level, &mut p);
+            simd::threshold_row_scalar(row, &level, &mut q);
+            assert_eq!(p, q, "threshold {w}");
+            let (mut u, mut v) = (Vec::new(), Vec::new());
+            simd::transitions(&p, &mut u);
+            simd::transitions_scalar(&p, 1, &mut v);
+            assert_eq!(u, v, "transitions {w}");
+            let mut inv = vec![0; w];
+            simd::invert(&p, &mut inv);
+            assert!(inv.iter().zip(&p).all(|(i, d)| *i == !*d), "invert {w}");
+            if h >= 2 {
+                let (mut x, mut y) = (vec![0; w / 2], vec![0; w / 2]);
+                simd::halve_rows(&a[..w], &a[w..2 * w], &mut x);
+                simd::halve_rows_scalar(&a[..w], &a[w..2 * w], 0, &mut y);
+                assert_eq!(x, y, "half {w}");
+            }
+        }
+    }
+}
