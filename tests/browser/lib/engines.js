@@ -20,14 +20,20 @@ import { Session, startDriver } from './webdriver.js';
 
 export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 export const WEBKIT_DRIVER = process.env.WEBKIT_WEBDRIVER || '/usr/bin/WebKitWebDriver';
-/** Where Debian's libwebkit2gtk-4.1-0 puts the MiniBrowser (`dpkg -L libwebkit2gtk-4.1-0`). */
-export const MINIBROWSER = process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+/** Where Debian's libwebkit2gtk-4.1-0 puts the MiniBrowser (`dpkg -L libwebkit2gtk-4.1-0`): /usr/lib/<multiarch>/webkit2gtk-4.1/. */
+export const MINIBROWSER = process.env.MINIBROWSER || findMiniBrowser();
+
+function findMiniBrowser() {
+  const dirs = fs.existsSync('/usr/lib') ? fs.readdirSync('/usr/lib') : [];
+  const found = dirs.map((d) => path.join('/usr/lib', d, 'webkit2gtk-4.1', 'MiniBrowser')).find((f) => fs.existsSync(f));
+  return found ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+}
 export const XVFB_RUN = '/usr/bin/xvfb-run';
 
 /** The engines of this suite, and what each needs installed (the browser-setup step installs them). */
 export const ENGINES = {
   firefox: { needs: [FIREFOX], packages: 'firefox-esr' },
-  webkit: { needs: [WEBKIT_DRIVER, MINIBROWSER, XVFB_RUN], packages: 'webkit2gtk-driver xvfb xauth' },
+  webkit: { needs: [WEBKIT_DRIVER, MINIBROWSER, XVFB_RUN, '/usr/bin/xauth'], packages: 'webkit2gtk-driver xvfb xauth' },
 };
 
 /** What is missing for `engine`, or '' when it can run here. */
