@@ -37,6 +37,7 @@ const NO_QR_CAMERA = {
   firefox:
     'Firefox ESR\'s only fake camera (media.navigator.streams.fake) draws a synthetic picture; no pref feeds it a video file, ' +
     'and a real-QR camera would need a v4l2loopback kernel device: the QR code cannot be shown to it',
+  chromium: 'Chromium reads the QR code from a video file in camera.test.js, element.test.js and embed.test.js',
   webkit:
     'WebKitGTK\'s mock capture devices (--enable-mock-capture-devices) draw a synthetic picture; nothing feeds them a video file: ' +
     'the QR code cannot be shown to it',
@@ -97,11 +98,15 @@ after(() => {
 
 for (const name of WANTED) {
   const absent = missing(name);
-  describe(name, { skip: absent && !CI ? absent : false }, () => {
+  if (absent) {
+    if (CI) test(`${name} is installed`, () => assert.fail(`${name}: ${absent}; under CI=true no engine may be skipped`));
+    else test(name, { skip: absent }, () => {});
+    continue;
+  }
+  describe(name, () => {
     let engine;
     let s;
     before(async () => {
-      if (absent) throw new Error(`${name}: ${absent}; under CI=true no engine may be skipped`);
       s = await site(fx);
       engine = await launchEngine(name);
     });

@@ -34,6 +34,7 @@ export const XVFB_RUN = '/usr/bin/xvfb-run';
 export const ENGINES = {
   firefox: { needs: [FIREFOX], packages: 'firefox-esr' },
   webkit: { needs: [WEBKIT_DRIVER, MINIBROWSER, XVFB_RUN, '/usr/bin/xauth'], packages: 'webkit2gtk-driver xvfb xauth' },
+  chromium: { needs: ['/usr/bin/chromium'], packages: 'chromium' },
 };
 
 /** What is missing for `engine`, or '' when it can run here. */
@@ -463,9 +464,104 @@ async function launchWebKit({ camera = false } = {}) {
   };
 }
 
-/** Launches `engine` ('firefox' or 'webkit'); `camera` gives it the engine's fake camera. */
+// --------------------------------------------------------------- Chromium
+// Not run by default (Chromium has the whole suite of ../*.test.js): with
+// ENGINES=chromium,… the same paths, and the same byte count, in Chromium.
+
+class ChromiumPage extends BasePage {
+  constructor(context, page) {
+    super();
+    this.engine = 'chromium';
+    this.context = context;
+    this.page = page;
+    this.target = page;
+    this.problemsSeen = null;
+  }
+
+  static async open(context, page) {
+    const p = new ChromiumPage(context, page);
+    const { watch } = await import('./browser.js');
+    p.problemsSeen = watch(page);
+    return p;
+  }
+
+  async goto(url) {
+    await this.page.goto(url);
+  }
+
+  async reload() {
+    await this.page.reload();
+  }
+
+  async watchLoad() {}
+
+  eval(fn, ...args) {
+    return this.target.evaluate(`(${fn.toString()})(...${JSON.stringify(args)})`);
+  }
+
+  locator(steps) {
+    return this.target.locator((Array.isArray(steps) ? steps : [steps]).join(' ')); // CSS locators pierce open shadow roots
+  }
+
+  async type(steps, text) {
+    await this.locator(steps).fill(text);
+  }
+
+  async click(steps) {
+    await this.locator(steps).click();
+  }
+
+  async setFiles(steps, file) {
+    await this.locator(steps).setInputFiles(file);
+  }
+
+  async frame(selector, urlPrefix) {
+    await this.page.waitForSelector(selector);
+    for (let i = 0; i < 300; i++) {
+      const frame = this.page.frames().find((f) => f.url().startsWith(urlPrefix));
+      if (frame) {
+        const sub = Object.create(this);
+        sub.target = frame;
+        return sub;
+      }
+      await sleep(100);
+    }
+    throw new Error(`chromium: no frame at ${urlPrefix}`);
+  }
+
+  async newTab() {
+    return ChromiumPage.open(this.context, await this.context.newPage());
+  }
+
+  async problems() {
+    const inPage = await this.page.evaluate(() => window.__engineProblems ?? { console: [], pageErrors: [], csp: [] }).catch(() => ({ csp: [], pageErrors: [] }));
+    return { console: this.problemsSeen.console, pageErrors: [...this.problemsSeen.pageErrors, ...inPage.pageErrors], csp: inPage.csp };
+  }
+
+  async close() {
+    await this.context.close().catch(() => {});
+  }
+}
+
+async function launchChromium({ camera = false } = {}) {
+  const { launch } = await import('./browser.js');
+  const browser = await launch(camera ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] : []);
+  return {
+    name: 'chromium',
+    version: `Chromium ${browser.version()}`,
+    async newPage() {
+      const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'fr-FR' });
+      await context.addInitScript(installRecorder);
+      return ChromiumPage.open(context, await context.newPage());
+    },
+    close: () => browser.close().catch(() => {}),
+  };
+}
+
+/** Launches `engine` ('firefox', 'webkit' or 'chromium'); `camera` gives it the engine's fake camera. */
 export function launchEngine(engine, options) {
   if (engine === 'firefox') return launchFirefox(options);
   if (engine === 'webkit') return launchWebKit(options);
+  if (engine === 'chromium') return launchChromium(options);
   throw new Error(`unknown engine ${engine}`);
 }
