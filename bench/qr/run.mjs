@@ -8,7 +8,8 @@
 // FRAMES.json: [{id, rgba: path, width, height}]. OUT.json:
 // {readers: {name: {id: {texts: [...], ms: [per run]}}}, options: {...}}.
 // Each reader sees each frame RUNS times in a row; the xtask takes the
-// median. Texts are judged by the xtask, not here.
+// median. Texts are judged by the xtask, not here. QR_BENCH_SKIP (the
+// xtask's --skip): readers left out, by key, comma-separated.
 //
 // Options, all at their defaults except the format (noted in the output):
 // - jsQR: inversionAttempts "attemptBoth" (its default: inverted codes too);
@@ -58,6 +59,8 @@ const readers = {
     return found.filter((r) => r.isValid).map((r) => r.text);
   },
 };
+
+for (const name of (process.env.QR_BENCH_SKIP ?? '').split(',').filter(Boolean)) delete readers[name];
 
 // Warm-up, not timed: each reader once on the first frame (JIT, wasm tiers).
 if (frames.length > 0) {

@@ -1,4 +1,4 @@
-//! `cargo xtask qr-bench [--seed N] [--per-category N] [--runs N] [--no-page]`:
+//! `cargo xtask qr-bench [--seed N] [--per-category N] [--runs N] [--no-page] [--skip READER,…]`:
 //! issue 4's side-by-side QR benchmark, one command, one run, the same
 //! frames for every reader.
 //!
@@ -12,6 +12,9 @@
 //!   reader build, each on RGBA.
 //! - In Chromium (`bench/qr/page.mjs`, unless `--no-page`): the page's path,
 //!   canvas → the page's scan Worker → wasm → texts, per frame.
+//! - `--skip jsqr,rqrr,rxing` leaves those readers out (keys as in
+//!   results.json), for a quicker run of the others: jsQR alone takes most of
+//!   a run's time.
 //!
 //! The wasm is built (`cargo xtask build`) and copied to `pkg/` beside the
 //! manifest at the start; Node and Chromium both load that copy. Every
@@ -81,6 +84,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let o = Options::parse(args, &mut rest)?;
     let mut runs = 3usize;
     let mut page = true;
+    let mut skip: Vec<String> = Vec::new();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -88,6 +92,15 @@ pub fn run(args: &[String]) -> Result<()> {
                 runs = it.next().ok_or("--runs needs a value")?.parse().map_err(|e| format!("--runs: {e}"))?;
             }
             "--no-page" => page = false,
+            "--skip" => {
+                let list = it.next().ok_or("--skip needs a list of readers")?;
+                for name in list.split(',') {
+                    if !READERS.iter().any(|(k, _)| *k == name) || name.starts_with("cachet") {
+                        return Err(format!("--skip: `{name}` is not another reader (jsqr, zxing-wasm, rqrr, rxing)"));
+                    }
+                    skip.push(name.to_owned());
+                }
+            }
             other => return Err(format!("qr-bench: unknown argument `{other}`")),
         }
     }
@@ -148,6 +161,9 @@ pub fn run(args: &[String]) -> Result<()> {
             ("rxing", &|l| read_rxing(l, w, h)),
         ];
         for (name, read) in native {
+            if skip.iter().any(|s| s == name) {
+                continue;
+            }
             let mut ms = Vec::with_capacity(runs);
             let mut texts = Vec::new();
             let mut panicked = false;
@@ -194,6 +210,7 @@ pub fn run(args: &[String]) -> Result<()> {
             .arg(runs.to_string())
             .arg(&pkg)
             .arg(&node_out)
+            .env("QR_BENCH_SKIP", skip.join(","))
             .current_dir(&bench),
     )?;
     let mut options = merge_js(&node_out, &items, &mut results)?;
