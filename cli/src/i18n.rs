@@ -497,8 +497,13 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "pkcs11-key-extractable",
-        "attention : {uri} peut sortir du module (extractible ou non sensible)",
-        "warning: {uri} can leave the module (extractable or not sensitive)",
+        "attention : {uri} peut sortir du module (extractible, non sensible, ou le module ne le dit pas)",
+        "warning: {uri} can leave the module (extractable, not sensitive, or the module does not say)",
+    ),
+    (
+        "pkcs11-id-not-set",
+        "attention : {uri} : le module refuse de donner l'identifiant de clé comme CKA_ID ({detail}) ; nommez la clé par object=",
+        "warning: {uri}: the module refuses the key id as CKA_ID ({detail}); name the key by object=",
     ),
     ("pkcs11-sign", "{uri} : signature refusée par le module : {detail}", "{uri}: signature refused by the module: {detail}"),
     (

@@ -318,18 +318,16 @@ impl Module {
     }
 
     /// A private key that may leave the module (extractable, or not
-    /// sensitive) is used, with a warning.
+    /// sensitive, or a module that does not say) is used, with a warning.
     fn warn_if_extractable(&self, lang: Lang) {
         let Ok(idle) = self.idle.lock() else { return };
         let Some(session) = idle.last() else { return };
-        let Ok(values) = session.get_attributes(self.key, &[AttributeType::Extractable, AttributeType::Sensitive])
-        else {
-            return;
-        };
-        let leaves = values
-            .iter()
-            .any(|a| matches!(a, Attribute::Extractable(true)) || matches!(a, Attribute::Sensitive(false)));
-        if leaves {
+        let values = session
+            .get_attributes(self.key, &[AttributeType::Extractable, AttributeType::Sensitive])
+            .unwrap_or_default();
+        let kept = values.iter().any(|a| matches!(a, Attribute::Extractable(false)))
+            && values.iter().any(|a| matches!(a, Attribute::Sensitive(true)));
+        if !kept {
             let m = Message::new("pkcs11-key-extractable").arg("uri", &self.described);
             note(&format!("cachet: {} [{}]", m.text(lang), m.code));
         }
@@ -507,10 +505,15 @@ pub fn generate(uri_text: &str, lang: Lang) -> Result<PublicKey, CliError> {
         PublicKey::from_bytes(raw)
             .map_err(|_| CliError::usage(Message::new("pkcs11-key-type").arg("uri", uri.describe())))?
     };
-    // The key id as CKA_ID: `id=` in a URI then names the key by its id.
+    // The key id as CKA_ID: `id=` in a URI then names the key by its id. A
+    // module that refuses to change it keeps a key named by its label only.
     let id = [Attribute::Id(key.key_id().0.to_vec())];
     for object in [public, private] {
-        session.update_attributes(object, &id).map_err(|e| ck("pkcs11-keygen", &uri, &e))?;
+        if let Err(e) = session.update_attributes(object, &id) {
+            let m = Message::new("pkcs11-id-not-set").arg("uri", uri.describe()).arg("detail", e);
+            note(&format!("cachet: {} [{}]", m.text(lang), m.code));
+            break;
+        }
     }
     Ok(key)
 }
