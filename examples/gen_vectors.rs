@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Deletes the `*.json` files of the directory (keeping `README.md`) and
-//! writes them again. Everything comes from one fixed seed and Ed25519
+//! writes them again; the status documents' cases go to its `status/`
+//! folder, with their own schema (`tests/vectors_status.rs`). Everything comes from one fixed seed and Ed25519
 //! signatures are deterministic, so two runs write the very same bytes: CI
 //! regenerates the vectors and fails on `git diff --exit-code tests/vectors`.
 //!
@@ -340,6 +341,8 @@ struct World {
     nantes: Key,
     bordeaux: Key,
     rogue: Key,
+    /// The online key of the status documents' cases (`status/`).
+    status: Key,
 }
 
 fn entry(key: &Key, name: &str, from: &str, until: &str, kinds: &[&str], status: KeyStatus) -> IssuerEntry {
@@ -367,6 +370,7 @@ impl World {
             nantes: Key::new(&mut rng),
             bordeaux: Key::new(&mut rng),
             rogue: Key::new(&mut rng),
+            status: Key::new(&mut rng),
         }
     }
 
@@ -467,11 +471,18 @@ fn main() {
         eprintln!("gen_vectors: {dir}: {e}");
         std::process::exit(1);
     });
+    // The status documents' cases (issue 11) have their own schema and folder.
+    let status = status_document_cases(&World::new());
+    write(&Path::new(&dir).join("status"), &status).unwrap_or_else(|e| {
+        eprintln!("gen_vectors: {dir}/status: {e}");
+        std::process::exit(1);
+    });
+    println!("{} status document cases written to {dir}/status", status.len());
     let negative = cases.iter().filter(|c| c.expected_status != VALID).count();
     println!("{} cases ({negative} negative, {} positive) written to {dir}", cases.len(), cases.len() - negative);
 }
 
-fn write(dir: &Path, cases: &[Case]) -> std::io::Result<()> {
+fn write<T: Serialize + Named>(dir: &Path, cases: &[T]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -481,7 +492,7 @@ fn write(dir: &Path, cases: &[Case]) -> std::io::Result<()> {
     }
     for case in cases {
         let json = serde_json::to_string_pretty(case).map_err(std::io::Error::other)?;
-        std::fs::write(dir.join(format!("{}.json", case.name)), json + "\n")?;
+        std::fs::write(dir.join(format!("{}.json", case.name())), json + "\n")?;
     }
     Ok(())
 }
@@ -500,6 +511,7 @@ fn generate() -> Vec<Case> {
     trust_list(&mut v);
     time_cases(&mut v);
     status_cases(&mut v);
+    compromised_cases(&mut v);
     v.cases
 }
 
@@ -2354,4 +2366,305 @@ fn hex_swap(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
 fn base64_decode(s: &str) -> Vec<u8> {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).expect("base64url")
+}
+
+/// A case's file name.
+trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for Case {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// A compromised Paris key (issue 11): its allow-list holds the typical
+/// certificate's payload and 40 others; anything else it signed is refused.
+fn compromised_cases(v: &mut Vectors) {
+    let w = &v.w;
+    let listed = typical(w);
+    let others: Vec<Issued> =
+        (0..40).map(|n| w.issue(&w.paris, &w.input(&format!("2025-001{n:03}"), "2025-09-15"))).collect();
+    let unlisted = w.issue(&w.paris, &w.input("2025-000999", "2025-09-15"));
+    let payloads: Vec<Vec<u8>> = std::iter::once(&listed)
+        .chain(&others)
+        .map(|i| envelope::open(&i.cose).expect("a COSE_Sign1").payload.to_vec())
+        .collect();
+    let allow =
+        cachet::status_list::AllowList::from_payloads(payloads.iter().map(Vec::as_slice), 64).expect("allow-list");
+    let mut body = w.body();
+    body.sequence = 7;
+    body.issuers[0].status = KeyStatus::Compromised;
+    body.issuers[0].allowed_payloads = Some(allow.encode());
+    let compromised = w.sign_list(&w.root, &body);
+    let mut cut = body.clone();
+    let text = allow.encode();
+    cut.issuers[0].allowed_payloads = Some(text[..text.len() - 4].to_owned());
+    let cut = w.sign_raw(&w.root, &serde_json::to_string(&cut).expect("JSON"));
+    let (listed, unlisted, typical_token) = (listed.token, unlisted.token, typical(w).token);
+    v.add(
+        "trust-issuer-key-compromised-listed",
+        "trust",
+        VALID,
+        None,
+        "The Paris key is listed \"compromised\"; this certificate's payload is one of the 41 of its allowed_payloads (p = 64): what it legitimately signed stays valid.",
+        listed,
+    )
+    .list(&compromised);
+    v.add(
+        "trust-issuer-key-compromised-unlisted",
+        "trust",
+        REVOKED,
+        Some("issuer-key-compromised"),
+        "Signed by the compromised Paris key (a good signature, within its dates and kinds), but its payload is not in the key's allowed_payloads: what a thief would sign.",
+        unlisted,
+    )
+    .list(&compromised);
+    v.add(
+        "trust-list-allow-list-truncated",
+        "trust",
+        LIST_INVALID,
+        Some("trust-list-allow-list"),
+        "The compromised Paris entry's allowed_payloads has its last 4 characters cut. Signed by the root as it is.",
+        typical_token,
+    )
+    .list(&cut);
+}
+
+/// One case of `status/`: a trust list naming a status key, the status
+/// documents given to the verifier in order, and the verdict on `input`
+/// (tests/vectors/README.md, "Status documents").
+#[derive(Serialize)]
+struct StatusCase {
+    name: String,
+    comment: String,
+    expected_status: &'static str,
+    expected_code: Option<&'static str>,
+    input: String,
+    now: String,
+    roots: Vec<String>,
+    trust_list: String,
+    status_documents: Vec<String>,
+    last_status_sequence: Option<u64>,
+}
+
+impl Named for StatusCase {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+fn status_document_cases(w: &World) -> Vec<StatusCase> {
+    use cachet::status_doc::{sign_status, KeyEntry, Kind, StatusBody};
+    const CAPACITY: u32 = 700_000;
+    let index = |ordinal: u64| status_index(&w.paris.secret, ordinal, CAPACITY).expect("ordinal in the space");
+    let (a, b, c) = (index(10), index(11), index(12));
+    let with_status = |serial: &str, idx: u32| {
+        issue::issue_with_status(
+            &w.paris.secret,
+            &w.input(serial, "2025-09-15"),
+            date("2025-09-15"),
+            StatusRef::new(idx),
+        )
+        .unwrap_or_else(|e| panic!("issue: {e}"))
+        .token
+    };
+    let (cert_a, cert_b, cert_c) =
+        (with_status("2025-002010", a), with_status("2025-002011", b), with_status("2025-002012", c));
+    let status_key = |expires: &str| trust::StatusKeyEntry {
+        key_id: w.status.secret.key_id().to_string(),
+        public_key: w.status.secret.public_key().to_base64(),
+        expires: expires.into(),
+    };
+    let list_with = |key: Option<trust::StatusKeyEntry>| {
+        let mut body = w.body();
+        body.sequence = 8;
+        body.issuers[0].status_capacity = Some(CAPACITY);
+        body.status_key = key;
+        w.sign_list(&w.root, &body)
+    };
+    let list = list_with(Some(status_key("2025-10-15T00:00:00Z")));
+    let code = |v: &[u32]| {
+        let mut v = v.to_vec();
+        v.sort_unstable();
+        (!v.is_empty()).then(|| RevokedSet::from_sorted(&v, CAPACITY).expect("a set").encode())
+    };
+    let doc = |by: &Key, kind: Kind, sequence: u64, base: Option<u64>, sets: [&[u32]; 2]| {
+        let entry = match kind {
+            Kind::Full => KeyEntry { revoked_indices: code(sets[0]), ..KeyEntry::default() },
+            Kind::Delta => KeyEntry { added: code(sets[0]), removed: code(sets[1]), ..KeyEntry::default() },
+        };
+        let body = StatusBody {
+            kind,
+            sequence,
+            base,
+            issued_at: "2025-09-30T05:00:00Z".into(),
+            expires: "2025-10-02T05:00:00Z".into(),
+            keys: vec![KeyEntry { key_id: w.paris.secret.key_id().to_string(), ..entry }],
+        };
+        sign_status(&by.secret, &body)
+    };
+    let full1 = doc(&w.status, Kind::Full, 1, None, [&[a], &[]]);
+    let delta2 = doc(&w.status, Kind::Delta, 2, Some(1), [&[b], &[a]]);
+    let delta4 = doc(&w.status, Kind::Delta, 4, Some(3), [&[c], &[]]);
+    let full3 = doc(&w.status, Kind::Full, 3, None, [&[a, b], &[]]);
+    let mut cases = Vec::new();
+    let add = |cases: &mut Vec<StatusCase>, name: &str, status, code, comment: &str, input: &str, docs: Vec<String>| {
+        cases.push(StatusCase {
+            name: name.into(),
+            comment: comment.into(),
+            expected_status: status,
+            expected_code: code,
+            input: input.into(),
+            now: NOW.into(),
+            roots: vec![w.root.public_text()],
+            trust_list: list.clone(),
+            status_documents: docs,
+            last_status_sequence: None,
+        });
+    };
+    add(
+        &mut cases,
+        "status-full-revokes",
+        REVOKED,
+        Some("status-revoked"),
+        "A full status document (sequence 1) revokes the certificate's index; the trust list itself revokes nothing.",
+        &cert_a,
+        vec![full1.clone()],
+    );
+    add(
+        &mut cases,
+        "status-full-leaves-others",
+        VALID,
+        None,
+        "The same full document: another index of the key stays valid.",
+        &cert_b,
+        vec![full1.clone()],
+    );
+    add(
+        &mut cases,
+        "status-delta-revokes",
+        REVOKED,
+        Some("status-revoked"),
+        "A full document (1), then a delta on its base (2 on 1) that revokes this index.",
+        &cert_b,
+        vec![full1.clone(), delta2.clone()],
+    );
+    add(
+        &mut cases,
+        "status-delta-withdraws",
+        VALID,
+        None,
+        "A full document (1) revokes this index; the delta (2 on 1) withdraws it.",
+        &cert_a,
+        vec![full1.clone(), delta2.clone()],
+    );
+    add(
+        &mut cases,
+        "status-delta-wrong-base",
+        LIST_INVALID,
+        Some("status-wrong-base"),
+        "A full document (1), then a delta on base 3: it applies to a state the verifier does not hold.",
+        &cert_c,
+        vec![full1.clone(), delta4.clone()],
+    );
+    add(
+        &mut cases,
+        "status-delta-without-full",
+        LIST_INVALID,
+        Some("status-wrong-base"),
+        "A delta (2 on 1) with no full document held.",
+        &cert_b,
+        vec![delta2.clone()],
+    );
+    add(
+        &mut cases,
+        "status-delta-replayed",
+        LIST_INVALID,
+        Some("status-rollback"),
+        "The full document (1), the delta (2 on 1), and the same delta again: its sequence is not above the one held.",
+        &cert_b,
+        vec![full1.clone(), delta2.clone(), delta2.clone()],
+    );
+    add(&mut cases, "status-full-older-than-held", LIST_INVALID, Some("status-rollback"), "A full document (3), then an older full document (1): it would bring back the state before the revocation of this index.", &cert_b, vec![full3.clone(), full1.clone()]);
+    add(
+        &mut cases,
+        "status-rollback-below-last-seen",
+        LIST_INVALID,
+        Some("status-rollback"),
+        "A full document (1) alone, when the verifier has applied sequence 2 before (last_status_sequence).",
+        &cert_b,
+        vec![full1.clone()],
+    );
+    cases.last_mut().expect("just pushed").last_status_sequence = Some(2);
+    add(
+        &mut cases,
+        "status-at-last-seen",
+        VALID,
+        None,
+        "The full document (1) and the delta (2 on 1), the verifier having applied 2 before: the same state again.",
+        &cert_a,
+        vec![full1.clone(), delta2.clone()],
+    );
+    cases.last_mut().expect("just pushed").last_status_sequence = Some(2);
+    add(
+        &mut cases,
+        "status-signed-by-issuer-key",
+        LIST_INVALID,
+        Some("status-wrong-key"),
+        "A full document signed by the Paris issuer key instead of the list's status key.",
+        &cert_b,
+        vec![doc(&w.paris, Kind::Full, 1, None, [&[], &[]])],
+    );
+    add(
+        &mut cases,
+        "status-signed-by-root",
+        LIST_INVALID,
+        Some("status-wrong-key"),
+        "A full document signed by the root: the root delegated status signing, and only the status key signs it.",
+        &cert_b,
+        vec![doc(&w.root, Kind::Full, 1, None, [&[], &[]])],
+    );
+    add(
+        &mut cases,
+        "status-tampered",
+        LIST_INVALID,
+        Some("status-signature"),
+        "The full document with its sequence changed from 1 to 9 after signing.",
+        &cert_b,
+        vec![full1.replacen("\"sequence\":1", "\"sequence\":9", 1)],
+    );
+    add(
+        &mut cases,
+        "status-document-expired",
+        LIST_INVALID,
+        Some("status-expired"),
+        "The full document expires at 2025-10-02T05:00:00Z; the verifier's clock is past it.",
+        &cert_b,
+        vec![full1.clone()],
+    );
+    cases.last_mut().expect("just pushed").now = "2025-10-02T05:00:00Z".into();
+    add(&mut cases, "status-key-expired", LIST_INVALID, Some("status-key-expired"), "The list delegates to the status key until 2025-09-30T06:00:00Z; the document is verified after that (within its own validity, the list still fresh).", &cert_b, vec![full1.clone()]);
+    cases.last_mut().expect("just pushed").trust_list = list_with(Some(status_key("2025-09-30T06:00:00Z")));
+    add(
+        &mut cases,
+        "status-list-without-status-key",
+        LIST_INVALID,
+        Some("status-no-status-key"),
+        "The list names no status key: it takes no status document.",
+        &cert_b,
+        vec![full1.clone()],
+    );
+    cases.last_mut().expect("just pushed").trust_list = list_with(None);
+    add(
+        &mut cases,
+        "status-none-given",
+        VALID,
+        None,
+        "No status document: the list alone decides, as a list without a status key.",
+        &cert_a,
+        vec![],
+    );
+    cases
 }
