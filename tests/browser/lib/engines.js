@@ -87,6 +87,17 @@ function installRecorder() {
     (e) => seen.csp.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample, source: e.sourceFile }),
     true,
   );
+  // When the first verdict reached `#result` (the clock is the machine's, as the proxy's log):
+  // known when the recorder ran before it, as it does before the page's scripts.
+  seen.verdictAt = document.querySelector('#result[data-status]') ? null : 0;
+  if (seen.verdictAt === 0) {
+    const observer = new MutationObserver(() => {
+      if (!document.querySelector('#result[data-status]')) return;
+      seen.verdictAt = Date.now();
+      observer.disconnect();
+    });
+    observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  }
 }
 
 /** In the page: the `data-status` of the element that `steps` name (CSS selectors, each inside the shadow root of the one before). */
@@ -138,6 +149,16 @@ class BasePage {
       throw new Error(`${e.message}; the page shows: ${shown}; problems: ${JSON.stringify(await this.problems().catch(() => ({})))}`);
     });
     return { status, seenAt: Date.now() };
+  }
+
+  /**
+   * When the page's first verdict reached `#result`, by the page's clock
+   * (`Date.now()`, the machine's): `{ at, exact: true }`; or, when the
+   * recorder came after it (WebKit), `{ at: fallback, exact: false }`.
+   */
+  async verdictTime(fallback) {
+    const at = await this.eval(() => window.__engineProblems?.verdictAt ?? null);
+    return at ? { at, exact: true } : { at: fallback, exact: false };
   }
 
   /** `data-status` at `steps` now ('' while idle). */
