@@ -193,3 +193,20 @@ pub fn revocation(args: &[String]) -> Result<()> {
     bench.arg("--cli").arg(target.join("release").join("cachet")).arg("--pkg").arg(&pkg);
     sh::run(bench.arg("--out").arg(target.join("revocation-bench.json")).args(args))
 }
+
+/// `cargo xtask phone-bench [--runs N]`: the page on a mid-range phone
+/// (issue 12): Debian's Chromium with the CPU slowed 4× and the network at
+/// 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency, against the site `cargo
+/// xtask site` lays out, served gzip as a real host does
+/// (tests/browser/phone-bench.js). First and repeat visits, link → verdict,
+/// medians and p90, and the bytes before the verdict. Needs the browser
+/// tests' tools (`cargo xtask test --only browser-setup`).
+pub fn phone_bench(args: &[String]) -> Result<()> {
+    let dir = sh::workspace_root().join("tests").join("browser");
+    if !dir.join("node_modules").join("playwright-core").is_dir() {
+        sh::run(sh::program("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))?;
+    }
+    crate::build::build()?;
+    // The site is laid out by this very binary (`xtask site`); the fixtures are made if missing or old.
+    sh::run(sh::program("node").arg("phone-bench.js").arg("--no-build").args(args).current_dir(&dir))
+}

@@ -49,7 +49,7 @@ tasks:
                   headers, for `cachet verify-deployment` (docs/DEPLOYING.md)
   reproducible    the committed HEAD built twice (two folders, two cargo homes): every file of the two
                   sites compared, 0 may differ (minutes: two clean builds)
-  size            what the page downloads, gzipped, against its 150 KB budget
+  size            what the page downloads, gzipped, before a link's first verdict and in all, against budgets
   bench           the core's benchmarks, then the CLI's batch issuance rate
   bulk-bench [--count N] [--runs N] [--seed N] [--jobs N]
                   N texts (1,000,000) verified by cachet verify --batch and by the wasm in Node; median rates
@@ -60,7 +60,10 @@ tasks:
   qr-corpus [--seed N] [--per-category N] [--out DIR]
                   the QR reader's frames (13 categories, 1280x720) and manifest.json, in target/qr-corpus
   qr-bench [--seed N] [--per-category N] [--runs N] [--no-page]
-                  this QR reader beside rqrr, rxing, jsQR and zxing-wasm on that corpus and the real photos";
+                  this QR reader beside rqrr, rxing, jsQR and zxing-wasm on that corpus and the real photos
+  phone-bench [--runs N]
+                  the page on a mid-range phone (Chromium, CPU 4x slower, 1.6 Mbit/s, 150 ms), gzip site:
+                  first and repeat visits, link -> verdict, medians and p90, bytes before the verdict";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         "fuzz-corpus" => corpus::run(rest),
         "qr-corpus" => bench::qr_corpus(rest),
         "qr-bench" => bench::qr_bench(rest),
+        "phone-bench" => bench::phone_bench(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

@@ -394,6 +394,24 @@ mod tests {
     }
 
     #[test]
+    fn index_html_preloads_every_module_of_a_links_path_and_no_other() {
+        let root = sh::workspace_root();
+        let html = std::fs::read_to_string(root.join("www/index.html")).expect("www/index.html");
+        let preloaded: BTreeSet<String> = html
+            .split('<')
+            .filter(|tag| tag.starts_with("link") && tag.contains("rel=\"modulepreload\""))
+            .flat_map(|tag| page_references(&format!("<{tag}")))
+            .filter_map(|r| resolve("index.html", &r))
+            .collect();
+        let modules: BTreeSet<String> = critical_paths(&root)
+            .expect("the page's files are readable")
+            .into_iter()
+            .filter(|p| p.ends_with(".js") && p != "boot.js")
+            .collect();
+        assert_eq!(preloaded, modules, "index.html's modulepreloads against the modules a link's verdict imports");
+    }
+
+    #[test]
     fn the_host_files_are_a_signed_list_the_core_accepts() {
         let host = host_files().expect("made");
         let config: serde_json::Value = serde_json::from_slice(&host[0].1).expect("config.json is JSON");

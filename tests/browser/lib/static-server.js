@@ -1,0 +1,99 @@
+// A static server for a laid-out site (`cargo xtask site`), as a real host
+// serves it: gzip where the browser accepts it (the `.gz` the site holds
+// beside each file, as nginx's gzip_static and Caddy's precompressed do),
+// every header of deploy/headers.json, an ETag per file and 304 for a
+// matching If-None-Match. `xtask serve` sends identity only; a phone's
+// figures are a compressed site's. It counts the bytes it writes.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ROOT } from './paths.js';
+
+const HEADERS = JSON.parse(fs.readFileSync(path.join(ROOT, 'deploy', 'headers.json'), 'utf8'));
+
+/** Whether a headers.json path pattern matches `p`. */
+function matches(pattern, p) {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('*')) return p.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return p.endsWith(pattern.slice(1));
+  return p === pattern;
+}
+
+/** The headers.json headers of path `p` (later rules replace earlier ones). */
+function headersFor(p) {
+  const out = {};
+  for (const rule of HEADERS.rules) {
+    if (!rule.paths.some((pattern) => matches(pattern, p))) continue;
+    for (const [name, value] of Object.entries(rule.headers)) out[name] = value.replaceAll('{embed_parents}', "'none'");
+  }
+  return out;
+}
+
+function typeOf(file) {
+  const ext = path.extname(file).slice(1);
+  return HEADERS.types[ext] ?? HEADERS.types[''];
+}
+
+/**
+ * Serves `dir` on 127.0.0.1 (a free port); resolves to `{ url, bytes(), stop() }`,
+ * `bytes()` the bytes written to every connection so far (heads and bodies).
+ */
+export function serveSite(dir) {
+  const sockets = new Set();
+  let closedBytes = 0;
+  const log = process.env.CACHET_SERVER_LOG === '1';
+  const server = http.createServer((req, res) => {
+    if (log) res.on('finish', () => process.stderr.write(`  ${req.method} ${req.url} ${res.statusCode} ${res.getHeader('Content-Length') ?? ''}\n`));
+    const url = new URL(req.url, 'http://x');
+    let p = decodeURIComponent(url.pathname);
+    const headers = headersFor(p);
+    if (p.endsWith('/')) p += 'index.html';
+    const file = path.join(dir, path.normalize(p));
+    if (!file.startsWith(dir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('not found\n');
+      return;
+    }
+    const body = fs.readFileSync(file);
+    const etag = `"${crypto.createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+    const out = { ...headers, 'Content-Type': typeOf(file), ETag: etag, Vary: 'Accept-Encoding' };
+    if ((req.headers['if-none-match'] ?? '').split(/\s*,\s*/).some((t) => t.replace(/^W\//, '') === etag)) {
+      res.writeHead(304, out);
+      res.end();
+      return;
+    }
+    const gz = `${file}.gz`;
+    if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '') && fs.existsSync(gz)) {
+      const zipped = fs.readFileSync(gz);
+      res.writeHead(200, { ...out, 'Content-Encoding': 'gzip', 'Content-Length': zipped.length });
+      res.end(req.method === 'HEAD' ? undefined : zipped);
+      return;
+    }
+    res.writeHead(200, { ...out, 'Content-Length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => {
+      closedBytes += socket.bytesWritten;
+      sockets.delete(socket);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({
+        url: `http://127.0.0.1:${port}/`,
+        bytes: () => closedBytes + [...sockets].reduce((n, s) => n + s.bytesWritten, 0),
+        stop: () =>
+          new Promise((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
