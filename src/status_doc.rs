@@ -205,6 +205,18 @@ impl StatusBody {
         w.finish()
     }
 
+    /// Reads a body's JSON text (the `status` of a signed document, or a
+    /// document not yet signed) strictly: every member known, none twice,
+    /// `format` [`FORMAT`]. Its content is checked against a list by
+    /// [`StatusDocument::from_body`].
+    pub fn read(text: &[u8]) -> Result<StatusBody, StatusError> {
+        let (format, body) = StatusBody::from_json(text).map_err(|e| StatusError::Json(e.to_string()))?;
+        if format != FORMAT {
+            return Err(StatusError::Format(format));
+        }
+        Ok(body)
+    }
+
     /// Reads a body's JSON: every member known, none twice; `format` is
     /// checked later.
     fn from_json(text: &[u8]) -> Result<(String, StatusBody), JsonError> {
@@ -377,6 +389,13 @@ impl StatusDocument {
             return Err(StatusError::Expired);
         }
         Ok(doc)
+    }
+
+    /// A body's content checked against the list's keys, as
+    /// [`StatusDocument::load`] checks it once the signature verified (the
+    /// times not compared with a clock).
+    pub fn from_body(body: &StatusBody, trust: &TrustList) -> Result<StatusDocument, StatusError> {
+        StatusDocument::check(body, trust)
     }
 
     /// Checks a body against the list's keys.
