@@ -411,3 +411,81 @@ fn the_qr_readers_simd_loops_match_the_scalar_code() {
         }
     }
 }
+
+/// Status documents (issue 11): a list naming a status key, a full document
+/// and a delta merged by `applyStatus`, the refusals' codes, the floor.
+#[wasm_bindgen_test]
+fn status_documents_merge_into_the_verifier_and_refuse_rollback() {
+    use cachet::status_doc::{sign_status, KeyEntry, Kind, StatusBody};
+    use cachet::status_list::{RevokedSet, StatusRef};
+    let status_key = SecretKey::from_seed(&[0x05; 32]);
+    let mut body: TrustListBody = serde_json::from_str(&list_json(8)).unwrap();
+    body.issuers[0].status_capacity = Some(1000);
+    body.status_key = Some(cachet::trust::StatusKeyEntry {
+        key_id: status_key.key_id().to_string(),
+        public_key: status_key.public_key().to_base64(),
+        expires: "2025-10-15T00:00:00Z".into(),
+    });
+    let signed = sign_list(&root(), &serde_json::to_string_pretty(&body).unwrap()).unwrap();
+    let mut v = Verifier::new(&signed, vec![root_text()], None);
+    let doc = |by: &SecretKey, kind, sequence, base, added: &[u32]| {
+        let code = Some(RevokedSet::from_sorted(added, 1000).unwrap().encode());
+        let entry = match kind {
+            Kind::Full => KeyEntry { revoked_indices: code, ..KeyEntry::default() },
+            Kind::Delta => KeyEntry { added: code, ..KeyEntry::default() },
+        };
+        let body = StatusBody {
+            kind,
+            sequence,
+            base,
+            issued_at: "2025-09-30T00:00:00Z".into(),
+            expires: "2025-10-02T00:00:00Z".into(),
+            keys: vec![KeyEntry { key_id: issuer().key_id().to_string(), ..entry }],
+        };
+        sign_status(by, &body)
+    };
+    let with_index = |idx| {
+        issue::issue_with_status(
+            &issuer(),
+            &doc_example_input(),
+            Date::parse("2025-09-15").unwrap(),
+            StatusRef::new(idx),
+        )
+        .unwrap()
+        .token
+    };
+    let status_of = |v: &Verifier, idx| {
+        string(&JsValue::from(v.verify(&with_index(idx), now_ms(), JsValue::UNDEFINED).unwrap()), "status")
+    };
+    assert_eq!(v.status_sequence(), None);
+    assert_eq!(v.check_status_floor(None), None);
+    assert_eq!(v.apply_status(&doc(&status_key, Kind::Full, 1, None, &[3]), now_ms()), None);
+    assert_eq!(v.apply_status(&doc(&status_key, Kind::Delta, 2, Some(1), &[4]), now_ms()), None);
+    assert_eq!(
+        (status_of(&v, 3), status_of(&v, 4), status_of(&v, 5)),
+        ("revoked".into(), "revoked".into(), "valid".into())
+    );
+    assert_eq!(v.status_sequence(), Some(2.0));
+    assert_eq!(v.status_expires().as_deref(), Some("2025-10-02T00:00:00Z"));
+    // Refused, the state held unchanged.
+    assert_eq!(
+        v.apply_status(&doc(&status_key, Kind::Delta, 4, Some(3), &[5]), now_ms()).as_deref(),
+        Some("status-wrong-base")
+    );
+    assert_eq!(
+        v.apply_status(&doc(&status_key, Kind::Full, 1, None, &[]), now_ms()).as_deref(),
+        Some("status-rollback")
+    );
+    assert_eq!(
+        v.apply_status(&doc(&issuer(), Kind::Full, 3, None, &[]), now_ms()).as_deref(),
+        Some("status-wrong-key")
+    );
+    assert_eq!(status_of(&v, 4), "revoked");
+    assert_eq!(v.check_status_floor(Some(2.0)), None);
+    assert_eq!(v.check_status_floor(Some(3.0)).as_deref(), Some("status-rollback"));
+    // A list without a status key takes none.
+    assert_eq!(
+        verifier().apply_status(&doc(&status_key, Kind::Full, 1, None, &[3]), now_ms()).as_deref(),
+        Some("status-no-status-key")
+    );
+}
