@@ -1,0 +1,67 @@
+// Every file is downloaded once per visit (issue 12): the page's first
+// script starts the wasm, config.json and the trust list and the modules
+// take those very responses (no `<link rel="preload" as="fetch">`, which
+// WebKit downloads a second time); a link's verdict needs no QR reader; and
+// the service worker's precache revalidates what the page has just
+// downloaded (304, no body) instead of downloading the shell again.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openPage, waitForVerdict } from './lib/browser.js';
+import { suite } from './lib/harness.js';
+
+let s;
+before(async () => {
+  s = await suite();
+});
+after(async () => {
+  await s?.close();
+});
+
+test('a first visit downloads each file once, the QR reader after the verdict only, and the precache revalidates', async () => {
+  const { context, page } = await openPage(s.browser);
+  // Each response with the body bytes that came over the network (0 for a 304 revalidation, which
+  // fetch() and the recorded status show as the cached 200).
+  const responses = [];
+  context.on('requestfinished', async (request) => {
+    const entry = { path: new URL(request.url()).pathname, fromWorker: !!request.serviceWorker(), at: Date.now(), body: null };
+    responses.push(entry);
+    entry.body = (await request.sizes().catch(() => null))?.responseBodySize ?? null;
+  });
+  try {
+    await page.goto(s.link(s.fx.tokens.valid.token));
+    assert.equal(await waitForVerdict(page), 'valid');
+    // The page's own requests (the service worker's come after the verdict): each file once, no QR reader.
+    const byPage = () => responses.filter((r) => !r.fromWorker).map((r) => r.path);
+    for (const path of ['/pkg/cachet_verify_bg.wasm', '/config.json', '/trust-list.json', '/app.js', '/lib/session.js']) {
+      assert.equal(byPage().filter((p) => p === path).length, 1, `${path} requested by the page: ${byPage().join(', ')}`);
+    }
+
+    // The service worker installs after the verdict; its precache holds the whole shell.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.waitForFunction(async () => {
+      const names = await caches.keys();
+      const shell = names.find((n) => n.startsWith('cachet-shell-'));
+      return shell && (await (await caches.open(shell)).match(new URL('pkg/cachet_bg.wasm', location.href)));
+    });
+    await new Promise((r) => setTimeout(r, 500)); // the last sizes read
+    for (const path of ['/pkg/cachet_bg.wasm', '/pkg/cachet.js', '/scan-worker.js']) {
+      assert.ok(!byPage().includes(path), `the page never needed ${path} for a link: ${byPage().join(', ')}`);
+    }
+    assert.ok(responses.every((r) => r.body !== null), `every body size known: ${JSON.stringify(responses)}`);
+    const bodies = new Map();
+    for (const r of responses.filter((x) => x.body > 0)) bodies.set(r.path, (bodies.get(r.path) ?? 0) + 1);
+    const twice = [...bodies].filter(([, n]) => n > 1).map(([p, n]) => `${p} ×${n}`);
+    assert.deepEqual(twice, [], 'a file downloaded twice in one visit');
+    const revalidated = responses.filter((r) => r.fromWorker && r.body === 0).map((r) => r.path);
+    for (const path of ['/app.js', '/pkg/cachet_verify_bg.wasm', '/config.json']) {
+      assert.ok(revalidated.includes(path), `the precache revalidates ${path} (no body): ${JSON.stringify(responses)}`);
+    }
+    assert.ok(
+      responses.some((r) => r.fromWorker && r.path === '/pkg/cachet_bg.wasm' && r.body > 0),
+      'the QR reader is downloaded once, by the precache',
+    );
+  } finally {
+    await context.close();
+  }
+});
