@@ -7,7 +7,8 @@
 //!
 //! Deletes the `*.json` files of the directory (keeping `README.md`) and
 //! writes them again; the status documents' cases go to its `status/`
-//! folder, with their own schema (`tests/vectors_status.rs`). Everything comes from one fixed seed and Ed25519
+//! folder, with their own schema (`tests/vectors_status.rs`). Everything
+//! comes from one fixed seed and Ed25519
 //! signatures are deterministic, so two runs write the very same bytes: CI
 //! regenerates the vectors and fails on `git diff --exit-code tests/vectors`.
 //!
