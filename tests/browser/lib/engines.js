@@ -448,7 +448,7 @@ class WebKitPage extends BasePage {
     await this.focus();
     const seen = (await this.session.execute(() => window.__engineProblems ?? null)) ?? { console: [], pageErrors: [], csp: [] };
     const load = this.loadConsole.filter((l) => !KNOWN_WEBKIT_LOAD_ERRORS.some((k) => l.endsWith(k.line)));
-    return { ...seen, console: [...load, ...seen.console] };
+    return { console: [...load, ...seen.console], pageErrors: seen.pageErrors, csp: seen.csp };
   }
 
   async close() {
