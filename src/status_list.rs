@@ -152,12 +152,70 @@ impl std::error::Error for StatusListError {}
 /// `cachet/status-index/v1`. Only the key's holder can compute it, and the
 /// same key, ordinal and capacity always give the same index.
 pub fn status_index(key: &SecretKey, ordinal: u64, capacity: u32) -> Result<u32, StatusListError> {
+    status_index_keyed(&IndexKey::of_seed(key), ordinal, capacity)
+}
+
+/// The fixed message whose Ed25519 signature keys the index permutation of
+/// a key held in a hardware module (see [`IndexKey::from_signature`]). It
+/// is no certificate (COSE's `Sig_structure`, a CBOR array), no trust list
+/// (`cachet trust list v1\n…`) and no status document (`cachet status
+/// v1\n…`): no verifier accepts its signature as any of them.
+pub const INDEX_KEY_MESSAGE: &[u8] = b"cachet status index key v1\n";
+
+/// Domain separation of the permutation's key from the signature of
+/// [`INDEX_KEY_MESSAGE`].
+const INDEX_SIGNATURE_CONTEXT: &[u8] = b"cachet/status-index/signature/v1";
+
+/// The 32-byte key of a key's index permutation ([`status_index_keyed`]).
+///
+/// Two derivations, which give different permutations of one key:
+/// - [`IndexKey::of_seed`], from the secret key's seed, that of
+///   [`status_index`] and of every index issued with a secret key file;
+/// - [`IndexKey::from_signature`], from the key's Ed25519 signature of
+///   [`INDEX_KEY_MESSAGE`], for a key in a module, which never gives its
+///   seed but signs. Ed25519 is deterministic (RFC 8032): the signature is
+///   the same every time, and only the key's holder can make it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IndexKey([u8; 32]);
+
+impl IndexKey {
+    /// From the secret key's seed: `SHA-512("cachet/status-index/v1" ‖ seed)`,
+    /// its first 32 bytes.
+    pub fn of_seed(key: &SecretKey) -> IndexKey {
+        IndexKey(*key.derive_secret(INDEX_CONTEXT).first_chunk().unwrap_or(&[0; 32]))
+    }
+
+    /// From the key's signature of [`INDEX_KEY_MESSAGE`]:
+    /// `SHA-512("cachet/status-index/signature/v1" ‖ signature)`, its first
+    /// 32 bytes. The caller checks the signature (it must verify under the
+    /// key, and be the same when made twice).
+    pub fn from_signature(signature: &[u8; 64]) -> IndexKey {
+        let digest: [u8; 64] =
+            Sha512::new().chain_update(INDEX_SIGNATURE_CONTEXT).chain_update(signature).finalize().into();
+        IndexKey(*digest.first_chunk().unwrap_or(&[0; 32]))
+    }
+
+    /// [`IndexKey::from_signature`] with the signature made by a secret key
+    /// file: the same permutation as the key's module gives, for a key whose
+    /// indices were first given from a module.
+    pub fn by_signature(key: &SecretKey) -> IndexKey {
+        IndexKey::from_signature(&key.sign(INDEX_KEY_MESSAGE))
+    }
+}
+
+impl fmt::Debug for IndexKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IndexKey(secret hidden)")
+    }
+}
+
+/// [`status_index`] under a permutation key however derived ([`IndexKey`]).
+pub fn status_index_keyed(key: &IndexKey, ordinal: u64, capacity: u32) -> Result<u32, StatusListError> {
     if capacity == 0 {
         return Err(StatusListError::CapacityZero);
     }
     let mut x = u32::try_from(ordinal).ok().filter(|o| *o < capacity).ok_or(StatusListError::Exhausted)?;
-    let derived = key.derive_secret(INDEX_CONTEXT);
-    let keyed = Sha512::new().chain_update(derived.get(..32).unwrap_or_default());
+    let keyed = Sha512::new().chain_update(key.0);
     let bits = (32 - (capacity - 1).leading_zeros()).max(2);
     let half = bits.div_ceil(2);
     let mask = (1u64 << half) - 1;
@@ -821,6 +879,31 @@ mod tests {
         let max = *first.iter().max().unwrap();
         let min = *first.iter().min().unwrap();
         assert!(max - min > DEFAULT_CAPACITY / 2, "{min}..{max}");
+    }
+
+    #[test]
+    fn a_signature_keys_another_permutation_of_the_same_space() {
+        let key = SecretKey::from_seed(&[3; 32]);
+        let signed = IndexKey::by_signature(&key);
+        assert_eq!(signed, IndexKey::from_signature(&key.sign(INDEX_KEY_MESSAGE)));
+        assert_eq!(signed, IndexKey::by_signature(&SecretKey::from_seed(&[3; 32])));
+        assert_ne!(signed, IndexKey::of_seed(&key));
+        assert_ne!(signed, IndexKey::by_signature(&SecretKey::from_seed(&[4; 32])));
+        assert_eq!(format!("{signed:?}"), "IndexKey(secret hidden)");
+        let capacity = 1000;
+        let mut seen = vec![false; capacity as usize];
+        for ordinal in 0..u64::from(capacity) {
+            let i = status_index_keyed(&signed, ordinal, capacity).unwrap();
+            assert!(!std::mem::replace(&mut seen[i as usize], true), "{i} twice");
+        }
+        let by_seed: Vec<u32> = (0..16).map(|o| status_index(&key, o, DEFAULT_CAPACITY).unwrap()).collect();
+        let keyed: Vec<u32> =
+            (0..16).map(|o| status_index_keyed(&IndexKey::of_seed(&key), o, DEFAULT_CAPACITY).unwrap()).collect();
+        let by_signature: Vec<u32> =
+            (0..16).map(|o| status_index_keyed(&signed, o, DEFAULT_CAPACITY).unwrap()).collect();
+        assert_eq!(by_seed, keyed);
+        assert_ne!(by_seed, by_signature);
+        assert_eq!(status_index_keyed(&signed, 10, 10), Err(StatusListError::Exhausted));
     }
 
     #[test]

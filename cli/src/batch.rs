@@ -22,10 +22,13 @@
 //! # Status claims
 //!
 //! With a status claim (see [`crate::issue`]), a new batch counts the CSV's
-//! records, reserves one ordinal per record from the key's
-//! `KEY.status.json`, and records the block in `OUT.status.json` before it
-//! signs anything: `{"format":"cachet-batch-status/1","key_id","capacity",
-//! "uri","first","count"}`. The record numbered `r` (from 0, the header not
+//! records, reserves one ordinal per record from the key's state
+//! (`KEY.status.json`, or `--status-state`), and records the block in
+//! `OUT.status.json` before it signs anything:
+//! `{"format":"cachet-batch-status/1","key_id","capacity","uri","first",
+//! "count"}`, with `"index_key":"signature-v1"` for a key in a module (its
+//! permutation keyed by its signature of a fixed message, signed again
+//! when the batch resumes; see [`crate::signer::Signer::index_key`]). The record numbered `r` (from 0, the header not
 //! counted) takes the ordinal `first + r`, whether it is good or bad, so a
 //! resumed or rerun batch gives every row the index it had, and its OUT is
 //! byte for byte that of one run. A good row's line then holds
@@ -68,6 +71,7 @@
 use crate::csv_input::{self, Decoded, Encoding, Field, Layout, Source, Survey};
 use crate::error::{note, CliError, Message, EXIT_REFUSED, EXIT_USAGE};
 use crate::issue::{reserve, Block, StatusOptions};
+use crate::signer::IndexDerivation;
 use crate::signer::{IssueFailure, Signer};
 use crate::{clock, files, i18n};
 use cachet::certificate::{IssueError, SchoolCertificateInput};
@@ -90,8 +94,6 @@ pub const CHUNK: usize = 8192;
 
 /// A batch to run.
 pub struct Job<'a> {
-    /// The issuer's key argument (a file, or a `pkcs11:` URI).
-    pub key: &'a Path,
     /// The key it names, opened.
     pub signer: &'a Signer,
     /// The rows.
@@ -665,6 +667,9 @@ struct Reservation {
     uri: String,
     first: u64,
     count: u64,
+    /// How the key's permutation is keyed: absent for the seed (key files).
+    #[serde(default, skip_serializing_if = "IndexDerivation::is_seed")]
+    index_key: IndexDerivation,
 }
 
 const RESERVATION_FORMAT: &str = "cachet-batch-status/1";
@@ -719,11 +724,20 @@ fn batch_block(
                     Message::new("batch-status-changed").arg("path", job.csv.display()).arg("count", r.count),
                 ));
             }
-            Ok(Some(Block { first: r.first, count: r.count, capacity: r.capacity, uri: r.uri }))
+            let index_key = key.index_key(r.index_key, &path)?;
+            Ok(Some(Block {
+                first: r.first,
+                count: r.count,
+                capacity: r.capacity,
+                uri: r.uri,
+                derivation: r.index_key,
+                index_key,
+                key_id,
+            }))
         }
         None if begun => Err(CliError::usage(Message::new("batch-status-begun").arg("path", job.out.display()))),
         None => {
-            let block = reserve(job.key, key.status_key()?, options, records, lang)?;
+            let block = reserve(key, options, records, lang)?;
             let r = Reservation {
                 format: RESERVATION_FORMAT.to_owned(),
                 key_id: key.key_id().to_string(),
@@ -731,6 +745,7 @@ fn batch_block(
                 uri: block.uri.clone(),
                 first: block.first,
                 count: block.count,
+                index_key: block.derivation,
             };
             // Serializing strings and numbers cannot fail.
             let mut json = serde_json::to_string_pretty(&r).unwrap_or_default();
@@ -838,7 +853,7 @@ fn process(cx: &Context<'_>, line: u64, n: u64, record: &ByteRecord) -> RowOutpu
                     Message::new("batch-status-changed").arg("path", cx.key_id.as_str()).arg("count", block.count),
                 ))
             }
-            Some(block) => match cx.key.status_key().and_then(|key| block.status_ref(key, n)) {
+            Some(block) => match block.status_ref(n) {
                 Ok(status) => {
                     let told = format!("{}:{}", cx.key_id, status.idx);
                     (cx.key.issue(&input, cx.today, Some(status)), Some(told))

@@ -298,6 +298,26 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "{path}: unreadable status index state; fix or restore it (do not delete it: indices would be given again)",
     ),
     (
+        "status-state-missing",
+        "{path} : pas d'état des index de statut de cette clé ; pour son premier certificat avec statut, ajoutez --status-state-new (ne le faites pas si elle en a déjà émis : des index seraient redonnés ; restaurez plutôt le fichier)",
+        "{path}: no status index state for this key; for its first certificate with a status claim add --status-state-new (not if it has issued some: indices would be given again; restore the file instead)",
+    ),
+    (
+        "status-state-exists",
+        "{path} existe déjà : --status-state-new ne commence que l'état d'une clé qui n'a jamais émis d'index ; retirez --status-state-new pour continuer",
+        "{path} already exists: --status-state-new only begins the state of a key that never issued an index; leave out --status-state-new to continue",
+    ),
+    (
+        "status-state-new-without-status",
+        "--status-state-new sans index de statut (--status, --status-capacity, --status-uri ou une liste avec status_capacity)",
+        "--status-state-new without status indices (--status, --status-capacity, --status-uri or a list with a status_capacity)",
+    ),
+    (
+        "status-state-no-default",
+        "pas d'emplacement par défaut pour l'état des index de la clé {key_id} (ni XDG_STATE_HOME ni HOME) : donnez --status-state FICHIER",
+        "no default place for the index state of key {key_id} (neither XDG_STATE_HOME nor HOME): give --status-state FILE",
+    ),
+    (
         "status-state-other-key",
         "{path} est l'état des index de la clé {key_id}, pas de la clé {key}",
         "{path} holds the index state of key {key_id}, not of key {key}",
@@ -513,9 +533,14 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("pkcs11-keygen", "{uri} : génération refusée par le module : {detail}", "{uri}: key generation refused by the module: {detail}"),
     (
-        "pkcs11-status-unsupported",
-        "{uri} : pas d'index de statut avec une clé dans un module (leur permutation demande la clé secrète) ; révoquez par numéro de série",
-        "{uri}: no status index with a key in a module (their permutation needs the secret key); revoke by serial",
+        "pkcs11-eddsa-not-deterministic",
+        "{uri} : le module signe deux fois le même message de deux signatures différentes (EdDSA non déterministe) : pas d'index de statut avec cette clé ; révoquez par numéro de série",
+        "{uri}: the module signs the same message twice with two different signatures (EdDSA not deterministic): no status index with this key; revoke by serial",
+    ),
+    (
+        "pkcs11-status-seed-state",
+        "{uri} : {path} a été commencé avec le fichier de la clé (index tirés de sa graine, qu'un module ne donne pas) ; continuez avec le fichier de clé, ou donnez à la clé du module un nouvel état (--status-state FICHIER --status-state-new) et une nouvelle capacité dans la liste",
+        "{uri}: {path} was begun with the key's file (indices drawn from its seed, which a module never gives); go on with the key file, or give the module's key a new state (--status-state FILE --status-state-new) and a new capacity in the list",
     ),
     (
         "batch-stopped",

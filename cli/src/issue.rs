@@ -19,11 +19,11 @@
 
 use crate::csv_input::Encoding;
 use crate::error::{note, CliError, Message};
+use crate::signer::IndexDerivation;
 use crate::signer::{IssueFailure, Signer};
 use crate::{batch, clock, files, pkcs11, qr};
 use cachet::certificate::SchoolCertificateInput;
-use cachet::keys::SecretKey;
-use cachet::status_list::{self, status_index, uri_is_valid, StatusRef};
+use cachet::status_list::{self, status_index_keyed, uri_is_valid, IndexKey, StatusRef};
 use cachet::trust::TrustListBody;
 use cachet::{text, Lang};
 use serde::{Deserialize, Serialize};
@@ -82,6 +82,14 @@ pub struct Args {
     /// implies --status.
     #[arg(long, value_name = "URI")]
     pub status_uri: Option<String>,
+    /// The key's status index state (next ordinal, capacity). Default: KEY.status.json beside a key file; for a
+    /// key in a module, $XDG_STATE_HOME/cachet/status/KEY_ID.status.json (or ~/.local/state/…).
+    #[arg(long, value_name = "FILE")]
+    pub status_state: Option<PathBuf>,
+    /// Begin the key's status index state (its first certificate with a status claim): refused if the state file
+    /// exists. A key in a module needs it once; a key file's state is begun without it.
+    #[arg(long)]
+    pub status_state_new: bool,
     /// A trust list (LIST.json or a signed list, read but not verified): when the key's entry has a
     /// status_capacity, each certificate carries a status claim with that capacity.
     #[arg(long, value_name = "LIST")]
@@ -111,13 +119,9 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
     }
     let signer = Signer::open(&args.key, lang)?;
     let status = status_options(args, &signer, lang)?;
-    if status.is_some() {
-        signer.status_key()?;
-    }
     match (&args.input, &args.csv, &args.out) {
         (_, Some(csv), Some(out)) => batch::run(
             &batch::Job {
-                key: &args.key,
                 signer: &signer,
                 csv,
                 out,
@@ -160,14 +164,13 @@ fn single(
     let issued = match status {
         None => signer.issue(&fields, today, None).map_err(failed)?,
         Some(options) => {
-            let key = signer.status_key()?;
             // A certificate that would be refused takes no ordinal.
             fields.validate(today).map_err(|e| CliError::fields(&e))?;
-            let block = reserve(&args.key, key, &options, 1, lang)?;
-            let status = block.status_ref(key, 0)?;
+            let block = reserve(signer, &options, 1, lang)?;
+            let status = block.status_ref(0)?;
             let index = status.idx;
             let issued = signer.issue(&fields, today, Some(status)).map_err(failed)?;
-            let told = Message::new("issue-status-index").arg("key_id", key.key_id()).arg("index", index);
+            let told = Message::new("issue-status-index").arg("key_id", signer.key_id()).arg("index", index);
             note(&told.text(lang));
             issued
         }
@@ -228,6 +231,10 @@ pub struct StatusOptions {
     pub capacity: Option<u32>,
     /// The claim's `uri` asked for, if any (default [`status_list::DEFAULT_URI`]).
     pub uri: Option<String>,
+    /// The key's state file (see [`state_path`]).
+    pub state: PathBuf,
+    /// `--status-state-new`: the state must be begun (refused if it exists).
+    pub new: bool,
 }
 
 /// The status options the arguments ask for; `None`: no status claim.
@@ -247,13 +254,17 @@ fn status_options(args: &Args, signer: &Signer, lang: Lang) -> Result<Option<Sta
         }
         wanted |= listed.is_some();
     }
+    if args.status_state_new && !wanted {
+        return Err(CliError::usage(Message::new("status-state-new-without-status")));
+    }
     if !wanted {
         return Ok(None);
     }
     if let Some(uri) = args.status_uri.as_deref().filter(|u| !uri_is_valid(u)) {
         return Err(CliError::usage(Message::new("status-uri-invalid").arg("value", uri)));
     }
-    Ok(Some(StatusOptions { capacity, uri: args.status_uri.clone() }))
+    let state = state_path(args.status_state.as_deref(), &args.key, signer)?;
+    Ok(Some(StatusOptions { capacity, uri: args.status_uri.clone(), state, new: args.status_state_new }))
 }
 
 /// The `status_capacity` of the signing key's entry in a trust list (the
@@ -278,9 +289,25 @@ fn listed_capacity(list: &Path, key: &Signer, lang: Lang) -> Result<Option<u32>,
     }
 }
 
-/// Where a key's ordinals are kept: `KEY.status.json` beside the secret key.
-pub fn ordinals_path(key_path: &Path) -> PathBuf {
-    files::with_suffix(key_path, ".status.json")
+/// Where a key's ordinals are kept: `--status-state`, else `KEY.status.json`
+/// beside a secret key file, else, for a key in a module (whose `--key` is
+/// a URI, not a place), `cachet/status/KEY_ID.status.json` under
+/// `$XDG_STATE_HOME` (an absolute path) or `~/.local/state` (XDG Base
+/// Directory: state that outlives a run but is not worth a backup of its
+/// own… except this one: back it up with the module's key).
+pub fn state_path(given: Option<&Path>, key_path: &Path, signer: &Signer) -> Result<PathBuf, CliError> {
+    if let Some(path) = given {
+        return Ok(path.to_owned());
+    }
+    if matches!(signer, Signer::File(_)) {
+        return Ok(files::with_suffix(key_path, ".status.json"));
+    }
+    let absolute = |var: &str| std::env::var_os(var).map(PathBuf::from).filter(|p| p.is_absolute());
+    let base = absolute("XDG_STATE_HOME").or_else(|| absolute("HOME").map(|home| home.join(".local").join("state")));
+    match base {
+        Some(base) => Ok(base.join("cachet").join("status").join(format!("{}.status.json", signer.key_id()))),
+        None => Err(CliError::usage(Message::new("status-state-no-default").arg("key_id", signer.key_id()))),
+    }
 }
 
 /// `KEY.status.json`: the next ordinal of a key and its fixed capacity.
@@ -291,6 +318,9 @@ struct Ordinals {
     key_id: String,
     capacity: u32,
     next: u64,
+    /// How the permutation is keyed: absent for the seed (key files).
+    #[serde(default, skip_serializing_if = "IndexDerivation::is_seed")]
+    index_key: IndexDerivation,
 }
 
 const ORDINALS_FORMAT: &str = "cachet-status-ordinals/1";
@@ -307,16 +337,22 @@ pub struct Block {
     pub capacity: u32,
     /// The claims' uri.
     pub uri: String,
+    /// How the key's permutation is keyed.
+    pub derivation: IndexDerivation,
+    /// The key of the permutation ([`Signer::index_key`]).
+    pub index_key: IndexKey,
+    /// The signing key's id.
+    pub key_id: String,
 }
 
 impl Block {
     /// The status claim of the block's `n`-th certificate (from 0).
-    pub fn status_ref(&self, key: &SecretKey, n: u64) -> Result<StatusRef, CliError> {
+    pub fn status_ref(&self, n: u64) -> Result<StatusRef, CliError> {
         let ordinal = self.first.saturating_add(n);
-        let idx = status_index(key, ordinal, self.capacity).map_err(|e| {
+        let idx = status_index_keyed(&self.index_key, ordinal, self.capacity).map_err(|e| {
             CliError::usage(
                 Message::new(e.code())
-                    .arg("key_id", key.key_id())
+                    .arg("key_id", &self.key_id)
                     .arg("capacity", self.capacity)
                     .arg("left", u64::from(self.capacity).saturating_sub(ordinal))
                     .arg("count", 1),
@@ -326,22 +362,31 @@ impl Block {
     }
 }
 
-/// Reserves `count` ordinals of the key (`key_path`, already read as `key`)
-/// under the lock of its `KEY.status.json`: they are never given again,
-/// even if the command then fails. Refuses a capacity other than the one
-/// the key's first status claim fixed, a state file of another key, and a
-/// reservation beyond the capacity.
-pub fn reserve(
-    key_path: &Path,
-    key: &SecretKey,
-    options: &StatusOptions,
-    count: u64,
-    lang: Lang,
-) -> Result<Block, CliError> {
-    let path = ordinals_path(key_path);
-    let locked = files::lock(&path, lang)?;
-    let key_id = key.key_id().to_string();
+/// Reserves `count` ordinals of the key under the lock of its state file
+/// (`options.state`): they are never given again, even if the command then
+/// fails. Refuses a capacity other than the one the key's first status
+/// claim fixed, a state file of another key, a reservation beyond the
+/// capacity, a missing state of a key in a module without
+/// `--status-state-new` (`status-state-missing`: begun again, it would give
+/// indices again) and an existing one with it (`status-state-exists`). The
+/// permutation's key is derived (for a module, signed) before the state is
+/// written.
+pub fn reserve(signer: &Signer, options: &StatusOptions, count: u64, lang: Lang) -> Result<Block, CliError> {
+    let path = &options.state;
+    let begin = options.new || matches!(signer, Signer::File(_));
+    let missing = || CliError::usage(Message::new("status-state-missing").arg("path", path.display()));
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+        if !begin {
+            return Err(missing());
+        }
+        std::fs::create_dir_all(parent).map_err(|e| CliError::write(parent, &e, lang))?;
+    }
+    let locked = files::lock(path, lang)?;
+    let key_id = signer.key_id().to_string();
     let mut state = if locked.exists() {
+        if options.new {
+            return Err(CliError::usage(Message::new("status-state-exists").arg("path", path.display())));
+        }
         let text = locked.read_text(lang)?;
         let state: Ordinals = serde_json::from_str(&text)
             .ok()
@@ -365,14 +410,18 @@ pub fn reserve(
             ));
         }
         state
-    } else {
+    } else if begin {
         Ordinals {
             format: ORDINALS_FORMAT.to_owned(),
             key_id: key_id.clone(),
             capacity: options.capacity.unwrap_or(status_list::DEFAULT_CAPACITY),
             next: 0,
+            index_key: signer.new_derivation(),
         }
+    } else {
+        return Err(missing());
     };
+    let index_key = signer.index_key(state.index_key, path)?;
     let first = state.next;
     let end = first.checked_add(count).filter(|end| *end <= u64::from(state.capacity));
     let Some(end) = end else {
@@ -390,5 +439,5 @@ pub fn reserve(
     json.push('\n');
     locked.replace(json.as_bytes(), None, lang)?;
     let uri = options.uri.clone().unwrap_or_else(|| status_list::DEFAULT_URI.to_owned());
-    Ok(Block { first, count, capacity: state.capacity, uri })
+    Ok(Block { first, count, capacity: state.capacity, uri, derivation: state.index_key, index_key, key_id })
 }

@@ -10,7 +10,7 @@ use crate::pkcs11::{self, Module};
 use cachet::certificate::{IssueError, SchoolCertificateInput};
 use cachet::issue::{self, Issued};
 use cachet::keys::{KeyId, PublicKey, SecretKey};
-use cachet::status_list::StatusRef;
+use cachet::status_list::{IndexKey, StatusRef, INDEX_KEY_MESSAGE};
 use cachet::time::Date;
 use cachet::trust;
 use cachet::Lang;
@@ -23,6 +23,27 @@ pub enum Signer {
     File(SecretKey),
     /// Held by a module.
     Module(Module),
+}
+
+/// How a key's status index permutation is keyed (`index_key` in its
+/// state files; see [`IndexKey`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum IndexDerivation {
+    /// From the secret key's seed: a key file's, the field absent.
+    #[default]
+    #[serde(rename = "seed")]
+    Seed,
+    /// From the key's signature of a fixed message: a key in a module's.
+    #[serde(rename = "signature-v1")]
+    Signature,
+}
+
+impl IndexDerivation {
+    /// Whether the field is left out of a state file (the seed, so that the
+    /// files of key files stay as they were).
+    pub fn is_seed(&self) -> bool {
+        *self == IndexDerivation::Seed
+    }
 }
 
 /// Why a certificate was not issued.
@@ -56,14 +77,40 @@ impl Signer {
         self.public_key().key_id()
     }
 
-    /// The secret key for a status claim, or the refusal of status claims
-    /// with a key in a module (`pkcs11-status-unsupported`): their index
-    /// permutation is keyed by secret material that a module never gives.
-    pub fn status_key(&self) -> Result<&SecretKey, CliError> {
+    /// How a new status index state of this key derives its permutation key:
+    /// from the seed for a key file (as every index issued before modules
+    /// had status), from a signature for a key in a module.
+    pub fn new_derivation(&self) -> IndexDerivation {
         match self {
-            Signer::File(key) => Ok(key),
-            Signer::Module(module) => {
-                Err(CliError::usage(Message::new("pkcs11-status-unsupported").arg("uri", module.describe())))
+            Signer::File(_) => IndexDerivation::Seed,
+            Signer::Module(_) => IndexDerivation::Signature,
+        }
+    }
+
+    /// The key of this key's status index permutation, derived as its state
+    /// says. A key in a module never gives its seed: it signs the fixed
+    /// message [`INDEX_KEY_MESSAGE`] twice, and the two signatures must be
+    /// the same (Ed25519 is deterministic; `pkcs11-eddsa-not-deterministic`
+    /// otherwise) and verify under its public key.
+    pub fn index_key(&self, derivation: IndexDerivation, state: &Path) -> Result<IndexKey, CliError> {
+        match (self, derivation) {
+            (Signer::File(key), IndexDerivation::Seed) => Ok(IndexKey::of_seed(key)),
+            (Signer::File(key), IndexDerivation::Signature) => Ok(IndexKey::by_signature(key)),
+            (Signer::Module(module), IndexDerivation::Seed) => Err(CliError::usage(
+                Message::new("pkcs11-status-seed-state").arg("uri", module.describe()).arg("path", state.display()),
+            )),
+            (Signer::Module(module), IndexDerivation::Signature) => {
+                let first = module.sign(INDEX_KEY_MESSAGE)?;
+                let second = module.sign(INDEX_KEY_MESSAGE)?;
+                if first != second {
+                    return Err(CliError::usage(
+                        Message::new("pkcs11-eddsa-not-deterministic").arg("uri", module.describe()),
+                    ));
+                }
+                module.public_key().verify(INDEX_KEY_MESSAGE, &first).map_err(|e| {
+                    CliError::usage(Message::new("pkcs11-sign").arg("uri", module.describe()).arg("detail", e))
+                })?;
+                Ok(IndexKey::from_signature(&first))
             }
         }
     }

@@ -147,6 +147,23 @@ fn write_csv(path: &Path, rows: usize) {
     }
 }
 
+/// The `KEY_ID:INDEX` the command told on stderr, as (key id, index).
+fn told_index(out: &Output) -> (String, u64) {
+    let err = stderr(out);
+    let line = err.lines().find_map(|l| l.strip_prefix("Status index: ")).unwrap_or_else(|| panic!("{err}"));
+    let told = line.split_whitespace().next().unwrap();
+    let (key_id, index) = told.split_once(':').unwrap();
+    (key_id.to_owned(), index.parse().unwrap())
+}
+
+/// A list trusting `issuer.pub` with a status capacity of 1000, signed by the file `root`.
+fn status_list(hsm: &Hsm) {
+    hsm.env.run(&["keygen", "--out", "root"]);
+    let add = ["trust", "add", "--list", "list.json", "--key", "issuer.pub", "--name", "Académie de Paris"];
+    hsm.ok(&[&add[..], &["--from", "2024-01-01", "--until", "2030-12-31", "--status-capacity", "1000"]].concat());
+    hsm.ok(&["trust", "sign", "--list", "list.json", "--root", "root", "--out", "signed.json"]);
+}
+
 fn tokens_of(out: &str) -> Vec<String> {
     json_lines(out).iter().map(|l| l["token"].as_str().unwrap().to_owned()).collect()
 }
@@ -321,10 +338,158 @@ fn what_goes_wrong_with_a_module_has_a_stable_code() {
     let mut args = issue(&key);
     args.extend(["--trust-list".into(), "list.json".into()]);
     hsm.refused(&args.iter().map(String::as_str).collect::<Vec<_>>(), "key-not-listed");
-    // Status indices need the secret key, which a module never gives.
+    // Status indices need the key's state, which a module's key does not begin unasked.
     let mut args = issue(&key);
     args.push("--status".into());
-    hsm.refused(&args.iter().map(String::as_str).collect::<Vec<_>>(), "pkcs11-status-unsupported");
+    hsm.refused(&args.iter().map(String::as_str).collect::<Vec<_>>(), "status-state-missing");
     // After all this, the right PIN still works (the wrong one was tried once).
     hsm.ok(&issue(&key).iter().map(String::as_str).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_module_key_gives_status_indices_that_revoke() {
+    let Some(hsm) = Hsm::new("a_module_key_gives_status_indices_that_revoke", "status") else { return };
+    let key_id = hsm.keygen("status", "issuer", "issuer");
+    status_list(&hsm);
+    hsm.env.write("cert.json", CERT_JSON);
+    let key = uri("status", "issuer");
+    let issue = ["issue", "--key", &key, "--input", "cert.json", "--trust-list", "list.json"];
+    // The default state: under XDG_STATE_HOME (the test's folder), named by the key id.
+    let state_name = format!(".state/cachet/status/{key_id}.status.json");
+    // No state: refused, not begun again from ordinal 0 (it would give indices again).
+    let err = hsm.refused(&issue, "status-state-missing");
+    assert!(err.contains("--status-state-new"), "{err}");
+    assert!(!hsm.env.path(&state_name).exists());
+
+    let first = hsm.run(&[&issue[..], &["--status-state-new"]].concat());
+    assert!(first.status.success(), "{}", stderr(&first));
+    let (told_key, i0) = told_index(&first);
+    assert_eq!(told_key, key_id, "KID:N names the module's key");
+    let state: serde_json::Value = serde_json::from_str(&hsm.env.read(&state_name)).unwrap();
+    assert_eq!(state["key_id"], key_id.as_str());
+    assert_eq!(state["index_key"], "signature-v1");
+    assert_eq!((state["next"].as_u64(), state["capacity"].as_u64()), (Some(1), Some(1000)));
+    // Begun once only.
+    hsm.refused(&[&issue[..], &["--status-state-new"]].concat(), "status-state-exists");
+    // Two more runs continue the counter, each index new.
+    let second = hsm.run(&issue);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let third = hsm.run(&issue);
+    assert!(third.status.success(), "{}", stderr(&third));
+    let indices = [i0, told_index(&second).1, told_index(&third).1];
+    assert!(indices[0] != indices[1] && indices[1] != indices[2] && indices[0] != indices[2], "{indices:?}");
+    assert!(indices.iter().all(|i| *i < 1000), "{indices:?}");
+    let state: serde_json::Value = serde_json::from_str(&hsm.env.read(&state_name)).unwrap();
+    assert_eq!(state["next"], 3);
+    // The permutation's key is the same in every session: a copy of the
+    // state at ordinal 0 gives the first index again (and the same token).
+    let copy = hsm.env.read(&state_name).replace("\"next\": 3", "\"next\": 0");
+    hsm.env.write("again.json", &copy);
+    let again = hsm.run(&[&issue[..], &["--status-state", "again.json"]].concat());
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(told_index(&again).1, i0);
+    assert_eq!(stdout(&again), stdout(&first));
+
+    // Revoked by its index, the first certificate is revoked; the second is not.
+    let tokens = [stdout(&first).trim().to_owned(), stdout(&second).trim().to_owned()];
+    assert_eq!(hsm.verify("root.pub", &[&tokens[0]])[0]["status"], "valid");
+    hsm.ok(&["trust", "revoke", "--list", "list.json", "--key-id", &key_id, "--index", &i0.to_string()]);
+    hsm.ok(&["trust", "sign", "--list", "list.json", "--root", "root", "--out", "signed.json"]);
+    let reports = hsm.verify("root.pub", &[&tokens[0], &tokens[1]]);
+    assert_eq!(reports[0]["status"], "revoked", "{:?}", reports[0]);
+    assert!(reports[0].to_string().contains("status-revoked"), "{:?}", reports[0]);
+    assert_eq!(reports[1]["status"], "valid", "{:?}", reports[1]);
+
+    // A corrupt state is refused, and is not written over.
+    hsm.env.write(&state_name, "{\"format\": \"cachet-status-ordinals/1\", \"next\": ");
+    hsm.refused(&issue, "status-state-invalid");
+    hsm.refused(&[&issue[..], &["--status-state-new"]].concat(), "status-state-exists");
+    assert!(hsm.env.read(&state_name).ends_with("\"next\": "));
+    // A state begun with the key's file (indices from its seed) cannot go on in the module.
+    let seeded = format!(
+        "{{\"format\": \"cachet-status-ordinals/1\", \"key_id\": \"{key_id}\", \"capacity\": 1000, \"next\": 5}}\n"
+    );
+    hsm.env.write("seeded.json", &seeded);
+    hsm.refused(&[&issue[..], &["--status-state", "seeded.json"]].concat(), "pkcs11-status-seed-state");
+    assert_eq!(hsm.env.read("seeded.json"), seeded, "no ordinal taken");
+    // A missing state named by --status-state: refused too.
+    hsm.refused(&[&issue[..], &["--status-state", "none.json"]].concat(), "status-state-missing");
+    assert!(!hsm.env.path("none.json").exists());
+}
+
+#[test]
+fn a_module_batch_takes_distinct_indices_and_resumes_with_them() {
+    let Some(hsm) = Hsm::new("a_module_batch_takes_distinct_indices_and_resumes_with_them", "batch-status") else {
+        return;
+    };
+    let key_id = hsm.keygen("batch-status", "issuer", "issuer");
+    status_list(&hsm);
+    write_csv(&hsm.env.path("pupils.csv"), 40);
+    let key = uri("batch-status", "issuer");
+    let batch = |out: &str| -> Vec<String> {
+        let args = ["issue", "--key", &key, "--csv", "pupils.csv", "--out", out, "--jobs", "2"];
+        let status = ["--trust-list", "list.json", "--status-state", "state.json"];
+        args.iter().chain(&status).map(|a| a.to_string()).collect()
+    };
+    let run = |args: &[String]| hsm.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let first = batch("one.jsonl");
+    let out = run(&first);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("[status-state-missing]"), "{}", stderr(&out));
+    assert!(!hsm.env.path("one.jsonl.status.json").exists(), "no block recorded");
+
+    let out = run(&[&first[..], &["--status-state-new".to_owned()]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written = hsm.env.read("one.jsonl");
+    let lines = json_lines(&written);
+    assert_eq!(lines.len(), 40);
+    let index_of = |l: &serde_json::Value| {
+        let told = l["status"].as_str().unwrap();
+        let (k, i) = told.split_once(':').unwrap();
+        assert_eq!(k, key_id);
+        i.parse::<u64>().unwrap()
+    };
+    let mut seen: std::collections::BTreeSet<u64> = lines.iter().map(index_of).collect();
+    assert_eq!(seen.len(), 40, "distinct indices");
+    let record: serde_json::Value = serde_json::from_str(&hsm.env.read("one.jsonl.status.json")).unwrap();
+    assert_eq!(record["index_key"], "signature-v1");
+    assert_eq!((record["first"].as_u64(), record["count"].as_u64()), (Some(0), Some(40)));
+
+    // A rerun resumes from the record (the key signs its fixed message again): OUT unchanged.
+    let out = run(&first);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(hsm.env.read("one.jsonl"), written);
+    // Cut the last lines: the resumed batch signs them to the same bytes, same indices.
+    let kept: String = written.lines().take(25).map(|l| format!("{l}\n")).collect();
+    hsm.env.write("one.jsonl", &kept);
+    let out = run(&first);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(hsm.env.read("one.jsonl"), written);
+
+    // A second batch continues the counter: 40 more indices, none given before.
+    let out = run(&batch("two.jsonl"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let record: serde_json::Value = serde_json::from_str(&hsm.env.read("two.jsonl.status.json")).unwrap();
+    assert_eq!(record["first"], 40);
+    let state: serde_json::Value = serde_json::from_str(&hsm.env.read("state.json")).unwrap();
+    assert_eq!(state["next"], 80);
+    let second = json_lines(&hsm.env.read("two.jsonl"));
+    for l in &second {
+        assert!(seen.insert(index_of(l)), "index given twice: {l}");
+    }
+
+    // One of the second batch revoked by its index: that one is revoked, its neighbour valid.
+    let revoked = index_of(&second[7]);
+    hsm.ok(&["trust", "revoke", "--list", "list.json", "--key-id", &key_id, "--index", &revoked.to_string()]);
+    hsm.ok(&["trust", "sign", "--list", "list.json", "--root", "root", "--out", "signed.json"]);
+    let tokens: Vec<&str> = [&second[7], &second[8], &lines[7]].iter().map(|l| l["token"].as_str().unwrap()).collect();
+    let reports = hsm.verify("root.pub", &tokens);
+    let statuses: Vec<&str> = reports.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["revoked", "valid", "valid"], "{reports:?}");
+
+    // A corrupt resume record is refused with its code.
+    hsm.env.write("two.jsonl.status.json", "not json");
+    let out = run(&batch("two.jsonl"));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("[status-state-invalid]"), "{}", stderr(&out));
 }
