@@ -11,8 +11,9 @@
 //! `wasm-bindgen` version of Cargo.lock, so nothing is installed by hand.
 //! A mismatch is refused before anything is generated.
 
-use crate::sh::{self, cargo, program, run, Result};
-use std::path::PathBuf;
+use crate::reproducible::Tree;
+use crate::sh::{self, program, run, Result};
+use std::path::{Path, PathBuf};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The wasm-bindgen version this xtask was built with (xtask/Cargo.toml pins it).
@@ -27,9 +28,9 @@ pub fn ensure_wasm_target() -> Result<()> {
     Ok(())
 }
 
-/// The `wasm-bindgen` version that Cargo.lock records.
-fn locked_bindgen_version() -> Result<String> {
-    let lock = sh::workspace_root().join("Cargo.lock");
+/// The `wasm-bindgen` version that the workspace's Cargo.lock records.
+fn locked_bindgen_version(root: &Path) -> Result<String> {
+    let lock = root.join("Cargo.lock");
     let text = std::fs::read_to_string(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
@@ -62,24 +63,31 @@ pub const VERIFY: Module = Module { name: "cachet_verify", profile: "wasm-verify
 
 /// Builds `pkg/` (both modules) and returns its path.
 pub fn build() -> Result<PathBuf> {
+    build_tree(&Tree::this()?)
+}
+
+/// Builds the `pkg/` of the workspace at `tree.root`, with its own target
+/// folder and cargo home, and returns its path (`cargo xtask reproducible`
+/// builds two clones' with it).
+pub fn build_tree(tree: &Tree) -> Result<PathBuf> {
     ensure_wasm_target()?;
-    let locked = locked_bindgen_version()?;
+    let locked = locked_bindgen_version(&tree.root)?;
     if locked != BINDGEN_VERSION {
         return Err(format!(
             "Cargo.lock has wasm-bindgen {locked} but xtask runs wasm-bindgen-cli-support {BINDGEN_VERSION}: \
              pin both to the same version (Cargo.toml and xtask/Cargo.toml)"
         ));
     }
-    let pkg = sh::workspace_root().join("pkg");
+    let pkg = tree.root.join("pkg");
     let mut built = Vec::new();
     for module in [FULL, VERIFY] {
-        let mut build = cargo();
+        let mut build = tree.cargo()?;
         build.args(["build", "-p", "cachet", "--lib", "--target", WASM_TARGET, "--profile", module.profile]);
         if module.verify_only {
             build.arg("--no-default-features");
         }
-        run(crate::reproducible::remap_paths(&mut build)?)?;
-        built.push((module, sh::target_dir()?.join(WASM_TARGET).join(module.profile).join("cachet.wasm")));
+        run(&mut build)?;
+        built.push((module, tree.target.join(WASM_TARGET).join(module.profile).join("cachet.wasm")));
     }
     sh::fresh_dir(&pkg)?;
     for (module, wasm) in built {
