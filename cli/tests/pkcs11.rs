@@ -100,6 +100,19 @@ impl Hsm {
         err
     }
 
+    /// Imports the Ed25519 key of `seed` into token `token` as `object` (`softhsm2-util --import`, PKCS#8).
+    fn import(&self, token: &str, object: &str, seed: &[u8; 32]) {
+        let pem = self.env.write(&format!("{object}.pk8.pem"), &pkcs8_pem(seed));
+        let out = Command::new("softhsm2-util")
+            .env("SOFTHSM2_CONF", &self.conf)
+            .args(["--import", pem.to_str().unwrap(), "--token", token, "--label", object, "--id", "01"])
+            .args(["--pin", PIN])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "softhsm2-util --import: {}", stderr(&out));
+        std::fs::remove_file(pem).unwrap();
+    }
+
     /// `keygen --pkcs11` of `object` in token `token`, public key to `NAME.pub`; gives the key id.
     fn keygen(&self, token: &str, object: &str, name: &str) -> String {
         let out = self.ok(&["keygen", "--pkcs11", &uri(token, object), "--out", name]);
@@ -121,6 +134,22 @@ impl Hsm {
         args.extend_from_slice(inputs);
         json_lines(&stdout(&self.run(&args)))
     }
+}
+
+/// An Ed25519 seed as PKCS#8 in PEM (RFC 8410: a fixed 16-byte DER prefix, then the seed).
+fn pkcs8_pem(seed: &[u8; 32]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut der = vec![0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+    der.extend_from_slice(seed);
+    // 48 bytes: base64 without padding.
+    let text: String = der
+        .chunks(3)
+        .flat_map(|c| {
+            let n = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
+            (0..4).rev().map(move |i| char::from(ALPHABET[(n >> (6 * i) & 63) as usize]))
+        })
+        .collect();
+    format!("-----BEGIN PRIVATE KEY-----\n{text}\n-----END PRIVATE KEY-----\n")
 }
 
 fn uri(token: &str, object: &str) -> String {
@@ -492,4 +521,57 @@ fn a_module_batch_takes_distinct_indices_and_resumes_with_them() {
     let out = run(&batch("two.jsonl"));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("[status-state-invalid]"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_key_in_the_module_and_in_a_file_give_the_same_indices_from_its_signature() {
+    use cachet::status_list::{status_index, status_index_keyed, IndexKey};
+    let test = "a_key_in_the_module_and_in_a_file_give_the_same_indices_from_its_signature";
+    let Some(hsm) = Hsm::new(test, "imported") else { return };
+    // One key in both places: a key file, and the same seed imported into the token.
+    let seed = [7u8; 32];
+    let secret = cachet::keys::SecretKey::from_seed(&seed);
+    let file = hsm.env.write("issuer", &secret.to_text());
+    #[cfg(unix)]
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    hsm.env.write("issuer.pub", &secret.public_key().to_text());
+    hsm.import("imported", "issuer", &seed);
+    status_list(&hsm);
+    hsm.env.write("cert.json", CERT_JSON);
+    let module = uri("imported", "issuer");
+    let issue = |key: &str, state: &[&str]| {
+        let out =
+            hsm.run(&[&["issue", "--key", key, "--input", "cert.json", "--trust-list", "list.json"], state].concat());
+        assert!(out.status.success(), "{}", stderr(&out));
+        let (key_id, index) = told_index(&out);
+        assert_eq!(key_id, secret.key_id().to_string());
+        (index, stdout(&out))
+    };
+    // The module's indices: the core's permutation keyed by the key's signature of the fixed message.
+    let by_signature = IndexKey::by_signature(&secret);
+    let expected: Vec<u64> = (0..3).map(|n| u64::from(status_index_keyed(&by_signature, n, 1000).unwrap())).collect();
+    let (i0, token0) = issue(&module, &["--status-state", "module.json", "--status-state-new"]);
+    let (i1, _) = issue(&module, &["--status-state", "module.json"]);
+    let (i2, _) = issue(&module, &["--status-state", "module.json"]);
+    assert_eq!(vec![i0, i1, i2], expected);
+    // The key file goes on with the module's state: the next index, from the same permutation.
+    std::fs::copy(hsm.env.path("module.json"), hsm.env.path("file-copy.json")).unwrap();
+    let (i3, _) = issue("issuer", &["--status-state", "file-copy.json"]);
+    assert_eq!(u64::from(status_index_keyed(&by_signature, 3, 1000).unwrap()), i3);
+    // And at ordinal 0, the module's first certificate, to the byte.
+    let first = hsm.env.read("module.json").replace("\"next\": 3", "\"next\": 0");
+    hsm.env.write("file-first.json", &first);
+    assert_eq!(issue("issuer", &["--status-state", "file-first.json"]), (i0, token0));
+    // The key file's own state keeps the seed's permutation, as before modules had status.
+    let (seeded, _) = issue("issuer", &[]);
+    assert_eq!(seeded, u64::from(status_index(&secret, 0, 1000).unwrap()));
+    assert_ne!(IndexKey::of_seed(&secret), by_signature);
+    let state: serde_json::Value = serde_json::from_str(&hsm.env.read("issuer.status.json")).unwrap();
+    assert!(state.get("index_key").is_none(), "{state}");
+    // The module cannot go on with it: a module never gives the seed.
+    let err = hsm.refused(
+        &["issue", "--key", &module, "--input", "cert.json", "--status", "--status-state", "issuer.status.json"],
+        "pkcs11-status-seed-state",
+    );
+    assert!(err.contains("issuer.status.json"), "{err}");
 }
