@@ -7,10 +7,14 @@
 //! naming a list whose entry for the key has a `status_capacity`), every
 //! certificate carries the IETF Token Status List `status` claim: its index
 //! in the key's status list. The n-th certificate of a key (its ordinal,
-//! 0, 1, 2, …) gets the index `status_index(key, n, capacity)`, the core's
-//! keyed permutation, so that an index tells nothing of the order of
-//! issuance. The next ordinal and the capacity are kept in `KEY.status.json`
-//! beside the secret key, changed under its lock ([`files::lock`]) like a
+//! 0, 1, 2, …) gets the index `status_index_keyed(index_key, n, capacity)`,
+//! the core's keyed permutation, so that an index tells nothing of the
+//! order of issuance; its key is derived from a key file's seed, or from a
+//! module key's signature of a fixed message ([`Signer::index_key`]). The
+//! next ordinal and the capacity are kept in `KEY.status.json` beside a
+//! secret key file, or in `--status-state` (default under
+//! `$XDG_STATE_HOME`, see [`state_path`]) for a key in a module, begun once
+//! with `--status-state-new`; changed under its lock ([`files::lock`]) like a
 //! trust list, so that two commands never give one ordinal twice; the
 //! capacity is fixed at the key's first certificate with a status claim
 //! (the permutation depends on it). A batch reserves one block of ordinals,
