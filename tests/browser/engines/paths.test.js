@@ -120,7 +120,7 @@ for (const name of WANTED) {
       try {
         const mark = Date.now();
         const link = `${s.url}#${fx.tokens.valid.token}`;
-        await page.goto(link, { watchLoad: false });
+        await page.goto(link);
         const seenAt = await expectVerdict(page, 'valid');
         assert.equal(await page.eval(() => location.hash), '', 'the token stays in the address bar');
         // Up to the verdict as the page saw it (its MutationObserver), else as the test's polling saw it (an upper bound).
@@ -130,7 +130,7 @@ for (const name of WANTED) {
         const when = verdict.exact ? 'before the first verdict' : 'before the test saw the first verdict (polling every 50 ms: an upper bound)';
         const line = `${name} (${engine.version}): ${bytes} bytes in ${before.length} responses ${when} of a link visit, uncompressed as xtask serve sends them (${before.map((e) => `${e.path.split('?')[0]} ${e.bytes}`).join(', ')})`;
         t.diagnostic(line);
-        await page.watchLoad(link);
+        await page.watchLoad(link, s.proxy);
         await assertClean([page], s, mark);
       } finally {
         await page.close();
@@ -141,7 +141,7 @@ for (const name of WANTED) {
       const page = await engine.newPage();
       try {
         const mark = Date.now();
-        await page.goto(s.url);
+        await page.goto(s.url, { watch: s.proxy });
         await page.type('#paste-input', fx.tokens.tampered.token);
         await page.click('#paste-verify');
         await expectVerdict(page, 'invalid-signature');
@@ -162,7 +162,7 @@ for (const name of WANTED) {
       const page = await engine.newPage();
       try {
         const mark = Date.now();
-        await page.goto(s.url);
+        await page.goto(s.url, { watch: s.proxy });
         await page.setFiles('#image-input', fx.images.valid);
         await expectVerdict(page, 'valid');
         await assertClean([page], s, mark);
@@ -175,7 +175,7 @@ for (const name of WANTED) {
       const page = await engine.newPage();
       try {
         const mark = Date.now();
-        await page.goto(s.url);
+        await page.goto(s.url, { watch: s.proxy });
         await page.setFiles('#image-input', pdf);
         await expectVerdict(page, 'valid');
         await assertClean([page], s, mark);
@@ -188,7 +188,7 @@ for (const name of WANTED) {
       const page = await engine.newPage();
       try {
         const mark = Date.now();
-        await page.goto(`${s.url}examples/element.html`);
+        await page.goto(`${s.url}examples/element.html`, { watch: s.proxy });
         await page.type(['cachet-verifier', '#paste-input'], fx.tokens.valid.token);
         await page.click(['cachet-verifier', '#paste-verify']);
         await expectVerdict(page, 'valid', IN_ELEMENT);
@@ -218,7 +218,7 @@ for (const name of WANTED) {
       verifier = await site(fx, ['--embed-parent', portal.origin]);
       const page = await engine.newPage();
       try {
-        await page.goto(portal.url('iframe.html'));
+        await page.goto(portal.url('iframe.html'), { watch: verifier.proxy });
         await page.waitFor(() => document.getElementById('portal-answer')?.textContent.startsWith('Vérificateur prêt'), [], { what: 'cachet:ready at the portal' });
         const frame = await page.frame('#cachet', `${verifier.origin}/embed.html`);
         await frame.type(['cachet-verifier', '#paste-input'], fx.tokens.valid.token);
@@ -243,7 +243,7 @@ for (const name of WANTED) {
       const page = await engine.newPage();
       let stopped = false;
       try {
-        await page.goto(`${own.url}#${fx.tokens.valid.token}`);
+        await page.goto(`${own.url}#${fx.tokens.valid.token}`, { watch: own.proxy });
         await expectVerdict(page, 'valid');
         await page.waitFor(() => navigator.serviceWorker.ready.then(() => true), [], { what: 'the service worker ready' });
         for (let i = 0; i < 3 && !(await page.eval(() => !!navigator.serviceWorker.controller)); i++) await page.reload();
@@ -259,7 +259,7 @@ for (const name of WANTED) {
 
         const tab = await page.newTab();
         // (Not loaded again in a plain MiniBrowser: only this session's service worker can answer.)
-        await tab.goto(`${own.url}#${fx.tokens.valid.token}`, { watchLoad: false });
+        await tab.goto(`${own.url}#${fx.tokens.valid.token}`);
         await expectVerdict(tab, 'valid');
         for (const p of [page, tab]) {
           const problems = await p.problems();
@@ -276,7 +276,7 @@ for (const name of WANTED) {
       const page = await cameraEngine.newPage();
       try {
         const mark = Date.now();
-        await page.goto(s.url);
+        await page.goto(s.url, { watch: s.proxy });
         await page.click('#camera-start');
         await page.waitFor(
           () => {
@@ -301,7 +301,7 @@ for (const name of WANTED) {
       // Known console errors are left out of the tests above (lib/engines.js); this one holds each of them.
       for (const known of KNOWN_WEBKIT_LOAD_ERRORS) {
         test(`no known console error while the page loads: ${known.line}`, { todo: known.why }, async () => {
-          const lines = await webkitLoadConsole(`${s.url}#${fx.tokens.valid.token}`);
+          const lines = await webkitLoadConsole(`${s.url}#${fx.tokens.valid.token}`, s.proxy);
           assert.deepEqual(lines.filter((l) => l.endsWith(known.line)), [], known.why);
         });
       }

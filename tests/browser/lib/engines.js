@@ -305,41 +305,57 @@ export const KNOWN_WEBKIT_LOAD_ERRORS = [
 ];
 
 /**
- * What WebKitGTK itself writes to the console while it loads `url`, up to
- * the load event: a private MiniBrowser (not under automation) with
- * `--enable-write-console-messages-to-stdout` and `--exit-after-load`.
- * Under automation MiniBrowser writes nothing of the console, and
- * WebDriver classic neither reads the console nor runs a script before the
- * page's own: the engine's own messages of a load (a CSP it cannot parse, a
+ * What WebKitGTK itself writes to the console while it loads `url` and the
+ * page works: a plain MiniBrowser (not under automation) with
+ * `--enable-write-console-messages-to-stdout`, ended (SIGKILL, so that no
+ * teardown of the page makes messages of its own) once `network` (the
+ * counting proxy the page's requests pass) has been quiet for `idleMs`.
+ * Under automation MiniBrowser writes nothing of the console, and WebDriver
+ * classic neither reads the console nor runs a script before the page's
+ * own: the engine's own messages of a load (a CSP it cannot parse, a
  * refused script) are only seen this way. Resolves to the error lines.
  */
-export function webkitLoadConsole(url, { timeoutMs = 30_000 } = {}) {
+export function webkitLoadConsole(url, network, { idleMs = 1500, timeoutMs = 30_000 } = {}) {
   // Not `--private`: MiniBrowser's private window, like its automation's, ignores the command line's
   // settings. A fresh data and cache folder of its own instead (no service worker or cache of another run).
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cachet-minibrowser-'));
   const env = { ...process.env, MESA_SHADER_CACHE_DISABLE: 'true', XDG_DATA_HOME: path.join(home, 'data'), XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config') };
-  const args = ['-a', MINIBROWSER, '--enable-write-console-messages-to-stdout=true', '--exit-after-load', url];
+  // The shell says its pid, then becomes the MiniBrowser: the one process to end.
+  const args = ['-a', 'sh', '-c', 'echo "minibrowser-pid $$" >&2; exec "$0" "$@"', MINIBROWSER, '--enable-write-console-messages-to-stdout=true', url];
   const child = spawn(XVFB_RUN, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const started = Date.now();
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (c) => (output += c));
   child.stderr.setEncoding('utf8').on('data', (c) => (output += c));
+  const end = () => {
+    const pid = /minibrowser-pid (\d+)/.exec(output)?.[1];
+    try {
+      if (pid) process.kill(Number(pid), 'SIGKILL');
+      else process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // gone already
+    let failure = null;
+    const poll = setInterval(() => {
+      if (network.lastActivity > started && Date.now() - network.lastActivity >= idleMs) {
+        clearInterval(poll);
+        end();
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(poll);
+        failure = new Error(`the load of ${url} in MiniBrowser did not go quiet within ${timeoutMs} ms:\n${output}`);
+        end();
       }
-      reject(new Error(`MiniBrowser did not finish loading ${url} within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
+    }, 100);
     child.once('error', (e) => {
-      clearTimeout(timer);
+      clearInterval(poll);
       reject(e);
     });
     child.once('exit', () => {
-      clearTimeout(timer);
+      clearInterval(poll);
       try {
-        process.kill(-child.pid, 'SIGKILL'); // a web process that outlived the window
+        process.kill(-child.pid, 'SIGKILL'); // a web process that outlived its browser
       } catch {
         // none left
       }
@@ -348,6 +364,7 @@ export function webkitLoadConsole(url, { timeoutMs = 30_000 } = {}) {
       } catch (e) {
         process.emitWarning(`could not remove ${home}: ${e.message}`);
       }
+      if (failure) return reject(failure);
       // "CONSOLE ERROR …", "CONSOLE SECURITY ERROR …", "CONSOLE NETWORK ERROR …", "CONSOLE JS ERROR …"
       resolve(output.split('\n').filter((l) => /CONSOLE( [A-Z]+)? ERROR/.test(l)));
     });
@@ -378,21 +395,22 @@ class WebKitPage extends BasePage {
   }
 
   /**
-   * Opens `url`, and (unless `watchLoad` is false: a load that only the
-   * session's service worker can answer) loads it once more in a plain
-   * MiniBrowser to read what the engine wrote to the console meanwhile
-   * (`webkitLoadConsole`); those lines count as this page's console errors.
+   * Opens `url`; with `watch` (the counting proxy its requests pass: not
+   * for a load that only the session's service worker can answer), loads it
+   * once more in a plain MiniBrowser to read what the engine wrote to the
+   * console meanwhile (`webkitLoadConsole`): those lines count as this
+   * page's console errors.
    */
-  async goto(url, { watchLoad = true } = {}) {
+  async goto(url, { watch } = {}) {
     await this.focus();
     await this.session.goto(url);
     await this.record();
-    if (watchLoad) await this.watchLoad(url);
+    if (watch) await this.watchLoad(url, watch);
   }
 
   /** Loads `url` in a plain MiniBrowser and keeps the engine's console errors of that load as this page's. */
-  async watchLoad(url) {
-    this.loadConsole.push(...(await webkitLoadConsole(url)).map((l) => `while loading ${url} (plain MiniBrowser): ${l}`));
+  async watchLoad(url, network) {
+    this.loadConsole.push(...(await webkitLoadConsole(url, network)).map((l) => `while loading ${url} (plain MiniBrowser): ${l}`));
   }
 
   async reload() {
@@ -458,7 +476,8 @@ class WebKitPage extends BasePage {
 
 async function launchWebKit({ camera = false } = {}) {
   // One X server for the driver and every MiniBrowser it starts.
-  const driver = await startDriver(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', WEBKIT_DRIVER]);
+  // (The shell says its pid and becomes the driver: stopping the driver alone lets xvfb-run clean up after itself.)
+  const driver = await startDriver(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', 'sh', '-c', 'echo "driver-pid $$" >&2; exec "$0" "$@"', WEBKIT_DRIVER]);
   const args = ['--automation'];
   // WebKit's mock capture devices: a synthetic picture, no permission prompt under automation.
   if (camera) args.push('--enable-mock-capture-devices=true', '--enable-media-stream=true');

@@ -39,8 +39,13 @@ export function startProxy(upstream) {
   const reports = [];
   const sockets = new Set();
 
+  let lastActivity = 0; // when a request last came or a response last ended
   const server = http.createServer((req, res) => {
     const start = Date.now();
+    lastActivity = start;
+    res.on('close', () => {
+      lastActivity = Date.now();
+    });
     const pathname = new URL(req.url, 'http://x').pathname;
     if (pathname === REPORT_PATH && req.method === 'POST') {
       let body = '';
@@ -122,6 +127,10 @@ export function startProxy(upstream) {
         origin,
         log,
         reports,
+        /** The `Date.now()` of the last request or response end: the page's network quiet since then. */
+        get lastActivity() {
+          return lastActivity;
+        },
         /** The responses ended after `mark` (a `Date.now()`), and before `until` when given. */
         since: (mark, until = Infinity) => log.filter((e) => e.end >= mark && e.end <= until),
         stop: () =>

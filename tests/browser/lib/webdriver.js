@@ -72,12 +72,28 @@ export async function startDriver(command, args = [], { env = process.env, timeo
     stop: () =>
       new Promise((done) => {
         if (exited !== null) return done();
-        child.once('exit', () => done());
-        // The driver, xvfb-run's X server and the browsers it started: one process group.
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {
+        const group = () => {
+          try {
+            process.kill(-child.pid, 'SIGTERM'); // the command, and what it started: one process group
+          } catch {
+            // gone already
+          }
+        };
+        child.once('exit', () => {
+          clearTimeout(timer);
+          group(); // anything left behind
           done();
+        });
+        // A wrapper that says `driver-pid N` (xvfb-run … sh -c 'echo driver-pid $$; exec driver'):
+        // the driver alone first, so that the wrapper ends as it would and cleans up.
+        const pid = /driver-pid (\d+)/.exec(output)?.[1];
+        const timer = setTimeout(group, pid ? 5000 : 0);
+        if (pid) {
+          try {
+            process.kill(Number(pid), 'SIGTERM');
+          } catch {
+            group();
+          }
         }
       }),
   };
