@@ -371,6 +371,15 @@ fn what_goes_wrong_with_a_module_has_a_stable_code() {
     let mut args = issue(&key);
     args.push("--status".into());
     hsm.refused(&args.iter().map(String::as_str).collect::<Vec<_>>(), "status-state-missing");
+    // Nowhere to keep it by default: --status-state is asked for.
+    let mut cmd = hsm.cachet();
+    cmd.env_remove("XDG_STATE_HOME").env_remove("HOME").args(&args);
+    let err = hsm.refused_by(&mut cmd, "status-state-no-default");
+    assert!(err.contains("--status-state"), "{err}");
+    // --status-state-new begins status indices only when some are asked for.
+    let mut args = issue(&key);
+    args.push("--status-state-new".into());
+    hsm.refused(&args.iter().map(String::as_str).collect::<Vec<_>>(), "status-state-new-without-status");
     // After all this, the right PIN still works (the wrong one was tried once).
     hsm.ok(&issue(&key).iter().map(String::as_str).collect::<Vec<_>>());
 }
