@@ -8,6 +8,10 @@
 // deploy/headers.json, the CSP with Trusted Types included): www/ at /, PKG_DIR (the
 // wasm measured) at /pkg/, the frames' image files at /qr-frames/N and their list at
 // /qr-frames/list.json. OUT.json has the shape of run.mjs's.
+//
+// QR_BENCH_CPU_THROTTLE=4: the page's CPU slowed that many times (CDP's
+// Emulation.setCPUThrottlingRate, DevTools' "mid-tier mobile"), for a
+// phone's figure per frame.
 
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -82,6 +86,11 @@ const port = server.address().port;
 const browser = await chromium.launch(launchOptions());
 try {
   const page = await browser.newPage();
+  const throttle = Number(process.env.QR_BENCH_CPU_THROTTLE) || 1;
+  if (throttle > 1) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  }
   const problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`${m.text()} (${m.location().url})`);
@@ -92,6 +101,7 @@ try {
   const result = await handle.jsonValue();
   if (result.error) throw new Error(`the bench page failed: ${result.error}\n${problems.join('\n')}`);
   if (problems.length > 0) console.error(`page: ${problems.length} console errors, first: ${problems[0]}`);
+  if (throttle > 1 && result.options) result.options['cachet-page'] += `; CPU throttled ${throttle}× (CDP)`;
   writeFileSync(outPath, JSON.stringify(result));
 } finally {
   await browser.close();
