@@ -5,7 +5,7 @@
 import type { ProfileName, VerifyResult } from './pkg/cachet.js';
 
 /** Why the element could not verify: a stable code. */
-export type VerifyErrorCode = 'unavailable' | 'timeout' | 'unknown-profile' | 'profile-not-applied' | 'failed';
+export type VerifyErrorCode = 'unavailable' | 'no-wasm' | 'timeout' | 'unknown-profile' | 'profile-not-applied' | 'failed';
 
 /** What `verify(text)` rejects with, and `cachet-error`'s `detail.code`. */
 export class VerifyError extends Error {
