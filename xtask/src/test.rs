@@ -38,7 +38,7 @@ const STEPS: [Step; 17] = [
     ("tests", "tests: cargo test --workspace", tests),
     ("vectors", "vectors: regenerated and unchanged", vectors),
     ("clone", "clone: the committed tree cloned into an empty folder passes its tests there", clone),
-    ("size", "size: what the page downloads, against its 150 KB budget", size),
+    ("size", "size: what the page downloads: before a link's first verdict, and in all", size),
     ("deploy", "deploy: the site on Debian's nginx and Caddy, from deploy/, every header checked", deploy),
     (
         "reproducible",
