@@ -68,7 +68,7 @@ test('the served page enforces its CSP and Trusted Types', async () => {
   const response = await page.goto(s.server.url);
   const headers = response.headers();
   const csp = headers['content-security-policy'] ?? '';
-  for (const directive of ["default-src 'none'", "require-trusted-types-for 'script'", "frame-ancestors 'none'", "connect-src 'self'"]) {
+  for (const directive of ["default-src 'self'", "object-src 'none'", "frame-src 'none'", "require-trusted-types-for 'script'", "frame-ancestors 'none'", "connect-src 'self'"]) {
     assert.ok(csp.includes(directive), `CSP lacks ${directive}: ${csp}`);
   }
   assert.equal(headers['referrer-policy'], 'no-referrer');
@@ -99,5 +99,20 @@ test('the served page enforces its CSP and Trusted Types', async () => {
   });
   assert.deepEqual(attempts, { innerHTML: 'TypeError', scriptText: 'TypeError', ran: false });
   assert.ok((await cspViolations(page)).length >= 2, 'the refusals were not reported as violations');
+  await context.close();
+});
+
+test('the policy lets the web app manifest load (no manifest-src, which WebKit does not know)', async () => {
+  const { context, page, problems } = await openPage(s.browser);
+  await page.goto(s.server.url);
+  await page.locator('#paste-input').waitFor();
+  // Headless Chromium fetches the manifest only when asked.
+  const cdp = await context.newCDPSession(page);
+  const manifest = await cdp.send('Page.getAppManifest');
+  assert.deepEqual(manifest.errors, [], JSON.stringify(manifest.errors));
+  assert.ok(manifest.url.endsWith('/manifest.webmanifest'), manifest.url);
+  assert.ok(JSON.parse(manifest.data).name, manifest.data);
+  assert.deepEqual(await cspViolations(page), []);
+  assert.deepEqual(problems.console, []);
   await context.close();
 });

@@ -797,9 +797,9 @@ mod tests {
     }
 
     /// The policy as docs/SECURITY.md states it: what deploy/headers.json must keep.
-    const STRICT_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; \
+    const STRICT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; \
 img-src 'self' blob: data:; style-src 'self'; media-src 'self' blob: mediastream:; worker-src 'self'; \
-manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; \
+object-src 'none'; font-src 'none'; frame-src 'none'; child-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; \
 require-trusted-types-for 'script'; trusted-types cachet";
 
     fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {

@@ -295,13 +295,9 @@ async function launchFirefox({ camera = false } = {}) {
  * reason and turns green once it is gone.
  */
 export const KNOWN_WEBKIT_LOAD_ERRORS = [
-  {
-    line: "CONSOLE SECURITY ERROR Unrecognized Content-Security-Policy directive 'manifest-src'.",
-    why:
-      "WebKitGTK 2.50 does not know CSP's manifest-src and logs an error on every load of a page whose policy has it " +
-      "(deploy/headers.json). It cannot just be dropped: with default-src 'none' Chromium would then refuse the web app " +
-      "manifest (and privacy.test.js, xtask's serve tests and docs/SECURITY.md hold default-src 'none'); see tests/browser/README.md",
-  },
+  // None today. WebKitGTK 2.50 logged "Unrecognized Content-Security-Policy directive
+  // 'manifest-src'" on every load until deploy/headers.json's policy let default-src 'self'
+  // cover the manifest (docs/SECURITY.md).
 ];
 
 /**
