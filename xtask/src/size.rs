@@ -245,6 +245,13 @@ fn critical_paths(root: &Path) -> Result<BTreeSet<String>> {
         }
     }
     while let Some(module) = modules.pop() {
+        // The wasm-bindgen glue in pkg/ is made by `cargo xtask build` and imports
+        // nothing (`--target web`): before a build (a fresh clone's `cargo test`)
+        // it is a leaf. The size step reads every file of the path, so it still
+        // fails when the glue is missing there.
+        if module.starts_with("pkg/") && !root.join(&module).exists() {
+            continue;
+        }
         for spec in static_imports(&read(&module)?) {
             let rel = resolve(&module, &spec).ok_or(format!("www/{module}: `{spec}` leaves www/"))?;
             if paths.insert(rel.clone()) {
