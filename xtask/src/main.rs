@@ -48,7 +48,7 @@ tasks:
                   the signed release manifest of a laid-out site: every file's path, size, SHA-256 and
                   headers, for `cachet verify-deployment` (docs/DEPLOYING.md)
   reproducible    the committed HEAD built twice (two folders, two cargo homes): every file of the two
-                  sites compared, 0 may differ (minutes: two clean builds)
+                  sites compared, 0 may differ (minutes: each clone's two wasm modules built from scratch)
   size            what the page downloads, gzipped, before a link's first verdict and in all, against budgets
   bench           the core's benchmarks, then the CLI's batch issuance rate
   bulk-bench [--count N] [--runs N] [--seed N] [--jobs N]
@@ -59,7 +59,7 @@ tasks:
   fuzz-corpus     rewrite the fuzz seed corpora in fuzz/corpus/
   qr-corpus [--seed N] [--per-category N] [--out DIR]
                   the QR reader's frames (13 categories, 1280x720) and manifest.json, in target/qr-corpus
-  qr-bench [--seed N] [--per-category N] [--runs N] [--no-page]
+  qr-bench [--seed N] [--per-category N] [--runs N] [--no-page] [--skip jsqr,rqrr,rxing]
                   this QR reader beside rqrr, rxing, jsQR and zxing-wasm on that corpus and the real photos
   phone-bench [--runs N]
                   the page on a mid-range phone (Chromium, CPU 4x slower, 1.6 Mbit/s, 150 ms), gzip site:
