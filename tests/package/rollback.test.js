@@ -120,5 +120,5 @@ test('the README shows the tested example as it is', () => {
   const script = fs.readFileSync(path.join(PACKAGE_TESTS, 'node', 'verify-with-memory.js'), 'utf8');
   assert.ok(readme.includes('```js\n' + script + '```\n'), 'packaging/npm/README.md holds node/verify-with-memory.js verbatim');
   const types = fs.readFileSync(path.join(INSTALLED, 'index.d.ts'), 'utf8');
-  assert.match(types, /openVerifier: \(signedTrustList: string, roots: string\[\], lastSeen: number \| null\) => OpenedVerifier/);
+  assert.match(types, /\(signedTrustList: string, roots: string\[\], lastSeen: number \| null\): OpenedVerifier;/);
 });

@@ -32,4 +32,15 @@ const title: string = statusText(status, 'en').title;
 const texts: string[] = scanImage(new Uint8ClampedArray(4), 1, 1);
 const sync: Cachet = loadSync({ wasm: new Uint8Array(8) });
 
-export { result, sync, birthDate, issuer, error, sequence, name, notAStatus, names, title, texts };
+// openVerifier: the list's memory alone, or with status documents and the status memory.
+const plain = cachet.openVerifier('signed trust list', ['cachet-public-key-1:…'], null);
+// @ts-expect-error: no status memory without status documents
+void plain.lastSeenStatus;
+const withStatus = cachet.openVerifier('signed trust list', ['cachet-public-key-1:…'], 3, { status: ['full', 'delta'], lastSeenStatus: null, nowMs: Date.now() });
+const lastSeenStatus: number | null = withStatus.lastSeenStatus;
+const refusedCodes: string[] = withStatus.statusRefused.map((r) => `${r.index}:${r.code}`);
+const statusError: string | null = withStatus.statusError;
+// @ts-expect-error: the status memory is null or a sequence, never left out
+cachet.openVerifier('signed trust list', [], null, { status: [] });
+
+export { result, sync, lastSeenStatus, refusedCodes, statusError, birthDate, issuer, error, sequence, name, notAStatus, names, title, texts };
