@@ -16,6 +16,7 @@ use ed25519_dalek::Signer;
 use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha512};
 use std::fmt;
+use std::sync::Arc;
 
 const SECRET_PREFIX: &str = "cachet-secret-key-1:";
 const PUBLIC_PREFIX: &str = "cachet-public-key-1:";
@@ -120,12 +121,29 @@ impl serde::Serialize for KeyId {
 /// An Ed25519 public key that passed the signature policy's key checks
 /// ([`signature::check_public_key`]), kept decompressed so that each
 /// verification with it skips both the checks and the decompression.
-#[derive(Clone, Copy, PartialEq, Eq)]
+///
+/// It also keeps the table of multiples of `-A` that makes its
+/// verifications fast, made at its first verification (40 KB, about three
+/// verifications' worth) and shared by its clones: the trust list that
+/// holds an issuer's key holds its table, and a key that never signs costs
+/// none. Two keys are equal when their bytes are.
+#[derive(Clone)]
 pub struct PublicKey {
     bytes: [u8; 32],
     id: KeyId,
     key: ed25519_dalek::VerifyingKey,
+    table: Arc<signature::KeyTable>,
 }
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &PublicKey) -> bool {
+        // The bytes decide the rest: the id and the point are derived from
+        // them, the table from the point.
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for PublicKey {}
 
 impl PublicKey {
     /// A public key from its 32 bytes, checked (canonical, torsion-free).
@@ -134,8 +152,13 @@ impl PublicKey {
             SignatureError::BadLength => KeyError::Encoding,
             e => KeyError::Policy(e),
         })?;
+        Ok(PublicKey::of_checked(key))
+    }
+
+    /// A key that passed [`signature::check_public_key`], its table not made yet.
+    fn of_checked(key: ed25519_dalek::VerifyingKey) -> PublicKey {
         let bytes = key.to_bytes();
-        Ok(PublicKey { bytes, id: KeyId::of(&bytes), key })
+        PublicKey { bytes, id: KeyId::of(&bytes), key, table: Arc::default() }
     }
 
     /// Parses a public key file's text (surrounding white space ignored).
@@ -172,9 +195,16 @@ impl PublicKey {
     }
 
     /// Verifies a signature with this key: [`signature::verify_ed25519`]'s
-    /// policy, whose key checks this key already passed.
+    /// policy, whose key checks this key already passed. The first call makes
+    /// the key's table; later ones, from this key or its clones, reuse it.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
-        signature::verify_with_checked_key(&self.key, message, signature)
+        signature::verify_with_checked_key(&self.key, &self.table, message, signature)
+    }
+
+    /// Whether this key's table was made (for the tests of who pays for it).
+    #[cfg(test)]
+    pub(crate) fn table_is_made(&self) -> bool {
+        self.table.is_made()
     }
 }
 
@@ -202,10 +232,9 @@ impl SecretKey {
     /// The key pair of a 32-byte seed (RFC 8032 private key).
     pub fn from_seed(seed: &[u8; 32]) -> SecretKey {
         let inner = ed25519_dalek::SigningKey::from_bytes(seed);
-        let key = inner.verifying_key();
-        let bytes = key.to_bytes();
         // An honest key pair's public key is [a]B: canonical, in the prime-order subgroup.
-        SecretKey { inner, public: PublicKey { bytes, id: KeyId::of(&bytes), key } }
+        let public = PublicKey::of_checked(inner.verifying_key());
+        SecretKey { inner, public }
     }
 
     /// Parses a secret key file's text (surrounding white space ignored).
@@ -264,6 +293,21 @@ mod tests {
         assert_eq!(PublicKey::from_text(&sk.to_text()), Err(KeyError::WrongKind));
         assert!(matches!(SecretKey::from_text(&pk.to_text()), Err(KeyError::WrongKind)));
         assert!(!format!("{sk:?}").contains(&b64::encode(&[1u8; 32])));
+    }
+
+    #[test]
+    fn a_key_makes_its_table_at_its_first_verification_and_its_clones_share_it() {
+        let sk = SecretKey::from_seed(&[3u8; 32]);
+        let pk = PublicKey::from_text(&sk.public_key().to_text()).unwrap();
+        let clone = pk.clone();
+        assert!(!pk.table_is_made());
+        let sig = sk.sign(b"cachet");
+        assert_eq!(clone.verify(b"cachet", &sig), Ok(()));
+        assert!(pk.table_is_made());
+        assert!(Arc::ptr_eq(&pk.table, &clone.table));
+        assert_eq!(pk.verify(b"cachet!", &sig), Err(SignatureError::Mismatch));
+        // Another key, even equal, keeps its own.
+        assert!(!PublicKey::from_bytes(pk.as_bytes()).unwrap().table_is_made());
     }
 
     #[test]

@@ -36,7 +36,7 @@
 //! assert!(issued.token.starts_with("CC1:"));
 //!
 //! // Anyone verifies it with the signed list and the pinned root.
-//! let trust = trust::TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+//! let trust = trust::TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).unwrap();
 //! let now = parse_rfc3339("2025-10-01T09:00:00Z").unwrap();
 //! let report = verify::verify(&issued.token, &trust, now);
 //! assert_eq!(report.status, Status::Valid);

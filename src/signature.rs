@@ -23,10 +23,18 @@
 //! `tests/ed25519_fixed_base.rs` compares the two on random and mutated
 //! signatures, and the `ed25519` fuzz target (its corpus replayed by
 //! `tests/ed25519_fuzz_corpus.rs`) on arbitrary inputs, where they differ
-//! only on the keys above. The check is computed faster: `R' = [S]B - [k]A` with
-//! two fixed-base multiplications over tables of multiples of `B` and `-A`
-//! (no chain of 250 doublings), then `R'`'s encoding is compared with `R`'s
-//! bytes, which also checks that `R` is canonical.
+//! only on the keys above. The check is computed as `R' = [S]B - [k]A`, then
+//! `R'`'s encoding is compared with `R`'s bytes, which also checks that `R`
+//! is canonical. A verifier's key ([`crate::keys::PublicKey::verify`])
+//! computes `R'` faster, with two fixed-base multiplications over tables of
+//! multiples of `B` and `-A` (no chain of 250 doublings). The table of `B`
+//! is a constant of the curve, made once per process; the table of `-A`
+//! (40 KB) belongs to the key: made at its first verification
+//! and kept with it, in the trust list that holds it, so this module keeps
+//! no state of its own per key. [`verify_ed25519`], one key for one
+//! signature, makes no table: it uses curve25519-dalek's double-base
+//! multiplication. Both ways give the same verdicts (the property test and
+//! the fuzz target compare them).
 //!
 //! Every signature an honest RFC 8032 signer makes passes; no signature is
 //! malleable, and two verifiers that follow this rule agree on every input.
@@ -41,7 +49,7 @@ use curve25519_dalek::Scalar;
 use ed25519_dalek::VerifyingKey;
 use sha2::{Digest, Sha512};
 use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::OnceLock;
 
 /// Length of an Ed25519 public key.
 pub const PUBLIC_KEY_LENGTH: usize = 32;
@@ -202,40 +210,45 @@ fn double_fixed_base(p: &FixedBaseTable, a: &Scalar, q: &FixedBaseTable, b: &Sca
     sum
 }
 
-/// How many keys' tables [`table_of`] keeps: more than the issuers a trust
-/// list has in use (tens), at most 2.5 MB.
-const KEPT_TABLES: usize = 64;
+/// The table of `-A` for one checked key, made at the key's first
+/// verification with it (about three verifications' worth of work, 40 KB)
+/// and kept by whoever holds the key: a [`crate::keys::PublicKey`] owns one,
+/// shared by its clones, so the trust list that holds an issuer's key holds
+/// its table too, and drops it with the list. Keys that never sign cost no
+/// table (a trust list of many issuers loads no slower). The table depends
+/// only on the key, so keeping it changes no verdict.
+#[derive(Default)]
+pub(crate) struct KeyTable(OnceLock<FixedBaseTable>);
 
-/// The table of `-A` for a checked key: made at the key's first
-/// verification (about three verifications' worth of work) and kept, so that
-/// a trust list of many issuers loads no slower and only the keys that sign
-/// cost memory. Keyed by the key's bytes (checked canonical: one point, one
-/// encoding); past [`KEPT_TABLES`] keys, the oldest table is dropped. The
-/// table depends only on the key, so keeping it changes no verdict.
-fn table_of(key: &VerifyingKey) -> Arc<FixedBaseTable> {
-    static TABLES: Mutex<Vec<([u8; 32], Arc<FixedBaseTable>)>> = Mutex::new(Vec::new());
-    let find = |tables: &[([u8; 32], Arc<FixedBaseTable>)]| {
-        tables.iter().find(|(bytes, _)| bytes == key.as_bytes()).map(|(_, table)| Arc::clone(table))
-    };
-    // Nothing panics while the lock is held: a poisoned lock is still sound.
-    if let Some(table) = find(&TABLES.lock().unwrap_or_else(PoisonError::into_inner)) {
-        return table;
+impl KeyTable {
+    /// The table of `-A` for `key`, made on first use. `key` must be the
+    /// one key this table is kept for (its holder passes it each time).
+    fn of(&self, key: &VerifyingKey) -> &FixedBaseTable {
+        self.0.get_or_init(|| FixedBaseTable::new(&-key.to_edwards()))
     }
-    // Made outside the lock; another thread may have made it meanwhile.
-    let table = Arc::new(FixedBaseTable::new(&-key.to_edwards()));
-    let mut tables = TABLES.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(theirs) = find(&tables) {
-        return theirs;
+
+    /// Whether the table was made (for the tests of who pays for it).
+    #[cfg(test)]
+    pub(crate) fn is_made(&self) -> bool {
+        self.0.get().is_some()
     }
-    if tables.len() >= KEPT_TABLES {
-        tables.remove(0);
-    }
-    tables.push((key.to_bytes(), Arc::clone(&table)));
-    table
 }
 
 /// Verifies with a key that already passed [`check_public_key`] (a
-/// [`crate::keys::PublicKey`] always has): rules 2 to 4 for `R` and `S`.
+/// [`crate::keys::PublicKey`] always has): rules 2 to 4 for `R` and `S`,
+/// with `R' = [S]B - [k]A` computed over the base point's table and `table`,
+/// the kept table of this key.
+pub(crate) fn verify_with_checked_key(
+    key: &VerifyingKey,
+    table: &KeyTable,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    verify_with(key, message, signature, |s, k| double_fixed_base(FixedBaseTable::base_point(), s, table.of(key), k))
+}
+
+/// Rules 2 to 4 for `R` and `S` under a checked key, `R' = [S]B - [k]A`
+/// computed by `expected_r(S, k)`.
 ///
 /// `R` needs no decoding and no torsion check of its own. `R' = [S]B - [k]A`
 /// is in the prime-order subgroup (`A` and `B` are), and the signature passes
@@ -243,10 +256,11 @@ fn table_of(key: &VerifyingKey) -> Arc<FixedBaseTable> {
 /// canonical, decodes to `R'` and is torsion-free. The only small-order point
 /// of that subgroup is the identity, refused by its bytes, as `verify_strict`
 /// refuses every small-order `R`.
-pub(crate) fn verify_with_checked_key(
+fn verify_with(
     key: &VerifyingKey,
     message: &[u8],
     signature: &[u8],
+    expected_r: impl FnOnce(&Scalar, &Scalar) -> EdwardsPoint,
 ) -> Result<(), SignatureError> {
     let sig: &[u8; SIGNATURE_LENGTH] = signature.try_into().map_err(|_| SignatureError::BadLength)?;
     let (r, s) = sig.split_at(32);
@@ -258,8 +272,7 @@ pub(crate) fn verify_with_checked_key(
     let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s)).ok_or(SignatureError::Mismatch)?;
     let hash = Sha512::new().chain_update(r).chain_update(key.as_bytes()).chain_update(message).finalize();
     let k = Scalar::from_bytes_mod_order_wide(&hash.into());
-    let expected_r = double_fixed_base(FixedBaseTable::base_point(), &s, &table_of(key), &k);
-    if expected_r.compress().0 != r || r == IDENTITY {
+    if expected_r(&s, &k).compress().0 != r || r == IDENTITY {
         return Err(SignatureError::Mismatch);
     }
     Ok(())
@@ -276,7 +289,10 @@ const IDENTITY: [u8; 32] = {
 /// strict policy of this module. This is exactly the check the verifier
 /// makes (it runs [`check_public_key`] once, when a key enters a trust list,
 /// and the rest of this check for each certificate), exposed so that anyone
-/// can run further test vectors against it.
+/// can run further test vectors against it. It keeps nothing: `[S]B - [k]A`
+/// is computed with curve25519-dalek's double-base multiplication, with the
+/// same verdicts as the kept tables of [`crate::keys::PublicKey::verify`]
+/// (`tests/ed25519_fixed_base.rs` compares the two).
 ///
 /// ```
 /// use cachet::signature::{verify_ed25519, SignatureError};
@@ -288,7 +304,10 @@ pub fn verify_ed25519(public_key: &[u8], message: &[u8], signature: &[u8]) -> Re
         return Err(SignatureError::BadLength);
     }
     let key = check_public_key(public_key)?;
-    verify_with_checked_key(&key, message, signature)
+    // One key, one use: no table of `-A` (it costs more than it saves on a
+    // single verification); curve25519-dalek's `[k](-A) + [S]B` instead.
+    let minus_a = -key.to_edwards();
+    verify_with(&key, message, signature, |s, k| EdwardsPoint::vartime_double_scalar_mul_basepoint(k, &minus_a, s))
 }
 
 #[cfg(test)]

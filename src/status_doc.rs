@@ -640,7 +640,7 @@ mod tests {
                 expires: expires.into(),
             });
             let signed = sign_list(&self.root, &serde_json::to_string_pretty(&body).unwrap()).unwrap();
-            TrustList::load(signed.as_bytes(), &[*self.root.public_key()], None).unwrap()
+            TrustList::load(signed.as_bytes(), &[self.root.public_key().clone()], None).unwrap()
         }
 
         fn doc(&self, by: &SecretKey, kind: Kind, sequence: u64, base: Option<u64>, sets: [&[u32]; 2]) -> String {

@@ -746,10 +746,13 @@ mod tests {
         let root = SecretKey::from_seed(&[9u8; 32]);
         let issuer = SecretKey::from_seed(&[8u8; 32]);
         let signed = sign_list(&root, &list(&issuer)).unwrap();
-        let roots = [*root.public_key()];
+        let roots = [root.public_key().clone()];
         let trust = TrustList::load(signed.as_bytes(), &roots, Some(4)).unwrap();
         assert_eq!(trust.sequence(), 4);
         assert_eq!(trust.issuer(issuer.key_id()).map(|i| i.name.as_str()), Some("Académie de Paris"));
+        // Loading makes no issuer's table: only a key that signs costs one.
+        assert!(trust.issuers().iter().all(|i| !i.key.table_is_made()));
+        assert!(roots.iter().all(|r| r.table_is_made()));
 
         let tampered = signed.replace("Académie de Paris", "Académie de Lyon!");
         assert_eq!(TrustList::load(tampered.as_bytes(), &roots, None), Err(TrustError::Signature));
@@ -758,7 +761,10 @@ mod tests {
         assert_eq!(TrustList::load(spaced.as_bytes(), &roots, None), Err(TrustError::Signature));
         assert_eq!(TrustList::load(signed.as_bytes(), &roots, Some(5)), Err(TrustError::Rollback { seen: 5, got: 4 }));
         let other = SecretKey::from_seed(&[7u8; 32]);
-        assert_eq!(TrustList::load(signed.as_bytes(), &[*other.public_key()], None), Err(TrustError::UnknownRoot));
+        assert_eq!(
+            TrustList::load(signed.as_bytes(), &[other.public_key().clone()], None),
+            Err(TrustError::UnknownRoot)
+        );
     }
 
     #[test]
@@ -824,7 +830,7 @@ mod tests {
         let signed = format!("{{\"signature\": {}, \"list\": {list}}}", wire.to_json());
         let at = signed.find(&list).unwrap() + body.offset;
         assert_eq!(
-            TrustList::load(signed.as_bytes(), &[*root.public_key()], None),
+            TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None),
             Err(TrustError::Json(format!("json-unknown-member at byte {at}")))
         );
         assert!(signed[at..].starts_with("\"x\""), "{}", &signed[at..]);
@@ -851,7 +857,7 @@ mod tests {
         body.issuers[0].status_capacity = Some(capacity);
         body.issuers[0].revoked_indices = Some(revoked.encode());
         let signed = sign_list(&root, &serde_json::to_string_pretty(&body).unwrap()).unwrap();
-        let trust = TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+        let trust = TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).unwrap();
         let today = Date::parse("2026-09-15").unwrap();
         let mut input = crate::doc_example_input();
         input.school_year = "2026-2027".into();
@@ -875,7 +881,7 @@ mod tests {
 
         // Without a capacity for the key, the claim says nothing: the serial decides.
         let plain = sign_list(&root, &list(&issuer)).unwrap();
-        let plain = TrustList::load(plain.as_bytes(), &[*root.public_key()], None).unwrap();
+        let plain = TrustList::load(plain.as_bytes(), &[root.public_key().clone()], None).unwrap();
         let issued = issue::issue_with_status(&issuer, &input, today, StatusRef::new(idx[1])).unwrap();
         assert_eq!(verify::verify(&issued.token, &plain, now).status, Status::Valid);
     }
@@ -897,7 +903,7 @@ mod tests {
                 value: b64::encode(&root.sign(&signing_input(json.as_bytes()))),
             };
             let signed = format!("{{\"signature\": {}, \"list\": {json}}}", wire.to_json());
-            let loaded = TrustList::load(signed.as_bytes(), &[*root.public_key()], None);
+            let loaded = TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None);
             assert_eq!(sign_list(&root, &json).err(), loaded.clone().err(), "sign_list refuses what load refuses");
             loaded.map(|_| ()).map_err(|e| e.code())
         };
@@ -929,7 +935,7 @@ mod tests {
         let json = serde_json::to_string(&body).unwrap();
         let signed = sign_list(&root, &json).unwrap();
         assert!(signed.len() <= MAX_SIZE);
-        assert!(TrustList::load(signed.as_bytes(), &[*root.public_key()], None).is_ok());
+        assert!(TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).is_ok());
     }
 
     #[test]
@@ -937,7 +943,7 @@ mod tests {
         let root = SecretKey::from_seed(&[9u8; 32]);
         let issuer = SecretKey::from_seed(&[8u8; 32]);
         let signed = sign_list(&root, &list(&issuer)).unwrap();
-        let trust = TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+        let trust = TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).unwrap();
         let next = trust.next_update();
         assert_eq!(trust.freshness(next - 1), Freshness::Fresh);
         assert_eq!(trust.freshness(next), Freshness::Stale);
@@ -970,7 +976,7 @@ mod tests {
         let signed = |body: &TrustListBody| sign_list(&root, &serde_json::to_string_pretty(body).unwrap());
         assert_eq!(signed(&body).unwrap_err().code(), "trust-list-entry", "compromised needs its allow-list");
         body.issuers[0].allowed_payloads = Some(allow.encode());
-        let trust = TrustList::load(signed(&body).unwrap().as_bytes(), &[*root.public_key()], None).unwrap();
+        let trust = TrustList::load(signed(&body).unwrap().as_bytes(), &[root.public_key().clone()], None).unwrap();
         let now = parse_rfc3339("2026-09-20T09:00:00Z").unwrap();
         for t in &honest {
             assert_eq!(verify::verify(t, &trust, now).status, Status::Valid);
@@ -1001,7 +1007,7 @@ mod tests {
             let json = serde_json::to_string_pretty(body).unwrap();
             assert_eq!(TrustListBody::from_json(json.as_bytes()).ok().as_ref(), Some(body), "read by hand as by serde");
             sign_list(&root, &json).map(|s| {
-                let t = TrustList::load(s.as_bytes(), &[*root.public_key()], None).unwrap();
+                let t = TrustList::load(s.as_bytes(), &[root.public_key().clone()], None).unwrap();
                 t.status_key().map(|k| k.key.key_id())
             })
         };

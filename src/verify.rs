@@ -297,7 +297,7 @@ fn status_revocation(certificate: &Certificate, issuer: &Issuer, trust: &TrustLi
 /// # let key = SecretKey::from_seed(&[2; 32]);
 /// # let list = cachet::doc_example_list(&key);
 /// let signed = trust::sign_list(&root, &list).unwrap();
-/// let trust = trust::TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+/// let trust = trust::TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).unwrap();
 /// let input = cachet::doc_example_input();
 /// let issued = issue::issue(&key, &input, Date::parse("2025-09-15").unwrap()).unwrap();
 /// let report = verify::verify(&issued.token, &trust, parse_rfc3339("2025-10-01T09:00:00Z").unwrap());

@@ -1,6 +1,8 @@
-//! `verify_ed25519` computes `[S]B - [k]A` with fixed-base tables instead of
-//! ed25519-dalek's `verify_strict` (src/signature.rs). This test holds it to
-//! the same verdicts on many random keys, messages and signatures, honest and
+//! Cachet computes `[S]B - [k]A` itself instead of calling ed25519-dalek's
+//! `verify_strict` (src/signature.rs): `PublicKey::verify` over fixed-base
+//! tables (the key's kept one), `verify_ed25519` with curve25519-dalek's
+//! double-base multiplication. This test holds both to `verify_strict`'s
+//! verdicts on many random keys, messages and signatures, honest and
 //! mutated: whenever a key passes `check_public_key`, both accept or both
 //! refuse; a key that does not pass is refused. Refusals carry the reason the
 //! policy documents: `r-non-canonical` for an `R` with `y ≥ p`, otherwise
@@ -8,7 +10,7 @@
 //!
 //! The random source is seeded: a failure names the case and reproduces.
 
-use cachet::keys::SecretKey;
+use cachet::keys::{PublicKey, SecretKey};
 use cachet::signature::{check_public_key, verify_ed25519, SignatureError};
 use curve25519_dalek::constants::EIGHT_TORSION;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
@@ -36,6 +38,11 @@ fn agree(case: &str, pk: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
         assert!(ours.is_err(), "{case}: a refused key verified");
         return false;
     }
+    // The verifier's keys compute the same equation over their kept table
+    // of `-A`; `verify_ed25519` with curve25519-dalek's double-base
+    // multiplication. Both paths must give the same verdict and reason.
+    let kept = PublicKey::from_bytes(pk).unwrap_or_else(|e| panic!("{case}: a checked key refused: {e}"));
+    assert_eq!(kept.verify(msg, sig), ours, "{case}: PublicKey::verify");
     let theirs = dalek(pk, msg, sig).unwrap_or_else(|| panic!("{case}: dalek cannot read a checked key"));
     assert_eq!(ours.is_ok(), theirs, "{case}: cachet {ours:?}, verify_strict {theirs}");
     if let Err(e) = ours {
@@ -81,8 +88,8 @@ fn random_honest_and_mutated_signatures_get_verify_stricts_verdict() {
     // L = 2^252 + 27742317777372353535851937790883648493, little-endian.
     let l_bytes = hex::decode("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010").unwrap();
     let (mut accepted, mut refused) = (0usize, 0usize);
-    // More keys than the verifier keeps tables for, so that tables are dropped
-    // and made again; each key is used twice, the second time from its table.
+    // Many keys, each used twice; every case also goes through a fresh
+    // `PublicKey`, whose table is made for it (see `agree`).
     for n in 0..150 {
         let mut seed = [0u8; 32];
         rng.fill_bytes(&mut seed);
@@ -177,8 +184,8 @@ fn signatures_made_from_scalars_agree_including_an_identity_r_that_satisfies_the
 
 #[test]
 fn the_verifiers_keys_verify_like_the_one_shot_function() {
-    // `PublicKey::verify` (keys of a trust list) and `verify_ed25519` share
-    // the kept tables; interleaving keys must not mix them up.
+    // `PublicKey::verify` (keys of a trust list) keeps each key's table in
+    // the key; interleaving keys, each used again, must not mix them up.
     let keys: Vec<SecretKey> = (1..=5u8).map(|i| SecretKey::from_seed(&[i; 32])).collect();
     let signers: Vec<SigningKey> = (1..=5u8).map(|i| SigningKey::from_bytes(&[i; 32])).collect();
     for round in 0..3 {

@@ -349,7 +349,7 @@ fn the_trust_list_example_is_signed_and_verifies_the_format_example() {
 /// example key.
 fn example_trust() -> TrustList {
     let root = SecretKey::from_seed(&[0x01; 32]);
-    TrustList::load(fenced(section(TRUST_MD, "example:signed")).as_bytes(), &[*root.public_key()], None).unwrap()
+    TrustList::load(fenced(section(TRUST_MD, "example:signed")).as_bytes(), &[root.public_key().clone()], None).unwrap()
 }
 
 #[test]

@@ -509,7 +509,7 @@ pub fn run(args: &[String]) -> Result<()> {
 }
 
 fn measure_all(o: &Options, u: &Universe, dir: &Path) -> Result<Value> {
-    let root = *u.root.public_key();
+    let root = u.root.public_key().clone();
     let samples = sample_certificates(u, 200)?;
     let token = samples.first().map(|(_, t)| t.clone()).ok_or("no sample")?;
     let mut rng = Rng(0x000c_ac4e_7000_0011);
@@ -534,7 +534,7 @@ fn measure_all(o: &Options, u: &Universe, dir: &Path) -> Result<Value> {
         let signed = u.signed_list(&sets, 100)?;
         let gz = gzip(signed.as_bytes());
         let (load_ms, retained, peak) = measure_load(&signed, &root, o.runs)?;
-        let list = TrustList::load(signed.as_bytes(), &[root], None).map_err(|e| e.to_string())?;
+        let list = TrustList::load(signed.as_bytes(), std::slice::from_ref(&root), None).map_err(|e| e.to_string())?;
         let (verify_us, wrong) = measure_verify(&list, &samples, &revoked, o.runs);
         let (missed, false_hits) = exactness(u, &list, &revoked)?;
         let cli_ms = match &o.cli {
@@ -705,7 +705,7 @@ fn measure_week(o: &Options, u: &Universe, count: u64, mut revoked: Bits, rng: &
         group(o.per_day),
         group(count)
     );
-    let root = *u.root.public_key();
+    let root = u.root.public_key().clone();
     let base_sets = u.per_key_sets(&revoked)?;
     let signed = u.signed_list(&base_sets, 100)?;
     let mut list = TrustList::load(signed.as_bytes(), &[root], None).map_err(|e| e.to_string())?;

@@ -578,7 +578,7 @@ mod tests {
     fn json_lines_are_the_index_then_the_report_as_serde_wrote_them() {
         let (root, issuer) = (SecretKey::from_seed(&[1; 32]), SecretKey::from_seed(&[2; 32]));
         let signed = sign_list(&root, &cachet::doc_example_list(&issuer)).unwrap();
-        let trust = TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+        let trust = TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).unwrap();
         let input = cachet::doc_example_input();
         let token = cachet::issue::issue(&issuer, &input, Date::parse("2025-09-15").unwrap()).unwrap().token;
         let now = parse_rfc3339("2025-10-01T09:00:00Z").unwrap();
@@ -603,7 +603,7 @@ mod tests {
     fn an_image_without_a_code_is_malformed_for_no_qr_code() {
         let (root, issuer) = (SecretKey::from_seed(&[1; 32]), SecretKey::from_seed(&[2; 32]));
         let signed = sign_list(&root, &cachet::doc_example_list(&issuer)).unwrap();
-        let trust = TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+        let trust = TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).unwrap();
         let report = no_code_report(verify("", &trust, parse_rfc3339("2025-10-01T09:00:00Z").unwrap()));
         assert_eq!(report.status, Status::Malformed);
         let decoding = report.check(CheckName::Decoding).unwrap();

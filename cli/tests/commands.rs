@@ -119,7 +119,7 @@ fn trust_add_revoke_and_sign_round_trip() {
     assert_eq!(body.sequence, 5);
     let issued_at = parse_rfc3339(&body.issued_at).unwrap();
     assert_eq!(parse_rfc3339(&body.next_update).unwrap() - issued_at, 30 * 86_400);
-    let trust = TrustList::load(env.read("signed.json").as_bytes(), &[root], Some(4)).unwrap();
+    let trust = TrustList::load(env.read("signed.json").as_bytes(), std::slice::from_ref(&root), Some(4)).unwrap();
     assert_eq!(trust.sequence(), 5);
     assert_eq!(trust.issuers().len(), 2);
     assert!(trust.is_revoked("2025-000123"));

@@ -107,7 +107,7 @@ pub fn signed_list() -> String {
 pub fn trust_list_fixture() -> &'static TrustList {
     static LIST: OnceLock<TrustList> = OnceLock::new();
     LIST.get_or_init(|| {
-        TrustList::load(signed_list().as_bytes(), &[*root().public_key()], None).expect("the fixture list loads")
+        TrustList::load(signed_list().as_bytes(), &[root().public_key().clone()], None).expect("the fixture list loads")
     })
 }
 
@@ -165,7 +165,7 @@ pub fn text_decoder(data: &[u8]) -> Option<Status> {
 /// root, and as an unsigned list body. Returns the stable code of the
 /// signed list's loading, `ok` when it loads.
 pub fn trust_list(data: &[u8]) -> &'static str {
-    let roots = [*root().public_key()];
+    let roots = [root().public_key().clone()];
     let loaded = TrustList::load(data, &roots, None);
     if let Ok(list) = &loaded {
         assert_eq!(list.root(), root().key_id());

@@ -1,5 +1,7 @@
 // The property of the `ed25519` fuzz target: `cachet::signature::verify_ed25519`
-// against ed25519-dalek's `verify_strict` on arbitrary inputs.
+// against ed25519-dalek's `verify_strict` on arbitrary inputs, and
+// `cachet::keys::PublicKey::verify` (a kept key's table) against
+// `verify_ed25519` (no table).
 //
 // `include!`d twice: by the fuzz target (`fuzz/fuzz_targets/ed25519.rs`) and
 // by `tests/ed25519_fuzz_corpus.rs`, which replays the committed corpus
@@ -29,6 +31,7 @@
 // Returns `accepted`, `refused` or `refused-key-policy` (a refusal that
 // `verify_strict` accepts), the names the corpus files start with.
 
+use cachet::keys::PublicKey;
 use cachet::signature::{check_public_key, verify_ed25519, SignatureError};
 use curve25519_dalek::constants::EIGHT_TORSION;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
@@ -116,6 +119,11 @@ pub fn ed25519(data: &[u8]) -> &'static str {
     let theirs = strict(&pk, &sig, &msg);
     let key_ok = check_public_key(&pk).is_ok();
     assert_eq!(key_ok, key_is_prime_order(&pk), "check_public_key disagrees with the key rule on {pk:02x?}");
+    // A trust list's keys verify over their kept table, `verify_ed25519`
+    // without one: the same verdict, reason included.
+    if let Ok(key) = PublicKey::from_bytes(&pk) {
+        assert_eq!(key.verify(&msg, &sig), ours, "PublicKey::verify and verify_ed25519 disagree");
+    }
     match ours {
         Ok(()) => {
             assert!(theirs, "Cachet accepted what verify_strict refuses");

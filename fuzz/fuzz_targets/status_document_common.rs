@@ -57,7 +57,7 @@ pub fn fixture() -> &'static TrustList {
         });
         let json = serde_json::to_string_pretty(&body).unwrap_or_default();
         let signed = sign_list(&root, &json).unwrap_or_default();
-        TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap_or_else(|e| panic!("fixture: {e}"))
+        TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).unwrap_or_else(|e| panic!("fixture: {e}"))
     })
 }
 

@@ -417,7 +417,7 @@ mod tests {
             ];
             body.revoked_serials = vec![REVOKED_SERIAL.into()];
             let signed = sign_list(&root, &serde_json::to_string_pretty(&body).unwrap()).unwrap();
-            let trust = TrustList::load(signed.as_bytes(), &[*root.public_key()], None).unwrap();
+            let trust = TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).unwrap();
             let noon = today.paris_midnight() + 12 * 3600;
 
             for sample in samples(today).unwrap() {

@@ -241,12 +241,12 @@ mod tests {
         assert!(!state.record_status(kid(1), 39));
         let back = State::parse(&state.to_json()).unwrap();
         assert_eq!(back, state);
-        assert_eq!(back.status_seen(&[*SecretKey::from_seed(&[1; 32]).public_key()]), Some(40));
+        assert_eq!(back.status_seen(&[SecretKey::from_seed(&[1; 32]).public_key().clone()]), Some(40));
     }
 
     #[test]
     fn the_highest_of_the_pinned_roots_counts() {
-        let keys: Vec<PublicKey> = (1..=3).map(|s| *SecretKey::from_seed(&[s; 32]).public_key()).collect();
+        let keys: Vec<PublicKey> = (1..=3).map(|s| SecretKey::from_seed(&[s; 32]).public_key().clone()).collect();
         let mut state = State::default();
         state.record(kid(1), 5);
         state.record(kid(2), 9);
