@@ -94,6 +94,12 @@ fn single(c: &mut Criterion) {
     c.bench_function("Ed25519 verify: ed25519-dalek verify_strict", |b| {
         b.iter(|| dalek.verify_strict(black_box(&message), black_box(&signature)))
     });
+    // One key for one signature (test vectors, a one-off check): the key
+    // checked and decompressed each time, no table kept.
+    let key_bytes = *public.as_bytes();
+    c.bench_function("Ed25519 verify: verify_ed25519 (one shot, key checked)", |b| {
+        b.iter(|| cachet::signature::verify_ed25519(black_box(&key_bytes), black_box(&message), envelope.signature))
+    });
     // A key's first signature also makes its table, kept by the key: each
     // verification is with a fresh key, read (and dropped) outside the timing.
     let strangers: Vec<_> = (0..100u8).map(|i| *SecretKey::from_seed(&[i; 32]).public_key().as_bytes()).collect();
