@@ -7,21 +7,8 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../../chromium.mjs';
 
 export { CHROMIUM, CHROMIUM_ARGS };
 
-/** The verdict vocabulary (src/status.rs), and `error` for "could not verify". */
-export const STATUSES = [
-  'valid',
-  'malformed',
-  'unsupported-version',
-  'unknown-issuer',
-  'invalid-signature',
-  'issuer-key-not-valid',
-  'revoked',
-  'not-yet-valid',
-  'expired',
-  'trust-list-invalid',
-  'trust-list-expired',
-];
-export const VERDICTS = [...STATUSES, 'error'];
+export { STATUSES, VERDICTS } from './verdicts.js';
+import { VERDICTS } from './verdicts.js';
 
 /** Launches Chromium; `args` are added to the test flags (the fake camera's, say). */
 export function launch(args = []) {

@@ -12,6 +12,7 @@
 // (console errors, uncaught exceptions, CSP violations seen in the page),
 // close. Chromium keeps its own suite (lib/browser.js, playwright-core).
 
+import { VERDICTS } from './verdicts.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,20 +44,7 @@ export function missing(engine) {
   return absent.length ? `${absent.join(', ')} missing (apt-get install ${ENGINES[engine].packages}; cargo xtask test --only browser-setup does it as root)` : '';
 }
 
-export const VERDICTS = [
-  'valid',
-  'malformed',
-  'unsupported-version',
-  'unknown-issuer',
-  'invalid-signature',
-  'issuer-key-not-valid',
-  'revoked',
-  'not-yet-valid',
-  'expired',
-  'trust-list-invalid',
-  'trust-list-expired',
-  'error',
-];
+export { VERDICTS };
 
 /**
  * Runs in the page (before its scripts where the engine allows, else right
