@@ -1100,8 +1100,10 @@ pub fn check() -> Result<()> {
     result
 }
 
-fn check_in(dir: &Path, rules: &HeaderRules) -> Result<()> {
-    // A trust list and its root from the test vectors: a real signed list.
+/// A real signed trust list and its root, from the test vectors
+/// (`tests/vectors/valid-typical.json`), written into `dir` as
+/// `trust-list.json` and `root.pub`: the site the checks lay out.
+pub fn vector_trust_files(dir: &Path) -> Result<(PathBuf, PathBuf)> {
     let vector = sh::workspace_root().join("tests/vectors/valid-typical.json");
     let vector: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(&vector).map_err(|e| format!("cannot read {}: {e}", vector.display()))?,
@@ -1110,8 +1112,14 @@ fn check_in(dir: &Path, rules: &HeaderRules) -> Result<()> {
     let (Some(list), Some(root)) = (vector["trust_list"].as_str(), vector["roots"][0].as_str()) else {
         return Err("tests/vectors/valid-typical.json has no trust_list or roots".into());
     };
-    sh::write(&dir.join("trust-list.json"), list)?;
-    sh::write(&dir.join("root.pub"), format!("{root}\n"))?;
+    let (list_file, root_file) = (dir.join("trust-list.json"), dir.join("root.pub"));
+    sh::write(&list_file, list)?;
+    sh::write(&root_file, format!("{root}\n"))?;
+    Ok((list_file, root_file))
+}
+
+fn check_in(dir: &Path, rules: &HeaderRules) -> Result<()> {
+    vector_trust_files(dir)?;
     let parents = vec![TEST_EMBED_PARENT.to_owned()];
     let site = Site::new(&dir.join("trust-list.json"), &[dir.join("root.pub")])?.with_embed_parents(&parents)?;
     let start = Instant::now();

@@ -236,17 +236,7 @@ pub fn check() -> Result<()> {
 
 fn check_in(tmp: &Path) -> Result<()> {
     // The site's trust list and root, the same for both: a signed test vector.
-    let vector = sh::workspace_root().join("tests/vectors/valid-typical.json");
-    let vector: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(&vector).map_err(|e| format!("cannot read {}: {e}", vector.display()))?,
-    )
-    .map_err(|e| format!("tests/vectors/valid-typical.json: {e}"))?;
-    let (Some(list), Some(root)) = (vector["trust_list"].as_str(), vector["roots"][0].as_str()) else {
-        return Err("tests/vectors/valid-typical.json has no trust_list or roots".into());
-    };
-    let (list_file, root_file) = (tmp.join("trust-list.json"), tmp.join("root.pub"));
-    sh::write(&list_file, list)?;
-    sh::write(&root_file, format!("{root}\n"))?;
+    let (list_file, root_file) = crate::deploy::vector_trust_files(tmp)?;
     let head = sh::output(program("git").args(["rev-parse", "HEAD"]))?;
     let head = head.trim();
     println!("building the wasm of HEAD {head} twice (two clones, two cargo homes, two target folders)");
