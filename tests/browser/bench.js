@@ -21,7 +21,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { launch, VERDICTS } from './lib/browser.js';
+import { launch } from './lib/browser.js';
+import { VERDICTS, verdictClock } from './lib/verdicts.js';
 import { fixtures } from './lib/fixtures.js';
 import { NODE_MODULES } from './lib/paths.js';
 import { startServer } from './lib/server.js';
@@ -40,18 +41,6 @@ function quantile(xs, q) {
 }
 const fmt = (x, digits = 1) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 
-/** Records when `#result` first gets a verdict, relative to the navigation's start. */
-function verdictClock(verdicts) {
-  const mark = () => {
-    const s = document.querySelector('#result')?.getAttribute('data-status');
-    if (!s || !verdicts.includes(s) || window.__verdict) return;
-    window.__verdict = { status: s, at: performance.now() };
-    requestAnimationFrame(() => {
-      window.__verdict.painted = performance.now();
-    });
-  };
-  new MutationObserver(mark).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
-}
 
 async function benchPage(browser, server, token) {
   const context = await browser.newContext({ serviceWorkers: 'block' });

@@ -23,7 +23,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { VERDICTS, launch } from './lib/browser.js';
+import { launch } from './lib/browser.js';
+import { VERDICTS, verdictClock } from './lib/verdicts.js';
 import { buildPage, xtaskBinary } from './lib/build.js';
 import { fixtures } from './lib/fixtures.js';
 import { ROOT } from './lib/paths.js';
@@ -54,18 +55,6 @@ function quantile(xs, q) {
 const ms = (x) => `${Math.round(x).toLocaleString('en')} ms`;
 const kb = (x) => `${(x / 1000).toFixed(1)} KB`;
 
-/** Records when `#result` first gets a verdict, relative to the navigation's start. */
-function verdictClock(verdicts) {
-  const mark = () => {
-    const s = document.querySelector('#result')?.getAttribute('data-status');
-    if (!s || !verdicts.includes(s) || window.__verdict) return;
-    window.__verdict = { status: s, at: performance.now() };
-    requestAnimationFrame(() => {
-      window.__verdict.painted = performance.now();
-    });
-  };
-  new MutationObserver(mark).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
-}
 
 /** A page of `context` with the phone's CPU and network. */
 async function phonePage(context) {

@@ -17,3 +17,20 @@ export const STATUSES = [
   'trust-list-expired',
 ];
 export const VERDICTS = [...STATUSES, 'error'];
+
+/**
+ * An init script for the benchmarks (`context.addInitScript(verdictClock,
+ * VERDICTS)`): records in `window.__verdict` when `#result` first gets a
+ * verdict, relative to the navigation's start, and when it was painted.
+ */
+export function verdictClock(verdicts) {
+  const mark = () => {
+    const s = document.querySelector('#result')?.getAttribute('data-status');
+    if (!s || !verdicts.includes(s) || window.__verdict) return;
+    window.__verdict = { status: s, at: performance.now() };
+    requestAnimationFrame(() => {
+      window.__verdict.painted = performance.now();
+    });
+  };
+  new MutationObserver(mark).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+}
