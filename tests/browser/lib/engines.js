@@ -38,6 +38,25 @@ export const ENGINES = {
   chromium: { needs: ['/usr/bin/chromium'], packages: 'chromium' },
 };
 
+
+/**
+ * A view of `handle` (a Firefox or Chromium page of this file, whose
+ * `page.frames()` puppeteer and playwright both give) that acts in its frame
+ * whose URL starts with `urlPrefix`, once that frame is there (30 s at most).
+ */
+async function frameView(handle, engine, urlPrefix) {
+  for (let i = 0; i < 300; i++) {
+    const frame = handle.page.frames().find((f) => f.url().startsWith(urlPrefix));
+    if (frame) {
+      const sub = Object.create(handle);
+      sub.target = frame;
+      return sub;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${engine}: no frame at ${urlPrefix}`);
+}
+
 /** What is missing for `engine`, or '' when it can run here. */
 export function missing(engine) {
   const absent = ENGINES[engine].needs.filter((f) => !fs.existsSync(f));
@@ -220,16 +239,7 @@ class FirefoxPage extends BasePage {
   /** The document of the `<iframe>` at `selector` whose URL starts with `urlPrefix`. */
   async frame(selector, urlPrefix) {
     await this.target.waitForSelector(selector, { timeout: 15_000 });
-    for (let i = 0; i < 300; i++) {
-      const frame = this.page.frames().find((f) => f.url().startsWith(urlPrefix));
-      if (frame) {
-        const sub = Object.create(this);
-        sub.target = frame;
-        return sub;
-      }
-      await sleep(100);
-    }
-    throw new Error(`firefox: no frame at ${urlPrefix}`);
+    return frameView(this, 'firefox', urlPrefix);
   }
 
   async newTab() {
@@ -541,16 +551,7 @@ class ChromiumPage extends BasePage {
 
   async frame(selector, urlPrefix) {
     await this.page.waitForSelector(selector);
-    for (let i = 0; i < 300; i++) {
-      const frame = this.page.frames().find((f) => f.url().startsWith(urlPrefix));
-      if (frame) {
-        const sub = Object.create(this);
-        sub.target = frame;
-        return sub;
-      }
-      await sleep(100);
-    }
-    throw new Error(`chromium: no frame at ${urlPrefix}`);
+    return frameView(this, 'chromium', urlPrefix);
   }
 
   async newTab() {
