@@ -653,6 +653,21 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "{path} is not a readable publication record ({detail}); it is never reset",
     ),
     (
+        "status-publish-needs-dir",
+        "trust status publish écrit dans un dossier : donnez --dir DOSSIER",
+        "trust status publish writes into a folder: give --dir DIR",
+    ),
+    (
+        "status-needs-out",
+        "trust status full et delta écrivent un fichier : donnez --out FICHIER",
+        "trust status full and delta write one file: give --out FILE",
+    ),
+    (
+        "status-index-invalid",
+        "{path} n'est pas l'index d'un dossier de statut publié ({detail}) : rien n'a été publié",
+        "{path} is not the index of a published status folder ({detail}): nothing was published",
+    ),
+    (
         "status-no-full-yet",
         "aucun document de statut complet publié pour {path} : publiez d'abord trust status full",
         "no full status document published for {path}: publish trust status full first",

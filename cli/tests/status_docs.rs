@@ -223,3 +223,108 @@ fn a_compromised_key_keeps_only_what_it_legitimately_signed() {
     assert_eq!(reports[21]["status"], "revoked");
     assert_eq!(code(&reports[21], "revocation"), "issuer-key-compromised");
 }
+
+/// The published folder: `index.json` names the full document of the last
+/// publication and the deltas kept, each on the one before; a device that
+/// holds any of them catches up with the deltas alone.
+#[test]
+fn publish_writes_a_folder_a_verifier_follows_by_its_index() {
+    let env = Env::new();
+    let key_id = setup(&env);
+    let (a, ia) = issue(&env, &key_id, "S-A");
+    let (b, ib) = issue(&env, &key_id, "S-B");
+    let publish = |keep: &str| {
+        env.ok(&[
+            "--lang",
+            "en",
+            "trust",
+            "status",
+            "publish",
+            "--list",
+            "list.json",
+            "--key",
+            "status",
+            "--dir",
+            "published",
+            "--keep",
+            keep,
+        ])
+    };
+    let index = || -> Value { serde_json::from_str(&env.read("published/index.json")).unwrap() };
+    let files = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(env.path("published"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+
+    // The first publication: a full document only.
+    let out = publish("2");
+    assert!(out.contains("Full status document no. 1"), "{out}");
+    assert_eq!(index()["sequence"], 1);
+    assert_eq!(index()["full"], "full-1.json");
+    assert_eq!(index()["deltas"].as_array().unwrap().len(), 0);
+
+    // Each later one: the day's delta and a full document of the same state, at one new sequence.
+    env.ok(&["trust", "revoke", "--list", "list.json", "--key-id", &key_id, "--index", &ia.to_string()]);
+    let out = publish("2");
+    assert!(
+        out.contains("Status delta no. 2 (on no. 1): 1 changes") && out.contains("Full status document no. 2"),
+        "{out}"
+    );
+    env.ok(&["trust", "revoke", "--list", "list.json", "--key-id", &key_id, "--index", &ib.to_string()]);
+    publish("2");
+    let held = env.read("published/full-3.json"); // what a device fetched on day 3
+    env.write("held-full-3.json", &held);
+    publish("2");
+    let i = index();
+    assert_eq!(i["sequence"], 4);
+    assert_eq!(i["full"], "full-4.json");
+    let deltas: Vec<(u64, u64)> = i["deltas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["sequence"].as_u64().unwrap(), d["base"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(deltas, [(3, 2), (4, 3)], "only --keep 2 deltas are kept");
+    // What the index no longer names is removed; nothing else.
+    env.write("published/README.txt", "the operator's own file");
+    publish("2");
+    assert_eq!(files(), ["README.txt", "delta-4.json", "delta-5.json", "full-5.json", "index.json"]);
+
+    // A device that held the full document of no. 3 catches up with the deltas 4 and 5 (its state:
+    // sequence 5); a new device takes full-5.json alone. Both see the two revocations.
+    let (reports, told) =
+        verify(&env, &["held-full-3.json", "published/delta-4.json", "published/delta-5.json"], &[&a, &b]);
+    assert!(reports.iter().all(|r| r["status"] == "revoked"), "{told} {reports:?}");
+    let state: Value = serde_json::from_str(&env.read("state.json")).unwrap();
+    assert!(state["highest_status_sequence"].as_object().unwrap().values().all(|v| v == 5), "{state}");
+    let (reports, told) = verify(&env, &["published/full-5.json"], &[&a, &b]);
+    assert!(reports.iter().all(|r| r["status"] == "revoked"), "{told} {reports:?}");
+
+    // A mistaken call is refused with its code and publishes nothing.
+    let out = env.run(&["trust", "status", "publish", "--list", "list.json", "--key", "status", "--out", "x.json"]);
+    assert!(!out.status.success());
+    assert!(!env.path("x.json").exists());
+    env.write("published/index.json", "{\"format\":\"other\"}");
+    let out = env.run(&[
+        "--lang",
+        "en",
+        "trust",
+        "status",
+        "publish",
+        "--list",
+        "list.json",
+        "--key",
+        "status",
+        "--dir",
+        "published",
+    ]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("is not the index of a published status folder"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -47,6 +47,9 @@ pub enum Which {
     Full,
     /// The indices revoked and withdrawn since the last document published.
     Delta,
+    /// Both, at one new sequence, into the folder verifiers fetch from (`--dir`): the day's delta, a full
+    /// document of the same state, and `index.json` naming them and the deltas kept.
+    Publish,
 }
 
 #[derive(Debug, clap::Args)]
@@ -60,9 +63,17 @@ pub struct StatusArgs {
     /// The status key's secret key file: the key the list names in `status_key`.
     #[arg(long, value_name = "STATUS.key")]
     key: PathBuf,
-    /// The signed status document to write.
-    #[arg(long, value_name = "FILE")]
-    out: PathBuf,
+    /// The signed status document to write (`full`, `delta`).
+    #[arg(long, value_name = "FILE", required_unless_present = "dir", conflicts_with = "dir")]
+    out: Option<PathBuf>,
+    /// The published folder (`publish`): `index.json`, `full-N.json`, `delta-N.json`, served beside the
+    /// trust list (config.json's `status`).
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Deltas kept in the published folder (`publish`): a device that last updated longer ago fetches the
+    /// full document.
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=400))]
+    keep: u32,
     /// Hours the document is accepted by verifiers.
     #[arg(long, value_name = "N", default_value_t = 48, value_parser = clap::value_parser!(u32).range(1..=2000))]
     valid_hours: u32,
@@ -149,7 +160,19 @@ fn current_sets(body: &TrustListBody, list: &str) -> Result<Vec<(String, Revoked
 
 pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let key = keygen::read_secret_key(&args.key, lang)?;
-    files::resolve(&args.out, lang)?;
+    let target = match (args.which, &args.out, &args.dir) {
+        (Which::Publish, _, Some(dir)) => Target::Dir(dir),
+        (Which::Full | Which::Delta, Some(out), _) => {
+            files::resolve(out, lang)?;
+            Target::File(out)
+        }
+        (Which::Publish, _, None) => {
+            return Err(CliError::usage(Message::new("status-publish-needs-dir")));
+        }
+        (Which::Full | Which::Delta, None, _) => {
+            return Err(CliError::usage(Message::new("status-needs-out")));
+        }
+    };
     // The list's lock serialises publications with each other and with revocations.
     let list = lock_existing(&args.list, lang)?;
     let body = load(&list, lang)?;
@@ -179,79 +202,69 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
     } else {
         None
     };
+    let index = match target {
+        Target::Dir(dir) => Some(read_index(dir, lang)?),
+        Target::File(_) => None,
+    };
     let sets = current_sets(&body, &shown)?;
     let sequence = record.as_ref().map_or(1, |r| r.sequence + 1);
-    let mut changed = 0usize;
-    let keys: Vec<KeyEntry> = match (args.which, &record) {
-        (Which::Full, _) => sets
-            .iter()
-            .map(|(kid, set)| {
-                changed += set.len();
-                KeyEntry {
-                    key_id: kid.clone(),
-                    revoked_indices: (!set.is_empty()).then(|| set.encode()),
-                    ..KeyEntry::default()
-                }
-            })
-            .collect(),
+    let now = clock::now();
+    let trust = body.check(KeyId([0; 8])).map_err(|e| CliError::trust(&args.list, &e))?;
+    // Signed and read back as a verifier of this list would: what it would refuse is not published.
+    let sign = |kind: Kind, keys: Vec<KeyEntry>, shown_path: &str| -> Result<(String, StatusBody), CliError> {
+        let doc = StatusBody {
+            kind,
+            sequence,
+            base: match kind {
+                Kind::Full => None,
+                Kind::Delta => record.as_ref().map(|r| r.sequence),
+            },
+            issued_at: format_rfc3339(now),
+            expires: format_rfc3339(now + i64::from(args.valid_hours) * 3600),
+            keys,
+        };
+        let signed = sign_status(&key, &doc);
+        StatusDocument::load(signed.as_bytes(), &trust, now).map_err(|e| {
+            CliError::usage(Message::new(e.code()).arg("path", shown_path).arg("detail", e.to_string()))
+        })?;
+        Ok((signed, doc))
+    };
+    // (kind, document, its body, changes counted, where it goes)
+    let mut documents: Vec<(String, StatusBody, usize, PathBuf)> = Vec::new();
+    let wants_full = matches!(args.which, Which::Full | Which::Publish);
+    let wants_delta = match (args.which, &record) {
         (Which::Delta, None) => {
             return Err(CliError::refused(Message::new("status-no-full-yet").arg("path", &shown)));
         }
-        (Which::Delta, Some(r)) => {
-            let mut entries = Vec::new();
-            for (kid, set) in &sets {
-                let before = match r.keys.get(kid) {
-                    Some(t) => RevokedSet::decode(t, set.capacity())
-                        .map_err(|error| super::indices_error(&shown, kid, error))?,
-                    None => {
-                        RevokedSet::empty(set.capacity()).map_err(|error| super::indices_error(&shown, kid, error))?
-                    }
-                };
-                let added: Vec<u32> = set.iter().filter(|i| !before.contains(*i)).collect();
-                let removed: Vec<u32> = before.iter().filter(|i| !set.contains(*i)).collect();
-                if added.is_empty() && removed.is_empty() {
-                    continue;
-                }
-                changed += added.len() + removed.len();
-                let code = |v: &[u32]| -> Result<Option<String>, CliError> {
-                    if v.is_empty() {
-                        return Ok(None);
-                    }
-                    let s =
-                        RevokedSet::from_sorted(v, set.capacity()).map_err(|e| super::indices_error(&shown, kid, e))?;
-                    Ok(Some(s.encode()))
-                };
-                entries.push(KeyEntry {
-                    key_id: kid.clone(),
-                    added: code(&added)?,
-                    removed: code(&removed)?,
-                    ..KeyEntry::default()
-                });
-            }
-            entries
-        }
+        (Which::Delta, Some(_)) | (Which::Publish, Some(_)) => true,
+        _ => false,
     };
-    let now = clock::now();
-    let doc = StatusBody {
-        kind: match args.which {
-            Which::Full => Kind::Full,
-            Which::Delta => Kind::Delta,
-        },
-        sequence,
-        base: match args.which {
-            Which::Full => None,
-            Which::Delta => record.as_ref().map(|r| r.sequence),
-        },
-        issued_at: format_rfc3339(now),
-        expires: format_rfc3339(now + i64::from(args.valid_hours) * 3600),
-        keys,
-    };
-    let signed = sign_status(&key, &doc);
-    // Read back as a verifier of this list would: what it would refuse is not published.
-    let trust = body.check(KeyId([0; 8])).map_err(|e| CliError::trust(&args.list, &e))?;
-    StatusDocument::load(signed.as_bytes(), &trust, now).map_err(|e| {
-        CliError::usage(Message::new(e.code()).arg("path", args.out.display()).arg("detail", e.to_string()))
-    })?;
+    if let (true, Some(r)) = (wants_delta, &record) {
+        let (keys, changed) = delta_entries(&sets, r, &shown)?;
+        let path = match target {
+            Target::Dir(dir) => dir.join(format!("delta-{sequence}.json")),
+            Target::File(out) => out.to_owned(),
+        };
+        let (signed, doc) = sign(Kind::Delta, keys, &path.display().to_string())?;
+        documents.push((signed, doc, changed, path));
+    }
+    if wants_full {
+        let changed = sets.iter().map(|(_, s)| s.len()).sum();
+        let keys = sets
+            .iter()
+            .map(|(kid, set)| KeyEntry {
+                key_id: kid.clone(),
+                revoked_indices: (!set.is_empty()).then(|| set.encode()),
+                ..KeyEntry::default()
+            })
+            .collect();
+        let path = match target {
+            Target::Dir(dir) => dir.join(format!("full-{sequence}.json")),
+            Target::File(out) => out.to_owned(),
+        };
+        let (signed, doc) = sign(Kind::Full, keys, &path.display().to_string())?;
+        documents.push((signed, doc, changed, path));
+    }
     let published = Published {
         format: PUBLISHED_FORMAT.to_owned(),
         sequence,
@@ -260,22 +273,174 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let mut record_json = serde_json::to_string_pretty(&published).unwrap_or_default();
     record_json.push('\n');
     let mut journal = Journal::new(&list, body.sequence, None);
-    let action = format!("status-{}", doc.kind.name());
-    journal.push(&action, Subject::Status(sequence), None);
+    let action = match args.which {
+        Which::Full => "status-full",
+        Which::Delta => "status-delta",
+        Which::Publish => "status-publish",
+    };
+    journal.push(action, Subject::Status(sequence), None);
+    // The record first: a sequence is never given to two different documents, even after a crash here.
     record_file.replace(record_json.as_bytes(), Some((&journal.path, &journal.lines)), lang)?;
-    files::write_atomic(&args.out, signed.as_bytes(), lang)?;
-    let done = Message::new(match args.which {
-        Which::Full => "status-published-full",
-        Which::Delta => "status-published-delta",
-    })
-    .arg("sequence", sequence)
-    .arg("base", doc.base.map(|b| b.to_string()).unwrap_or_default())
-    .arg("count", changed)
-    .arg("size", signed.len())
-    .arg("expires", &doc.expires)
-    .arg("path", args.out.display());
-    println!("{}", done.text(lang));
+    for (signed, _, _, path) in &documents {
+        files::write_atomic(path, signed.as_bytes(), lang)?;
+    }
+    if let (Target::Dir(dir), Some(mut index)) = (target, index) {
+        // A delta whose base is not the last one listed (a publication lost in a crash, or `full`/`delta
+        // --out` used in between) starts a new chain: devices before it fetch the full document.
+        if let Some(delta) = documents.iter().find(|d| d.1.kind == Kind::Delta) {
+            if index.deltas.last().map(|d| d.sequence) != delta.1.base {
+                index.deltas.clear();
+            }
+            index.deltas.push(IndexDelta {
+                sequence,
+                base: delta.1.base.unwrap_or_default(),
+                file: format!("delta-{sequence}.json"),
+            });
+        } else {
+            index.deltas.clear();
+        }
+        let keep = args.keep as usize;
+        if index.deltas.len() > keep {
+            index.deltas.drain(..index.deltas.len() - keep);
+        }
+        index.format = INDEX_FORMAT.to_owned();
+        index.sequence = sequence;
+        index.full = format!("full-{sequence}.json");
+        index.expires = documents.last().map(|d| d.1.expires.clone()).unwrap_or_default();
+        let mut text = serde_json::to_string_pretty(&index).unwrap_or_default();
+        text.push('\n');
+        files::write_atomic(&dir.join(INDEX_FILE), text.as_bytes(), lang)?;
+        remove_unlisted(dir, &index);
+    }
+    for (signed, doc, changed, path) in &documents {
+        let done = Message::new(match doc.kind {
+            Kind::Full => "status-published-full",
+            Kind::Delta => "status-published-delta",
+        })
+        .arg("sequence", sequence)
+        .arg("base", doc.base.map(|b| b.to_string()).unwrap_or_default())
+        .arg("count", changed)
+        .arg("size", signed.len())
+        .arg("expires", &doc.expires)
+        .arg("path", path.display());
+        println!("{}", done.text(lang));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where `status` writes: one file (`full`, `delta`) or the published folder (`publish`).
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    File(&'a PathBuf),
+    Dir(&'a PathBuf),
+}
+
+/// Each key's indices revoked and withdrawn since the record `r`, and how many changes.
+fn delta_entries(
+    sets: &[(String, RevokedSet)],
+    r: &Published,
+    shown: &str,
+) -> Result<(Vec<KeyEntry>, usize), CliError> {
+    let mut entries = Vec::new();
+    let mut changed = 0usize;
+    for (kid, set) in sets {
+        let before = match r.keys.get(kid) {
+            Some(t) => {
+                RevokedSet::decode(t, set.capacity()).map_err(|error| super::indices_error(shown, kid, error))?
+            }
+            None => RevokedSet::empty(set.capacity()).map_err(|error| super::indices_error(shown, kid, error))?,
+        };
+        let added: Vec<u32> = set.iter().filter(|i| !before.contains(*i)).collect();
+        let removed: Vec<u32> = before.iter().filter(|i| !set.contains(*i)).collect();
+        if added.is_empty() && removed.is_empty() {
+            continue;
+        }
+        changed += added.len() + removed.len();
+        let code = |v: &[u32]| -> Result<Option<String>, CliError> {
+            if v.is_empty() {
+                return Ok(None);
+            }
+            let s = RevokedSet::from_sorted(v, set.capacity()).map_err(|e| super::indices_error(shown, kid, e))?;
+            Ok(Some(s.encode()))
+        };
+        entries.push(KeyEntry {
+            key_id: kid.clone(),
+            added: code(&added)?,
+            removed: code(&removed)?,
+            ..KeyEntry::default()
+        });
+    }
+    Ok((entries, changed))
+}
+
+/// The published folder's index: what a verifier reads first (docs/TRUST.md, "Publishing status documents").
+const INDEX_FILE: &str = "index.json";
+/// The value of the index's `format`.
+const INDEX_FORMAT: &str = "cachet-status-index/1";
+
+/// `DIR/index.json`. Not signed: the documents it names are, and a verifier
+/// refuses an older status than it holds; a wrong index can only withhold
+/// updates, which the documents' short validity bounds.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusIndex {
+    format: String,
+    /// The sequence of the last publication.
+    sequence: u64,
+    /// When its documents expire.
+    expires: String,
+    /// The full document of that sequence.
+    full: String,
+    /// The deltas kept, oldest first, each on the one before.
+    deltas: Vec<IndexDelta>,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndexDelta {
+    sequence: u64,
+    base: u64,
+    file: String,
+}
+
+/// The folder's index, or an empty one for a new folder (created).
+fn read_index(dir: &std::path::Path, lang: Lang) -> Result<StatusIndex, CliError> {
+    std::fs::create_dir_all(dir).map_err(|e| CliError::write(dir, &e, lang))?;
+    let path = dir.join(INDEX_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let index: StatusIndex = serde_json::from_str(&text).map_err(|e| {
+                CliError::usage(Message::new("status-index-invalid").arg("path", path.display()).arg("detail", e))
+            })?;
+            if index.format != INDEX_FORMAT {
+                return Err(CliError::usage(
+                    Message::new("status-index-invalid").arg("path", path.display()).arg("detail", &index.format),
+                ));
+            }
+            Ok(index)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(StatusIndex::default()),
+        Err(e) => Err(CliError::read(&path, &e, lang)),
+    }
+}
+
+/// Removes the `full-N.json` and `delta-N.json` the index no longer names
+/// (nothing else in the folder is touched). A file that cannot be removed
+/// stays: it is only unused.
+fn remove_unlisted(dir: &std::path::Path, index: &StatusIndex) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = ["full-", "delta-"].iter().any(|prefix| {
+            name.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(".json"))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        });
+        let listed = name == index.full || index.deltas.iter().any(|d| d.file == name);
+        if ours && !listed {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// One line of an allow file, trimmed and without its comment: the token,
