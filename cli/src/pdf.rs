@@ -6,11 +6,19 @@
 //! (`Document` → `H1`, `P`…, `Figure` with alternative text), every piece
 //! of page content marked with its structure element, `/Lang fr-FR`,
 //! `/MarkInfo`, the title in the Info dictionary and in XMP with
-//! `DisplayDocTitle`. The text is set in the standard Helvetica fonts with
-//! `WinAnsiEncoding`, which covers French; nothing is embedded, so a
-//! certificate is about 11 KB. A character outside WinAnsi is printed as
-//! `?` on the page (the signed text, in the QR code and the metadata, is
-//! unchanged).
+//! `DisplayDocTitle`.
+//!
+//! It is also a PDF/A-2u file (ISO 19005-2, level U: archivable, its text
+//! mapped to Unicode), and says so in its XMP (`pdfaid:part` 2,
+//! `pdfaid:conformance` U): the text is set in DejaVu Sans and DejaVu Sans
+//! Bold, embedded (cut to the glyphs of the page, see [`font`]) with
+//! `WinAnsiEncoding`, which covers French, and a `/ToUnicode` map; the sRGB
+//! profile of `cli/assets/icc` is the output intent of its colours; the
+//! Info dictionary and the XMP say the same; the trailer has an `/ID`.
+//! `cli/tests/pdfa.rs` checks issued files with a PDF/A validator. A
+//! character outside WinAnsi is printed as `?` on the page (the signed text,
+//! in the QR code and the metadata, is unchanged). A certificate is about
+//! 20 KB.
 //!
 //! The certificate text (`CC1:…` or the verifier URL) is stored twice: in
 //! the Info dictionary under `/CachetCertificate`, and in the XMP packet as
@@ -18,7 +26,10 @@
 //! what it shows comes from the signature, never from the page's text.
 //!
 //! The output is deterministic: the same certificate gives the same bytes
-//! (the dates written are the certificate's date of issue).
+//! (the dates written are the certificate's date of issue, at midnight UTC;
+//! the file identifier is a digest of the certificate's text).
+
+mod font;
 
 use crate::error::{CliError, Message};
 use crate::i18n;
@@ -26,9 +37,11 @@ use cachet::certificate::{Body, Certificate};
 use cachet::Lang;
 use flate2::write::ZlibEncoder;
 use flate2::{Compress, Compression, FlushCompress, Status};
-use pdf_writer::types::{StructRole, TabOrder};
+use pdf_writer::types::{FontFlags, OutputIntentSubtype, StructRole, TabOrder};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use sha2::Digest;
 use std::io::Write;
+use std::sync::OnceLock;
 
 /// The Info dictionary's key holding the certificate text.
 pub const INFO_KEY: &str = "CachetCertificate";
@@ -66,6 +79,11 @@ pub fn host_of(base: &str) -> Option<&str> {
 /// The PDF of `certificate`, whose text (token or URL) is `text`.
 pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<'_>) -> Result<Vec<u8>, CliError> {
     let code = crate::qr::modules(text)?;
+    let font_error = |detail: &str| CliError::usage(Message::new("pdf-font").arg("detail", detail));
+    let (regular, bold) = (font::face(false).map_err(font_error)?, font::face(true).map_err(font_error)?);
+    let face = |b: bool| if b { bold } else { regular };
+    // The WinAnsi codes shown in each face: the glyphs its embedded subset keeps.
+    let mut used = [[false; 256]; 2];
     let Body::CertificatDeScolarite(c) = &certificate.body else {
         return Err(CliError::usage(Message::new("pdf-kind")));
     };
@@ -122,6 +140,7 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
     let mut next = || alloc.bump();
     let (catalog_id, tree_id, page_tree_id, page_id) = (next(), next(), next(), next());
     let (content_id, info_id, xmp_id, regular_id, bold_id, doc_id) = (next(), next(), next(), next(), next(), next());
+    let (to_unicode_id, icc_id) = (next(), next());
 
     // The page: every block marked with its MCID, in reading order.
     let mut content = Content::new();
@@ -135,12 +154,12 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
         } else if i > 3 {
             y -= block.size * 0.8;
         }
-        let lines = wrap(&block.text, block.size, block.bold, width);
+        let lines = wrap(&block.text, block.size, face(block.bold), width);
         content.begin_marked_content_with_properties(role_name(block.role)).properties().pair(Name(b"MCID"), mcid);
         for (n, line) in lines.iter().enumerate() {
             y -= block.size * 1.35;
             let x = if block.role == StructRole::H1 {
-                (PAGE.0 - text_width(line, block.size, block.bold)) / 2.0
+                (PAGE.0 - text_width(line, block.size, face(block.bold))) / 2.0
             } else {
                 MARGIN
             };
@@ -152,6 +171,9 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
             let mut shown = win_ansi(line);
             if n + 1 < lines.len() {
                 shown.push(b' ');
+            }
+            for &b in &shown {
+                used[usize::from(block.bold)][usize::from(b)] = true;
             }
             content.show(Str(&shown));
             content.end_text();
@@ -215,8 +237,12 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
     let caption = 10.0;
     content.begin_text();
     content.set_font(Name(b"F1"), caption);
-    content.next_line((PAGE.0 - text_width(&how, caption, false)) / 2.0, qy - 6.0 * MM);
-    content.show(Str(&win_ansi(&how)));
+    content.next_line((PAGE.0 - text_width(&how, caption, regular)) / 2.0, qy - 6.0 * MM);
+    let shown = win_ansi(&how);
+    for &b in &shown {
+        used[0][usize::from(b)] = true;
+    }
+    content.show(Str(&shown));
     content.end_text();
     content.end_marked_content();
     elements.push((StructRole::P, None));
@@ -225,12 +251,23 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
 
     let mut pdf = Pdf::new();
     pdf.set_version(1, 7);
+    // The file identifier (PDF/A asks for one): a digest of the certificate's text, the same at every issue.
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    pdf.set_file_id((digest[..16].to_vec(), digest[..16].to_vec()));
     let mut catalog = pdf.catalog(catalog_id);
     catalog.pages(page_tree_id);
     catalog.lang(TextStr("fr-FR"));
     catalog.mark_info().marked(true);
     catalog.viewer_preferences().display_doc_title(true);
     catalog.metadata(xmp_id);
+    catalog
+        .output_intents()
+        .push()
+        .subtype(OutputIntentSubtype::PDFA)
+        .output_condition_identifier(TextStr("sRGB IEC61966-2.1"))
+        .registry_name(TextStr("http://www.color.org"))
+        .info(TextStr("sRGB IEC61966-2.1"))
+        .dest_output_profile(icc_id);
     catalog.insert(Name(b"StructTreeRoot")).primitive(tree_id);
     catalog.finish();
 
@@ -270,21 +307,30 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
     page.struct_parents(0).tab_order(TabOrder::StructureOrder);
     page.resources().fonts().pair(Name(b"F1"), regular_id).pair(Name(b"F2"), bold_id);
     page.finish();
-    for (id, base) in [(regular_id, "Helvetica"), (bold_id, "Helvetica-Bold")] {
-        pdf.type1_font(id).base_font(Name(base.as_bytes())).encoding_predefined(Name(b"WinAnsiEncoding"));
-    }
+    // The page's content first: the first compressed stream of the file.
     pdf.stream(content_id, &stream).filter(pdf_writer::Filter::FlateDecode);
+    for (id, face, used) in [(regular_id, regular, &used[0]), (bold_id, bold, &used[1])] {
+        let (descriptor_id, file_id) = (next(), next());
+        embed_font(&mut pdf, [id, descriptor_id, file_id, to_unicode_id], face, used);
+    }
+    pdf.stream(to_unicode_id, &shared_streams().to_unicode).filter(pdf_writer::Filter::FlateDecode);
+    pdf.icc_profile(icc_id, &shared_streams().icc).n(3).filter(pdf_writer::Filter::FlateDecode);
 
     let issued = certificate.issued_on;
-    let date = pdf_writer::Date::new(issued.year().clamp(0, 9999) as u16).month(issued.month()).day(issued.day());
+    let year = issued.year().clamp(0, 9999) as u16;
+    let date = pdf_writer::Date::new(year).month(issued.month()).day(issued.day());
+    let date = date.hour(0).minute(0).second(0).utc_offset_hour(0);
+    let subject = "Certificat de scolarité signé (Cachet)";
     let mut info = pdf.document_info(info_id);
     info.title(TextStr(&title)).author(TextStr(&format!("Académie de {}", certificate.academie)));
-    info.subject(TextStr("Certificat de scolarité signé (Cachet)")).creator(TextStr("cachet"));
+    info.subject(TextStr(subject)).creator(TextStr("cachet"));
     info.producer(TextStr("cachet")).creation_date(date);
     info.pair(Name(INFO_KEY.as_bytes()), TextStr(text));
     info.finish();
-    let xmp = xmp(&title, text, &certificate.academie);
-    pdf.metadata(xmp_id, xmp.as_bytes()).pair(Name(b"Subtype"), Name(b"XML"));
+    let created = format!("{year:04}-{:02}-{:02}T00:00:00Z", issued.month(), issued.day());
+    let xmp = xmp(&Xmp { title: &title, subject, text, academie: &certificate.academie, created: &created });
+    // (`metadata` writes `/Type /Metadata /Subtype /XML`; PDF/A forbids a filter here.)
+    pdf.metadata(xmp_id, xmp.as_bytes());
     Ok(pdf.finish())
 }
 
@@ -310,28 +356,158 @@ fn role_name(role: StructRole) -> Name<'static> {
     }
 }
 
-/// The XMP packet: title, language, creator tool, PDF/UA identification and the certificate text.
-fn xmp(title: &str, text: &str, academie: &str) -> String {
-    let (title, text, academie) = (xml_escape(title), xml_escape(text), xml_escape(academie));
+/// What the XMP packet says, each the same as the Info dictionary's entry.
+struct Xmp<'a> {
+    title: &'a str,
+    subject: &'a str,
+    text: &'a str,
+    academie: &'a str,
+    /// `xmp:CreateDate`, the Info's `/CreationDate`.
+    created: &'a str,
+}
+
+/// The XMP packet: the Info dictionary's title, author, subject, dates and
+/// tools (PDF/A asks for both to agree), the language, the PDF/A and PDF/UA
+/// identifications, the certificate text, and the description of the two
+/// schemas that PDF/A does not predefine (PDF/UA's and Cachet's).
+fn xmp(x: &Xmp<'_>) -> String {
+    let (title, subject, text) = (xml_escape(x.title), xml_escape(x.subject), xml_escape(x.text));
+    let (academie, created) = (xml_escape(x.academie), xml_escape(x.created));
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
          <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
          <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
          <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
          xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
+         xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" \
          xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\" xmlns:cachet=\"{XMP_NAMESPACE}\">\n\
          <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n\
          <dc:creator><rdf:Seq><rdf:li>Académie de {academie}</rdf:li></rdf:Seq></dc:creator>\n\
+         <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{subject}</rdf:li></rdf:Alt></dc:description>\n\
          <dc:language><rdf:Bag><rdf:li>fr-FR</rdf:li></rdf:Bag></dc:language>\n\
          <xmp:CreatorTool>cachet</xmp:CreatorTool>\n\
+         <xmp:CreateDate>{created}</xmp:CreateDate>\n\
          <pdf:Producer>cachet</pdf:Producer>\n\
+         <pdfaid:part>2</pdfaid:part>\n\
+         <pdfaid:conformance>U</pdfaid:conformance>\n\
          <pdfuaid:part>1</pdfuaid:part>\n\
          <cachet:certificate>{text}</cachet:certificate>\n\
+         </rdf:Description>\n\
+         <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+         xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
+         xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n\
+         <pdfaExtension:schemas><rdf:Bag>\n\
+         <rdf:li rdf:parseType=\"Resource\">\
+         <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
+         <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
+         <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\
+         <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\
+         <pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>\
+         <pdfaProperty:category>internal</pdfaProperty:category>\
+         <pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>\
+         </rdf:li></rdf:Seq></pdfaSchema:property></rdf:li>\n\
+         <rdf:li rdf:parseType=\"Resource\">\
+         <pdfaSchema:schema>Cachet signed certificate</pdfaSchema:schema>\
+         <pdfaSchema:namespaceURI>{XMP_NAMESPACE}</pdfaSchema:namespaceURI>\
+         <pdfaSchema:prefix>cachet</pdfaSchema:prefix>\
+         <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\
+         <pdfaProperty:name>certificate</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType>\
+         <pdfaProperty:category>external</pdfaProperty:category>\
+         <pdfaProperty:description>The signed certificate (a CC1 token or a verifier URL)</pdfaProperty:description>\
+         </rdf:li></rdf:Seq></pdfaSchema:property></rdf:li>\n\
+         </rdf:Bag></pdfaExtension:schemas>\n\
          </rdf:Description>\n\
          </rdf:RDF>\n\
          </x:xmpmeta>\n\
          <?xpacket end=\"r\"?>"
     )
+}
+
+/// Writes `face`'s font dictionary, descriptor and program, cut to `used`, at
+/// `ids` (font, descriptor, program), with the shared `/ToUnicode` map `ids[3]`.
+fn embed_font(pdf: &mut Pdf, ids: [Ref; 4], face: &font::Face, used: &[bool; 256]) {
+    let [font_id, descriptor_id, file_id, to_unicode_id] = ids;
+    // A subset's name starts with six capitals (ISO 32000-1, 9.6.4), here a digest of its glyphs.
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for (code, _) in used.iter().enumerate().filter(|(_, u)| **u) {
+        hash = (hash ^ code as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut name = Vec::with_capacity(7 + face.name.len());
+    for _ in 0..6 {
+        name.push(b'A' + (hash % 26) as u8);
+        hash /= 26;
+    }
+    name.push(b'+');
+    name.extend_from_slice(face.name.as_bytes());
+    // The widths of the codes from the first used to the last, from the font's `hmtx`.
+    let first = used.iter().position(|u| *u).unwrap_or(32) as u8;
+    let last = used.iter().rposition(|u| *u).map_or(first, |l| l as u8).max(first);
+
+    let mut dict = pdf.indirect(font_id).dict();
+    dict.pair(Name(b"Type"), Name(b"Font"));
+    dict.pair(Name(b"Subtype"), Name(b"TrueType"));
+    dict.pair(Name(b"BaseFont"), Name(&name));
+    dict.pair(Name(b"FirstChar"), i32::from(first));
+    dict.pair(Name(b"LastChar"), i32::from(last));
+    dict.insert(Name(b"Widths")).array().items((first..=last).map(|c| face.width(c)));
+    dict.pair(Name(b"Encoding"), Name(b"WinAnsiEncoding"));
+    dict.pair(Name(b"FontDescriptor"), descriptor_id);
+    dict.pair(Name(b"ToUnicode"), to_unicode_id);
+    dict.finish();
+
+    let mut descriptor = pdf.font_descriptor(descriptor_id);
+    descriptor.name(Name(&name)).flags(FontFlags::NON_SYMBOLIC);
+    descriptor.bbox(Rect::new(face.bbox[0], face.bbox[1], face.bbox[2], face.bbox[3]));
+    descriptor.italic_angle(0.0).ascent(face.ascent).descent(face.descent).cap_height(face.cap_height);
+    // No font has a stem width in a table; the usual estimate from the weight class.
+    descriptor.stem_v(10.0 + 0.244 * (f32::from(face.weight) - 50.0));
+    descriptor.font_file2(file_id);
+    descriptor.finish();
+
+    let program = face.subset(used);
+    let compressed = deflate(&program);
+    let mut file = pdf.stream(file_id, &compressed);
+    file.filter(pdf_writer::Filter::FlateDecode);
+    file.pair(Name(b"Length1"), program.len() as i32);
+}
+
+/// The streams every PDF carries unchanged, compressed once per process.
+struct SharedStreams {
+    /// The `/ToUnicode` CMap of WinAnsiEncoding, for both fonts.
+    to_unicode: Vec<u8>,
+    /// The sRGB profile of the output intent.
+    icc: Vec<u8>,
+}
+
+fn shared_streams() -> &'static SharedStreams {
+    static SHARED: OnceLock<SharedStreams> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let best = |bytes: &[u8]| {
+            let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+            // Writing to a Vec does not fail.
+            let _ = z.write_all(bytes);
+            z.finish().unwrap_or_default()
+        };
+        SharedStreams { to_unicode: best(&to_unicode_cmap()), icc: best(include_bytes!("../assets/icc/sRGB.icc")) }
+    })
+}
+
+/// A CMap from each WinAnsi code to its character (ISO 32000-1, 9.10.3).
+fn to_unicode_cmap() -> Vec<u8> {
+    let mut map = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Cachet-WinAnsi-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<00> <FF>\nendcodespacerange\n\
+         2 beginbfrange\n<20> <7E> <0020>\n<A0> <FF> <00A0>\nendbfrange\n",
+    );
+    let high: Vec<(u8, char)> = (0x80..=0x9F).filter_map(|b| win_ansi_char(b).map(|c| (b, c))).collect();
+    map.push_str(&format!("{} beginbfchar\n", high.len()));
+    for (b, c) in high {
+        map.push_str(&format!("<{b:02X}> <{:04X}>\n", u32::from(c)));
+    }
+    map.push_str("endbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    map.into_bytes()
 }
 
 fn xml_escape(s: &str) -> String {
@@ -388,102 +564,67 @@ fn win_ansi(s: &str) -> Vec<u8> {
     s.chars().map(win_ansi_byte).collect()
 }
 
+/// The characters of WinAnsiEncoding's codes 0x80-0x9F (five are unassigned).
+const WIN_ANSI_HIGH: [(char, u8); 27] = [
+    ('€', 0x80),
+    ('‚', 0x82),
+    ('ƒ', 0x83),
+    ('„', 0x84),
+    ('…', 0x85),
+    ('†', 0x86),
+    ('‡', 0x87),
+    ('ˆ', 0x88),
+    ('‰', 0x89),
+    ('Š', 0x8A),
+    ('‹', 0x8B),
+    ('Œ', 0x8C),
+    ('Ž', 0x8E),
+    ('‘', 0x91),
+    ('’', 0x92),
+    ('“', 0x93),
+    ('”', 0x94),
+    ('•', 0x95),
+    ('–', 0x96),
+    ('—', 0x97),
+    ('˜', 0x98),
+    ('™', 0x99),
+    ('š', 0x9A),
+    ('›', 0x9B),
+    ('œ', 0x9C),
+    ('ž', 0x9E),
+    ('Ÿ', 0x9F),
+];
+
 fn win_ansi_byte(c: char) -> u8 {
-    const HIGH: [(char, u8); 27] = [
-        ('€', 0x80),
-        ('‚', 0x82),
-        ('ƒ', 0x83),
-        ('„', 0x84),
-        ('…', 0x85),
-        ('†', 0x86),
-        ('‡', 0x87),
-        ('ˆ', 0x88),
-        ('‰', 0x89),
-        ('Š', 0x8A),
-        ('‹', 0x8B),
-        ('Œ', 0x8C),
-        ('Ž', 0x8E),
-        ('‘', 0x91),
-        ('’', 0x92),
-        ('“', 0x93),
-        ('”', 0x94),
-        ('•', 0x95),
-        ('–', 0x96),
-        ('—', 0x97),
-        ('˜', 0x98),
-        ('™', 0x99),
-        ('š', 0x9A),
-        ('›', 0x9B),
-        ('œ', 0x9C),
-        ('ž', 0x9E),
-        ('Ÿ', 0x9F),
-    ];
     let code = u32::from(c);
     match code {
         0x20..=0x7E | 0xA0..=0xFF => code as u8,
-        _ => HIGH.iter().find(|(h, _)| *h == c).map_or(b'?', |(_, b)| *b),
+        _ => WIN_ANSI_HIGH.iter().find(|(h, _)| *h == c).map_or(b'?', |(_, b)| *b),
     }
 }
 
-/// Helvetica's advance widths (AFM, thousandths of the size) for ASCII 32–126.
-const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556,
-    556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833,
-    722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556,
-    556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334,
-    260, 334, 584,
-];
-/// Helvetica-Bold's, likewise.
-const HELVETICA_BOLD: [u16; 95] = [
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556,
-    556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833,
-    722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611,
-    556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389,
-    280, 389, 584,
-];
+/// The character of WinAnsi code `b`; `None` for a control code or a hole.
+fn win_ansi_char(b: u8) -> Option<char> {
+    match b {
+        0x20..=0x7E | 0xA0..=0xFF => Some(char::from(b)),
+        _ => WIN_ANSI_HIGH.iter().find(|(_, h)| *h == b).map(|(c, _)| *c),
+    }
+}
 
-/// The width of `s` in points; a letter with a diacritic as its base letter,
-/// anything else outside ASCII as an `m` (an overestimate: lines wrap early).
-fn text_width(s: &str, size: f32, bold: bool) -> f32 {
-    let table = if bold { &HELVETICA_BOLD } else { &HELVETICA };
-    let units: u32 = s
-        .chars()
-        .map(|c| {
-            let base = match c {
-                'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => 'a',
-                'é' | 'è' | 'ê' | 'ë' => 'e',
-                'î' | 'ï' | 'í' | 'ì' => 'i',
-                'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
-                'ù' | 'û' | 'ü' | 'ú' => 'u',
-                'ç' => 'c',
-                'ÿ' => 'y',
-                'ñ' => 'n',
-                'À' | 'Â' | 'Ä' | 'Á' => 'A',
-                'É' | 'È' | 'Ê' | 'Ë' => 'E',
-                'Î' | 'Ï' => 'I',
-                'Ô' | 'Ö' => 'O',
-                'Ù' | 'Û' | 'Ü' => 'U',
-                'Ç' => 'C',
-                '’' => '\'',
-                '—' | '–' => 'M',
-                c if c.is_ascii() => c,
-                _ => 'm',
-            };
-            let i = (u32::from(base)).saturating_sub(32) as usize;
-            u32::from(table.get(i).copied().unwrap_or(833))
-        })
-        .sum();
-    units as f32 * size / 1000.0
+/// The width of `s` in points, set in `face` at `size`: the advance widths
+/// of its WinAnsi codes, as written in the font's `/Widths`.
+fn text_width(s: &str, size: f32, face: &font::Face) -> f32 {
+    s.chars().map(|c| face.width(win_ansi_byte(c))).sum::<f32>() * size / 1000.0
 }
 
 /// `text` cut into lines no wider than `width`, at spaces (a word longer
 /// than a line is cut where it overflows).
-fn wrap(text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+fn wrap(text: &str, size: f32, face: &font::Face, width: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
         let candidate = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
-        if text_width(&candidate, size, bold) <= width || line.is_empty() && text_width(word, size, bold) <= width {
+        if text_width(&candidate, size, face) <= width || line.is_empty() && text_width(word, size, face) <= width {
             line = candidate;
             continue;
         }
@@ -492,7 +633,7 @@ fn wrap(text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
         }
         for c in word.chars() {
             line.push(c);
-            if text_width(&line, size, bold) > width {
+            if text_width(&line, size, face) > width {
                 line.pop();
                 lines.push(std::mem::take(&mut line));
                 line.push(c);
@@ -534,6 +675,14 @@ mod tests {
             "/Alt",
             "/Tabs /S",
             "/WinAnsiEncoding",
+            "/Subtype /TrueType",
+            "/FontFile2",
+            "/ToUnicode",
+            "/OutputIntents",
+            "/GTS_PDFA1",
+            "/ID [",
+            "<pdfaid:part>2</pdfaid:part>",
+            "<pdfaid:conformance>U</pdfaid:conformance>",
             "<pdfuaid:part>1</pdfuaid:part>",
         ] {
             assert!(s.contains(needle), "{needle}");
@@ -549,13 +698,19 @@ mod tests {
     #[test]
     fn lines_wrap_within_the_width() {
         let text = "Je soussigné(e), chef d'établissement du lycée, certifie que Léa MARTIN est inscrite.";
-        let lines = wrap(text, 12.0, false, 200.0);
+        let (regular, bold) = (font::face(false).unwrap(), font::face(true).unwrap());
+        let lines = wrap(text, 12.0, regular, 200.0);
         assert!(lines.len() > 1);
         assert_eq!(lines.join(" "), text);
-        assert!(lines.iter().all(|l| text_width(l, 12.0, false) <= 200.0));
+        assert!(lines.iter().all(|l| text_width(l, 12.0, regular) <= 200.0));
         let long = "W".repeat(100);
-        assert!(wrap(&long, 12.0, true, 100.0).iter().all(|l| text_width(l, 12.0, true) <= 100.0));
+        assert!(wrap(&long, 12.0, bold, 100.0).iter().all(|l| text_width(l, 12.0, bold) <= 100.0));
+        assert!(text_width("Léa", 12.0, bold) > text_width("Léa", 12.0, regular));
         assert_eq!(win_ansi("é’Œ€ł"), [0xE9, 0x92, 0x8C, 0x80, b'?']);
+        for b in 0..=255u8 {
+            assert_eq!(win_ansi_char(b).map(win_ansi_byte), win_ansi_char(b).map(|_| b), "{b:#x}");
+        }
+        assert_eq!((0..=255u8).filter_map(win_ansi_char).count(), 218);
         assert_eq!(host_of("https://verifier.cachet.fr/v/"), Some("verifier.cachet.fr"));
         assert_eq!(host_of("nope"), None);
     }
