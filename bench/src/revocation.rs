@@ -465,6 +465,46 @@ fn measure_wasm_load(pkg: &Path, dir: &Path, signed: &str, runs: usize) -> Resul
     serde_json::from_slice(&out.stdout).map_err(|e| format!("wasm-load.mjs output: {e}"))
 }
 
+/// The week's status documents applied by the wasm in Node to the day-0 list
+/// (`bench/revocation/wasm-status.mjs`), each at its time: medians of the
+/// full document's and of every delta's application, over `runs`.
+fn measure_wasm_status(
+    pkg: &Path,
+    dir: &Path,
+    signed: &str,
+    held: &[(String, Timestamp)],
+    runs: usize,
+) -> Result<Value> {
+    let trust = dir.join("week-trust.json");
+    std::fs::write(&trust, signed).map_err(|e| e.to_string())?;
+    let mut docs = Vec::new();
+    for (n, (text, at)) in held.iter().enumerate() {
+        let file = dir.join(format!("week-status-{n}.json"));
+        std::fs::write(&file, text).map_err(|e| e.to_string())?;
+        docs.push(json!({"file": file, "at_ms": at * 1000}));
+    }
+    let manifest = dir.join("week-status.json");
+    std::fs::write(&manifest, json!(docs).to_string()).map_err(|e| e.to_string())?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("revocation/wasm-status.mjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg("--pkg")
+        .arg(pkg)
+        .arg("--trust")
+        .arg(&trust)
+        .arg("--root")
+        .arg(dir.join("root.pub"))
+        .arg("--documents")
+        .arg(&manifest)
+        .args(["--runs", &runs.to_string()])
+        .output()
+        .map_err(|e| format!("node: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("wasm-status.mjs: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("wasm-status.mjs output: {e}"))
+}
+
 fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
@@ -585,7 +625,7 @@ fn measure_all(o: &Options, u: &Universe, dir: &Path) -> Result<Value> {
     }
 
     let week = match week_base {
-        Some((count, base)) if o.days > 0 => Some(measure_week(o, u, count, base, &mut rng)?),
+        Some((count, base)) if o.days > 0 => Some(measure_week(o, u, count, base, &mut rng, dir)?),
         _ => None,
     };
     let allow_list = measure_allow_list(50_000, o.runs)?;
@@ -699,7 +739,7 @@ enum StatusChange<'a> {
 /// document or a full list would cost instead, the merge time; at the end,
 /// every certificate of the universe looked up in the list with the week's
 /// documents applied.
-fn measure_week(o: &Options, u: &Universe, count: u64, mut revoked: Bits, rng: &mut Rng) -> Result<Value> {
+fn measure_week(o: &Options, u: &Universe, count: u64, mut revoked: Bits, rng: &mut Rng, dir: &Path) -> Result<Value> {
     println!(
         "\na week of {} revocations a day on {} revoked, as signed status deltas:",
         group(o.per_day),
@@ -716,6 +756,9 @@ fn measure_week(o: &Options, u: &Universe, count: u64, mut revoked: Bits, rng: &
     println!("  day 0: full status document {} / gzip {}", kib(full.len()), kib(gzip(full.as_bytes())));
     let mut days = Vec::new();
     let mut this_week: Vec<usize> = Vec::new();
+    // What a page holds after the week, for the wasm timing: the full document and the deltas, each with
+    // the time it is applied at.
+    let mut held = vec![(full.clone(), noon(0))];
     for day in 1..=o.days {
         let added = revoke_more(&mut revoked, u.total(), o.per_day, rng);
         let mut withdrawn = Vec::new();
@@ -738,6 +781,7 @@ fn measure_week(o: &Options, u: &Universe, count: u64, mut revoked: Bits, rng: &
         let doc = StatusDocument::load(delta.as_bytes(), &list, noon(day)).map_err(|e| e.to_string())?;
         state = StatusState::apply(Some(&state), &doc).map_err(|e| e.to_string())?;
         let merge_ms = started.elapsed().as_secs_f64() * 1e3;
+        held.push((delta.clone(), noon(day)));
         let sets = u.per_key_sets(&revoked)?;
         let full = status_document(u, sequence, day, StatusChange::Full(&sets))?;
         let full_list = u.signed_list(&sets, 100 + u64::from(day))?;
@@ -759,12 +803,26 @@ fn measure_week(o: &Options, u: &Universe, count: u64, mut revoked: Bits, rng: &
             "full_list_bytes": full_list.len(), "full_list_gzip_bytes": list_gz}));
     }
     list.set_status(Some(state));
+    let wasm = match &o.pkg {
+        Some(pkg) => Some(measure_wasm_status(pkg, dir, &signed, &held, o.runs)?),
+        None => None,
+    };
+    if let Some(w) = &wasm {
+        println!(
+            "  in wasm (Node), as a page applies what it holds on each visit: the full document in {:.1} ms, then the {} deltas in {:.1} ms (each {}), {:.1} MiB of wasm memory",
+            w["full_ms"].as_f64().unwrap_or(f64::NAN),
+            held.len() - 1,
+            w["deltas_ms"].as_f64().unwrap_or(f64::NAN),
+            w["delta_ms"].as_array().map(|a| a.iter().map(|v| format!("{:.1}", v.as_f64().unwrap_or(f64::NAN))).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+            w["memory_bytes"].as_f64().unwrap_or(f64::NAN) / 1_048_576.0
+        );
+    }
     let (missed, false_hits) = exactness(u, &list, &revoked)?;
     println!(
         "  after the week, the day-0 list with the documents applied, every certificate looked up: {missed} missed, {false_hits} false"
     );
     let largest = days.iter().filter_map(|d| d["delta_bytes"].as_u64()).max().unwrap_or(0);
-    Ok(json!({"base_revoked": count, "per_day": o.per_day, "days": days, "largest_delta_bytes": largest,
+    Ok(json!({"base_revoked": count, "per_day": o.per_day, "days": days, "largest_delta_bytes": largest, "wasm": wasm,
         "full_status_day0_bytes": full.len(), "full_status_day0_gzip_bytes": gzip(full.as_bytes()),
         "exactness": {"certificates": u.total(), "missed": missed, "false_hits": false_hits}}))
 }

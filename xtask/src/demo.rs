@@ -2,7 +2,9 @@
 //! command, as a person would type it, in `demo/` (recreated each run).
 //!
 //! Keys for a root and two académies, a trust list, certificates for every
-//! verdict, a revoked serial, a revoked key, and the verification of each.
+//! verdict, a revoked serial, a revoked key, a certificate revoked by its
+//! status index in a signed status document (the daily publication, not the
+//! root's list), and the verification of each.
 //! The certificates' dates follow today's school year, so the demo tells
 //! the same story any day. Each verdict is checked against the one expected
 //! (with `cachet verify --json`), so the demo also fails when the command
@@ -24,6 +26,10 @@ fn verifier_url(port: u16) -> String {
 }
 /// The serial that the trust list revokes.
 const REVOKED_SERIAL: &str = "DEMO-0003";
+/// The sample revoked by its status index, in a status document.
+const REVOKED_BY_STATUS: &str = "revoked-status";
+/// The status index space of the Paris key (its `status_capacity`).
+const STATUS_CAPACITY: &str = "1000";
 
 /// One certificate of the demo.
 struct Sample {
@@ -138,6 +144,14 @@ fn samples(today: Date) -> Result<Vec<Sample>> {
             "revoked",
         ),
         s(
+            REVOKED_BY_STATUS,
+            "a certificate revoked today by its status index: in the day's status document, not in the root's list",
+            "academie-paris.key",
+            pupil("Garnier", "Adam", "2009-07-17", DU_PARC, year, "3e", "externe", "DEMO-0008", today),
+            "svg",
+            "revoked",
+        ),
+        s(
             "expired",
             "a certificate of a school year that is over",
             "academie-paris.key",
@@ -201,13 +215,22 @@ impl Demo {
         sh::run(&mut self.cachet(args))
     }
 
-    /// Runs `cachet ARGS…`, showing its messages, and returns what it printed.
-    fn capture(&self, args: &[&str]) -> Result<String> {
+    /// `cachet ARGS…`'s standard output (trimmed) and standard error; fails unless it succeeds.
+    fn capture_both(&self, args: &[&str]) -> Result<(String, String)> {
         let mut c = self.cachet(args);
         println!("$ {}", sh::show(&c));
-        let out = sh::output(&mut c)?;
-        print!("{out}");
-        Ok(out.trim().to_owned())
+        let out = c.output().map_err(|e| e.to_string())?;
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        print!("{stdout}");
+        eprint!("{stderr}");
+        if !out.status.success() {
+            return Err(format!("cachet {} failed", args.join(" ")));
+        }
+        Ok((stdout.trim().to_owned(), stderr.into_owned()))
+    }
+
+    fn read(&self, path: &str) -> Result<String> {
+        std::fs::read_to_string(self.dir.join(path)).map_err(|e| format!("cannot read demo/{path}: {e}"))
     }
 
     fn write(&self, path: &str, contents: &str) -> Result<()> {
@@ -256,8 +279,8 @@ pub fn run(args: &[String]) -> Result<()> {
     let samples = samples(today)?;
     println!("# in {} (today in Paris: {today})", demo.dir.display());
 
-    println!("\n==> keys: a root that signs the trust list, two académies, and a stranger");
-    for key in ["root.key", "academie-paris.key", "academie-lyon.key", "stranger.key"] {
+    println!("\n==> keys: a root that signs the trust list, two académies, a stranger, and the online status key");
+    for key in ["root.key", "academie-paris.key", "academie-lyon.key", "stranger.key", "status.key"] {
         demo.run(&["keygen", "--out", key])?;
     }
 
@@ -268,18 +291,31 @@ pub fn run(args: &[String]) -> Result<()> {
     let academies = [("academie-paris.key.pub", "Académie de Paris"), ("academie-lyon.key.pub", "Académie de Lyon")];
     for (key, name) in academies {
         let add = ["trust", "add", "--list", "list.json", "--key", key, "--name", name];
-        demo.run(&[&add[..], &["--from", &from, "--until", &until]].concat())?;
+        // The Paris key's certificates carry a status index (docs/TRUST.md, "Status by index").
+        let status: &[&str] =
+            if key == "academie-paris.key.pub" { &["--status-capacity", STATUS_CAPACITY] } else { &[] };
+        demo.run(&[&add[..], &["--from", &from, "--until", &until], status].concat())?;
     }
+    println!("\n# the root delegates status documents to the online status key");
+    demo.run(&["trust", "status-key", "--list", "list.json", "--key", "status.key.pub"])?;
 
     println!("\n==> certificates, as verifier URLs and QR codes");
     let mut texts = Vec::new();
+    let mut revoked_index = None;
     for sample in &samples {
         println!("\n# {}: {}", sample.name, sample.story);
         let input = format!("inputs/{}.json", sample.name);
         let pretty = serde_json::to_string_pretty(&sample.input).map_err(|e| e.to_string())?;
         demo.write(&input, &format!("{pretty}\n"))?;
         let qr = format!("qr/{}.{}", sample.name, sample.qr);
-        let url = demo.capture(&["issue", "--key", sample.key, "--input", &input, "--url", &verifier, "--qr", &qr])?;
+        let mut issue = vec!["issue", "--key", sample.key, "--input", &input, "--url", &verifier, "--qr", &qr];
+        if sample.key == "academie-paris.key" {
+            issue.extend(["--status-capacity", STATUS_CAPACITY]);
+        }
+        let (url, told) = demo.capture_both(&issue)?;
+        if sample.name == REVOKED_BY_STATUS {
+            revoked_index = Some(status_index_told(&told)?);
+        }
         let url = if sample.name == "tampered" {
             let tampered = tamper(&url)?;
             println!("# one character changed:\n{tampered}");
@@ -299,11 +335,23 @@ pub fn run(args: &[String]) -> Result<()> {
     println!("\n==> the root signs the list");
     demo.run(&["trust", "sign", "--list", "list.json", "--root", "root.key", "--out", "trust.json"])?;
 
+    println!("\n==> the status key publishes status documents (every day, without the root)");
+    let status = ["trust", "status", "publish", "--list", "list.json", "--key", "status.key", "--dir", "status"];
+    demo.run(&status)?;
+    let index = revoked_index.ok_or("the status sample got no status index")?.to_string();
+    let paris = cachet::keys::PublicKey::from_text(&demo.read("academie-paris.key.pub")?)
+        .map_err(|e| format!("academie-paris.key.pub: {e}"))?
+        .key_id()
+        .to_string();
+    println!("# later that day, one certificate is revoked by its index; the next publication carries it");
+    demo.run(&["trust", "revoke", "--list", "list.json", "--key-id", &paris, "--index", &index])?;
+    demo.run(&status)?;
+
     println!("\n==> verification, offline, with the signed list and the pinned root key");
     let mut wrong = Vec::new();
     for (sample, cert, url) in &texts {
         println!("\n# {}: {} (expected: {})", sample.name, sample.story, sample.expected);
-        let verify = ["verify", "--trust", "trust.json", "--root", "root.key.pub"];
+        let verify = ["verify", "--trust", "trust.json", "--root", "root.key.pub", "--status", "status/full-2.json"];
         println!("$ cachet {} \"$(cat {cert})\"", verify.join(" "));
         let status = demo.cachet(&[&verify[..], &[url.as_str()]].concat()).status().map_err(|e| e.to_string())?;
         match (sample.expected == "valid", status.code()) {
@@ -322,9 +370,10 @@ pub fn run(args: &[String]) -> Result<()> {
 
     println!("\n==> all at once: exit status 1 when any is not valid");
     let all: Vec<&str> = texts.iter().map(|(_, _, url)| url.as_str()).collect();
-    let mut c =
-        demo.cachet(&[&["verify", "--trust", "trust.json", "--root", "root.key.pub", "--json"][..], &all].concat());
-    println!("$ cachet verify --trust trust.json --root root.key.pub --json $(cat certs/*.txt)");
+    let verify_all =
+        ["verify", "--trust", "trust.json", "--root", "root.key.pub", "--status", "status/full-2.json", "--json"];
+    let mut c = demo.cachet(&[&verify_all[..], &all].concat());
+    println!("$ cachet {} $(cat certs/*.txt)", verify_all.join(" "));
     let out = c.stderr(Stdio::null()).output().map_err(|e| e.to_string())?;
     let lines = String::from_utf8_lossy(&out.stdout).lines().count();
     let code = out.status.code();
@@ -344,13 +393,23 @@ pub fn run(args: &[String]) -> Result<()> {
 
     println!("\n==> the verifier page, with the demo's trust list and root key");
     crate::build::build()?;
-    let site = crate::serve::Site::new(&demo.dir.join("trust.json"), &[demo.dir.join("root.key.pub")])?;
+    let site = crate::serve::Site::new(&demo.dir.join("trust.json"), &[demo.dir.join("root.key.pub")])?
+        .with_status(&demo.dir.join("status"))?;
     println!("\nOpen the verifier at {verifier} and scan a QR code of demo/qr/, or open a certificate's link:");
     for (sample, _, url) in &texts {
         println!("  {} ({}):\n    {url}", sample.name, sample.story);
     }
     println!("\nCtrl-C stops the server.");
     crate::serve::serve(site, port)
+}
+
+/// The status index `cachet issue` told on stderr (`… KEY_ID:INDEX …`).
+fn status_index_told(told: &str) -> Result<u32> {
+    told.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',')
+        .filter_map(|word| word.split_once(':'))
+        .find(|(kid, _)| kid.len() == 16 && kid.bytes().all(|b| b.is_ascii_hexdigit()))
+        .and_then(|(_, n)| n.trim_end_matches(|c: char| !c.is_ascii_digit()).parse().ok())
+        .ok_or_else(|| format!("no status index in what cachet issue told: {told}"))
 }
 
 fn exit_code(code: Option<i32>) -> String {
@@ -360,7 +419,11 @@ fn exit_code(code: Option<i32>) -> String {
 fn print_files(dir: &Path) -> Result<()> {
     println!("\n==> every verdict as expected. The files are in {}:", dir.display());
     println!("  root.key, academie-*.key, stranger.key (+ .pub)  keys (secret files are mode 0600)");
+    println!("  status.key (+ .pub)                              the online key that signs status documents");
     println!("  list.json, trust.json                            the trust list, unsigned and signed");
+    println!(
+        "  status/                                          the published status documents (index.json names them)"
+    );
     println!("  inputs/*.json                                    the certificates' fields");
     println!("  certs/*.txt                                      their verifier URLs (certs/tampered.txt altered)");
     println!("  qr/*.svg, qr/valid.png                           their QR codes (qr/tampered.svg before tampering)");
@@ -420,7 +483,8 @@ mod tests {
             let trust = TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).unwrap();
             let noon = today.paris_midnight() + 12 * 3600;
 
-            for sample in samples(today).unwrap() {
+            // The status sample's verdict comes from a status document: the demo's run checks it.
+            for sample in samples(today).unwrap().into_iter().filter(|s| s.name != REVOKED_BY_STATUS) {
                 let input: SchoolCertificateInput = serde_json::from_value(sample.input.clone()).unwrap();
                 let issued = cachet::issue::issue(key(sample.key), &input, today)
                     .unwrap_or_else(|e| panic!("{day}, {}: {e}", sample.name));

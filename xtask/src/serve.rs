@@ -180,6 +180,8 @@ pub struct Site {
     pub www: PathBuf,
     pub pkg: PathBuf,
     pub trust_list: PathBuf,
+    /// The published status folder (`cachet trust status publish --dir`), served at `/status/`.
+    pub status: Option<PathBuf>,
     pub config_json: String,
     /// The origins allowed to frame `/embed.html` and receive its messages
     /// (`--embed-parent`, docs/EMBEDDING.md); none by default.
@@ -212,6 +214,7 @@ impl Site {
             www: root.join("www"),
             pkg: root.join("pkg"),
             trust_list: trust_list.to_path_buf(),
+            status: None,
             config_json: serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?,
             embed_parents: Vec::new(),
             headers: HeaderRules::builtin()?,
@@ -232,6 +235,23 @@ impl Site {
         config["embedParents"] = serde_json::json!(parents);
         self.config_json = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?;
         self.embed_parents = parents.to_vec();
+        Ok(self)
+    }
+
+    /// Serves the published status folder `dir` at `/status/` and names its
+    /// index in config.json's `status` (docs/TRUST.md, "Publishing status
+    /// documents").
+    pub fn with_status(mut self, dir: &Path) -> Result<Site> {
+        if !dir.join("index.json").is_file() {
+            return Err(format!(
+                "{} has no index.json: publish it with cachet trust status publish --dir",
+                dir.display()
+            ));
+        }
+        let mut config: serde_json::Value = serde_json::from_str(&self.config_json).map_err(|e| e.to_string())?;
+        config["status"] = serde_json::json!("status/index.json");
+        self.config_json = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?;
+        self.status = Some(dir.to_path_buf());
         Ok(self)
     }
 
@@ -289,6 +309,10 @@ fn route(site: &Site, path: &str) -> Option<Body> {
         _ => {}
     }
     let rel = path.trim_start_matches('/');
+    if let (Some(dir), Some(name)) = (&site.status, rel.strip_prefix("status/")) {
+        let file = dir.join(name);
+        return (!name.is_empty() && !name.contains('/') && file.is_file()).then_some(Body::File(file));
+    }
     let file = match rel.strip_prefix("pkg/") {
         Some(p) => site.pkg.join(p),
         None => site.www.join(rel),
@@ -538,9 +562,10 @@ pub fn serve(site: Site, port: u16) -> Result<()> {
     Ok(())
 }
 
-/// `serve --trust LIST --root ROOT.pub [--root …] [--port N] [--embed-parent ORIGIN]… [--no-build]`.
+/// `serve --trust LIST --root ROOT.pub [--root …] [--port N] [--embed-parent ORIGIN]… [--status DIR] [--no-build]`.
 pub fn run_task(args: &[String]) -> Result<()> {
     let (mut trust, mut roots, mut port, mut build) = (None, Vec::new(), 8080u16, true);
+    let mut status = None;
     let mut embed_parents = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -550,12 +575,16 @@ pub fn run_task(args: &[String]) -> Result<()> {
             "--root" => roots.push(PathBuf::from(value()?)),
             "--port" => port = value()?.parse().map_err(|_| "--port takes a number".to_owned())?,
             "--embed-parent" => embed_parents.push(value()?),
+            "--status" => status = Some(PathBuf::from(value()?)),
             "--no-build" => build = false,
             other => return Err(format!("serve: unknown argument `{other}`")),
         }
     }
     let trust = trust.ok_or("serve needs --trust SIGNED_LIST")?;
-    let site = Site::new(&trust, &roots)?.with_embed_parents(&embed_parents)?;
+    let mut site = Site::new(&trust, &roots)?.with_embed_parents(&embed_parents)?;
+    if let Some(dir) = &status {
+        site = site.with_status(dir)?;
+    }
     if build && !site.pkg.join("cachet_bg.wasm").is_file() {
         crate::build::build()?;
     }
@@ -707,6 +736,7 @@ mod tests {
             www,
             pkg,
             trust_list,
+            status: None,
             config_json: config_json.into(),
             embed_parents: Vec::new(),
             headers: HeaderRules::builtin().unwrap(),
