@@ -16,6 +16,9 @@
 //!   files, every response checked against `deploy/headers.json`; then the
 //!   site signed by `cargo xtask release` and checked by `cachet
 //!   verify-deployment` against nginx, honest and tampered ([`check_release`]).
+//! - `cargo xtask serve-nginx --dir DIR --trust LIST --root ROOT.pub …`: that
+//!   folder served by nginx the same way, in the foreground, for the browser
+//!   tests run against nginx ([`run_serve_nginx_task`]).
 
 use crate::serve::{HeaderRules, Site};
 use crate::sh::{self, program, run, Result};
@@ -733,6 +736,27 @@ fn start_nginx(dir: &Path, site: &Path, port: u16) -> Result<Server> {
 
 /// [`start_nginx`], with another snippet of headers than the committed one.
 fn start_nginx_with(dir: &Path, site: &Path, port: u16, headers: Option<&str>) -> Result<Server> {
+    let main_conf = nginx_config(dir, site, port, headers, TEST_EMBED_PARENT, "www-data")?;
+    run(&mut nginx_command(dir, &main_conf, &["-t", "-q"]))?;
+    Server::start("nginx", &mut nginx_command(dir, &main_conf, &[]), &dir.join("nginx.out"), port)
+}
+
+/// Writes into `dir` the configuration of an nginx serving `site` on
+/// 127.0.0.1:`port`, and returns its main file: copies of the committed
+/// server block (its listening address, root, snippet path and embed line
+/// replaced, `embed_parents` being who may frame /embed.html: origins
+/// separated by spaces, or `'none'`) and snippet of headers (or `headers`
+/// in its place), inside Debian's http settings with `dir`'s own pid, logs
+/// and temporary folders, the workers running as `user` (when nginx is
+/// started as root; otherwise nginx ignores it, with a warning in its log).
+fn nginx_config(
+    dir: &Path,
+    site: &Path,
+    port: u16,
+    headers: Option<&str>,
+    embed_parents: &str,
+    user: &str,
+) -> Result<PathBuf> {
     let root = sh::workspace_root();
     let read = |p: &str| std::fs::read_to_string(root.join(p)).map_err(|e| format!("cannot read {p}: {e}"));
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -750,7 +774,7 @@ fn start_nginx_with(dir: &Path, site: &Path, port: u16, headers: Option<&str>) -
         &format!("include {};", snippet.display()),
         NGINX_SERVER,
     )?;
-    conf = replace_once(&conf, NGINX_EMBED_LINE, &NGINX_EMBED_LINE.replace("'none'", TEST_EMBED_PARENT), NGINX_SERVER)?;
+    conf = replace_once(&conf, NGINX_EMBED_LINE, &NGINX_EMBED_LINE.replace("'none'", embed_parents), NGINX_SERVER)?;
     let server_conf = dir.join("cachet.conf");
     sh::write(&server_conf, conf)?;
     let d = dir.display();
@@ -758,7 +782,7 @@ fn start_nginx_with(dir: &Path, site: &Path, port: u16, headers: Option<&str>) -
     // pid, logs and temporary folders, and no other site.
     let main = format!(
         "daemon off;
-user www-data;
+user {user};
 worker_processes 1;
 pid {d}/nginx.pid;
 error_log {d}/nginx-error.log warn;
@@ -785,13 +809,98 @@ http {{
     );
     let main_conf = dir.join("nginx.conf");
     sh::write(&main_conf, main)?;
-    let nginx = |extra: &[&str]| {
-        let mut c = program(NGINX);
-        c.args(extra).arg("-p").arg(dir).arg("-e").arg(dir.join("nginx-error.log")).arg("-c").arg(&main_conf);
-        c
-    };
-    run(&mut nginx(&["-t", "-q"]))?;
-    Server::start("nginx", &mut nginx(&[]), &dir.join("nginx.out"), port)
+    Ok(main_conf)
+}
+
+/// Debian's nginx with `extra` arguments, its prefix and startup log in
+/// `dir`, on the configuration `main_conf` ([`nginx_config`]).
+fn nginx_command(dir: &Path, main_conf: &Path, extra: &[&str]) -> Command {
+    let mut c = program(NGINX);
+    c.args(extra).arg("-p").arg(dir).arg("-e").arg(dir.join("nginx-error.log")).arg("-c").arg(main_conf);
+    c
+}
+
+/// `serve-nginx --dir DIR --trust LIST --root ROOT.pub [--root …]
+/// [--embed-parent ORIGIN]… [--status STATUS_DIR] [--port N]`: what the
+/// browser tests run in place of `serve` when `CACHET_SERVER=nginx`
+/// (tests/browser/README.md). The site is laid out in `DIR/site` as `site`
+/// lays it out, and served by Debian's nginx from copies of deploy/nginx/
+/// made as the `deploy` step makes them ([`nginx_config`]), on
+/// 127.0.0.1:N (a free port when N is 0 or not given), `DIR` holding its
+/// configuration, pid and logs. `--status` serves a published status folder
+/// at `/status/` as `serve --status` does: `DIR/site/status` links to it,
+/// so that what the publisher writes there is served at once, as from an
+/// operator's web root. Prints `nginx on http://127.0.0.1:PORT/`, then
+/// becomes nginx in the foreground (exec), which stops on SIGTERM or SIGINT.
+///
+/// Root is not needed. Started as root, the workers run as the user who
+/// started it, as they do for anyone else: they read the caller's folders
+/// (the tests' temporary ones are private), which Debian's `www-data` could
+/// not. The `deploy` step keeps `www-data`, as an operator's server does.
+pub fn run_serve_nginx_task(args: &[String]) -> Result<()> {
+    let (mut dir, mut trust, mut roots, mut parents, mut status, mut port) =
+        (None, None, Vec::new(), Vec::new(), None, 0u16);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().cloned().ok_or_else(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--dir" => dir = Some(PathBuf::from(value()?)),
+            "--trust" => trust = Some(PathBuf::from(value()?)),
+            "--root" => roots.push(PathBuf::from(value()?)),
+            "--embed-parent" => parents.push(value()?),
+            "--status" => status = Some(PathBuf::from(value()?)),
+            "--port" => port = value()?.parse().map_err(|_| "--port takes a number".to_owned())?,
+            other => return Err(format!("serve-nginx: unknown argument `{other}`")),
+        }
+    }
+    let dir = dir.ok_or("serve-nginx needs --dir DIR (its site, configuration and logs)")?;
+    let trust = trust.ok_or("serve-nginx needs --trust SIGNED_LIST")?;
+    if !Path::new(NGINX).is_file() {
+        return Err(format!("{NGINX} is missing: apt-get install nginx (Debian's package)"));
+    }
+    let mut site = Site::new(&trust, &roots)?.with_embed_parents(&parents)?;
+    if let Some(status) = &status {
+        site = site.with_status(status)?;
+    }
+    let site_dir = dir.join("site");
+    lay_out(&site, &site_dir)?;
+    if let Some(status) = &status {
+        let status = status.canonicalize().map_err(|e| format!("{}: {e}", status.display()))?;
+        symlink(&status, &site_dir.join("status"))?;
+    }
+    let port = if port == 0 { free_port()? } else { port };
+    let embed_parents = if parents.is_empty() { "'none'".to_owned() } else { parents.join(" ") };
+    // A user without a name is not root, and nginx ignores `user` then.
+    let user = sh::output(program("id").arg("-un")).map_or_else(|_| "www-data".to_owned(), |u| u.trim().to_owned());
+    let main_conf = nginx_config(&dir, &site_dir, port, None, &embed_parents, &user)?;
+    run(&mut nginx_command(&dir, &main_conf, &["-t", "-q"]))?;
+    println!("nginx on http://127.0.0.1:{port}/ ({})", main_conf.display());
+    let _ = std::io::stdout().flush();
+    Err(exec(nginx_command(&dir, &main_conf, &[])))
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> Result<()> {
+    std::os::unix::fs::symlink(target, link)
+        .map_err(|e| format!("cannot link {} to {}: {e}", link.display(), target.display()))
+}
+
+#[cfg(not(unix))]
+fn symlink(_: &Path, _: &Path) -> Result<()> {
+    Err("serve-nginx runs on Unix only".into())
+}
+
+/// Replaces this process with `command`; returns only on failure.
+#[cfg(unix)]
+fn exec(mut command: Command) -> String {
+    use std::os::unix::process::CommandExt;
+    let e = command.exec();
+    format!("cannot run {}: {e}", sh::show(&command))
+}
+
+#[cfg(not(unix))]
+fn exec(_: Command) -> String {
+    "serve-nginx runs on Unix only".into()
 }
 
 /// `cachet --lang en verify-deployment` of the site on 127.0.0.1:`port`:

@@ -41,6 +41,9 @@ tasks:
   site --out DIR --trust SIGNED --root ROOT.pub [--embed-parent ORIGIN]...
                   the folder a web server serves (www/, pkg/, trust-list.json, config.json, .gz beside
                   the files), for deploy/nginx/ or deploy/Caddyfile (docs/DEPLOYING.md)
+  serve-nginx --dir DIR --trust SIGNED --root ROOT.pub [--embed-parent ORIGIN]... [--status DIR] [--port N]
+                  that site in DIR/site served by Debian's nginx from deploy/nginx/ on 127.0.0.1, in the
+                  foreground (the browser tests with CACHET_SERVER=nginx)
   deploy-config [--check]
                   write deploy/nginx/cachet.conf, cachet-headers.conf and deploy/Caddyfile from
                   deploy/headers.json (--check: fail if the committed files differ)
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         "package" => package::run_task(rest),
         "serve" => serve::run_task(rest),
         "site" => deploy::run_site_task(rest),
+        "serve-nginx" => deploy::run_serve_nginx_task(rest),
         "deploy-config" => deploy::run_config_task(rest),
         "reproducible" => reproducible::run_task(rest),
         "release" => release::run_task(rest),

@@ -29,7 +29,7 @@ struct Ctx {
 /// (key for `--only`, header, step).
 type Step = (&'static str, &'static str, fn(&Ctx) -> Result<Done>);
 
-const STEPS: [Step; 17] = [
+const STEPS: [Step; 18] = [
     ("setup", "setup: the wasm32 target, SoftHSM2", setup),
     ("fmt", "format: cargo fmt --check", fmt),
     ("clippy", "lint: cargo clippy -D warnings", clippy),
@@ -52,6 +52,11 @@ const STEPS: [Step; 17] = [
     ),
     ("wasm-tests", "wasm-bindgen-test: the bindings in headless Chromium", wasm_tests),
     ("browser", "browser: the page in Chromium (playwright-core, node --test)", browser),
+    (
+        "browser-nginx",
+        "browser on nginx: the same Chromium specs against Debian's nginx serving the site from deploy/nginx/",
+        browser_nginx,
+    ),
     ("engines", "engines: the main paths in Firefox ESR and WebKitGTK (tests/browser/engines)", engines),
     (
         "package",
@@ -64,7 +69,8 @@ const STEPS: [Step; 17] = [
 const USAGE: &str = "usage: cargo xtask test [--quick] [--only STEP]
   --quick      without the fuzz smoke run (ignored under CI=true)
   --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors, clone, size,
-               deploy, reproducible, browser-setup, wasm-tests, browser, engines, package or fuzz";
+               deploy, reproducible, browser-setup, wasm-tests, browser, browser-nginx, engines,
+               package or fuzz";
 
 pub fn run_all(args: &[String]) -> ExitCode {
     let mut quick = false;
@@ -308,6 +314,29 @@ fn browser(ctx: &Ctx) -> Result<Done> {
         return cannot(ctx, "Chromium or the test tools are missing (the browser-setup step installs them)".into());
     }
     run(program("npm").arg("test").current_dir(dir))?;
+    Ok(Done::Passed)
+}
+
+/// The same Chromium specs as `browser`, each server the specs start being
+/// Debian's nginx from deploy/nginx/'s committed configuration over the
+/// site `cargo xtask site` lays out (`CACHET_SERVER=nginx`,
+/// tests/browser/README.md): every test that runs against the development
+/// server also runs against what a town hall deploys.
+fn browser_nginx(ctx: &Ctx) -> Result<Done> {
+    let dir = sh::workspace_root().join(BROWSER_TESTS);
+    if !Path::new(CHROMIUM).exists() || !dir.join("node_modules").is_dir() {
+        return cannot(ctx, "Chromium or the test tools are missing (the browser-setup step installs them)".into());
+    }
+    if !Path::new(crate::deploy::NGINX).is_file() {
+        if !is_root() {
+            return cannot(ctx, format!("{} is missing and only root can apt-get install", crate::deploy::NGINX));
+        }
+        run(program("apt-get").arg("update"))?;
+        run(program("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "nginx"])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    run(program("npm").args(["run", "test:nginx"]).current_dir(dir))?;
     Ok(Done::Passed)
 }
 

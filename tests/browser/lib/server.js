@@ -1,61 +1,146 @@
-// The real server: `xtask serve` (what `cargo xtask serve` runs), started
-// on a free port with a given signed trust list and pinned root. It prints
-// `listening on http://127.0.0.1:PORT/` once it accepts connections.
+// The real server, started on a free port with a given signed trust list and
+// pinned root, by each spec. Which one is `CACHET_SERVER`'s choice:
+//
+// - `dev` (the default): `xtask serve`, what `cargo xtask serve` runs. It
+//   prints `listening on http://127.0.0.1:PORT/` once it accepts connections.
+// - `nginx`: Debian's nginx from deploy/nginx/'s committed configuration,
+//   over the site `cargo xtask site` lays out (`xtask serve-nginx`, in a
+//   temporary folder of its own removed when it stops): what a town hall
+//   deploys (docs/DEPLOYING.md). Root is not needed.
+//
+// Both take the same options and give the same `{ url, port, origin, stop() }`,
+// so that every spec runs unchanged against either.
 
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { xtaskBinary } from './build.js';
 import { ROOT } from './paths.js';
 
+/** The servers a spec can run against, by their `CACHET_SERVER` name. */
+export const SERVERS = {
+  dev: 'the development server (xtask serve)',
+  nginx: "Debian's nginx from deploy/nginx/ over the laid-out site (xtask serve-nginx)",
+};
+
+/** `CACHET_SERVER` (default `dev`); anything else is refused, never silently replaced. */
+export function serverKind() {
+  const kind = process.env.CACHET_SERVER || 'dev';
+  if (!Object.hasOwn(SERVERS, kind)) {
+    throw new Error(`CACHET_SERVER=${kind}: not a server the tests know (${Object.keys(SERVERS).join(' or ')})`);
+  }
+  return kind;
+}
+
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:(\d+)\/)/;
+const NGINX_ON = /nginx on (http:\/\/127\.0\.0\.1:(\d+)\/)/;
+
+/** Servers still running, stopped if the process exits without stopping them. */
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGTERM');
+});
+
+/** The options both servers take (each with a value): who may frame embed.html, a published status folder. */
+const SHARED_OPTIONS = ['--embed-parent', '--status'];
 
 /**
- * Starts `xtask serve --trust TRUST --root ROOT --port 0` and resolves to
- * `{ url, port, origin, stop() }` once it says where it listens.
+ * Starts the server `CACHET_SERVER` names for `trust` and `root`; `args` are
+ * `--embed-parent ORIGIN` and `--status DIR` pairs (what both servers take).
+ * Resolves to `{ url, port, origin, kind, stop() }` once it accepts connections.
  */
 export function startServer({ trust, root, args = [], timeoutMs = 60_000 }) {
+  const kind = serverKind();
+  for (let i = 0; i < args.length; i += 2) {
+    if (!SHARED_OPTIONS.includes(args[i]) || args[i + 1] === undefined) {
+      throw new Error(`startServer: ${JSON.stringify(args)}: only ${SHARED_OPTIONS.join(' and ')} pairs are passed to the server`);
+    }
+  }
   const bin = process.env.CACHET_XTASK_BIN || xtaskBinary();
-  const child = spawn(bin, ['serve', '--trust', trust, '--root', root, '--port', '0', '--no-build', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  if (kind === 'dev') {
+    return launch({ bin, args: ['serve', '--trust', trust, '--root', root, '--port', '0', '--no-build', ...args], ready: LISTENING, kind, timeoutMs });
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cachet-nginx-'));
+  return launch({ bin, args: ['serve-nginx', '--dir', dir, '--trust', trust, '--root', root, ...args], ready: NGINX_ON, kind, timeoutMs, dir });
+}
+
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+function accepts(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The last lines of nginx's error log in `dir`, for a failure's message. */
+function nginxLog(dir) {
+  try {
+    return fs.readFileSync(path.join(dir, 'nginx-error.log'), 'utf8').trim().split('\n').slice(-20).join('\n');
+  } catch {
+    return '(no nginx-error.log)';
+  }
+}
+
+function launch({ bin, args, ready, kind, timeoutMs, dir }) {
+  const child = spawn(bin, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const exited = new Promise((done) => child.once('exit', (code, signal) => done(code ?? signal)));
+  exited.then(() => {
+    running.delete(child);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
   let output = '';
+  const what = `xtask ${args[0]}`;
+  const failure = (why) => new Error(`${what} ${why}:\n${output}${dir ? `\nnginx-error.log:\n${nginxLog(dir)}` : ''}`);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`xtask serve did not say where it listens within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    const onData = (chunk) => {
-      output += chunk;
-      const m = LISTENING.exec(output);
-      if (!m) return;
+    let settled = false;
+    const fail = (e) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
+      child.kill('SIGTERM');
+      reject(e);
+    };
+    const timer = setTimeout(() => fail(failure(`did not accept connections within ${timeoutMs} ms`)), timeoutMs);
+    const onData = async (chunk) => {
+      output += chunk;
+      const m = ready.exec(output);
+      if (!m || settled) return;
       child.stdout.off('data', onData);
       child.stderr.off('data', onData);
       // Keep draining its output so that it never blocks on a full pipe.
       child.stdout.resume();
       child.stderr.resume();
+      const port = Number(m[2]);
+      // nginx says its port before it binds it: wait until it accepts.
+      while (!(await accepts(port))) {
+        if (settled || child.exitCode !== null || child.signalCode !== null) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       const url = m[1];
       resolve({
         url,
-        port: Number(m[2]),
+        port,
         origin: url.replace(/\/$/, ''),
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
+        kind,
+        stop: () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          return exited.then(() => {});
+        },
       });
     };
     child.stdout.setEncoding('utf8').on('data', onData);
     child.stderr.setEncoding('utf8').on('data', onData);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${bin}: ${e.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`xtask serve exited (${code ?? signal}) before listening:\n${output}`));
-    });
+    child.once('error', (e) => fail(new Error(`cannot start ${bin}: ${e.message}`)));
+    exited.then((status) => fail(failure(`exited (${status}) before accepting connections`)));
   });
 }
