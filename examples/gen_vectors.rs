@@ -1938,7 +1938,7 @@ fn trust_list(v: &mut Vectors) {
         "trust-list-key-id-mismatch",
         "trust",
         LIST_INVALID,
-        Some("trust-list-entry"),
+        Some("trust-list-entry-key-id"),
         "The Paris entry carries the Lyon key's id, correctly signed by the root.",
         t.clone(),
     )
@@ -1947,7 +1947,7 @@ fn trust_list(v: &mut Vectors) {
         "trust-list-issuer-key-small-order",
         "trust",
         LIST_INVALID,
-        Some("trust-list-entry"),
+        Some("trust-list-entry-key"),
         "The first issuer's public key is (0, -1), of order 2, with its matching key id; correctly signed.",
         t.clone(),
     )
@@ -1956,7 +1956,7 @@ fn trust_list(v: &mut Vectors) {
         "trust-list-next-update-before-issued-at",
         "trust",
         LIST_INVALID,
-        Some("trust-list-entry"),
+        Some("trust-list-entry-time-order"),
         "next_update a month before issued_at; correctly signed.",
         t.clone(),
     )
@@ -2336,7 +2336,7 @@ fn status_cases(v: &mut Vectors) {
         v,
         "trust-list-revoked-indices-without-capacity",
         LIST_INVALID,
-        Some("trust-list-entry"),
+        Some("trust-list-entry-status-capacity"),
         "The Paris entry has revoked_indices but no status_capacity. Signed by the root.",
         &valid,
         &no_capacity,

@@ -7,6 +7,7 @@
 //! against the bytes that remain before anything is allocated, and the reader
 //! never recurses, so no input can exhaust memory or the stack.
 
+use crate::code::Code;
 use std::fmt;
 
 /// Why a byte string is not the CBOR that was expected.
@@ -31,17 +32,22 @@ pub enum CborError {
 }
 
 impl CborError {
-    /// Stable code of this error, for reports.
-    pub fn code(self) -> &'static str {
+    /// Its code, for reports.
+    pub fn as_code(self) -> Code {
         match self {
-            CborError::Truncated => "cbor-truncated",
-            CborError::UnexpectedType => "cbor-unexpected-type",
-            CborError::NonCanonical => "cbor-non-canonical",
-            CborError::KeyOrder => "cbor-key-order",
-            CborError::InvalidUtf8 => "cbor-invalid-utf8",
-            CborError::OutOfRange => "cbor-out-of-range",
-            CborError::TrailingBytes => "trailing-bytes",
+            CborError::Truncated => Code::CborTruncated,
+            CborError::UnexpectedType => Code::CborUnexpectedType,
+            CborError::NonCanonical => Code::CborNonCanonical,
+            CborError::KeyOrder => Code::CborKeyOrder,
+            CborError::InvalidUtf8 => Code::CborInvalidUtf8,
+            CborError::OutOfRange => Code::CborOutOfRange,
+            CborError::TrailingBytes => Code::TrailingBytes,
         }
+    }
+
+    /// Stable code of this error, for reports: the text of [`CborError::as_code`].
+    pub fn code(self) -> &'static str {
+        self.as_code().as_str()
     }
 }
 

@@ -9,6 +9,7 @@
 //! rule; FORMAT.md, "Adding a document kind", walks through it.
 
 use crate::cbor::{CborError, Reader, Writer};
+use crate::code::Code;
 use crate::status_list::{uri_is_valid, StatusRef, CLAIM_STATUS, STATUS_LIST};
 use crate::time::{Date, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -414,6 +415,21 @@ pub enum FieldProblem {
 }
 
 impl FieldProblem {
+    /// Every problem (tests/codes.rs holds their codes to FORMAT.md).
+    pub const ALL: [FieldProblem; 11] = [
+        FieldProblem::Missing,
+        FieldProblem::TooLong,
+        FieldProblem::ForbiddenCharacter,
+        FieldProblem::InvalidDate,
+        FieldProblem::DateOutOfRange,
+        FieldProblem::InvalidUai,
+        FieldProblem::InvalidSchoolYear,
+        FieldProblem::UnknownLevel,
+        FieldProblem::UnknownRegime,
+        FieldProblem::InvalidSerial,
+        FieldProblem::InvalidStatusUri,
+    ];
+
     /// Stable code.
     pub fn code(self) -> &'static str {
         match self {
@@ -654,15 +670,20 @@ pub enum ClaimsError {
 }
 
 impl ClaimsError {
-    /// Stable code, for reports.
-    pub fn code(self) -> &'static str {
+    /// Its code, for reports.
+    pub fn as_code(self) -> Code {
         match self {
-            ClaimsError::Cbor(e) => e.code(),
-            ClaimsError::Missing(_) => "claim-missing",
-            ClaimsError::UnknownKey(_) => "claim-unknown",
-            ClaimsError::Invalid(_) => "claim-invalid",
-            ClaimsError::UnknownKind(_) => "unknown-document-kind",
+            ClaimsError::Cbor(e) => e.as_code(),
+            ClaimsError::Missing(_) => Code::ClaimMissing,
+            ClaimsError::UnknownKey(_) => Code::ClaimUnknown,
+            ClaimsError::Invalid(_) => Code::ClaimInvalid,
+            ClaimsError::UnknownKind(_) => Code::UnknownDocumentKind,
         }
+    }
+
+    /// Stable code, for reports: the text of [`ClaimsError::as_code`].
+    pub fn code(self) -> &'static str {
+        self.as_code().as_str()
     }
 }
 

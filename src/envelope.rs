@@ -11,6 +11,7 @@
 //! signatures (FORMAT.md, "Signing input").
 
 use crate::cbor::{CborError, Reader, Writer};
+use crate::code::Code;
 use crate::keys::{KeyId, SecretKey};
 use std::fmt;
 
@@ -42,15 +43,20 @@ pub enum EnvelopeError {
 }
 
 impl EnvelopeError {
-    /// Stable code, for reports.
-    pub fn code(self) -> &'static str {
+    /// Its code, for reports.
+    pub fn as_code(self) -> Code {
         match self {
-            EnvelopeError::Cbor(e) => e.code(),
-            EnvelopeError::Header => "cose-header",
-            EnvelopeError::Algorithm => "cose-algorithm",
-            EnvelopeError::KeyId => "cose-kid",
-            EnvelopeError::Unprotected => "cose-unprotected-header",
+            EnvelopeError::Cbor(e) => e.as_code(),
+            EnvelopeError::Header => Code::CoseHeader,
+            EnvelopeError::Algorithm => Code::CoseAlgorithm,
+            EnvelopeError::KeyId => Code::CoseKid,
+            EnvelopeError::Unprotected => Code::CoseUnprotectedHeader,
         }
+    }
+
+    /// Stable code, for reports: the text of [`EnvelopeError::as_code`].
+    pub fn code(self) -> &'static str {
+        self.as_code().as_str()
     }
 }
 

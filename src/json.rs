@@ -97,6 +97,26 @@ pub enum JsonProblem {
 }
 
 impl JsonProblem {
+    /// Every problem (tests/codes.rs holds their codes to TRUST.md).
+    pub const ALL: [JsonProblem; 16] = [
+        JsonProblem::UnexpectedEnd,
+        JsonProblem::UnexpectedByte,
+        JsonProblem::TrailingData,
+        JsonProblem::ControlCharacter,
+        JsonProblem::InvalidEscape,
+        JsonProblem::LoneSurrogate,
+        JsonProblem::InvalidUtf8,
+        JsonProblem::NotAnInteger,
+        JsonProblem::LeadingZero,
+        JsonProblem::NumberOutOfRange,
+        JsonProblem::DuplicateKey,
+        JsonProblem::TooDeep,
+        JsonProblem::TooLarge,
+        JsonProblem::WrongType,
+        JsonProblem::UnknownMember,
+        JsonProblem::MissingMember,
+    ];
+
     /// Stable code.
     pub fn code(self) -> &'static str {
         match self {

@@ -48,6 +48,7 @@
 
 mod cbor;
 pub mod certificate;
+pub mod code;
 pub mod envelope;
 pub mod issue;
 pub mod json;
@@ -66,6 +67,7 @@ pub mod verify;
 pub mod wasm;
 
 pub use cbor::CborError;
+pub use code::Code;
 pub use profile::Profile;
 pub use status::{CheckName, Lang, Outcome, Status};
 pub use verify::{verify, Report};

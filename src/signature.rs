@@ -42,6 +42,7 @@
 //! the speccheck cases (`tests/ed25519_vectors.rs`), so a dependency upgrade
 //! that changes a rule fails the build.
 
+use crate::code::Code;
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::traits::Identity;
@@ -74,15 +75,20 @@ pub enum SignatureError {
 }
 
 impl SignatureError {
-    /// Stable code, for reports.
-    pub fn code(self) -> &'static str {
+    /// Its code, for reports.
+    pub fn as_code(self) -> Code {
         match self {
-            SignatureError::BadLength => "signature-bad-length",
-            SignatureError::NonCanonicalKey => "key-non-canonical",
-            SignatureError::KeyNotTorsionFree => "key-not-torsion-free",
-            SignatureError::NonCanonicalR => "r-non-canonical",
-            SignatureError::Mismatch => "signature-mismatch",
+            SignatureError::BadLength => Code::SignatureBadLength,
+            SignatureError::NonCanonicalKey => Code::KeyNonCanonical,
+            SignatureError::KeyNotTorsionFree => Code::KeyNotTorsionFree,
+            SignatureError::NonCanonicalR => Code::RNonCanonical,
+            SignatureError::Mismatch => Code::SignatureMismatch,
         }
+    }
+
+    /// Stable code, for reports: the text of [`SignatureError::as_code`].
+    pub fn code(self) -> &'static str {
+        self.as_code().as_str()
     }
 }
 

@@ -16,6 +16,7 @@
 //!
 //! Everything here is pure: bytes, the trust list and `now` in, values out.
 
+use crate::code::Code;
 use crate::json::{JsonError, JsonProblem, Reader, Writer};
 use crate::keys::{KeyId, SecretKey};
 use crate::status_list::{RevokedSet, StatusListError};
@@ -77,22 +78,27 @@ pub enum StatusError {
 }
 
 impl StatusError {
-    /// Stable code.
-    pub fn code(&self) -> &'static str {
+    /// Its code, for reports.
+    pub fn as_code(&self) -> Code {
         match self {
-            StatusError::TooLarge => "status-too-large",
-            StatusError::Json(_) => "status-json",
-            StatusError::Format(_) => "status-format",
-            StatusError::NoStatusKey => "status-no-status-key",
-            StatusError::WrongKey => "status-wrong-key",
-            StatusError::Signature => "status-signature",
-            StatusError::KeyExpired => "status-key-expired",
-            StatusError::Expired => "status-expired",
-            StatusError::Entry(_) => "status-entry",
-            StatusError::Indices { .. } => "status-indices",
-            StatusError::Rollback { .. } => "status-rollback",
-            StatusError::WrongBase { .. } => "status-wrong-base",
+            StatusError::TooLarge => Code::StatusTooLarge,
+            StatusError::Json(_) => Code::StatusJson,
+            StatusError::Format(_) => Code::StatusFormat,
+            StatusError::NoStatusKey => Code::StatusNoStatusKey,
+            StatusError::WrongKey => Code::StatusWrongKey,
+            StatusError::Signature => Code::StatusSignature,
+            StatusError::KeyExpired => Code::StatusKeyExpired,
+            StatusError::Expired => Code::StatusExpired,
+            StatusError::Entry(_) => Code::StatusEntry,
+            StatusError::Indices { .. } => Code::StatusIndices,
+            StatusError::Rollback { .. } => Code::StatusRollback,
+            StatusError::WrongBase { .. } => Code::StatusWrongBase,
         }
+    }
+
+    /// Stable code: the text of [`StatusError::as_code`].
+    pub fn code(&self) -> &'static str {
+        self.as_code().as_str()
     }
 }
 
@@ -762,7 +768,7 @@ mod tests {
         trust.set_status(Some(StatusState::apply(None, &doc).unwrap()));
         let report = verify::verify(&token(idx[0]), &trust, now);
         assert_eq!(
-            (report.status, report.check(crate::CheckName::Revocation).unwrap().code),
+            (report.status, report.check(crate::CheckName::Revocation).unwrap().code.map(crate::Code::as_str)),
             (Status::Revoked, Some("status-revoked"))
         );
         assert_eq!(verify::verify(&token(idx[2]), &trust, now).status, Status::Valid);
@@ -772,7 +778,7 @@ mod tests {
         let later = at("2026-09-13T00:00:00Z");
         let report = verify::verify(&token(idx[2]), &trust, later);
         assert_eq!(
-            (report.status, report.check(crate::CheckName::TrustList).unwrap().code),
+            (report.status, report.check(crate::CheckName::TrustList).unwrap().code.map(crate::Code::as_str)),
             (Status::Valid, Some("status-stale"))
         );
         assert_eq!(verify::verify(&token(idx[1]), &trust, later).status, Status::Revoked);

@@ -16,6 +16,7 @@
 //!
 //! Exact: an index is revoked if and only if it is in the set.
 
+use crate::code::Code;
 use crate::keys::SecretKey;
 use crate::text::b64;
 use sha2::{Digest, Sha512};
@@ -104,6 +105,18 @@ pub enum StatusListError {
 }
 
 impl StatusListError {
+    /// Every error (tests/codes.rs holds their codes to TRUST.md).
+    pub const ALL: [StatusListError; 8] = [
+        StatusListError::Base64,
+        StatusListError::Header,
+        StatusListError::Truncated,
+        StatusListError::OutOfRange,
+        StatusListError::TrailingBits,
+        StatusListError::NotSorted,
+        StatusListError::CapacityZero,
+        StatusListError::Exhausted,
+    ];
+
     /// Stable code.
     pub fn code(self) -> &'static str {
         match self {
@@ -119,16 +132,21 @@ impl StatusListError {
     }
 
     /// The trust-list error code of this error in a list's `revoked_indices`.
-    pub fn trust_code(self) -> &'static str {
+    pub fn trust_as_code(self) -> Code {
         match self {
             StatusListError::Base64 | StatusListError::Header | StatusListError::NotSorted => {
-                "trust-list-indices-encoding"
+                Code::TrustListIndicesEncoding
             }
-            StatusListError::Truncated => "trust-list-indices-truncated",
-            StatusListError::OutOfRange => "trust-list-indices-out-of-range",
-            StatusListError::TrailingBits => "trust-list-indices-trailing-bits",
-            StatusListError::CapacityZero | StatusListError::Exhausted => "trust-list-entry",
+            StatusListError::Truncated => Code::TrustListIndicesTruncated,
+            StatusListError::OutOfRange => Code::TrustListIndicesOutOfRange,
+            StatusListError::TrailingBits => Code::TrustListIndicesTrailingBits,
+            StatusListError::CapacityZero | StatusListError::Exhausted => Code::TrustListEntryStatusCapacity,
         }
+    }
+
+    /// The text of [`StatusListError::trust_as_code`].
+    pub fn trust_code(self) -> &'static str {
+        self.trust_as_code().as_str()
     }
 }
 
@@ -627,6 +645,15 @@ pub enum AllowListError {
 }
 
 impl AllowListError {
+    /// Every error (tests/codes.rs holds their codes to FORMAT.md).
+    pub const ALL: [AllowListError; 5] = [
+        AllowListError::Base64,
+        AllowListError::Header,
+        AllowListError::Truncated,
+        AllowListError::OutOfRange,
+        AllowListError::TrailingBits,
+    ];
+
     /// Stable code.
     pub fn code(self) -> &'static str {
         match self {

@@ -9,6 +9,7 @@
 //! Surrounding ASCII white space (a pasted line's newline) is ignored;
 //! nothing inside is.
 
+use crate::code::Code;
 use std::fmt;
 
 /// The format version this build reads and writes.
@@ -37,16 +38,21 @@ pub enum TextError {
 }
 
 impl TextError {
-    /// Stable code, for reports.
-    pub fn code(self) -> &'static str {
+    /// Its code, for reports.
+    pub fn as_code(self) -> Code {
         match self {
-            TextError::TooLarge => "text-too-large",
-            TextError::Empty => "text-empty",
-            TextError::NoFragment => "url-without-token",
-            TextError::BadPrefix => "prefix",
-            TextError::UnsupportedVersion(_) => "unsupported-format-version",
-            TextError::Base64 => "base64",
+            TextError::TooLarge => Code::TextTooLarge,
+            TextError::Empty => Code::TextEmpty,
+            TextError::NoFragment => Code::UrlWithoutToken,
+            TextError::BadPrefix => Code::Prefix,
+            TextError::UnsupportedVersion(_) => Code::UnsupportedFormatVersion,
+            TextError::Base64 => Code::Base64,
         }
+    }
+
+    /// Stable code, for reports: the text of [`TextError::as_code`].
+    pub fn code(self) -> &'static str {
+        self.as_code().as_str()
     }
 }
 

@@ -9,6 +9,7 @@
 //! reads anything in them.
 
 use crate::certificate::DocumentKind;
+use crate::code::Code;
 use crate::json::{JsonError, JsonProblem, Reader, Writer};
 use crate::keys::{KeyError, KeyId, PublicKey, SecretKey};
 use crate::status_doc::{StatusError, StatusState};
@@ -53,7 +54,12 @@ pub enum TrustError {
         got: u64,
     },
     /// An entry is wrong (bad key, key id that does not match, dates…).
-    Entry(String),
+    Entry {
+        /// Where: `issued_at`, `issuer <key_id>`, `status_key`…
+        at: String,
+        /// What is wrong.
+        problem: EntryProblem,
+    },
     /// An issuer's `revoked_indices` is not the canonical code of a set of
     /// indices below its `status_capacity` (TRUST.md, "Status by index").
     RevokedIndices {
@@ -75,28 +81,103 @@ pub enum TrustError {
     Status(StatusError),
 }
 
-impl TrustError {
-    /// Stable code, for reports.
-    pub fn code(&self) -> &'static str {
+/// What is wrong with an entry of the list (TRUST.md, "What the verifier
+/// does with a list"): each its own code, `trust-list-entry-…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EntryProblem {
+    /// A time that is not RFC 3339.
+    Time,
+    /// `next_update` before `issued_at`.
+    TimeOrder,
+    /// The public key is refused (its encoding, or the key policy).
+    Key(KeyError),
+    /// The `key_id` is not the key id of the `public_key`.
+    KeyId,
+    /// An issuer key listed twice.
+    Duplicate,
+    /// `valid_from` or `valid_until` is not a date.
+    Date,
+    /// `valid_until` before `valid_from`.
+    DateOrder,
+    /// The issuer's name is empty, or holds a control character.
+    Name,
+    /// `revoked_indices` without `status_capacity`, or a capacity of 0.
+    StatusCapacity,
+    /// `compromised` without `allowed_payloads`, or `allowed_payloads` on a
+    /// key that is not compromised.
+    AllowedPayloads,
+    /// The status key is the root or an issuer key.
+    StatusKeyRole,
+}
+
+impl EntryProblem {
+    /// Its code.
+    pub fn as_code(&self) -> Code {
         match self {
-            TrustError::TooLarge => "trust-list-too-large",
-            TrustError::Json(_) => "trust-list-json",
-            TrustError::Format(_) => "trust-list-format",
-            TrustError::UnknownRoot => "trust-list-unknown-root",
-            TrustError::Signature => "trust-list-signature",
-            TrustError::Rollback { .. } => "trust-list-rollback",
-            TrustError::Entry(_) => "trust-list-entry",
-            TrustError::RevokedIndices { error, .. } => error.trust_code(),
-            TrustError::AllowList { .. } => "trust-list-allow-list",
-            TrustError::Status(e) => e.code(),
+            EntryProblem::Time => Code::TrustListEntryTime,
+            EntryProblem::TimeOrder => Code::TrustListEntryTimeOrder,
+            EntryProblem::Key(_) => Code::TrustListEntryKey,
+            EntryProblem::KeyId => Code::TrustListEntryKeyId,
+            EntryProblem::Duplicate => Code::TrustListEntryDuplicate,
+            EntryProblem::Date => Code::TrustListEntryDate,
+            EntryProblem::DateOrder => Code::TrustListEntryDateOrder,
+            EntryProblem::Name => Code::TrustListEntryName,
+            EntryProblem::StatusCapacity => Code::TrustListEntryStatusCapacity,
+            EntryProblem::AllowedPayloads => Code::TrustListEntryAllowedPayloads,
+            EntryProblem::StatusKeyRole => Code::TrustListEntryStatusKeyRole,
         }
+    }
+}
+
+impl fmt::Display for EntryProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EntryProblem::Time => "not an RFC 3339 time",
+            EntryProblem::TimeOrder => "next_update before issued_at",
+            EntryProblem::Key(k) => return write!(f, "public key refused ({})", k.code()),
+            EntryProblem::KeyId => "key_id does not match the public key",
+            EntryProblem::Duplicate => "listed twice",
+            EntryProblem::Date => "valid_from or valid_until is not a date",
+            EntryProblem::DateOrder => "valid_until before valid_from",
+            EntryProblem::Name => "name empty or with a control character",
+            EntryProblem::StatusCapacity => "revoked_indices without status_capacity, or status_capacity 0",
+            EntryProblem::AllowedPayloads => {
+                "allowed_payloads without compromised, or compromised without allowed_payloads"
+            }
+            EntryProblem::StatusKeyRole => "the root or an issuer key",
+        })
+    }
+}
+
+impl TrustError {
+    /// Its code, for reports.
+    pub fn as_code(&self) -> Code {
+        match self {
+            TrustError::TooLarge => Code::TrustListTooLarge,
+            TrustError::Json(_) => Code::TrustListJson,
+            TrustError::Format(_) => Code::TrustListFormat,
+            TrustError::UnknownRoot => Code::TrustListUnknownRoot,
+            TrustError::Signature => Code::TrustListSignature,
+            TrustError::Rollback { .. } => Code::TrustListRollback,
+            TrustError::Entry { problem, .. } => problem.as_code(),
+            TrustError::RevokedIndices { error, .. } => error.trust_as_code(),
+            TrustError::AllowList { .. } => Code::TrustListAllowList,
+            TrustError::Status(e) => e.as_code(),
+        }
+    }
+
+    /// Stable code, for reports: the text of [`TrustError::as_code`].
+    pub fn code(&self) -> &'static str {
+        self.as_code().as_str()
     }
 }
 
 impl fmt::Display for TrustError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TrustError::Json(m) | TrustError::Format(m) | TrustError::Entry(m) => write!(f, "{}: {m}", self.code()),
+            TrustError::Json(m) | TrustError::Format(m) => write!(f, "{}: {m}", self.code()),
+            TrustError::Entry { at, problem } => write!(f, "{}: {at}: {problem}", self.code()),
             TrustError::Rollback { seen, got } => write!(f, "{}: sequence {got} is older than {seen}", self.code()),
             TrustError::RevokedIndices { key_id, error } => {
                 write!(f, "{}: issuer {key_id}: revoked_indices: {error}", self.code())
@@ -241,36 +322,34 @@ impl TrustListBody {
         if self.format != FORMAT {
             return Err(TrustError::Format(self.format.clone()));
         }
-        let time = |what: &str, s: &str| {
-            parse_rfc3339(s).ok_or_else(|| TrustError::Entry(format!("{what}: not an RFC 3339 time")))
-        };
+        let entry = |at: &str, problem| TrustError::Entry { at: at.to_owned(), problem };
+        let time = |what: &str, s: &str| parse_rfc3339(s).ok_or_else(|| entry(what, EntryProblem::Time));
         let issued_at = time("issued_at", &self.issued_at)?;
         let next_update = time("next_update", &self.next_update)?;
         if next_update < issued_at {
-            return Err(TrustError::Entry("next_update before issued_at".into()));
+            return Err(entry("next_update", EntryProblem::TimeOrder));
         }
         let mut issuers: Vec<Issuer> = Vec::with_capacity(self.issuers.len());
         for e in &self.issuers {
-            let bad = |what: &str| TrustError::Entry(format!("issuer {}: {what}", e.key_id));
-            let key = PublicKey::from_base64(&e.public_key).map_err(|k: KeyError| bad(k.code()))?;
+            let bad = |problem| entry(&format!("issuer {}", e.key_id), problem);
+            let key = PublicKey::from_base64(&e.public_key).map_err(|k: KeyError| bad(EntryProblem::Key(k)))?;
             if KeyId::parse(&e.key_id).ok() != Some(key.key_id()) {
-                return Err(bad("key_id does not match the public key"));
+                return Err(bad(EntryProblem::KeyId));
             }
             if issuers.iter().any(|i| i.key == key) {
-                return Err(bad("listed twice"));
+                return Err(bad(EntryProblem::Duplicate));
             }
-            let valid_from = Date::parse(&e.valid_from).ok_or_else(|| bad("valid_from"))?;
-            let valid_until = Date::parse(&e.valid_until).ok_or_else(|| bad("valid_until"))?;
+            let valid_from = Date::parse(&e.valid_from).ok_or_else(|| bad(EntryProblem::Date))?;
+            let valid_until = Date::parse(&e.valid_until).ok_or_else(|| bad(EntryProblem::Date))?;
             if valid_until < valid_from {
-                return Err(bad("valid_until before valid_from"));
+                return Err(bad(EntryProblem::DateOrder));
             }
             if e.name.trim().is_empty() || e.name.chars().any(char::is_control) {
-                return Err(bad("name"));
+                return Err(bad(EntryProblem::Name));
             }
             let status_list = match (e.status_capacity, &e.revoked_indices) {
                 (None, None) => None,
-                (None, Some(_)) => return Err(bad("revoked_indices without status_capacity")),
-                (Some(0), _) => return Err(bad("status_capacity 0")),
+                (None, Some(_)) | (Some(0), _) => return Err(bad(EntryProblem::StatusCapacity)),
                 (Some(capacity), text) => Some(
                     text.as_deref()
                         .map_or_else(|| RevokedSet::empty(capacity), |t| RevokedSet::decode(t, capacity))
@@ -282,8 +361,7 @@ impl TrustListBody {
                     AllowList::decode(text)
                         .map_err(|error| TrustError::AllowList { key_id: e.key_id.clone(), error })?,
                 ),
-                (KeyStatus::Compromised, None) => return Err(bad("compromised without allowed_payloads")),
-                (_, Some(_)) => return Err(bad("allowed_payloads of a key that is not compromised")),
+                (KeyStatus::Compromised, None) | (_, Some(_)) => return Err(bad(EntryProblem::AllowedPayloads)),
                 (_, None) => None,
             };
             issuers.push(Issuer {
@@ -300,15 +378,15 @@ impl TrustListBody {
         let status_key = match &self.status_key {
             None => None,
             Some(s) => {
-                let bad = |what: &str| TrustError::Entry(format!("status_key: {what}"));
-                let key = PublicKey::from_base64(&s.public_key).map_err(|k: KeyError| bad(k.code()))?;
+                let bad = |problem| entry("status_key", problem);
+                let key = PublicKey::from_base64(&s.public_key).map_err(|k: KeyError| bad(EntryProblem::Key(k)))?;
                 if KeyId::parse(&s.key_id).ok() != Some(key.key_id()) {
-                    return Err(bad("key_id does not match the public key"));
+                    return Err(bad(EntryProblem::KeyId));
                 }
                 // One key, one role: a status key that also signs lists or
                 // certificates would let one theft do the work of two.
                 if key.key_id() == root || issuers.iter().any(|i| i.key == key) {
-                    return Err(bad("the root or an issuer key"));
+                    return Err(bad(EntryProblem::StatusKeyRole));
                 }
                 let expires = time("status_key.expires", &s.expires)?;
                 Some(StatusKey { key, expires })
@@ -742,6 +820,47 @@ mod tests {
     }
 
     #[test]
+    fn each_wrong_entry_has_its_own_code() {
+        let root = SecretKey::from_seed(&[9u8; 32]);
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let good: TrustListBody = serde_json::from_str(&list(&issuer)).unwrap();
+        let code = |change: &dyn Fn(&mut TrustListBody)| {
+            let mut body = good.clone();
+            change(&mut body);
+            body.check(root.key_id()).err().map(|e| e.code())
+        };
+        assert_eq!(code(&|_| {}), None);
+        type Change = dyn Fn(&mut TrustListBody);
+        let cases: [(&Change, &str); 11] = [
+            (&|b| b.issued_at = "1 September".into(), "trust-list-entry-time"),
+            (&|b| b.next_update = "2026-08-01T00:00:00Z".into(), "trust-list-entry-time-order"),
+            (&|b| b.issuers[0].public_key = "AAAA".into(), "trust-list-entry-key"),
+            (&|b| b.issuers[0].key_id = "0000000000000000".into(), "trust-list-entry-key-id"),
+            (&|b| b.issuers.push(b.issuers[0].clone()), "trust-list-entry-duplicate"),
+            (&|b| b.issuers[0].valid_from = "2025-02-30".into(), "trust-list-entry-date"),
+            (&|b| b.issuers[0].valid_until = "2024-08-31".into(), "trust-list-entry-date-order"),
+            (&|b| b.issuers[0].name = "Paris\u{7}".into(), "trust-list-entry-name"),
+            (&|b| b.issuers[0].status_capacity = Some(0), "trust-list-entry-status-capacity"),
+            (&|b| b.issuers[0].status = KeyStatus::Compromised, "trust-list-entry-allowed-payloads"),
+            (
+                &|b| {
+                    let key = b.issuers[0].clone();
+                    b.status_key = Some(StatusKeyEntry {
+                        key_id: key.key_id,
+                        public_key: key.public_key,
+                        expires: "2027-01-01T00:00:00Z".into(),
+                    })
+                },
+                "trust-list-entry-status-key-role",
+            ),
+        ];
+        for (change, want) in cases {
+            assert_eq!(code(change), Some(want));
+            assert!(crate::Code::parse(want).is_some(), "{want} is a Code");
+        }
+    }
+
+    #[test]
     fn signed_lists_load_and_refuse_tampering_and_rollback() {
         let root = SecretKey::from_seed(&[9u8; 32]);
         let issuer = SecretKey::from_seed(&[8u8; 32]);
@@ -868,7 +987,7 @@ mod tests {
                 None => issue::issue(&issuer, &input, today).unwrap(),
             };
             let report = verify::verify(&issued.token, &trust, now);
-            (report.status, report.check(crate::CheckName::Revocation).and_then(|c| c.code))
+            (report.status, report.check(crate::CheckName::Revocation).and_then(|c| c.code).map(crate::Code::as_str))
         };
         assert_eq!(verdict(None), (Status::Valid, None));
         assert_eq!(verdict(Some(StatusRef::new(idx[0]))), (Status::Valid, None));
@@ -910,8 +1029,8 @@ mod tests {
         let good = RevokedSet::from_sorted(&[1, 5, 9], 10).unwrap().encode();
         assert_eq!(load(Some(10), Some(good.clone())), Ok(()));
         assert_eq!(load(Some(10), None), Ok(()));
-        assert_eq!(load(None, Some(good.clone())), Err("trust-list-entry"));
-        assert_eq!(load(Some(0), None), Err("trust-list-entry"));
+        assert_eq!(load(None, Some(good.clone())), Err("trust-list-entry-status-capacity"));
+        assert_eq!(load(Some(0), None), Err("trust-list-entry-status-capacity"));
         assert_eq!(load(Some(9), Some(good.clone())), Err("trust-list-indices-out-of-range"));
         assert_eq!(load(Some(10), Some(format!("{good}A"))), Err("trust-list-indices-encoding"));
         let bytes = b64::decode(&good).unwrap();
@@ -974,7 +1093,11 @@ mod tests {
         let mut body: TrustListBody = serde_json::from_str(&list(&issuer)).unwrap();
         body.issuers[0].status = KeyStatus::Compromised;
         let signed = |body: &TrustListBody| sign_list(&root, &serde_json::to_string_pretty(body).unwrap());
-        assert_eq!(signed(&body).unwrap_err().code(), "trust-list-entry", "compromised needs its allow-list");
+        assert_eq!(
+            signed(&body).unwrap_err().code(),
+            "trust-list-entry-allowed-payloads",
+            "compromised needs its allow-list"
+        );
         body.issuers[0].allowed_payloads = Some(allow.encode());
         let trust = TrustList::load(signed(&body).unwrap().as_bytes(), &[root.public_key().clone()], None).unwrap();
         let now = parse_rfc3339("2026-09-20T09:00:00Z").unwrap();
@@ -983,11 +1106,14 @@ mod tests {
         }
         let report = verify::verify(&forged, &trust, now);
         assert_eq!(report.status, Status::Revoked);
-        assert_eq!(report.check(crate::CheckName::Revocation).and_then(|c| c.code), Some("issuer-key-compromised"));
+        assert_eq!(
+            report.check(crate::CheckName::Revocation).and_then(|c| c.code).map(crate::Code::as_str),
+            Some("issuer-key-compromised")
+        );
         // An allow-list on a key that is not compromised, or one that does not decode.
         let mut active = body.clone();
         active.issuers[0].status = KeyStatus::Active;
-        assert_eq!(signed(&active).unwrap_err().code(), "trust-list-entry");
+        assert_eq!(signed(&active).unwrap_err().code(), "trust-list-entry-allowed-payloads");
         body.issuers[0].allowed_payloads = Some("AAAAAAA".into());
         assert_eq!(signed(&body).unwrap_err().code(), "trust-list-allow-list");
     }
@@ -1016,11 +1142,11 @@ mod tests {
         assert_eq!(code(&body), Ok(Some(status.key_id())));
         for bad in [entry(&root), entry(&issuer)] {
             body.status_key = Some(bad);
-            assert_eq!(code(&body).unwrap_err().code(), "trust-list-entry");
+            assert_eq!(code(&body).unwrap_err().code(), "trust-list-entry-status-key-role");
         }
         body.status_key = Some(StatusKeyEntry { expires: "tomorrow".into(), ..entry(&status) });
-        assert_eq!(code(&body).unwrap_err().code(), "trust-list-entry");
+        assert_eq!(code(&body).unwrap_err().code(), "trust-list-entry-time");
         body.status_key = Some(StatusKeyEntry { key_id: issuer.key_id().to_string(), ..entry(&status) });
-        assert_eq!(code(&body).unwrap_err().code(), "trust-list-entry");
+        assert_eq!(code(&body).unwrap_err().code(), "trust-list-entry-key-id");
     }
 }

@@ -11,6 +11,7 @@
 //! from the payload.
 
 use crate::certificate::{decode_claims, Body, Certificate, ClaimsError};
+use crate::code::Code;
 use crate::envelope::{self, EnvelopeError};
 use crate::json::Writer;
 use crate::keys::KeyId;
@@ -32,9 +33,9 @@ pub struct Check {
     pub check: CheckName,
     /// Its outcome.
     pub outcome: Outcome,
-    /// Why it failed or warned (a stable code), if it did.
+    /// Why it failed or warned, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<&'static str>,
+    pub code: Option<Code>,
     /// The status this failure gives, if it failed.
     #[serde(skip)]
     pub status: Option<Status>,
@@ -93,7 +94,7 @@ impl Report {
     /// The report for any certificate when the trust list itself was refused.
     pub fn trust_list_invalid(err: &TrustError) -> Report {
         let mut checks = Checks::new();
-        checks.fail(CheckName::TrustList, err.code(), Status::TrustListInvalid);
+        checks.fail(CheckName::TrustList, err.as_code(), Status::TrustListInvalid);
         checks.into_report(None, None, None)
     }
 
@@ -139,7 +140,7 @@ impl Report {
             w.member_str("check", c.check.code());
             w.member_str("outcome", c.outcome.code());
             if let Some(code) = c.code {
-                w.member_str("code", code);
+                w.member_str("code", code.as_str());
             }
             w.end_object();
         }
@@ -235,7 +236,7 @@ impl Checks {
         Checks(CheckName::ALL.map(|check| Check { check, outcome: Outcome::NotRun, code: None, status: None }))
     }
 
-    fn set(&mut self, name: CheckName, outcome: Outcome, code: Option<&'static str>, status: Option<Status>) {
+    fn set(&mut self, name: CheckName, outcome: Outcome, code: Option<Code>, status: Option<Status>) {
         if let Some(c) = self.0.iter_mut().find(|c| c.check == name) {
             *c = Check { check: name, outcome, code, status };
         }
@@ -245,7 +246,7 @@ impl Checks {
         self.set(name, Outcome::Pass, None, None);
     }
 
-    fn fail(&mut self, name: CheckName, code: &'static str, status: Status) {
+    fn fail(&mut self, name: CheckName, code: Code, status: Status) {
         self.set(name, Outcome::Fail, Some(code), Some(status));
     }
 
@@ -265,8 +266,8 @@ impl Checks {
 /// or it is not a token at all (`malformed`, and the version is not run).
 fn malformed_text(e: TextError, checks: &mut Checks) {
     match e {
-        TextError::UnsupportedVersion(_) => checks.fail(CheckName::Version, e.code(), Status::UnsupportedVersion),
-        _ => checks.fail(CheckName::Decoding, e.code(), Status::Malformed),
+        TextError::UnsupportedVersion(_) => checks.fail(CheckName::Version, e.as_code(), Status::UnsupportedVersion),
+        _ => checks.fail(CheckName::Decoding, e.as_code(), Status::Malformed),
     }
 }
 
@@ -278,14 +279,30 @@ fn malformed_text(e: TextError, checks: &mut Checks) {
 ///
 /// The status documents applied to the list (src/status_doc.rs) add their
 /// revoked indices to the list's own.
-fn status_revocation(certificate: &Certificate, issuer: &Issuer, trust: &TrustList) -> Option<&'static str> {
+fn status_revocation(certificate: &Certificate, issuer: &Issuer, trust: &TrustList) -> Option<Code> {
     let (status, set) = (certificate.status.as_ref()?, issuer.status_list.as_ref()?);
     match u32::try_from(status.idx) {
         Ok(idx) if idx < set.capacity() => {
-            (set.contains(idx) || trust.status_revoked(issuer.key.key_id(), idx)).then_some("status-revoked")
+            (set.contains(idx) || trust.status_revoked(issuer.key.key_id(), idx)).then_some(Code::StatusRevoked)
         }
-        _ => Some("status-index-out-of-range"),
+        _ => Some(Code::StatusIndexOutOfRange),
     }
+}
+
+/// The `trust-list` check of every verification with `trust` at `now`: its
+/// freshness (TRUST.md, "Freshness"), and the status documents applied.
+pub fn trust_list_check(trust: &TrustList, now: Timestamp) -> Check {
+    let (outcome, code, status) = match trust.freshness(now) {
+        // Status documents past their expiry are still applied (their
+        // revocations are never dropped), with a warning: a newer one is due.
+        Freshness::Fresh if trust.status().is_some_and(|s| now >= s.expires()) => {
+            (Outcome::Warn, Some(Code::StatusStale), None)
+        }
+        Freshness::Fresh => (Outcome::Pass, None, None),
+        Freshness::Stale => (Outcome::Warn, Some(Code::TrustListStale), None),
+        Freshness::Expired => (Outcome::Fail, Some(Code::TrustListExpired), Some(Status::TrustListExpired)),
+    };
+    Check { check: CheckName::TrustList, outcome, code, status }
 }
 
 /// Verifies a certificate's text (token or URL) against a trust list at `now`
@@ -307,26 +324,9 @@ fn status_revocation(certificate: &Certificate, issuer: &Issuer, trust: &TrustLi
 pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     let mut checks = Checks::new();
     let trust_info = TrustListInfo::of(trust);
-    let trust_usable = match trust.freshness(now) {
-        // Status documents past their expiry are still applied (their
-        // revocations are never dropped), with a warning: a newer one is due.
-        Freshness::Fresh if trust.status().is_some_and(|s| now >= s.expires()) => {
-            checks.set(CheckName::TrustList, Outcome::Warn, Some("status-stale"), None);
-            true
-        }
-        Freshness::Fresh => {
-            checks.pass(CheckName::TrustList);
-            true
-        }
-        Freshness::Stale => {
-            checks.set(CheckName::TrustList, Outcome::Warn, Some("trust-list-stale"), None);
-            true
-        }
-        Freshness::Expired => {
-            checks.fail(CheckName::TrustList, "trust-list-expired", Status::TrustListExpired);
-            false
-        }
-    };
+    let trust_check = trust_list_check(trust, now);
+    let trust_usable = trust_check.outcome != Outcome::Fail;
+    checks.set(CheckName::TrustList, trust_check.outcome, trust_check.code, trust_check.status);
     let report = |checks: Checks, cert, issuer| checks.into_report(cert, issuer, Some(trust_info.clone()));
 
     // Transport: text → COSE bytes; then the envelope and the claims.
@@ -341,7 +341,7 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
         Ok(env) => env,
         Err(e) => {
             checks.pass(CheckName::Version);
-            checks.fail(CheckName::Decoding, EnvelopeError::code(e), Status::Malformed);
+            checks.fail(CheckName::Decoding, EnvelopeError::as_code(e), Status::Malformed);
             return report(checks, None, None);
         }
     };
@@ -349,12 +349,12 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
         Ok(c) => c,
         Err(e @ ClaimsError::UnknownKind(_)) => {
             checks.pass(CheckName::Decoding);
-            checks.fail(CheckName::Version, e.code(), Status::UnsupportedVersion);
+            checks.fail(CheckName::Version, e.as_code(), Status::UnsupportedVersion);
             return report(checks, None, None);
         }
         Err(e) => {
             checks.pass(CheckName::Version);
-            checks.fail(CheckName::Decoding, e.code(), Status::Malformed);
+            checks.fail(CheckName::Decoding, e.as_code(), Status::Malformed);
             return report(checks, None, None);
         }
     };
@@ -363,14 +363,14 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
 
     // Trust: the key, then the signature over the exact received bytes.
     let Some(issuer) = trust.issuer(env.kid) else {
-        checks.fail(CheckName::Issuer, "kid-not-in-trust-list", Status::UnknownIssuer);
+        checks.fail(CheckName::Issuer, Code::KidNotInTrustList, Status::UnknownIssuer);
         return report(checks, None, None);
     };
     checks.pass(CheckName::Issuer);
     let issuer_info = IssuerInfo { name: issuer.name.clone(), key_id: env.kid };
     let input = envelope::signing_input(env.protected, env.payload);
     if let Err(e) = issuer.key.verify(&input, env.signature) {
-        checks.fail(CheckName::Signature, e.code(), Status::InvalidSignature);
+        checks.fail(CheckName::Signature, e.as_code(), Status::InvalidSignature);
         return report(checks, None, Some(issuer_info));
     }
     checks.pass(CheckName::Signature);
@@ -378,21 +378,21 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     // The key's limits, revocation and the validity window.
     let kind = certificate.kind();
     if !issuer.kinds.contains(&kind) {
-        checks.fail(CheckName::IssuerKey, "key-not-allowed-for-kind", Status::IssuerKeyNotValid);
+        checks.fail(CheckName::IssuerKey, Code::KeyNotAllowedForKind, Status::IssuerKeyNotValid);
     } else if certificate.issued_on < issuer.valid_from || certificate.issued_on > issuer.valid_until {
-        checks.fail(CheckName::IssuerKey, "key-not-valid-at-issue-date", Status::IssuerKeyNotValid);
+        checks.fail(CheckName::IssuerKey, Code::KeyNotValidAtIssueDate, Status::IssuerKeyNotValid);
     } else {
         checks.pass(CheckName::IssuerKey);
     }
     let compromised = issuer.status == KeyStatus::Compromised;
     if issuer.status == KeyStatus::Revoked {
-        checks.fail(CheckName::Revocation, "issuer-key-revoked", Status::Revoked);
+        checks.fail(CheckName::Revocation, Code::IssuerKeyRevoked, Status::Revoked);
     } else if compromised && !issuer.allowed.as_ref().is_some_and(|a| a.allows(env.payload)) {
         // A stolen key signs what it likes: only what it signed before the
         // theft, listed by the root, is still its issuer's.
-        checks.fail(CheckName::Revocation, "issuer-key-compromised", Status::Revoked);
+        checks.fail(CheckName::Revocation, Code::IssuerKeyCompromised, Status::Revoked);
     } else if trust.is_revoked(&certificate.serial) {
-        checks.fail(CheckName::Revocation, "serial-revoked", Status::Revoked);
+        checks.fail(CheckName::Revocation, Code::SerialRevoked, Status::Revoked);
     } else if let Some(code) = status_revocation(&certificate, issuer, trust) {
         checks.fail(CheckName::Revocation, code, Status::Revoked);
     } else {
@@ -400,11 +400,11 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     }
     let issued_at = certificate.issued_on.paris_midnight();
     if now.saturating_add(CLOCK_SKEW_SECONDS) < certificate.valid_from {
-        checks.fail(CheckName::Validity, "before-school-year", Status::NotYetValid);
+        checks.fail(CheckName::Validity, Code::BeforeSchoolYear, Status::NotYetValid);
     } else if now.saturating_add(CLOCK_SKEW_SECONDS) < issued_at {
-        checks.fail(CheckName::Validity, "issued-in-the-future", Status::NotYetValid);
+        checks.fail(CheckName::Validity, Code::IssuedInTheFuture, Status::NotYetValid);
     } else if now.saturating_sub(CLOCK_SKEW_SECONDS) >= certificate.valid_until {
-        checks.fail(CheckName::Validity, "after-school-year", Status::Expired);
+        checks.fail(CheckName::Validity, Code::AfterSchoolYear, Status::Expired);
     } else {
         checks.pass(CheckName::Validity);
     }

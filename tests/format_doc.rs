@@ -335,7 +335,11 @@ fn the_trust_list_example_is_signed_and_verifies_the_format_example() {
         let with_status = issue_with_status(&example_key(), &typical(), issue_date(), StatusRef::new(idx)).unwrap();
         let report = verify(&with_status.token, &trust, at);
         assert_eq!(report.status, status, "index {idx}");
-        assert_eq!(report.check(cachet::CheckName::Revocation).and_then(|c| c.code), code, "index {idx}");
+        assert_eq!(
+            report.check(cachet::CheckName::Revocation).and_then(|c| c.code).map(cachet::Code::as_str),
+            code,
+            "index {idx}"
+        );
     }
 
     // A certificate signed by the list's revoked key (Versailles) is revoked.
@@ -443,7 +447,10 @@ fn the_claims_are_decoded_before_the_signature_is_checked() {
         let report = verify(&text::encode_token(&bytes), &example_trust(), at);
         assert_eq!(report.status, Status::Malformed);
         let decoding = report.check(CheckName::Decoding).unwrap();
-        assert_eq!((decoding.outcome, decoding.code), (Outcome::Fail, Some("cbor-unexpected-type")));
+        assert_eq!(
+            (decoding.outcome, decoding.code.map(cachet::Code::as_str)),
+            (Outcome::Fail, Some("cbor-unexpected-type"))
+        );
         assert_eq!(report.check(CheckName::Signature).map(|c| c.outcome), Some(Outcome::NotRun));
         assert!(report.certificate.is_none());
     }

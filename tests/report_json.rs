@@ -96,10 +96,10 @@ fn edited_reports_with_awkward_strings_write_the_json_serde_writes() {
     for status in Status::PRECEDENCE {
         report.status = status;
         for (i, outcome) in [Outcome::Pass, Outcome::Warn, Outcome::Fail, Outcome::NotRun].into_iter().enumerate() {
-            for (check, name) in report.checks.iter_mut().zip(CheckName::ALL) {
+            for (j, (check, name)) in report.checks.iter_mut().zip(CheckName::ALL).enumerate() {
                 check.check = name;
                 check.outcome = outcome;
-                check.code = (i % 2 == 0).then_some("some-code");
+                check.code = (i % 2 == 0).then(|| cachet::Code::ALL[(i * 8 + j) % cachet::Code::ALL.len()]);
             }
             assert_same_json(&format!("{status:?} {outcome:?}"), &report);
         }

@@ -47,7 +47,8 @@ fn load_cases() -> Vec<Case> {
 /// check in report order (the one that decides the status), else of the
 /// first warning, else none.
 fn deciding_code(report: &Report) -> Option<&'static str> {
-    let first = |outcome| report.checks.iter().find(|c| c.outcome == outcome).and_then(|c| c.code);
+    let first =
+        |outcome| report.checks.iter().find(|c| c.outcome == outcome).and_then(|c| c.code).map(cachet::Code::as_str);
     first(Outcome::Fail).or_else(|| first(Outcome::Warn))
 }
 

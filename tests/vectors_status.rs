@@ -61,7 +61,7 @@ fn every_status_vector_gives_its_expected_status_and_code() {
         assert_eq!(Some(case.name.as_str()), path.file_stem().and_then(|s| s.to_str()), "{}", path.display());
         assert!(!case.comment.trim().is_empty(), "{}: no comment", case.name);
         let report = run(&case);
-        let first = |o| report.checks.iter().find(|c| c.outcome == o).and_then(|c| c.code);
+        let first = |o| report.checks.iter().find(|c| c.outcome == o).and_then(|c| c.code).map(cachet::Code::as_str);
         let code = first(Outcome::Fail).or_else(|| first(Outcome::Warn));
         if report.status.code() != case.expected_status || code.map(str::to_owned) != case.expected_code {
             wrong.push(format!(

@@ -88,13 +88,19 @@ impl CliError {
     }
 
     /// A trust list (at `path`) that was refused.
+    ///
+    /// An entry refused is the message `trust-list-entry` whatever the
+    /// entry's problem, the core's finer code (`trust-list-entry-key-id`…)
+    /// in its detail.
     pub fn trust(path: &Path, err: &TrustError) -> CliError {
         let detail = match err {
-            TrustError::Json(m) | TrustError::Format(m) | TrustError::Entry(m) => m.clone(),
+            TrustError::Json(m) | TrustError::Format(m) => m.clone(),
+            TrustError::Entry { at, problem } => format!("{at}: {problem} ({})", err.code()),
             TrustError::Rollback { seen, got } => format!("{got} < {seen}"),
             _ => String::new(),
         };
-        CliError::usage(Message::new(err.code()).arg("path", path.display()).arg("detail", detail))
+        let code = if matches!(err, TrustError::Entry { .. }) { "trust-list-entry" } else { err.code() };
+        CliError::usage(Message::new(code).arg("path", path.display()).arg("detail", detail))
     }
 
     /// Every field refused at issuance (exit 1).

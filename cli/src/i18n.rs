@@ -1090,9 +1090,12 @@ mod tests {
             TrustError::UnknownRoot,
             TrustError::Signature,
             TrustError::Rollback { seen: 2, got: 1 },
-            TrustError::Entry(String::new()),
         ]
-        .map(|e| e.code());
+        .map(|e| e.code())
+        .into_iter()
+        // An entry refused is the message `trust-list-entry` (CliError::trust).
+        .chain(["trust-list-entry"])
+        .collect::<Vec<_>>();
         let status = [
             StatusError::TooLarge,
             StatusError::Json(String::new()),

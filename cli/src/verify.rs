@@ -44,7 +44,7 @@ use cachet::text::TextError;
 use cachet::time::{parse_rfc3339, Date};
 use cachet::trust::{TrustError, TrustList};
 use cachet::verify::{Check, Report};
-use cachet::{verify, CheckName, Lang, Outcome, Profile, Status};
+use cachet::{verify, CheckName, Code, Lang, Outcome, Profile, Status};
 use std::io::{self, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -271,7 +271,7 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
                 })?;
                 let report = match fits {
                     None => break,
-                    Some(false) => decoding_failed(check(""), TextError::TooLarge.code()),
+                    Some(false) => decoding_failed(check(""), TextError::TooLarge.as_code()),
                     Some(true) if buf.iter().all(u8::is_ascii_whitespace) => continue,
                     Some(true) => check(&String::from_utf8_lossy(&buf)),
                 };
@@ -302,12 +302,12 @@ pub fn run(args: &Args, lang: Lang) -> Result<ExitCode, CliError> {
 /// text, which gives the trust list's check) with the decoding check failed
 /// for `no-qr-code`, and the status that follows.
 fn no_code_report(report: Report) -> Report {
-    decoding_failed(report, "no-qr-code")
+    decoding_failed(report, Code::NoQrCode)
 }
 
 /// `report` (of an empty text) with the decoding check failed for `code`,
 /// and the status that follows (`malformed`, unless the trust list failed).
-fn decoding_failed(mut report: Report, code: &'static str) -> Report {
+fn decoding_failed(mut report: Report, code: Code) -> Report {
     if let Some(c) = report.checks.iter_mut().find(|c| c.check == CheckName::Decoding) {
         *c = Check {
             check: CheckName::Decoding,
@@ -535,7 +535,8 @@ mod tests {
                 let support = t(lang, "report-checks");
                 let (verdict, _) = text.split_once(support).unwrap_or_else(|| panic!("{name}: no support section"));
                 // The report's codes (a hyphenated code is never a word: `valid` alone is one).
-                let codes = report.checks.iter().flat_map(|c| [Some(c.check.code()), c.code]).flatten();
+                let codes =
+                    report.checks.iter().flat_map(|c| [Some(c.check.code()), c.code.map(Code::as_str)]).flatten();
                 for code in codes.chain([report.status.code()]).filter(|c| c.contains('-')) {
                     assert!(!verdict.contains(code), "{name}: the code {code} in {verdict}");
                 }
@@ -607,12 +608,12 @@ mod tests {
         let report = no_code_report(verify("", &trust, parse_rfc3339("2025-10-01T09:00:00Z").unwrap()));
         assert_eq!(report.status, Status::Malformed);
         let decoding = report.check(CheckName::Decoding).unwrap();
-        assert_eq!((decoding.outcome, decoding.code), (Outcome::Fail, Some("no-qr-code")));
+        assert_eq!((decoding.outcome, decoding.code), (Outcome::Fail, Some(Code::NoQrCode)));
         assert_eq!(report.check(CheckName::TrustList).unwrap().outcome, Outcome::Pass);
         assert!(report.trust_list.is_some());
         // The list's own failure still comes first.
         let refused = no_code_report(Report::trust_list_invalid(&TrustError::Signature));
         assert_eq!(refused.status, Status::TrustListInvalid);
-        assert_eq!(refused.check(CheckName::Decoding).unwrap().code, Some("no-qr-code"));
+        assert_eq!(refused.check(CheckName::Decoding).unwrap().code, Some(Code::NoQrCode));
     }
 }

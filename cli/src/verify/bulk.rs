@@ -218,7 +218,7 @@ fn verify_line(batch: &Batch<'_>, line: &Line) -> (Status, String) {
     };
     let report = match &line.text {
         Some(bytes) => check(&String::from_utf8_lossy(bytes)),
-        None => decoding_failed(check(""), TextError::TooLarge.code()),
+        None => decoding_failed(check(""), TextError::TooLarge.as_code()),
     };
     (report.status, json_line(line.number, &report, batch.profile))
 }
