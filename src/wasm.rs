@@ -16,15 +16,21 @@
 //! whose every result is `trust-list-invalid`, and a bad certificate gives a
 //! result with its status. The one exception is a programming error of the
 //! host, not an input: a profile name that does not exist throws an `Error`
-//! whose message starts with `unknown-profile`, and no result is made.
+//! whose message starts with `unknown-profile`, and no result is made
+//! (`checkProfile(name)` asks without throwing).
+//!
+//! What a page needs besides verdicts is asked directly, never by verifying
+//! an empty text: `verifier.trustListState(nowMs)` (the list's freshness,
+//! as the `trust-list` check of a result would give it), `checkProfile`,
+//! and `statuses()` (every verdict there is).
 //! Results cross as plain objects typed by the TypeScript declarations below.
 
 use crate::json::Writer;
 use crate::keys::PublicKey;
 use crate::profile::{Profile, ProfileError};
-use crate::status::{Lang, Status};
+use crate::status::{CheckName, Lang, Outcome, Status};
 use crate::trust::{TrustError, TrustList};
-use crate::verify::{verify, Report, TrustListInfo};
+use crate::verify::{trust_list_check, verify, Check, Report, TrustListInfo};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -124,6 +130,18 @@ export interface Verifier {
   verify<P extends ProfileName = "full">(text: string, nowMs: number, profile?: P): VerifyResult<P>;
 }
 
+/** The trust list as a verification at `nowMs` would find it: the outcome
+ * and code of its `trust-list` check, and the list's sequence and dates when
+ * it loaded. `pass`: fresh. `warn`: usable, a newer list (`trust-list-stale`)
+ * or status document (`status-stale`) is due. `fail`: no certificate can be
+ * declared valid (`trust-list-expired`, or the refused list's code:
+ * `trust-list-signature`, `trust-list-rollback`…). */
+export interface TrustListState {
+  outcome: "pass" | "warn" | "fail";
+  code?: string;
+  trust_list?: TrustListInfo;
+}
+
 /** Sentences for people, from a status. */
 export interface StatusText {
   title: string;
@@ -148,6 +166,12 @@ extern "C" {
     /// A `Status` string in TypeScript.
     #[wasm_bindgen(typescript_type = "Status")]
     pub type StatusCode;
+    /// A plain object typed `TrustListState` in TypeScript.
+    #[wasm_bindgen(typescript_type = "TrustListState")]
+    pub type TrustListStateObject;
+    /// An array typed `Status[]` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Status[]")]
+    pub type StatusList;
 }
 
 /// Parses JSON written by the core (`Report::to_json`, json.rs's writer)
@@ -202,12 +226,7 @@ impl Verifier {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
         profile: JsValue,
     ) -> Result<VerifyResult, JsError> {
-        let profile = if profile.is_undefined() || profile.is_null() {
-            Profile::Full
-        } else {
-            let name = profile.as_string().unwrap_or_else(|| format!("{profile:?}"));
-            Profile::parse(&name).map_err(|e: ProfileError| JsError::new(&e.to_string()))?
-        };
+        let profile = parse_profile(&profile).map_err(|e| JsError::new(&e.to_string()))?;
         let report = match &self.trust {
             Ok(trust) => verify(text, trust, (now_ms / 1000.0).floor() as i64),
             Err(e) => Report::trust_list_invalid(e),
@@ -234,6 +253,64 @@ impl Verifier {
     pub fn trust_list_error(&self) -> Option<String> {
         self.trust.as_ref().err().map(|e| e.code().to_owned())
     }
+
+    /// The trust list as a verification at `nowMs` would find it: the
+    /// outcome and code of the `trust-list` check every result carries, and
+    /// the list's sequence and dates when it loaded (`TrustListState`). What
+    /// a page shows about its list's freshness, without verifying anything.
+    #[wasm_bindgen(js_name = trustListState)]
+    pub fn trust_list_state(&self, #[wasm_bindgen(js_name = nowMs)] now_ms: f64) -> TrustListStateObject {
+        let check = match &self.trust {
+            Ok(trust) => trust_list_check(trust, (now_ms / 1000.0).floor() as i64),
+            // As Report::trust_list_invalid reports it.
+            Err(e) => Check {
+                check: CheckName::TrustList,
+                outcome: Outcome::Fail,
+                code: Some(e.as_code()),
+                status: Some(Status::TrustListInvalid),
+            },
+        };
+        let mut w = Writer::new();
+        w.begin_object();
+        w.member_str("outcome", check.outcome.code());
+        if let Some(code) = check.code {
+            w.member_str("code", code.as_str());
+        }
+        if let Ok(trust) = &self.trust {
+            w.key("trust_list");
+            TrustListInfo::of(trust).write_json(&mut w);
+        }
+        w.end_object();
+        to_js(&w.finish()).unchecked_into()
+    }
+}
+
+/// `undefined` when `profile` names a purpose profile (or is `undefined`
+/// or `null`: `full`), else the code `unknown-profile`: what `verify` would
+/// throw for it, asked without verifying anything.
+#[wasm_bindgen(js_name = checkProfile)]
+pub fn check_profile(profile: JsValue) -> Option<String> {
+    parse_profile(&profile).err().map(|e| e.code().to_owned())
+}
+
+/// Every status (verdict) there is, in order of precedence (src/status.rs):
+/// a result whose status is not among them is not the core's.
+#[wasm_bindgen]
+pub fn statuses() -> StatusList {
+    let all = js_sys::Array::new();
+    for s in Status::PRECEDENCE {
+        all.push(&s.code().into());
+    }
+    all.unchecked_into()
+}
+
+/// A profile argument: a name of [`Profile`], or `undefined`/`null` for `full`.
+fn parse_profile(profile: &JsValue) -> Result<Profile, ProfileError> {
+    if profile.is_undefined() || profile.is_null() {
+        return Ok(Profile::Full);
+    }
+    let name = profile.as_string().unwrap_or_else(|| format!("{profile:?}"));
+    Profile::parse(&name)
 }
 
 /// The headline and reason of a status, in `fr` or `en`.

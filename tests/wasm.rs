@@ -13,7 +13,7 @@
 use cachet::keys::SecretKey;
 use cachet::time::{parse_rfc3339, Date};
 use cachet::trust::{sign_list, IssuerEntry, KeyStatus, TrustListBody, FORMAT};
-use cachet::wasm::{profiles, status_text, Verifier};
+use cachet::wasm::{check_profile, profiles, status_text, statuses, Verifier};
 use cachet::{doc_example_input, issue, Profile};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -345,6 +345,64 @@ fn an_unknown_profile_throws_an_error_coded_unknown_profile() {
         assert!(message.starts_with("unknown-profile"), "{bad:?}: {message}");
         assert!(!message.contains("Martin"), "{message}");
     }
+}
+
+#[wasm_bindgen_test]
+fn check_profile_says_what_verify_would_throw_without_verifying() {
+    let v = verifier();
+    for good in [JsValue::UNDEFINED, JsValue::NULL, "full".into(), "transport".into(), "school-enrolment".into()] {
+        assert_eq!(check_profile(good.clone()), None, "{good:?}");
+        assert!(v.verify(&token(), now_ms(), good).is_ok());
+    }
+    for bad in [JsValue::from_str("identity-check"), JsValue::from_str("Transport"), JsValue::from_str(""), 5.into()] {
+        assert_eq!(check_profile(bad.clone()).as_deref(), Some("unknown-profile"), "{bad:?}");
+        assert!(v.verify(&token(), now_ms(), bad).is_err());
+    }
+}
+
+/// `trustListState(nowMs)` as `(outcome, code, sequence)`.
+fn state(v: &Verifier, at: &str) -> (String, Option<String>, Option<f64>) {
+    let state: JsValue = v.trust_list_state(parse_rfc3339(at).unwrap() as f64 * 1000.0).into();
+    let list = has(&state, "trust_list").then(|| get(&state, "trust_list"));
+    (string(&state, "outcome"), get(&state, "code").as_string(), list.and_then(|l| get(&l, "sequence").as_f64()))
+}
+
+#[wasm_bindgen_test]
+fn the_trust_list_state_is_the_trust_list_check_of_a_result() {
+    let v = verifier();
+    // Fresh before next_update (2025-12-01T06:00Z), stale for 7 days after, then expired.
+    let cases = [
+        ("2025-10-01T09:00:00Z", ("pass", None)),
+        ("2025-12-03T09:00:00Z", ("warn", Some("trust-list-stale"))),
+        ("2025-12-09T09:00:00Z", ("fail", Some("trust-list-expired"))),
+    ];
+    for (at, (outcome, code)) in cases {
+        assert_eq!(state(&v, at), (outcome.to_owned(), code.map(str::to_owned), Some(7.0)), "{at}");
+        let ms = parse_rfc3339(at).unwrap() as f64 * 1000.0;
+        let result: JsValue = v.verify(&token(), ms, JsValue::UNDEFINED).unwrap().into();
+        let trust_check = check(&checks(&result), "trust-list").clone();
+        assert_eq!(
+            (trust_check.1.as_str(), trust_check.2.as_deref()),
+            (outcome, code),
+            "{at}: the result says the same"
+        );
+    }
+    let other = SecretKey::from_seed(&[0x07; 32]);
+    let refused = Verifier::new(&sign_list(&other, &list_json(7)).unwrap(), vec![root_text()], None);
+    assert_eq!(
+        state(&refused, "2025-10-01T09:00:00Z"),
+        ("fail".to_owned(), Some("trust-list-unknown-root".to_owned()), None)
+    );
+}
+
+#[wasm_bindgen_test]
+fn statuses_lists_every_verdict_in_precedence_order() {
+    let all: Vec<String> = Array::from(&statuses().into()).iter().map(|s| s.as_string().unwrap()).collect();
+    assert_eq!(all.len(), 11);
+    assert_eq!(all.first().map(String::as_str), Some("trust-list-invalid"));
+    assert_eq!(all.last().map(String::as_str), Some("valid"));
+    let verdict: JsValue = verifier().verify("CC1:AAAA", now_ms(), JsValue::UNDEFINED).unwrap().into();
+    assert!(all.contains(&string(&verdict, "status")));
 }
 
 #[wasm_bindgen_test]

@@ -194,10 +194,11 @@ async function worker() {
   const { glue, module, trust, roots, nowMs, profile } = workerData;
   let verifier;
   try {
-    const { initSync, Verifier } = await import(glue);
+    const { initSync, Verifier, checkProfile } = await import(glue);
     initSync({ module });
+    const refused = checkProfile(profile); // an unknown profile is refused here, once
+    if (refused !== undefined) throw new Error(`${refused}: no profile is named ${JSON.stringify(profile)}`);
     verifier = new Verifier(trust, roots, undefined);
-    verifier.verify('', nowMs, profile); // an unknown profile throws here, once
   } catch (e) {
     parentPort.postMessage({ error: `worker: ${e.message}` });
     return;
