@@ -254,10 +254,7 @@ impl Verifier {
         self.trust.as_ref().err().map(|e| e.code().to_owned())
     }
 
-    /// The trust list as a verification at `nowMs` would find it: the
-    /// outcome and code of the `trust-list` check every result carries, and
-    /// the list's sequence and dates when it loaded (`TrustListState`). What
-    /// a page shows about its list's freshness, without verifying anything.
+    /// The `trust-list` check a result at `nowMs` would carry, and the list's dates.
     #[wasm_bindgen(js_name = trustListState)]
     pub fn trust_list_state(&self, #[wasm_bindgen(js_name = nowMs)] now_ms: f64) -> TrustListStateObject {
         let check = match &self.trust {
@@ -285,16 +282,13 @@ impl Verifier {
     }
 }
 
-/// `undefined` when `profile` names a purpose profile (or is `undefined`
-/// or `null`: `full`), else the code `unknown-profile`: what `verify` would
-/// throw for it, asked without verifying anything.
+/// `unknown-profile` when `verify` would throw for `profile`, else `undefined`.
 #[wasm_bindgen(js_name = checkProfile)]
 pub fn check_profile(profile: JsValue) -> Option<String> {
     parse_profile(&profile).err().map(|e| e.code().to_owned())
 }
 
-/// Every status (verdict) there is, in order of precedence (src/status.rs):
-/// a result whose status is not among them is not the core's.
+/// Every status, in order of precedence.
 #[wasm_bindgen]
 pub fn statuses() -> StatusList {
     let all = js_sys::Array::new();
