@@ -2,9 +2,24 @@
 // profile and certificate types are the core's own, declared in src/wasm.rs
 // and generated into pkg/cachet.d.ts by wasm-bindgen.
 
-import type { Verifier, statusText, profiles, InitInput, SyncInitInput } from './pkg/cachet.js';
+import type { Verifier, statusText, profiles, checkProfile, statuses, InitInput, SyncInitInput } from './pkg/cachet.js';
 
 export type * from './pkg/cachet.js';
+
+/**
+ * What a call into the core throws when it gave no result: `core-crashed`
+ * when the core stopped during the call (a WebAssembly trap: the instance is
+ * dropped, and the next call runs on a fresh one, where every verifier is
+ * rebuilt from its trust list and status documents), `core-unavailable`
+ * when no fresh instance is ready yet (`await load()` waits for one). Say
+ * "could not verify" for such a call; never guess a verdict.
+ */
+export class CoreError extends Error {
+  readonly name: 'CoreError';
+  readonly code: 'core-crashed' | 'core-unavailable';
+  /** For `core-crashed`: what the core threw (a `WebAssembly.RuntimeError` for a trap). */
+  readonly cause?: unknown;
+}
 
 /** What `openVerifier` returns. */
 export interface OpenedVerifier {
@@ -75,7 +90,13 @@ export interface OpenVerifier {
   (signedTrustList: string, roots: string[], lastSeen: number | null, options: StatusOptions): OpenedVerifierWithStatus;
 }
 
-/** The core's functions, ready to call once the wasm module is loaded. */
+/**
+ * The core's functions, ready to call once the wasm module is loaded. Every
+ * call goes to a live instance of the core: one that threw (a trap) is never
+ * used again, that call throws a `CoreError` (`core-crashed`), and the next
+ * runs on a fresh instance made ahead. Bad input never throws: it gives a
+ * result with its status.
+ */
 export interface Cachet {
   /** `new Verifier(signedTrustListText, [rootPublicKeyText…], lastSeenSequence)`; `.verify(text, nowMs, profile?)`. */
   readonly Verifier: typeof Verifier;
@@ -90,6 +111,10 @@ export interface Cachet {
   readonly scanImage: (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) => string[];
   /** The purpose profiles and the certificate fields each one lets through. */
   readonly profiles: typeof profiles;
+  /** `undefined` when a profile name is known (or `undefined`/`null`: "full"), else `unknown-profile`; never throws. */
+  readonly checkProfile: typeof checkProfile;
+  /** Every status (verdict) the core gives, in order of precedence. */
+  readonly statuses: typeof statuses;
 }
 
 export interface LoadOptions {
@@ -101,8 +126,15 @@ export interface LoadOptions {
   wasm?: InitInput | Promise<InitInput>;
 }
 
-/** Loads the wasm module once (later calls share the first load) and resolves to the core's functions. */
+/**
+ * Loads the wasm module once (later calls share the first load) and resolves
+ * to the core's functions, once an instance and a spare are made. Called
+ * again after a trap, it resolves once a fresh instance is ready.
+ */
 export function load(options?: LoadOptions): Promise<Cachet>;
 
-/** Loads the wasm module synchronously from its bytes or a compiled module (Node, workers). */
+/**
+ * Loads the wasm module synchronously from its bytes or a compiled module
+ * (Node, workers). The spare instance is made in the background.
+ */
 export function loadSync(options: { wasm: SyncInitInput }): Cachet;

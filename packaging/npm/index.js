@@ -10,15 +10,191 @@
 //   const opened = openVerifier(list, roots, lastSeen, { status: [full, ...deltas], lastSeenStatus });
 //   // store opened.lastSeen and opened.lastSeenStatus; no verdict while opened.statusError
 //
-// The wasm-bindgen glue (`./pkg/cachet.js`) keeps one instance of the
-// module; `load` fills it once and hands back the functions that need it,
-// so nothing can be called before the wasm is there. In a browser, `load()`
-// fetches `pkg/cachet_bg.wasm` next to the glue (a bundler that follows
-// `new URL(…, import.meta.url)`, as Vite does, copies it); pass `wasm` to
-// take it from elsewhere. In Node, pass the file's bytes (`loadSync` or
-// `load`): Node's fetch does not read `file:` URLs.
+// The core behind a wall, as the page's (www/verifier.js): a Rust panic in
+// wasm is a trap (`WebAssembly.RuntimeError`), and a trapped instance may
+// hold broken state. Every call goes through `call`: when one throws
+// (anything but the documented `unknown-profile`), that instance is never
+// used again, the call throws a `CoreError` whose `code` is `core-crashed`
+// (it gave no result: say "could not verify", never guess), and the next
+// call runs on a fresh instance, where each `Verifier` is rebuilt from its
+// trust list and the status documents applied to it. The fresh instance is
+// made ahead (a spare), so that the next call is synchronous like the
+// first; it is a new copy of the glue (`pkg/cachet.js?instance=N`, because
+// the glue keeps its instance in a module variable) on the same compiled
+// module. Where no spare could be made (a bundle that did not keep
+// pkg/cachet.js as a file), calls after a trap throw `core-unavailable`.
+//
+// In a browser, `load()` fetches `pkg/cachet_bg.wasm` next to the glue (a
+// bundler that follows `new URL(…, import.meta.url)`, as Vite does, copies
+// it); pass `wasm` to take it from elsewhere. In Node, pass the file's bytes
+// (`loadSync` or `load`): Node's fetch does not read `file:` URLs.
 
-import init, { initSync, Verifier, statusText, scanImage, profiles } from './pkg/cachet.js';
+import * as firstGlue from './pkg/cachet.js';
+
+/** A call into the core that gave no result: `code` is `core-crashed` or `core-unavailable`. */
+export class CoreError extends Error {
+  constructor(code, message, cause) {
+    super(`${code}: ${message}`, cause === undefined ? undefined : { cause });
+    this.name = 'CoreError';
+    this.code = code;
+  }
+}
+
+let compiled = null; // the WebAssembly.Module, compiled once
+let live = null; // { glue, generation }: the instance calls go to
+let spare = null; // { glue, generation } made ahead, or null
+let making = null; // the promise of the spare being made
+let generations = 0;
+
+/** Instantiates generation `n` of the glue on the compiled module. */
+async function instantiate(n) {
+  const glue = n === 0
+    ? firstGlue
+    : await import(/* @vite-ignore */ /* webpackIgnore: true */ new URL(`./pkg/cachet.js?instance=${n}`, import.meta.url).href);
+  await glue.default({ module_or_path: compiled }); // asynchronous: browsers may refuse a synchronous instantiation
+  return { glue, generation: n };
+}
+
+/** Starts making the spare instance, unless one is there or on its way. */
+function makeSpare() {
+  if (spare || making || !compiled) return making;
+  making = instantiate(++generations).then(
+    (instance) => {
+      making = null;
+      if (live) {
+        spare = instance;
+      } else {
+        live = instance; // a trap found no spare: this one is live now, and the next spare is made
+        makeSpare();
+      }
+    },
+    () => {
+      making = null; // no spare here (a bundle without the glue file): calls after a trap say core-unavailable
+    },
+  );
+  return making;
+}
+
+/** Drops `instance` after a throw; the spare, if made, takes its place. */
+function retire(instance) {
+  if (live !== instance) return;
+  live = spare;
+  spare = null;
+  makeSpare();
+}
+
+/** The documented throw of the core: a programming error of the caller, not a crash. */
+function isCoreThrow(e) {
+  return e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && typeof e.message === 'string' && e.message.startsWith('unknown-profile');
+}
+
+/** Runs `f(glue, generation)` on the live instance; a throw retires it. */
+function call(f) {
+  const instance = live;
+  if (!instance) {
+    throw new CoreError('core-unavailable', 'the verifier core stopped and no fresh instance could be made; load the page or the process again');
+  }
+  try {
+    return f(instance.glue, instance.generation);
+  } catch (e) {
+    if (isCoreThrow(e)) throw e;
+    retire(instance);
+    throw new CoreError('core-crashed', 'the verifier core stopped during this call; it gave no result, and the next call runs on a fresh instance', e);
+  }
+}
+
+/**
+ * A verifier for one signed trust list and its pinned root keys: the core's
+ * `Verifier`, behind the wall. Its list, roots and last seen sequence, and
+ * the status documents it applied, are kept, so that a fresh instance after
+ * a trap rebuilds the same verifier.
+ */
+class Verifier {
+  #args;
+  #applied = []; // [document, nowMs] applied, in order
+  #raw = null;
+  #generation = -1;
+  #freed = false;
+
+  constructor(signedTrustList, roots, lastSeenSequence) {
+    this.#args = [signedTrustList, roots, lastSeenSequence];
+    call((glue, generation) => this.#core(glue, generation));
+  }
+
+  /** The core's verifier on the live instance, rebuilt there if it was made on one retired. */
+  #core(glue, generation) {
+    if (this.#freed) throw new TypeError('verifier-freed: this verifier was freed');
+    if (this.#generation !== generation) {
+      const raw = new glue.Verifier(...this.#args);
+      for (const [document, nowMs] of this.#applied) raw.applyStatus(document, nowMs);
+      // The old one lives in a retired instance: never called again, not even to be freed.
+      this.#raw = raw;
+      this.#generation = generation;
+    }
+    return this.#raw;
+  }
+
+  #call(f) {
+    if (this.#freed) throw new TypeError('verifier-freed: this verifier was freed');
+    return call((glue, generation) => f(this.#core(glue, generation)));
+  }
+
+  verify(text, nowMs, profile) {
+    return this.#call((v) => v.verify(text, nowMs, profile));
+  }
+
+  trustListState(nowMs) {
+    return this.#call((v) => v.trustListState(nowMs));
+  }
+
+  applyStatus(document, nowMs) {
+    const refused = this.#call((v) => v.applyStatus(document, nowMs));
+    if (refused === undefined) this.#applied.push([document, nowMs]);
+    return refused;
+  }
+
+  checkStatusFloor(lastSeenStatusSequence) {
+    return this.#call((v) => v.checkStatusFloor(lastSeenStatusSequence));
+  }
+
+  get trustList() {
+    return this.#call((v) => v.trustList);
+  }
+
+  get trustListError() {
+    return this.#call((v) => v.trustListError);
+  }
+
+  get statusSequence() {
+    return this.#call((v) => v.statusSequence);
+  }
+
+  get statusExpires() {
+    return this.#call((v) => v.statusExpires);
+  }
+
+  /** Frees the core's memory of this verifier; it cannot be used after. */
+  free() {
+    if (this.#freed) return;
+    this.#freed = true;
+    if (this.#raw && live && this.#generation === live.generation) this.#raw.free();
+    this.#raw = null;
+  }
+
+}
+
+if (typeof Symbol.dispose === 'symbol') {
+  Verifier.prototype[Symbol.dispose] = function dispose() {
+    this.free();
+  };
+}
+
+/** The core's free functions, behind the wall. */
+const statusText = (status, lang) => call((glue) => glue.statusText(status, lang));
+const scanImage = (rgba, width, height, quick) => call((glue) => glue.scanImage(rgba, width, height, quick));
+const profiles = () => call((glue) => glue.profiles());
+const checkProfile = (profile) => call((glue) => glue.checkProfile(profile));
+const statuses = () => call((glue) => glue.statuses());
 
 /** `true` for `null` or a sequence (an integer >= 0). */
 function isMemory(value) {
@@ -96,31 +272,68 @@ function openVerifier(signedTrustList, roots, lastSeen, options) {
 }
 
 /** What `load` and `loadSync` return: the core's functions, ready to call. */
-const api = Object.freeze({ Verifier, openVerifier, statusText, scanImage, profiles });
+const api = Object.freeze({ Verifier, openVerifier, statusText, scanImage, profiles, checkProfile, statuses });
+
+/** The compiled module of `wasm` (see `load`). */
+async function compile(wasm) {
+  let input = await wasm;
+  if (input === undefined) input = new URL('./pkg/cachet_bg.wasm', import.meta.url);
+  if (input instanceof WebAssembly.Module) return input;
+  if (typeof input === 'string' || input instanceof URL || (typeof Request === 'function' && input instanceof Request)) {
+    input = await fetch(input);
+  }
+  if (typeof Response === 'function' && input instanceof Response) {
+    if (!input.ok) throw new Error(`cannot fetch the wasm module: HTTP ${input.status} ${input.url}`);
+    const type = input.headers.get('Content-Type') || '';
+    if (typeof WebAssembly.compileStreaming === 'function' && type.startsWith('application/wasm')) {
+      return WebAssembly.compileStreaming(input);
+    }
+    return WebAssembly.compile(await input.arrayBuffer());
+  }
+  return WebAssembly.compile(input);
+}
 
 let loading = null;
 
 /**
  * Loads the wasm module once (later calls share the first load) and
- * resolves to `{ Verifier, openVerifier, statusText, scanImage, profiles }`.
+ * resolves to `{ Verifier, openVerifier, statusText, scanImage, profiles,
+ * checkProfile, statuses }`, once the first instance and its spare are made.
+ * Called again after a trap, it resolves once a fresh instance is ready.
  * `wasm`: a URL or path string of `cachet_bg.wasm`, a `Response`, its bytes,
  * or a compiled `WebAssembly.Module` (or a promise of one of these).
  */
 export function load({ wasm } = {}) {
   if (!loading) {
-    loading = init(wasm === undefined ? undefined : { module_or_path: wasm }).then(() => api);
+    loading = (async () => {
+      if (!live) {
+        compiled ??= await compile(wasm);
+        live = await instantiate(0);
+      }
+      return api;
+    })();
     loading.catch(() => {
       loading = null; // a failed download is tried again by the next call
     });
   }
-  return loading;
+  return loading.then(async () => {
+    await makeSpare();
+    return api;
+  });
 }
 
 /**
  * Loads the wasm module synchronously from its bytes or a compiled
  * `WebAssembly.Module` (Node, workers) and returns the same object as `load`.
+ * Its spare instance is made in the background: a trap before it is there
+ * makes the calls after it throw `core-unavailable` until it is.
  */
 export function loadSync({ wasm }) {
-  initSync({ module: wasm });
+  if (!live) {
+    compiled ??= wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
+    live = { glue: firstGlue, generation: 0 };
+    firstGlue.initSync({ module: compiled });
+  }
+  makeSpare();
   return api;
 }
