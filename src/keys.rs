@@ -38,13 +38,17 @@ pub enum KeyError {
 }
 
 impl KeyError {
-    /// Stable code, for messages.
+    /// Every code a key error has (the policy's reason is its detail, not its code).
+    pub const CODES: [&'static str; 4] = ["key-wrong-kind", "key-encoding", "key-refused", "key-id-invalid"];
+
+    /// Stable code, for messages: one of [`KeyError::CODES`].
     pub fn code(&self) -> &'static str {
+        let [wrong_kind, encoding, refused, key_id] = KeyError::CODES;
         match self {
-            KeyError::WrongKind => "key-wrong-kind",
-            KeyError::Encoding => "key-encoding",
-            KeyError::Policy(_) => "key-refused",
-            KeyError::KeyId => "key-id-invalid",
+            KeyError::WrongKind => wrong_kind,
+            KeyError::Encoding => encoding,
+            KeyError::Policy(_) => refused,
+            KeyError::KeyId => key_id,
         }
     }
 }

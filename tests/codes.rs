@@ -5,6 +5,7 @@
 
 use cachet::certificate::FieldProblem;
 use cachet::json::JsonProblem;
+use cachet::keys::KeyError;
 use cachet::status_list::{AllowListError, StatusListError};
 use cachet::{CheckName, Code, Lang, Status};
 use std::collections::BTreeSet;
@@ -22,6 +23,7 @@ fn families() -> Vec<(&'static str, Vec<&'static str>)> {
         ("JsonProblem", JsonProblem::ALL.map(JsonProblem::code).to_vec()),
         ("StatusListError", StatusListError::ALL.map(StatusListError::code).to_vec()),
         ("AllowListError", AllowListError::ALL.map(AllowListError::code).to_vec()),
+        ("KeyError", KeyError::CODES.to_vec()),
     ]
 }
 
