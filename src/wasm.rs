@@ -284,7 +284,9 @@ impl Verifier {
 
 /// `unknown-profile` when `verify` would throw for `profile`, else `undefined`.
 #[wasm_bindgen(js_name = checkProfile)]
-pub fn check_profile(profile: JsValue) -> Option<String> {
+pub fn check_profile(
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] profile: JsValue,
+) -> Option<String> {
     parse_profile(&profile).err().map(|e| e.code().to_owned())
 }
 
