@@ -382,6 +382,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "{path}: no certificate in this PDF (no embedded certificate text, no readable QR code in its images)",
     ),
     ("pdf-kind", "ce type de document n'a pas de modèle PDF", "this kind of document has no PDF layout"),
+    ("pdf-font", "police intégrée illisible : {detail}", "the embedded font is unreadable: {detail}"),
     ("pdf-dir", "impossible de créer le dossier {path} : {reason}", "cannot create the folder {path}: {reason}"),
     // Verification.
     (
