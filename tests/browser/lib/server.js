@@ -43,6 +43,8 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGTERM');
 });
 
+let announced = false;
+
 /** The options both servers take (each with a value): who may frame embed.html, a published status folder. */
 const SHARED_OPTIONS = ['--embed-parent', '--status'];
 
@@ -53,6 +55,11 @@ const SHARED_OPTIONS = ['--embed-parent', '--status'];
  */
 export function startServer({ trust, root, args = [], timeoutMs = 60_000 }) {
   const kind = serverKind();
+  if (!announced) {
+    // Said once per spec file, so that a run's log tells which server its verdicts came from.
+    process.stderr.write(`server: ${kind}, ${SERVERS[kind]}\n`);
+    announced = true;
+  }
   for (let i = 0; i < args.length; i += 2) {
     if (!SHARED_OPTIONS.includes(args[i]) || args[i + 1] === undefined) {
       throw new Error(`startServer: ${JSON.stringify(args)}: only ${SHARED_OPTIONS.join(' and ')} pairs are passed to the server`);
