@@ -116,6 +116,8 @@ const STRINGS = {
     trustMissing: 'La liste des établissements reconnus est indisponible : aucun certificat ne peut être vérifié. Connectez-vous à Internet, puis rechargez la page.',
     trustFromCache: 'Copie enregistrée sur cet appareil (le réseau n’a pas répondu).',
     trustNetworkRefused: 'La liste téléchargée a été refusée ; la copie enregistrée sur cet appareil est utilisée (code pour l’assistance : {code}).',
+    statusMissing: 'Les annulations des derniers jours n’ont pas pu être téléchargées : un certificat annulé récemment pourrait ne pas être signalé (code pour l’assistance : {code}).',
+    statusRefused: 'La dernière mise à jour des annulations a été refusée ; celle enregistrée sur cet appareil est utilisée (code pour l’assistance : {code}).',
     trustConfigMissing: 'Configuration du vérificateur indisponible : aucun certificat ne peut être vérifié. Rechargez la page.',
     // Dates and times (formatDate, formatInstant, formatAge).
     instant: '{date} à {time}',
@@ -231,6 +233,8 @@ const STRINGS = {
     trustMissing: 'The list of recognised schools is unavailable: no certificate can be verified. Go online, then reload the page.',
     trustFromCache: 'Copy saved on this device (the network did not answer).',
     trustNetworkRefused: 'The downloaded list was refused; the copy saved on this device is used (code for support: {code}).',
+    statusMissing: 'The last days’ cancellations could not be downloaded: a recently cancelled certificate may not be flagged (code for support: {code}).',
+    statusRefused: 'The latest update of cancellations was refused; the one saved on this device is used (code for support: {code}).',
     trustConfigMissing: 'The verifier’s configuration is unavailable: no certificate can be verified. Reload the page.',
     instant: '{date}, {time}',
     months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],

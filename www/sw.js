@@ -24,9 +24,11 @@
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-11';
+const VERSION = 'cachet-shell-12';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
+/** The last status index the network gave (docs/TRUST.md, "Publishing status documents"), answered offline. */
+const STATUS_INDEX_CACHE = 'cachet-status-index';
 const TRUST_LIST = 'trust-list.json';
 const NETWORK_TIMEOUT_MS = 3000;
 
@@ -110,6 +112,9 @@ self.addEventListener('fetch', (event) => {
   if (!url.startsWith(scope.href)) return;
   if (url === TRUST_URL) {
     event.respondWith(trustList(request));
+  } else if (request.headers.get('X-Cachet-Fetch') === 'status-index') {
+    // Its URL is config.json's: the page marks the request (trust-list.js).
+    event.respondWith(statusIndex(request, url));
   } else if (request.mode === 'navigate' && (url.split('?')[0] === INDEX || url.split('?')[0] === INDEX_HTML)) {
     event.respondWith(cacheFirst(INDEX, request));
   } else if (shellURLs.has(url)) {
@@ -155,4 +160,26 @@ async function trustList(request) {
     return new Response(cached.body, { status: 200, headers });
   }
   return response ?? Response.error();
+}
+
+/**
+ * The status index: the network's, a copy kept; offline, the copy marked
+ * `X-Cachet-Source: cache` (the page then keeps the status it holds and
+ * fetches no document), so that an offline visit is not a failed request.
+ */
+async function statusIndex(request, url) {
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      const cache = await caches.open(STATUS_INDEX_CACHE);
+      await cache.put(url, response.clone());
+    }
+    return response;
+  } catch {
+    const cached = await caches.match(url, { cacheName: STATUS_INDEX_CACHE });
+    if (!cached) return Response.error();
+    const headers = new Headers(cached.headers);
+    headers.set('X-Cachet-Source', 'cache');
+    return new Response(cached.body, { status: 200, headers });
+  }
 }

@@ -1,6 +1,7 @@
-// The verifier's configuration (the pinned roots) and the signed trust list:
-// fetching, keeping and the rollback memory. The policy (which copy a
-// verdict uses, when to wait, when to refresh) is lib/session.js's.
+// The verifier's configuration (the pinned roots), the signed trust list and
+// the signed status documents: fetching, keeping and the rollback memory.
+// The policy (which copy a verdict uses, when to wait, when to refresh) is
+// lib/session.js's.
 //
 // `config.json` is part of the app: the service worker precaches it with
 // the shell. A list the core accepted is kept in the Cache API
@@ -13,13 +14,18 @@ import { takeFetched } from './lib/early.js';
 
 const CACHE = 'cachet-trust-list';
 const SEEN_KEY = 'cachet.trustList.seenSequence';
+const STATUS_CACHE = 'cachet-status';
+const STATUS_SEEN_KEY = 'cachet.status.seenSequence';
+/** Deltas a device holds on top of its full status document; past them it takes the published full one again. */
+export const MAX_HELD_DELTAS = 14;
 /** A download with no progress (no answer, no byte) for this long is given up. */
 export const STALL_MS = 5000;
 
 /**
- * `{ roots: string[], trustList: URL }` from the config.json at `url`
- * (the trust list's URL is resolved against it, and must be on its origin);
- * throws if it is unusable.
+ * `{ roots: string[], trustList: URL, status: URL | null }` from the
+ * config.json at `url` (the trust list's URL and the status index's, when
+ * the operator publishes status documents, are resolved against it, and
+ * must be on its origin); throws if it is unusable.
  */
 export async function loadConfig(url) {
   // The page's first script may have started this very request (boot.js): taken, not fetched again.
@@ -32,7 +38,13 @@ export async function loadConfig(url) {
   }
   const trustList = new URL(typeof config.trustList === 'string' ? config.trustList : 'trust-list.json', url);
   if (trustList.origin !== url.origin) throw new Error(`${url.pathname}: the trust list must be on the configuration's origin`);
-  return { roots, trustList };
+  let status = null;
+  if (config.status !== undefined) {
+    if (typeof config.status !== 'string') throw new Error(`${url.pathname}: status must be the URL of the status index`);
+    status = new URL(config.status, url);
+    if (status.origin !== url.origin) throw new Error(`${url.pathname}: the status index must be on the configuration's origin`);
+  }
+  return { roots, trustList, status };
 }
 
 /**
@@ -42,7 +54,17 @@ export async function loadConfig(url) {
  * up. `onProgress(bytes)` is called as the body arrives. A copy the service
  * worker answered from its cache (network down) says so with `fromCache`.
  */
-export async function fetchTrustList(url, { stallMs = STALL_MS, onProgress } = {}) {
+export function fetchTrustList(url, options = {}) {
+  // A download the page's first script started (boot.js) is taken rather than made again.
+  return fetchText(url, { ...options, early: takeFetched(url) });
+}
+
+/**
+ * `{ text, fromCache }` of `url`, or null when the network failed or
+ * answered with an error; `stallMs` without progress gives up (see
+ * fetchTrustList). `early`: a response already under way.
+ */
+async function fetchText(url, { stallMs = STALL_MS, onProgress, early, headers } = {}) {
   const controller = new AbortController();
   let timer;
   const watch = () => {
@@ -50,9 +72,7 @@ export async function fetchTrustList(url, { stallMs = STALL_MS, onProgress } = {
     timer = setTimeout(() => controller.abort(), stallMs);
   };
   watch();
-  // A download the page's first script started (boot.js) is taken rather than made again; it has no
-  // abort signal, so a stall stops the wait and cancels its body.
-  const early = takeFetched(url);
+  // An early response has no abort signal: a stall stops the wait and cancels its body.
   const stalled = new Promise((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(new Error('stalled')), { once: true });
   });
@@ -60,7 +80,7 @@ export async function fetchTrustList(url, { stallMs = STALL_MS, onProgress } = {
   try {
     const response = early
       ? await Promise.race([early, stalled])
-      : await fetch(url, { cache: 'no-cache', credentials: 'same-origin', signal: controller.signal });
+      : await fetch(url, { cache: 'no-cache', credentials: 'same-origin', signal: controller.signal, headers });
     if (!response.ok) {
       response.body?.cancel().catch(() => {});
       return null;
@@ -124,5 +144,114 @@ export function raiseSeenSequence(sequence) {
   const seen = seenSequence();
   if (Number.isSafeInteger(sequence) && sequence >= 0 && (seen === undefined || sequence > seen)) {
     storage.set(SEEN_KEY, sequence);
+  }
+}
+
+// Status documents (docs/TRUST.md, "Status documents" and "Publishing status
+// documents"). The operator publishes a folder: `index.json` (not signed)
+// names the full document of the last publication and the deltas kept, each
+// on the one before; every document is signed by the status key the list
+// delegates to. The device keeps the documents it applied (a full one and
+// the deltas since) and applies them again on each visit; the core refuses
+// anything not signed, out of order, expired or older than it holds. Each
+// document is applied again at the time it was first applied (`at`): one
+// checked then stays applied once it expires (its revocations are never
+// dropped), and the core warns that a newer one is due (`status-stale`).
+
+const INDEX_FORMAT = 'cachet-status-index/1';
+
+/** The published index at `url`, checked for shape; throws if it is not one. */
+function parseIndex(text, url) {
+  const index = JSON.parse(text);
+  const seq = (n) => Number.isSafeInteger(n) && n >= 0;
+  const file = (name) => {
+    if (typeof name !== 'string' || name === '') throw new Error('status index: a file name is missing');
+    const u = new URL(name, url);
+    if (u.origin !== url.origin) throw new Error('status index: a document is on another origin');
+    return u;
+  };
+  if (!index || index.format !== INDEX_FORMAT || !seq(index.sequence) || !Array.isArray(index.deltas)) {
+    throw new Error('not a status index');
+  }
+  const deltas = index.deltas.map((d) => {
+    if (!d || !seq(d.sequence) || !seq(d.base)) throw new Error('status index: a delta without its sequence');
+    return { sequence: d.sequence, base: d.base, url: file(d.file) };
+  });
+  return { sequence: index.sequence, full: file(index.full), deltas };
+}
+
+/**
+ * What brings a device holding status `held` (`{ sequence, deltas }`: the
+ * sequence of its state and how many deltas it holds, or null) to the
+ * published one at `indexURL`: `{ full, deltas }` (the full document's text
+ * or null, then the deltas' texts, in order), `{ upToDate: true }`, or null
+ * when the network failed. A device that holds a sequence the index's
+ * deltas start from takes those deltas only (a few KiB a day); otherwise,
+ * or past MAX_HELD_DELTAS, the full document. Throws on an unreadable index.
+ */
+export async function fetchStatusUpdate(indexURL, held, options = {}) {
+  // Marked for the service worker, which answers its last copy offline (sw.js).
+  const got = await fetchText(indexURL, { ...options, headers: { 'X-Cachet-Fetch': 'status-index' } });
+  if (!got || got.fromCache) return null;
+  const index = parseIndex(got.text, indexURL);
+  if (held && held.sequence >= index.sequence) return { upToDate: true };
+  let chain = null;
+  if (held) {
+    const start = index.deltas.findIndex((d) => d.base === held.sequence);
+    if (start >= 0) {
+      chain = index.deltas.slice(start);
+      const linked = chain.every((d, i) => i === 0 || d.base === chain[i - 1].sequence);
+      if (!linked || chain[chain.length - 1].sequence !== index.sequence || held.deltas + chain.length > MAX_HELD_DELTAS) chain = null;
+    }
+  }
+  const urls = chain ? chain.map((d) => d.url) : [index.full];
+  const texts = await Promise.all(urls.map((u) => fetchText(u, options)));
+  if (texts.some((t) => !t || t.fromCache)) return null;
+  return chain ? { full: null, deltas: texts.map((t) => t.text) } : { full: texts[0].text, deltas: [] };
+}
+
+/**
+ * The status documents this device last applied, `{ full, deltas }` (each
+ * `{ text, at }`: the document and when it was applied, in ms), or null.
+ */
+export async function cachedStatus(indexURL) {
+  try {
+    if (!globalThis.caches) return null;
+    const cache = await caches.open(STATUS_CACHE);
+    const response = await cache.match(indexURL);
+    if (!response) return null;
+    const held = await response.json();
+    const doc = (d) => d && typeof d.text === 'string' && Number.isFinite(d.at);
+    const ok = held && doc(held.full) && Array.isArray(held.deltas) && held.deltas.every(doc);
+    return ok ? { full: held.full, deltas: held.deltas } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps the status documents applied (`{ full, deltas }` as cachedStatus gives), or forgets them (`null`). */
+export async function keepStatus(indexURL, held) {
+  try {
+    if (!globalThis.caches) return;
+    const cache = await caches.open(STATUS_CACHE);
+    if (held === null) await cache.delete(indexURL);
+    else await cache.put(indexURL, new Response(JSON.stringify(held), { headers: { 'Content-Type': 'application/json' } }));
+  } catch {
+    // No cache: the documents are used for this visit only.
+  }
+}
+
+/** The highest status sequence this device has applied, or undefined. */
+export function seenStatusSequence() {
+  const stored = storage.get(STATUS_SEEN_KEY);
+  const n = stored === null ? NaN : Number(stored);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** Raises the seen status sequence to `sequence` (never lowers it). */
+export function raiseSeenStatusSequence(sequence) {
+  const seen = seenStatusSequence();
+  if (Number.isSafeInteger(sequence) && sequence >= 0 && (seen === undefined || sequence > seen)) {
+    storage.set(STATUS_SEEN_KEY, sequence);
   }
 }

@@ -84,7 +84,7 @@ export class Core {
   #glue = null;
   #loading = null;
   #verifier = null;
-  #trust = null; // { text, roots, lastSeen }
+  #trust = null; // { text, roots, lastSeen, status: [documents applied] }
 
   /**
    * `glue` and `wasm`: the URLs of a wasm-bindgen module of the core (by
@@ -145,7 +145,7 @@ export class Core {
       const info = verifier.trustList;
       if (this.#verifier) this.#verifier.free();
       this.#verifier = verifier;
-      this.#trust = { text, roots, lastSeen };
+      this.#trust = { text, roots, lastSeen, status: [] };
       return { info: info ?? null, error: error ?? null };
     });
   }
@@ -162,6 +162,62 @@ export class Core {
     });
   }
 
+  /**
+   * Applies a signed status document (its text) at `nowMs` to the verifier
+   * of the list loaded: the core's refusal code (`status-wrong-base`,
+   * `status-rollback`, `status-expired`…), the status held then unchanged,
+   * or null once applied. Kept, so that a rebuild after a trap applies it
+   * again.
+   */
+  applyStatus(document, nowMs) {
+    this.#rebuild();
+    if (!this.#verifier) throw new Error('no trust list loaded');
+    const refused = this.#call(() => this.#verifier.applyStatus(document, nowMs));
+    if (refused) return refused;
+    this.#trust.status.push({ document, nowMs });
+    return null;
+  }
+
+  /** The sequence of the status held (the last document applied), or undefined. */
+  get statusSequence() {
+    this.#rebuild();
+    return this.#verifier ? this.#call(() => this.#verifier.statusSequence) : undefined;
+  }
+
+  /** `status-rollback` when the status held is older than `lastSeen` (or none is held while one was seen), else null. */
+  checkStatusFloor(lastSeen) {
+    this.#rebuild();
+    if (!this.#verifier) return null;
+    return this.#call(() => this.#verifier.checkStatusFloor(lastSeen)) ?? null;
+  }
+
+  /** After a trap: the same verifier again, from the list's text and the status documents applied. */
+  #rebuild() {
+    if (this.#verifier || !this.#trust) return;
+    const { text, roots, lastSeen, status } = this.#trust;
+    this.load(text, roots, lastSeen);
+    for (const { document, nowMs } of status) {
+      this.#call(() => this.#verifier.applyStatus(document, nowMs));
+      this.#trust.status.push({ document, nowMs });
+    }
+  }
+
+  /**
+   * The list's `trust-list` check at `nowMs`, as every result would carry it
+   * (`{ outcome: 'pass' | 'warn' | 'fail', code, trust_list }`), without
+   * verifying anything; null without a list.
+   */
+  trustListState(nowMs) {
+    this.#rebuild();
+    if (!this.#verifier) return null;
+    return this.#call(() => this.#verifier.trustListState(nowMs));
+  }
+
+  /** `unknown-profile` when the core does not know `profile` (undefined: `full`), else null. Call after `ready()`. */
+  checkProfile(profile) {
+    return this.#call((glue) => glue.checkProfile(profile ?? null) ?? null);
+  }
+
   /** Whether a trust list was loaded (accepted or not). */
   get hasTrustList() {
     return this.#trust !== null;
@@ -173,10 +229,7 @@ export class Core {
    * does not know `profile`. Call after `ready()`.
    */
   verify(text, nowMs, profile) {
-    if (!this.#verifier && this.#trust) {
-      const { text: list, roots, lastSeen } = this.#trust;
-      this.load(list, roots, lastSeen); // rebuilding after a trap
-    }
+    this.#rebuild(); // after a trap
     if (!this.#verifier) throw new Error('no trust list loaded');
     return this.#call(() =>
       profile === undefined ? this.#verifier.verify(text, nowMs) : this.#verifier.verify(text, nowMs, profile),

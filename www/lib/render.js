@@ -124,7 +124,8 @@ export function renderVerdict(container, result) {
   // "Valid from {from}": the day it starts, when the certificate says it; else only what to do meanwhile.
   const next =
     typeof cert.valid_from === 'string' ? words[2].replace('{from}', formatParisDay(cert.valid_from)) : words[2].replace(/^[^.]*\{from\}\.\s*/, '');
-  const stale = result.checks.some((c) => c.check === 'trust-list' && c.outcome === 'warn');
+  // A list or status documents past their date, or status documents this device could not get.
+  const stale = result.checks.some((c) => c.check === 'trust-list' && c.outcome === 'warn') || Boolean(result.statusMissing);
   const verdict = card(
     kind,
     title,
@@ -220,6 +221,8 @@ export function renderTrustInfo(el, trust) {
       lines.push(t(keys[state], params));
       if (trust.networkRefused) lines.push(t('trustNetworkRefused', { code: trust.networkRefused }));
       else if (trust.fromCache) lines.push(t('trustFromCache'));
+      if (trust.status?.state === 'missing') lines.push(t('statusMissing', { code: trust.status.error }));
+      else if (trust.status?.state === 'held' && trust.status.error) lines.push(t('statusRefused', { code: trust.status.error }));
       break;
     }
     default:

@@ -9,6 +9,12 @@
 // download never replaces the list in use. The 5-second limit never covers
 // the list's download.
 //
+// Status documents (config.json's `status`, docs/TRUST.md "Status
+// documents"), the same way: the documents this device applied are applied
+// again at once, and the day's delta is fetched in the background; only a
+// device that holds none waits for them (the published full document).
+// Without them the verdict is the list's alone, with a warning.
+//
 // Events: `trustchange` (read `trust`), `waiting` (the verdict under way
 // waits for the list's download), `verdict` (`{result}` or `{error}`, for
 // the latest verification only). A result carries the core's `status` and
@@ -22,6 +28,11 @@ import {
   keepTrustList,
   seenSequence,
   raiseSeenSequence,
+  fetchStatusUpdate,
+  cachedStatus,
+  keepStatus,
+  seenStatusSequence,
+  raiseSeenStatusSequence,
 } from '../trust-list.js';
 
 export const VERIFY_TIMEOUT_MS = 5000;
@@ -87,6 +98,9 @@ export class Session extends EventTarget {
   #cacheRead = null;
   #request = 0;
   #listening = null;
+  // With published status documents: { url, held: {full, deltas} | null (each {text, at}), error: the
+  // core's code for the last documents refused, or 'status-unavailable', networkFailed, download, fetchedAt }.
+  #status = null;
 
   /**
    * `config`: URL of config.json; `trustList`: URL of the signed list
@@ -120,11 +134,34 @@ export class Session extends EventTarget {
         freshness: this.freshness(),
         networkRefused: this.#networkRefused,
         fromCache: this.#current.source === 'cache' && this.#networkFailed,
+        status: this.#statusInfo(),
       };
     }
     if (this.#refused) return { state: 'invalid', error: this.#refused };
     if (this.#download || !this.#prepared) return { state: 'loading' };
     return { state: 'missing' };
+  }
+
+  /**
+   * The status documents, for people: null when the operator publishes
+   * none; else `{ state, sequence, error }`, state `held` (a status is
+   * applied: `sequence`), `loading` (none yet, a download under way) or
+   * `missing` (none: verdicts are the list's alone; `error` says why:
+   * `status-unavailable` when the network did not give them, else the
+   * core's refusal code).
+   */
+  #statusInfo() {
+    const st = this.#status;
+    if (!st) return null;
+    let sequence;
+    try {
+      sequence = this.#core.statusSequence;
+    } catch {
+      sequence = undefined;
+    }
+    if (sequence !== undefined) return { state: 'held', sequence, error: st.error };
+    if (st.download) return { state: 'loading', error: null };
+    return { state: 'missing', error: st.error ?? 'status-unavailable' };
   }
 
   /**
@@ -134,9 +171,7 @@ export class Session extends EventTarget {
   freshness() {
     if (!this.#current) return null;
     try {
-      // An empty text runs the trust-list check first, then stops at decoding.
-      const report = this.#core.verify('', Date.now());
-      const check = report && Array.isArray(report.checks) ? report.checks.find((c) => c.check === 'trust-list') : null;
+      const check = this.#core.trustListState(Date.now());
       return { pass: 'fresh', warn: 'stale', fail: 'expired' }[check?.outcome] ?? null;
     } catch {
       return null;
@@ -171,27 +206,36 @@ export class Session extends EventTarget {
     }
     const url = this.#config.trustList;
     const cached = cachedTrustList(url);
+    if (this.#config.status) {
+      this.#status = { url: this.#config.status, held: null, error: null, networkFailed: false, download: null, fetchedAt: 0 };
+    }
+    const heldStatus = this.#status ? cachedStatus(this.#status.url) : Promise.resolve(null);
     this.#cacheRead = (async () => {
       await coreReady;
       const text = await cached;
+      if (this.#status && !this.#status.held) this.#status.held = await heldStatus;
       if (text === null || this.#current) return;
       const loaded = this.#core.load(text, this.#config.roots, seenSequence());
       if (!loaded.error) this.#use({ text, info: loaded.info, source: 'cache' });
     })();
     this.#cacheRead.catch(() => {});
+    let unknownProfile = false;
     this.#startDownload(); // at once: on a first visit it is what the verdict waits for
+    // The status too: the deltas since the status held, in the background; on a first visit (no list
+    // held, so no status either) the full document, beside the list.
+    if (this.#status) this.#startStatusDownload();
     try {
       await coreReady;
       await this.#cacheRead;
       if (!this.#current && !this.#refused) this.#core.load('', this.#config.roots, seenSequence()); // no list yet
-      // An empty text tells whether the core knows the profile.
-      this.#core.verify('', Date.now(), this.#profileArg());
+      unknownProfile = this.#core.checkProfile(this.#profileArg()) === 'unknown-profile';
     } catch (e) {
-      if (e && typeof e.message === 'string' && e.message.startsWith('unknown-profile')) {
-        return this.#fail('unknown-profile', new VerifyError('unknown-profile', e.message, undefined, { profile: this.#profile }));
-      }
       if (e && e.code === 'no-wasm') return this.#fail('no-wasm', new VerifyError('no-wasm', e.message));
       return this.#fail('core-missing', new VerifyError('unavailable', String(e)));
+    }
+    if (unknownProfile) {
+      const message = `unknown-profile: ${this.#profile}`;
+      return this.#fail('unknown-profile', new VerifyError('unknown-profile', message, undefined, { profile: this.#profile }));
     }
     this.#changed();
     return undefined;
@@ -207,10 +251,135 @@ export class Session extends EventTarget {
     return this.#profile === 'full' ? undefined : this.#profile;
   }
 
+  /** Takes `current` as the list in use; the core has just loaded it. The status held is applied to it again. */
   #use(current) {
     if (current.info) raiseSeenSequence(current.info.sequence);
     this.#current = current;
     this.#refused = null;
+    this.#applyHeld();
+  }
+
+  /**
+   * Applies the status documents held to the list just loaded, each at the
+   * time it was first applied. What the core refuses (a new list that
+   * delegates to another status key…) is dropped with what follows it; a
+   * status older than one this device applied before (the cache rolled
+   * back) is never used.
+   */
+  #applyHeld() {
+    const st = this.#status;
+    if (!st || !st.held) return;
+    const docs = [st.held.full, ...st.held.deltas];
+    let applied = 0;
+    for (const doc of docs) {
+      const refused = this.#core.applyStatus(doc.text, doc.at);
+      if (refused) {
+        st.error = refused;
+        break;
+      }
+      applied += 1;
+    }
+    if (applied < docs.length) {
+      st.held = applied === 0 ? null : { full: st.held.full, deltas: st.held.deltas.slice(0, applied - 1) };
+      setTimeout(() => keepStatus(st.url, st.held));
+    }
+    if (applied > 0 && this.#core.checkStatusFloor(seenStatusSequence()) === 'status-rollback') {
+      this.#dropStatus('status-rollback');
+      setTimeout(() => keepStatus(st.url, null));
+    }
+  }
+
+  /** Back to the list alone (the core's status dropped), `error` saying why. */
+  #dropStatus(error) {
+    const st = this.#status;
+    st.held = null;
+    st.error = error;
+    const { text } = this.#current;
+    this.#core.load(text, this.#config.roots, seenSequence());
+  }
+
+  /**
+   * The status download in flight, or a new one: the deltas since the
+   * status held, or the full document when none is held. Resolves once
+   * what it brought is applied or refused; never rejects.
+   */
+  #startStatusDownload() {
+    const st = this.#status;
+    if (!st) return Promise.resolve();
+    if (st.download) return st.download;
+    st.fetchedAt = Date.now();
+    st.download = (async () => {
+      // What this device holds decides what to fetch: after the cached list (and the status applied to it).
+      if (this.#current || (await cachedTrustList(this.#config.trustList)) !== null) await this.#cacheRead;
+      let sequence;
+      try {
+        sequence = this.#current ? this.#core.statusSequence : undefined;
+      } catch {
+        sequence = undefined;
+      }
+      const held = sequence === undefined ? null : { sequence, deltas: st.held ? st.held.deltas.length : 0 };
+      let update;
+      try {
+        update = await fetchStatusUpdate(st.url, held);
+      } catch {
+        st.error = 'status-index-invalid';
+        return;
+      }
+      st.networkFailed = update === null;
+      if (!update || update.upToDate) return;
+      // Applied to the list in use: the one downloaded beside it on a first visit.
+      if (!this.#current && this.#download) await this.#download;
+      await this.#core.ready();
+      if (!this.#current) return;
+      this.#applyUpdate(update, sequence);
+    })()
+      .catch(() => {
+        // the core failed: the next verification re-instantiates it
+      })
+      .finally(() => {
+        st.download = null;
+        this.#changed();
+      });
+    this.#changed();
+    return st.download;
+  }
+
+  /** Applies downloaded status documents on top of the status held (sequence `from`); keeps them once applied. */
+  #applyUpdate(update, from) {
+    const st = this.#status;
+    const at = Date.now();
+    if (this.#core.statusSequence !== from) return; // the list changed meanwhile: the next refresh starts again
+    if (update.full !== null) {
+      const before = st.held;
+      const { text } = this.#current;
+      this.#core.load(text, this.#config.roots, seenSequence());
+      const refused = this.#core.applyStatus(update.full, at);
+      const rollback = !refused && this.#core.checkStatusFloor(seenStatusSequence()) === 'status-rollback';
+      if (refused || rollback) {
+        // Refused: the status held before stays in use.
+        this.#core.load(text, this.#config.roots, seenSequence());
+        st.held = before;
+        this.#applyHeld();
+        st.error = refused ?? 'status-rollback';
+        return;
+      }
+      st.held = { full: { text: update.full, at }, deltas: [] };
+      st.error = null;
+    } else {
+      if (!st.held) return;
+      st.error = null;
+      for (const text of update.deltas) {
+        const refused = this.#core.applyStatus(text, at);
+        if (refused) {
+          st.error = refused;
+          break;
+        }
+        st.held.deltas.push({ text, at });
+      }
+    }
+    raiseSeenStatusSequence(this.#core.statusSequence);
+    const held = st.held;
+    setTimeout(() => keepStatus(st.url, held)); // after the verdict: it does not wait for storage
   }
 
   /** The download in flight, or a new one; resolves once its list is taken or refused. */
@@ -274,6 +443,10 @@ export class Session extends EventTarget {
     const fresh = this.freshness() === 'fresh';
     const due = Date.now() - this.#fetchedAt >= (fresh ? REFRESH_AFTER_MS : RETRY_AFTER_MS);
     if (force || due) this.#startDownload();
+    const st = this.#status;
+    if (st && !st.download && (force || Date.now() - st.fetchedAt >= (fresh && !st.error ? REFRESH_AFTER_MS : RETRY_AFTER_MS))) {
+      this.#startStatusDownload();
+    }
   }
 
   /**
@@ -351,6 +524,13 @@ export class Session extends EventTarget {
         throw new VerifyError('unavailable', 'no trust list', 'errorTrustListMissing');
       }
     }
+    if (this.#status && this.#current && this.#core.statusSequence === undefined) {
+      // Status documents are published and none is held: the verdict waits for them (a download that
+      // keeps progressing), as for a first list.
+      if (id === this.#request) this.#emit('waiting', {});
+      await this.#startStatusDownload();
+      await this.#core.ready();
+    }
     const result = this.#core.verify(text, Date.now(), this.#profileArg());
     const problem = resultProblem(result);
     if (problem) throw new VerifyError('failed', problem);
@@ -359,6 +539,9 @@ export class Session extends EventTarget {
       throw new VerifyError('profile-not-applied', `the core did not apply the profile ${this.#profile}`);
     }
     result.kind = kindOf(result.status);
+    // Published status documents that this device does not hold: the verdict is the list's alone.
+    const status = this.#statusInfo();
+    if (status && status.state !== 'held') result.statusMissing = status.error ?? 'status-unavailable';
     return result;
   }
 
