@@ -40,17 +40,29 @@ export class CoreError extends Error {
   }
 }
 
+// The glue as a file of its own: a bundler that follows `new URL(…,
+// import.meta.url)` (Vite does) copies it, and each fresh instance imports
+// it again under its own query, so under a URL of its own.
+const GLUE = new URL('./pkg/cachet.js', import.meta.url);
+
 let compiled = null; // the WebAssembly.Module, compiled once
 let live = null; // { glue, generation }: the instance calls go to
 let spare = null; // { glue, generation } made ahead, or null
 let making = null; // the promise of the spare being made
 let generations = 0;
 
+const used = new WeakSet(); // every glue instantiated: a fresh instance needs a glue never used
+
 /** Instantiates generation `n` of the glue on the compiled module. */
 async function instantiate(n) {
-  const glue = n === 0
-    ? firstGlue
-    : await import(/* @vite-ignore */ /* webpackIgnore: true */ new URL(`./pkg/cachet.js?instance=${n}`, import.meta.url).href);
+  let glue = firstGlue;
+  if (n > 0) {
+    const url = new URL(GLUE);
+    url.searchParams.set('instance', String(n));
+    glue = await import(/* @vite-ignore */ /* webpackIgnore: true */ url.href);
+  }
+  if (used.has(glue)) throw new Error('the glue module was not loaded again: no fresh instance');
+  used.add(glue);
   await glue.default({ module_or_path: compiled }); // asynchronous: browsers may refuse a synchronous instantiation
   return { glue, generation: n };
 }
@@ -332,6 +344,7 @@ export function loadSync({ wasm }) {
   if (!live) {
     compiled ??= wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
     live = { glue: firstGlue, generation: 0 };
+    used.add(firstGlue);
     firstGlue.initSync({ module: compiled });
   }
   makeSpare();
