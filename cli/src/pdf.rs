@@ -249,7 +249,8 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
     page.extend_from_slice(&content.finish());
     let stream = deflate(&page);
 
-    let mut pdf = Pdf::new();
+    // Room for the whole file (about 27 KB), so that the buffer is never copied to grow.
+    let mut pdf = Pdf::with_capacity(40 * 1024);
     pdf.set_version(1, 7);
     // The file identifier (PDF/A asks for one): a digest of the certificate's text, the same at every issue.
     let digest = sha2::Sha256::digest(text.as_bytes());
@@ -425,7 +426,7 @@ fn xmp(x: &Xmp<'_>) -> String {
 
 /// Writes `face`'s font dictionary, descriptor and program, cut to `used`, at
 /// `ids` (font, descriptor, program), with the shared `/ToUnicode` map `ids[3]`.
-fn embed_font(pdf: &mut Pdf, ids: [Ref; 4], face: &font::Face, used: &[bool; 256]) {
+fn embed_font(pdf: &mut Pdf, ids: [Ref; 4], face: &'static font::Face, used: &[bool; 256]) {
     let [font_id, descriptor_id, file_id, to_unicode_id] = ids;
     // A subset's name starts with six capitals (ISO 32000-1, 9.6.4), here a digest of its glyphs.
     let mut hash = 0xcbf2_9ce4_8422_2325u64;
@@ -464,11 +465,49 @@ fn embed_font(pdf: &mut Pdf, ids: [Ref; 4], face: &font::Face, used: &[bool; 256
     descriptor.font_file2(file_id);
     descriptor.finish();
 
-    let program = face.subset(used);
-    let compressed = deflate(&program);
-    let mut file = pdf.stream(file_id, &compressed);
+    let program = font_program(face, used);
+    let mut file = pdf.stream(file_id, &program.compressed);
     file.filter(pdf_writer::Filter::FlateDecode);
-    file.pair(Name(b"Length1"), program.len() as i32);
+    file.pair(Name(b"Length1"), program.length as i32);
+}
+
+/// A font program cut to some glyphs, compressed.
+struct FontProgram {
+    compressed: Vec<u8>,
+    /// Its length before compression (`/Length1`).
+    length: usize,
+}
+
+/// `face` cut to `used`, compressed: from this thread's last few, since the
+/// pages of a batch often use the same glyphs (the bold face's are nearly
+/// always the same: the académie's name and the title), else made and kept.
+/// The bytes are those `face.subset(used)` and [`deflate`] give, cached or not.
+fn font_program(face: &'static font::Face, used: &[bool; 256]) -> std::rc::Rc<FontProgram> {
+    type Key = (&'static str, [u64; 4]);
+    thread_local! {
+        static MADE: std::cell::RefCell<std::collections::HashMap<Key, std::rc::Rc<FontProgram>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    /// Programs kept per thread (a few KB each), forgotten all at once when full.
+    const KEPT: usize = 64;
+    let mut bits = [0u64; 4];
+    for (code, _) in used.iter().enumerate().filter(|(_, u)| **u) {
+        bits[code / 64] |= 1 << (code % 64);
+    }
+    let key = (face.name, bits);
+    if let Some(program) = MADE.with(|made| made.borrow().get(&key).cloned()) {
+        return program;
+    }
+    let program = face.subset(used);
+    let program = std::rc::Rc::new(FontProgram { compressed: deflate(&program), length: program.len() });
+    MADE.with(|made| {
+        let mut made = made.borrow_mut();
+        if made.len() >= KEPT {
+            made.clear();
+        }
+        made.insert(key, program.clone());
+    });
+    program
 }
 
 /// The streams every PDF carries unchanged, compressed once per process.
@@ -711,6 +750,14 @@ mod tests {
             assert_eq!(win_ansi_char(b).map(win_ansi_byte), win_ansi_char(b).map(|_| b), "{b:#x}");
         }
         assert_eq!((0..=255u8).filter_map(win_ansi_char).count(), 218);
+        // A font program from the thread's cache is the one made afresh, and the two faces' never mix.
+        let used: [bool; 256] = std::array::from_fn(|c| (c as u8).is_ascii_lowercase());
+        let (first, again) = (font_program(regular, &used), font_program(regular, &used));
+        assert!(std::rc::Rc::ptr_eq(&first, &again), "kept");
+        assert_eq!(first.compressed, deflate(&regular.subset(&used)));
+        assert_eq!(first.length, regular.subset(&used).len());
+        assert_eq!(font_program(bold, &used).compressed, deflate(&bold.subset(&used)));
+        assert_ne!(font_program(bold, &used).compressed, first.compressed);
         assert_eq!(host_of("https://verifier.cachet.fr/v/"), Some("verifier.cachet.fr"));
         assert_eq!(host_of("nope"), None);
     }
