@@ -52,12 +52,12 @@ const STEPS: [Step; 18] = [
     ),
     ("wasm-tests", "wasm-bindgen-test: the bindings in headless Chromium", wasm_tests),
     ("browser", "browser: the page in Chromium (playwright-core, node --test)", browser),
+    ("engines", "engines: the main paths in Firefox ESR and WebKitGTK (tests/browser/engines)", engines),
     (
         "browser-nginx",
-        "browser on nginx: the same Chromium specs against Debian's nginx serving the site from deploy/nginx/",
+        "browser on nginx: the browser and engines specs again, against Debian's nginx serving the site from deploy/nginx/",
         browser_nginx,
     ),
-    ("engines", "engines: the main paths in Firefox ESR and WebKitGTK (tests/browser/engines)", engines),
     (
         "package",
         "package: the npm package in a Vite app, a bare page and Node (tests/package), its bulk verifier in Node",
@@ -69,7 +69,7 @@ const STEPS: [Step; 18] = [
 const USAGE: &str = "usage: cargo xtask test [--quick] [--only STEP]
   --quick      without the fuzz smoke run (ignored under CI=true)
   --only STEP  that step alone: setup, fmt, clippy, wasm, docs, tests, vectors, clone, size,
-               deploy, reproducible, browser-setup, wasm-tests, browser, browser-nginx, engines,
+               deploy, reproducible, browser-setup, wasm-tests, browser, engines, browser-nginx,
                package or fuzz";
 
 pub fn run_all(args: &[String]) -> ExitCode {
@@ -317,11 +317,12 @@ fn browser(ctx: &Ctx) -> Result<Done> {
     Ok(Done::Passed)
 }
 
-/// The same Chromium specs as `browser`, each server the specs start being
-/// Debian's nginx from deploy/nginx/'s committed configuration over the
-/// site `cargo xtask site` lays out (`CACHET_SERVER=nginx`,
+/// The specs of the `browser` and `engines` steps again, each server they
+/// start being Debian's nginx from deploy/nginx/'s committed configuration
+/// over the site `cargo xtask site` lays out (`CACHET_SERVER=nginx`,
 /// tests/browser/README.md): every test that runs against the development
-/// server also runs against what a town hall deploys.
+/// server also runs against what a town hall deploys. As in `engines`, the
+/// engines' specs fail under CI=true when an engine is missing.
 fn browser_nginx(ctx: &Ctx) -> Result<Done> {
     let dir = sh::workspace_root().join(BROWSER_TESTS);
     if !Path::new(CHROMIUM).exists() || !dir.join("node_modules").is_dir() {
