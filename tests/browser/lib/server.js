@@ -69,8 +69,31 @@ export function startServer({ trust, root, args = [], timeoutMs = 60_000 }) {
   if (kind === 'dev') {
     return launch({ bin, args: ['serve', '--trust', trust, '--root', root, '--port', '0', '--no-build', ...args], ready: LISTENING, kind, timeoutMs });
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cachet-nginx-'));
-  return launch({ bin, args: ['serve-nginx', '--dir', dir, '--trust', trust, '--root', root, ...args], ready: NGINX_ON, kind, timeoutMs, dir });
+  return startNginx({ bin, trust, root, args, kind, timeoutMs });
+}
+
+/**
+ * nginx in a fresh temporary folder, on the port xtask found free; if
+ * another process took that port first, once more (three tries in all).
+ */
+async function startNginx({ bin, trust, root, args, kind, timeoutMs }) {
+  for (let attempt = 1; ; attempt++) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cachet-nginx-'));
+    try {
+      return await launch({ bin, args: ['serve-nginx', '--dir', dir, '--trust', trust, '--root', root, ...args], ready: NGINX_ON, kind, timeoutMs, dir });
+    } catch (e) {
+      if (attempt === 3 || !/Address already in use/.test(e.message)) throw e;
+    }
+  }
+}
+
+/** Whether nginx's master, pid `pid`, has written its pid file in `dir`: it does so once its sockets are bound. */
+function pidWritten(dir, pid) {
+  try {
+    return fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim() === String(pid);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether something accepts connections on 127.0.0.1:`port`. */
@@ -97,24 +120,27 @@ function nginxLog(dir) {
 function launch({ bin, args, ready, kind, timeoutMs, dir }) {
   const child = spawn(bin, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
-  const exited = new Promise((done) => child.once('exit', (code, signal) => done(code ?? signal)));
-  exited.then(() => {
-    running.delete(child);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
   let output = '';
   const what = `xtask ${args[0]}`;
   const failure = (why) => new Error(`${what} ${why}:\n${output}${dir ? `\nnginx-error.log:\n${nginxLog(dir)}` : ''}`);
-  return new Promise((resolve, reject) => {
-    let settled = false;
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  let settled = false;
+  let finished;
+  const started = new Promise((resolve, reject) => {
     const fail = (e) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      child.kill('SIGTERM');
+      if (alive()) child.kill('SIGTERM');
       reject(e);
     };
     const timer = setTimeout(() => fail(failure(`did not accept connections within ${timeoutMs} ms`)), timeoutMs);
+    // Once it has stopped: a failure if it never got ready (its log read first), then its folder removed.
+    finished = new Promise((done) => child.once('exit', (code, signal) => done(code ?? signal))).then((status) => {
+      fail(failure(`exited (${status}) before accepting connections`));
+      running.delete(child);
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
     const onData = async (chunk) => {
       output += chunk;
       const m = ready.exec(output);
@@ -125,9 +151,10 @@ function launch({ bin, args, ready, kind, timeoutMs, dir }) {
       child.stdout.resume();
       child.stderr.resume();
       const port = Number(m[2]);
-      // nginx says its port before it binds it: wait until it accepts.
-      while (!(await accepts(port))) {
-        if (settled || child.exitCode !== null || child.signalCode !== null) return;
+      // nginx says its port before it binds it (xtask then becomes nginx): wait
+      // until its pid file says its sockets are bound and the port accepts.
+      while (!(dir ? pidWritten(dir, child.pid) : true) || !(await accepts(port))) {
+        if (settled || !alive()) return;
         await new Promise((r) => setTimeout(r, 50));
       }
       if (settled) return;
@@ -140,14 +167,14 @@ function launch({ bin, args, ready, kind, timeoutMs, dir }) {
         origin: url.replace(/\/$/, ''),
         kind,
         stop: () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          return exited.then(() => {});
+          if (alive()) child.kill('SIGTERM');
+          return finished;
         },
       });
     };
     child.stdout.setEncoding('utf8').on('data', onData);
     child.stderr.setEncoding('utf8').on('data', onData);
     child.once('error', (e) => fail(new Error(`cannot start ${bin}: ${e.message}`)));
-    exited.then((status) => fail(failure(`exited (${status}) before accepting connections`)));
   });
+  return started;
 }
