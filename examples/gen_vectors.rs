@@ -2500,6 +2500,7 @@ fn status_document_cases(w: &World) -> Vec<StatusCase> {
             kind,
             sequence,
             base,
+            scope: None,
             issued_at: "2025-09-30T05:00:00Z".into(),
             expires: "2025-10-02T05:00:00Z".into(),
             keys: vec![KeyEntry { key_id: w.paris.secret.key_id().to_string(), ..entry }],
@@ -2658,6 +2659,59 @@ fn status_document_cases(w: &World) -> Vec<StatusCase> {
         vec![full1.clone()],
     );
     cases.last_mut().expect("just pushed").trust_list = list_with(None);
+    // Scoped full documents: one key's part, what a first visit fetches.
+    let scoped = |kind: Kind, sequence: u64, base: Option<u64>, key: &Key, revoked: &[u32]| {
+        let kid = key.secret.key_id().to_string();
+        let entry = match kind {
+            Kind::Full => KeyEntry { revoked_indices: code(revoked), ..KeyEntry::default() },
+            Kind::Delta => KeyEntry { added: code(revoked), ..KeyEntry::default() },
+        };
+        let body = StatusBody {
+            kind,
+            sequence,
+            base,
+            scope: Some(kid.clone()),
+            issued_at: "2025-09-30T05:00:00Z".into(),
+            expires: "2025-10-02T05:00:00Z".into(),
+            keys: vec![KeyEntry { key_id: kid, ..entry }],
+        };
+        sign_status(&w.status.secret, &body)
+    };
+    add(
+        &mut cases,
+        "status-scoped-full-revokes",
+        REVOKED,
+        Some("status-revoked"),
+        "A full document scoped to the Paris key (\"scope\": its key id; that key alone in keys) revokes this index: the state it gives knows the Paris key.",
+        &cert_a,
+        vec![scoped(Kind::Full, 1, None, &w.paris, &[a])],
+    );
+    add(
+        &mut cases,
+        "status-scoped-delta-refused",
+        LIST_INVALID,
+        Some("status-entry"),
+        "A full document (1), then a delta (2 on 1) with a scope: only a full document may be scoped.",
+        &cert_b,
+        vec![full1.clone(), scoped(Kind::Delta, 2, Some(1), &w.paris, &[b])],
+    );
+    add(
+        &mut cases,
+        "status-scoped-other-key",
+        VALID,
+        Some("status-out-of-scope"),
+        "The list gives the Créteil key a status_capacity too; the only status document is a full one scoped to the Créteil key (revoking this very index number there). The Paris certificate's revocation by status documents is unknown: the list's verdict, and the trust-list check warns.",
+        &cert_a,
+        vec![scoped(Kind::Full, 1, None, &w.creteil, &[a])],
+    );
+    cases.last_mut().expect("just pushed").trust_list = {
+        let mut body = w.body();
+        body.sequence = 8;
+        body.issuers[0].status_capacity = Some(CAPACITY);
+        body.issuers[2].status_capacity = Some(CAPACITY);
+        body.status_key = Some(status_key("2025-10-15T00:00:00Z"));
+        w.sign_list(&w.root, &body)
+    };
     add(
         &mut cases,
         "status-none-given",

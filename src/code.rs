@@ -147,6 +147,9 @@ codes! {
     TrustListStale = "trust-list-stale", "La liste de confiance aurait dû être renouvelée ; elle sert encore quelques jours.", "The trust list is due for renewal; it is still used for a few days.";
     /// The status document held has expired (a warning).
     StatusStale = "status-stale", "Le document de statut a expiré ; un plus récent est attendu.", "The status document has expired; a newer one is due.";
+    /// The status held covers only another key (a scoped full document):
+    /// this certificate's revocation by status documents is unknown (a warning).
+    StatusOutOfScope = "status-out-of-scope", "Le statut détenu ne couvre pas la clé de ce certificat : sa révocation par les documents de statut n'est pas encore connue.", "The status held does not cover this certificate's key: its revocation by status documents is not known yet.";
     /// Past `next_update` and the grace period.
     TrustListExpired = "trust-list-expired", "La liste de confiance est trop ancienne pour être utilisée.", "The trust list is too old to be used.";
     // A trust list refused (check `trust-list`).

@@ -4,7 +4,10 @@
 //! revocations reach verifiers every day without the offline root.
 //!
 //! A **full** document gives every key's revoked indices; a **delta** gives
-//! the indices added and removed since the document of sequence `base`.
+//! the indices added and removed since the document of sequence `base`. A
+//! **scoped** full document (`scope`: one key id) gives that one key's
+//! indices only: what a first visit fetches before the complete document,
+//! and a state made from it knows that key alone ([`StatusState::covers`]).
 //! Each is numbered (`sequence`), dated (`issued_at`) and short-lived
 //! (`expires`). A verifier holds a [`StatusState`]: the sets of the last full
 //! document with every later delta merged in, each delta applied only on
@@ -68,9 +71,10 @@ pub enum StatusError {
         /// The document's.
         got: u64,
     },
-    /// A delta whose `base` is not the sequence held (or with none held).
+    /// A delta whose `base` is not the sequence held (or with no complete
+    /// state held: none, or one scoped to a key).
     WrongBase {
-        /// The sequence held, if any.
+        /// The sequence of the complete state held, if any.
         held: Option<u64>,
         /// The delta's base.
         base: u64,
@@ -114,7 +118,7 @@ impl fmt::Display for StatusError {
                 write!(f, "{}: a delta on {base}, the sequence held is {held}", self.code())
             }
             StatusError::WrongBase { held: None, base } => {
-                write!(f, "{}: a delta on {base}, and no full document held", self.code())
+                write!(f, "{}: a delta on {base}, and no complete full document held", self.code())
             }
             _ => f.write_str(self.code()),
         }
@@ -166,6 +170,9 @@ pub struct StatusBody {
     pub sequence: u64,
     /// A delta's base: the sequence it applies to.
     pub base: Option<u64>,
+    /// A scoped full document's one key (16 hex digits): the document gives
+    /// that key's indices only. `None`: every key.
+    pub scope: Option<String>,
     /// When it was signed (RFC 3339).
     pub issued_at: String,
     /// When it stops being accepted (RFC 3339).
@@ -179,7 +186,9 @@ fn required<T>(value: Option<T>, object_at: usize) -> Result<T, JsonError> {
 }
 
 impl StatusBody {
-    /// Compact JSON, members in the order of FORMAT.md.
+    /// Compact JSON, members in the order of FORMAT.md: `format`, `kind`,
+    /// `sequence`, `base` (a delta), `scope` (a scoped full document),
+    /// `issued_at`, `expires`, `keys`; an absent member is not written.
     pub fn to_json(&self) -> String {
         let mut w = Writer::new();
         w.begin_object();
@@ -190,6 +199,9 @@ impl StatusBody {
         if let Some(base) = self.base {
             w.key("base");
             w.u64(base);
+        }
+        if let Some(scope) = &self.scope {
+            w.member_str("scope", scope);
         }
         w.member_str("issued_at", &self.issued_at);
         w.member_str("expires", &self.expires);
@@ -228,7 +240,7 @@ impl StatusBody {
     fn from_json(text: &[u8]) -> Result<(String, StatusBody), JsonError> {
         let mut r = Reader::new(text)?;
         let at = r.offset();
-        let (mut format, mut kind, mut sequence, mut base) = (None, None, None, None);
+        let (mut format, mut kind, mut sequence, mut base, mut scope) = (None, None, None, None, None);
         let (mut issued_at, mut expires, mut keys) = (None, None, None);
         r.object(|r, key| {
             match key {
@@ -243,6 +255,7 @@ impl StatusBody {
                 }
                 "sequence" => sequence = Some(r.u64()?),
                 "base" => base = Some(r.u64()?),
+                "scope" => scope = Some(r.string()?),
                 "issued_at" => issued_at = Some(r.string()?),
                 "expires" => expires = Some(r.string()?),
                 "keys" => {
@@ -276,6 +289,7 @@ impl StatusBody {
             kind: required(kind, at)?,
             sequence: required(sequence, at)?,
             base,
+            scope,
             issued_at: required(issued_at, at)?,
             expires: required(expires, at)?,
             keys: required(keys, at)?,
@@ -319,6 +333,7 @@ pub struct StatusDocument {
     kind: Kind,
     sequence: u64,
     base: Option<u64>,
+    scope: Option<KeyId>,
     issued_at: Timestamp,
     expires: Timestamp,
     changes: Vec<(KeyId, Change)>,
@@ -421,6 +436,13 @@ impl StatusDocument {
             }
             _ => {}
         }
+        // A scoped full document lists its key alone (that key is then
+        // checked as every key is: in the list, with a status_capacity).
+        match (body.kind, &body.scope, body.keys.as_slice()) {
+            (_, None, _) => {}
+            (Kind::Full, Some(scope), [only]) if only.key_id == *scope => {}
+            _ => return Err(entry("scope".into())),
+        }
         let mut changes: Vec<(KeyId, Change)> = Vec::with_capacity(body.keys.len());
         for e in &body.keys {
             let kid = KeyId::parse(&e.key_id).map_err(|_| entry(format!("key_id {:?}", e.key_id)))?;
@@ -455,7 +477,16 @@ impl StatusDocument {
             };
             changes.push((kid, change));
         }
-        Ok(StatusDocument { kind: body.kind, sequence: body.sequence, base: body.base, issued_at, expires, changes })
+        let scope = body.scope.as_ref().and(changes.first()).map(|(kid, _)| *kid);
+        Ok(StatusDocument {
+            kind: body.kind,
+            sequence: body.sequence,
+            base: body.base,
+            scope,
+            issued_at,
+            expires,
+            changes,
+        })
     }
 
     /// Full or delta.
@@ -470,6 +501,10 @@ impl StatusDocument {
     pub fn base(&self) -> Option<u64> {
         self.base
     }
+    /// A scoped full document's one key; `None`: every key.
+    pub fn scope(&self) -> Option<KeyId> {
+        self.scope
+    }
     /// When it was signed.
     pub fn issued_at(&self) -> Timestamp {
         self.issued_at
@@ -481,10 +516,12 @@ impl StatusDocument {
 }
 
 /// What a verifier holds of the status documents: the last sequence
-/// applied, its dates, and each key's revoked indices.
+/// applied, its dates, each key's revoked indices, and the key it is scoped
+/// to when it comes from a scoped full document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusState {
     sequence: u64,
+    scope: Option<KeyId>,
     issued_at: Timestamp,
     expires: Timestamp,
     sets: BTreeMap<KeyId, RevokedSet>,
@@ -492,9 +529,10 @@ pub struct StatusState {
 
 impl StatusState {
     /// The state after `doc`, from `held` (none: nothing held yet). A full
-    /// document replaces everything, unless its sequence is below the one
-    /// held; a delta applies only on its base, with a sequence above the
-    /// one held.
+    /// document, scoped or not, replaces everything, unless its sequence is
+    /// below the one held (a scoped one gives a state scoped to its key); a
+    /// delta applies only on its base, with a sequence above the one held,
+    /// and only on a complete state (on a scoped one: `status-wrong-base`).
     pub fn apply(held: Option<&StatusState>, doc: &StatusDocument) -> Result<StatusState, StatusError> {
         let held_sequence = held.map(|h| h.sequence);
         match (doc.kind, held) {
@@ -503,6 +541,9 @@ impl StatusState {
             }
             (Kind::Delta, Some(h)) if doc.sequence <= h.sequence => {
                 return Err(StatusError::Rollback { held: h.sequence, got: doc.sequence })
+            }
+            (Kind::Delta, Some(h)) if h.scope.is_some() => {
+                return Err(StatusError::WrongBase { held: None, base: doc.base.unwrap_or_default() })
             }
             (Kind::Delta, _) if doc.base != held_sequence => {
                 return Err(StatusError::WrongBase { held: held_sequence, base: doc.base.unwrap_or_default() })
@@ -528,7 +569,14 @@ impl StatusState {
             };
             sets.insert(*kid, set);
         }
-        Ok(StatusState { sequence: doc.sequence, issued_at: doc.issued_at, expires: doc.expires, sets })
+        // A delta has no scope (`check`), nor the state it applies on (above).
+        Ok(StatusState {
+            sequence: doc.sequence,
+            scope: doc.scope,
+            issued_at: doc.issued_at,
+            expires: doc.expires,
+            sets,
+        })
     }
 
     /// Refuses a state older than `floor`, the highest status sequence this
@@ -552,6 +600,17 @@ impl StatusState {
     /// (`status-stale`) and should fetch a newer one.
     pub fn expires(&self) -> Timestamp {
         self.expires
+    }
+    /// The one key this state knows, when it comes from a scoped full
+    /// document; `None`: every key.
+    pub fn scope(&self) -> Option<KeyId> {
+        self.scope
+    }
+    /// Whether this state speaks for key `kid`'s indices: every key's when
+    /// unscoped, else its own key's only. For another key, what the status
+    /// documents say is unknown (`status-out-of-scope`).
+    pub fn covers(&self, kid: KeyId) -> bool {
+        self.scope.is_none_or(|s| s == kid)
     }
     /// Whether index `idx` of key `kid` is revoked by the documents applied.
     pub fn contains(&self, kid: KeyId, idx: u32) -> bool {
@@ -600,12 +659,15 @@ mod tests {
     use super::*;
     use crate::status_list::{status_index, StatusRef};
     use crate::trust::{sign_list, IssuerEntry, KeyStatus, StatusKeyEntry, TrustListBody};
-    use crate::{issue, verify, Status};
+    use crate::{issue, verify, Outcome, Status};
 
     struct World {
         root: SecretKey,
         issuer: SecretKey,
         status: SecretKey,
+        /// A second issuer key with a status space, and a third without.
+        other: SecretKey,
+        plain: SecretKey,
         capacity: u32,
     }
 
@@ -614,6 +676,8 @@ mod tests {
             root: SecretKey::from_seed(&[9; 32]),
             issuer: SecretKey::from_seed(&[8; 32]),
             status: SecretKey::from_seed(&[7; 32]),
+            other: SecretKey::from_seed(&[6; 32]),
+            plain: SecretKey::from_seed(&[4; 32]),
             capacity: 1000,
         }
     }
@@ -640,6 +704,19 @@ mod tests {
                 revoked_indices: Some(RevokedSet::from_sorted(&[5], self.capacity).unwrap().encode()),
                 ..IssuerEntry::default()
             });
+            for (key, capacity) in [(&self.other, Some(self.capacity)), (&self.plain, None)] {
+                body.issuers.push(IssuerEntry {
+                    key_id: key.key_id().to_string(),
+                    name: "Académie de Lyon".into(),
+                    public_key: key.public_key().to_base64(),
+                    valid_from: "2026-06-01".into(),
+                    valid_until: "2027-08-31".into(),
+                    kinds: vec!["certificat-de-scolarite".into()],
+                    status: KeyStatus::Active,
+                    status_capacity: capacity,
+                    ..IssuerEntry::default()
+                });
+            }
             body.status_key = status_key.map(|(k, expires)| StatusKeyEntry {
                 key_id: k.key_id().to_string(),
                 public_key: k.public_key().to_base64(),
@@ -659,11 +736,37 @@ mod tests {
                 kind,
                 sequence,
                 base,
+                scope: None,
                 issued_at: "2026-09-10T00:00:00Z".into(),
                 expires: "2026-09-12T00:00:00Z".into(),
                 keys: vec![KeyEntry { key_id: self.issuer.key_id().to_string(), ..entry }],
             };
             sign_status(by, &body)
+        }
+
+        /// A full document scoped to `scope` (a key id's text), listing
+        /// `keys` with `revoked` for the first of them.
+        fn scoped(&self, sequence: u64, scope: &str, keys: &[&SecretKey], revoked: &[u32]) -> String {
+            let code = (!revoked.is_empty()).then(|| RevokedSet::from_sorted(revoked, self.capacity).unwrap().encode());
+            let keys = keys
+                .iter()
+                .enumerate()
+                .map(|(n, k)| KeyEntry {
+                    key_id: k.key_id().to_string(),
+                    revoked_indices: if n == 0 { code.clone() } else { None },
+                    ..KeyEntry::default()
+                })
+                .collect();
+            let body = StatusBody {
+                kind: Kind::Full,
+                sequence,
+                base: None,
+                scope: Some(scope.into()),
+                issued_at: "2026-09-10T00:00:00Z".into(),
+                expires: "2026-09-12T00:00:00Z".into(),
+                keys,
+            };
+            sign_status(&self.status, &body)
         }
     }
 
@@ -725,6 +828,7 @@ mod tests {
             kind,
             sequence: 4,
             base,
+            scope: None,
             issued_at: "2026-09-10T00:00:00Z".into(),
             expires: "2026-09-12T00:00:00Z".into(),
             keys,
@@ -782,5 +886,155 @@ mod tests {
             (Status::Valid, Some("status-stale"))
         );
         assert_eq!(verify::verify(&token(idx[1]), &trust, later).status, Status::Revoked);
+    }
+
+    #[test]
+    fn a_scoped_full_document_gives_a_state_of_its_key_alone() {
+        let w = world();
+        let trust = w.list(Some((&w.status, "2026-10-15T00:00:00Z")));
+        let now = at("2026-09-10T12:00:00Z");
+        let load = |text: &str| StatusDocument::load(text.as_bytes(), &trust, now);
+        let (kid, other) = (w.issuer.key_id(), w.other.key_id());
+        let scoped = load(&w.scoped(10, &kid.to_string(), &[&w.issuer], &[1, 2])).unwrap();
+        assert_eq!((scoped.kind(), scoped.scope()), (Kind::Full, Some(kid)));
+        let state = StatusState::apply(None, &scoped).unwrap();
+        assert_eq!((state.sequence(), state.scope(), state.revoked()), (10, Some(kid), 2));
+        assert!(state.covers(kid) && !state.covers(other) && !state.covers(w.plain.key_id()));
+        assert!(state.contains(kid, 1) && !state.contains(kid, 3));
+        // A delta needs the complete state: refused on a scoped one, even on its base.
+        let delta = load(&w.doc(&w.status, Kind::Delta, 11, Some(10), [&[7], &[]])).unwrap();
+        assert_eq!(StatusState::apply(Some(&state), &delta), Err(StatusError::WrongBase { held: None, base: 10 }));
+        assert_eq!(StatusState::apply(Some(&state), &delta).unwrap_err().code(), "status-wrong-base");
+        // An older document is still a rollback, scoped or not.
+        let older = load(&w.scoped(9, &kid.to_string(), &[&w.issuer], &[])).unwrap();
+        assert_eq!(StatusState::apply(Some(&state), &older), Err(StatusError::Rollback { held: 10, got: 9 }));
+        assert_eq!(StatusState::apply(Some(&state), &delta.clone()).unwrap_err().code(), "status-wrong-base");
+        // The complete full document of the same sequence replaces it; deltas follow.
+        let full = load(&w.doc(&w.status, Kind::Full, 10, None, [&[1, 2, 3], &[]])).unwrap();
+        assert_eq!(full.scope(), None);
+        let complete = StatusState::apply(Some(&state), &full).unwrap();
+        assert_eq!((complete.scope(), complete.revoked()), (None, 3));
+        assert!(complete.covers(kid) && complete.covers(other));
+        let next = StatusState::apply(Some(&complete), &delta).unwrap();
+        assert_eq!((next.sequence(), next.scope(), next.revoked()), (11, None, 4));
+        // A scoped document of another key replaces a complete state too (a full document).
+        let other_doc = load(&w.scoped(11, &other.to_string(), &[&w.other], &[9])).unwrap();
+        let state = StatusState::apply(Some(&next), &other_doc).unwrap();
+        assert_eq!((state.scope(), state.contains(other, 9), state.contains(kid, 1)), (Some(other), true, false));
+        assert_eq!(state.check_floor(Some(12)).unwrap_err().code(), "status-rollback");
+    }
+
+    #[test]
+    fn a_scope_is_refused_on_a_delta_on_another_key_and_beside_other_keys() {
+        let w = world();
+        let trust = w.list(Some((&w.status, "2026-10-15T00:00:00Z")));
+        let now = at("2026-09-10T12:00:00Z");
+        let code =
+            |text: &str| StatusDocument::load(text.as_bytes(), &trust, now).map(|d| d.scope()).map_err(|e| e.code());
+        let kid = w.issuer.key_id();
+        let k = kid.to_string();
+        assert_eq!(code(&w.scoped(4, &k, &[&w.issuer], &[3])), Ok(Some(kid)));
+        assert_eq!(code(&w.scoped(4, &k, &[&w.issuer], &[])), Ok(Some(kid)));
+        // Not a key of the list with a status_capacity, or not a key id at all.
+        assert_eq!(code(&w.scoped(4, &w.root.key_id().to_string(), &[&w.root], &[])), Err("status-entry"));
+        assert_eq!(code(&w.scoped(4, &w.plain.key_id().to_string(), &[&w.plain], &[])), Err("status-entry"));
+        assert_eq!(code(&w.scoped(4, &w.status.key_id().to_string(), &[&w.status], &[])), Err("status-entry"));
+        assert_eq!(code(&w.scoped(4, "not a key id", &[&w.issuer], &[])), Err("status-entry"));
+        assert_eq!(code(&w.scoped(4, &k.to_uppercase(), &[&w.issuer], &[])), Err("status-entry"));
+        // That key alone in `keys`.
+        assert_eq!(code(&w.scoped(4, &k, &[&w.issuer, &w.other], &[3])), Err("status-entry"));
+        assert_eq!(code(&w.scoped(4, &k, &[&w.other, &w.issuer], &[3])), Err("status-entry"));
+        assert_eq!(code(&w.scoped(4, &k, &[&w.other], &[3])), Err("status-entry"));
+        assert_eq!(code(&w.scoped(4, &k, &[], &[])), Err("status-entry"));
+        // A delta has no scope.
+        let delta = StatusBody {
+            kind: Kind::Delta,
+            sequence: 4,
+            base: Some(3),
+            scope: Some(k.clone()),
+            issued_at: "2026-09-10T00:00:00Z".into(),
+            expires: "2026-09-12T00:00:00Z".into(),
+            keys: vec![KeyEntry { key_id: k.clone(), ..KeyEntry::default() }],
+        };
+        assert_eq!(code(&sign_status(&w.status, &delta)), Err("status-entry"));
+        assert_eq!(code(&sign_status(&w.status, &StatusBody { scope: None, ..delta })), Ok(None));
+    }
+
+    #[test]
+    fn scope_is_written_after_base_only_when_present_and_read_back() {
+        let body = |scope: Option<&str>| StatusBody {
+            kind: Kind::Full,
+            sequence: 2,
+            base: None,
+            scope: scope.map(str::to_owned),
+            issued_at: "2026-09-10T00:00:00Z".into(),
+            expires: "2026-09-12T00:00:00Z".into(),
+            keys: vec![KeyEntry { key_id: "0011223344556677".into(), ..KeyEntry::default() }],
+        };
+        let unscoped = body(None).to_json();
+        assert_eq!(
+            unscoped,
+            r#"{"format":"cachet-status/1","kind":"full","sequence":2,"issued_at":"2026-09-10T00:00:00Z","expires":"2026-09-12T00:00:00Z","keys":[{"key_id":"0011223344556677"}]}"#
+        );
+        let scoped = body(Some("0011223344556677")).to_json();
+        assert_eq!(scoped, unscoped.replace(r#""sequence":2,"#, r#""sequence":2,"scope":"0011223344556677","#));
+        assert_eq!(StatusBody::read(scoped.as_bytes()), Ok(body(Some("0011223344556677"))));
+        assert_eq!(StatusBody::read(unscoped.as_bytes()), Ok(body(None)));
+        // Still strict: a member twice, or one unknown, is refused.
+        let twice = scoped.replace(r#""scope":"#, r#""scope":"0011223344556677","scope":"#);
+        assert_eq!(StatusBody::read(twice.as_bytes()).unwrap_err().code(), "status-json");
+        let unknown = scoped.replace(r#""scope":"#, r#""scopes":"#);
+        assert_eq!(StatusBody::read(unknown.as_bytes()).unwrap_err().code(), "status-json");
+        let number = unscoped.replace(r#""sequence":2,"#, r#""sequence":2,"scope":7,"#);
+        assert_eq!(StatusBody::read(number.as_bytes()).unwrap_err().code(), "status-json");
+    }
+
+    #[test]
+    fn a_state_of_another_key_leaves_the_revocation_unknown_with_a_warning() {
+        let w = world();
+        let mut trust = w.list(Some((&w.status, "2026-10-15T00:00:00Z")));
+        let now = at("2026-09-10T12:00:00Z");
+        let idx: Vec<u32> = (0..2).map(|o| status_index(&w.issuer, o, w.capacity).unwrap()).collect();
+        let mut input = crate::doc_example_input();
+        input.school_year = "2026-2027".into();
+        let today = crate::time::Date::parse("2026-09-09").unwrap();
+        let token = |i: u32| issue::issue_with_status(&w.issuer, &input, today, StatusRef::new(i)).unwrap().token;
+        let plain = issue::issue(&w.issuer, &input, today).unwrap().token;
+        let seen = |trust: &TrustList, text: &str, now| {
+            let report = verify::verify(text, trust, now);
+            let list = report.check(crate::CheckName::TrustList).unwrap();
+            (report.status, list.outcome, list.code.map(crate::Code::as_str))
+        };
+        // The state knows the other key alone: this key's status by the documents is unknown.
+        let apply = |trust: &mut TrustList, text: &str| {
+            let doc = StatusDocument::load(text.as_bytes(), trust, now).unwrap();
+            trust.set_status(Some(StatusState::apply(None, &doc).unwrap()));
+        };
+        apply(&mut trust, &w.scoped(1, &w.other.key_id().to_string(), &[&w.other], &[idx[0]]));
+        let out = (Status::Valid, Outcome::Warn, Some("status-out-of-scope"));
+        assert_eq!(seen(&trust, &token(idx[0]), now), out);
+        assert_eq!(seen(&trust, &token(idx[1]), now), out);
+        // The list's own revocation still holds, with the same warning.
+        assert_eq!(seen(&trust, &token(5), now), (Status::Revoked, Outcome::Warn, Some("status-out-of-scope")));
+        // A certificate without a status claim is checked by its serial alone: no warning.
+        assert_eq!(seen(&trust, &plain, now), (Status::Valid, Outcome::Pass, None));
+        // Past the state's expiry, out-of-scope comes before status-stale.
+        let later = at("2026-09-13T00:00:00Z");
+        assert_eq!(seen(&trust, &token(idx[0]), later), out);
+        assert_eq!(seen(&trust, &plain, later), (Status::Valid, Outcome::Warn, Some("status-stale")));
+        // After a stale list (trust-list-stale) and an expired one, as status-stale.
+        let stale = at("2026-10-02T00:00:00Z");
+        assert_eq!(seen(&trust, &token(idx[0]), stale), (Status::Valid, Outcome::Warn, Some("trust-list-stale")));
+        let expired = at("2026-10-09T00:00:00Z");
+        assert_eq!(seen(&trust, &token(idx[0]), expired).2, Some("trust-list-expired"));
+        // A state scoped to this key covers it.
+        apply(&mut trust, &w.scoped(1, &w.issuer.key_id().to_string(), &[&w.issuer], &[idx[0]]));
+        assert_eq!(seen(&trust, &token(idx[0]), now), (Status::Revoked, Outcome::Pass, None));
+        assert_eq!(seen(&trust, &token(idx[1]), now), (Status::Valid, Outcome::Pass, None));
+        // And so does a complete one; without a state, the list alone decides, no warning.
+        apply(&mut trust, &w.doc(&w.status, Kind::Full, 1, None, [&[idx[1]], &[]]));
+        assert_eq!(seen(&trust, &token(idx[1]), now), (Status::Revoked, Outcome::Pass, None));
+        trust.set_status(None);
+        assert_eq!(seen(&trust, &token(idx[0]), now), (Status::Valid, Outcome::Pass, None));
     }
 }

@@ -289,6 +289,16 @@ fn status_revocation(certificate: &Certificate, issuer: &Issuer, trust: &TrustLi
     }
 }
 
+/// Whether a status state is held that does not cover the key of a
+/// certificate whose status claim its key's entry reads (a `status_capacity`):
+/// a state from a scoped full document of another key. The documents'
+/// revocations of this certificate are then unknown (`status-out-of-scope`).
+fn status_out_of_scope(certificate: &Certificate, issuer: &Issuer, trust: &TrustList) -> bool {
+    certificate.status.is_some()
+        && issuer.status_list.is_some()
+        && trust.status().is_some_and(|s| !s.covers(issuer.key.key_id()))
+}
+
 /// The `trust-list` check of every verification with `trust` at `now`: its
 /// freshness (TRUST.md, "Freshness"), and the status documents applied.
 pub fn trust_list_check(trust: &TrustList, now: Timestamp) -> Check {
@@ -397,6 +407,14 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
         checks.fail(CheckName::Revocation, code, Status::Revoked);
     } else {
         checks.pass(CheckName::Revocation);
+    }
+    if status_out_of_scope(&certificate, issuer, trust)
+        && (trust_check.outcome == Outcome::Pass || trust_check.code == Some(Code::StatusStale))
+    {
+        // What the status documents say of this key is unknown: the verdict
+        // is the list's, with a warning (before `status-stale`, after
+        // `trust-list-stale`: TRUST.md, "Scoped full documents").
+        checks.set(CheckName::TrustList, Outcome::Warn, Some(Code::StatusOutOfScope), None);
     }
     let issued_at = certificate.issued_on.paris_midnight();
     if now.saturating_add(CLOCK_SKEW_SECONDS) < certificate.valid_from {

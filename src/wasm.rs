@@ -128,7 +128,23 @@ export interface Verifier {
    * `unknown-profile` when no profile has that name; never for a bad certificate.
    */
   verify<P extends ProfileName = "full">(text: string, nowMs: number, profile?: P): VerifyResult<P>;
+  /**
+   * The key id (16 hex digits) the status held is scoped to, when it comes
+   * from a scoped full document: it then knows that key alone, and a
+   * certificate of another key warns `status-out-of-scope` (TRUST.md,
+   * "Scoped full documents"). `undefined` when the status held covers every
+   * key, or none is held.
+   */
+  readonly statusScope: string | undefined;
 }
+
+/**
+ * The issuer key id (16 hex digits) of a certificate's text (a token `CC1:…`
+ * or a verifier URL), read from its envelope without verifying anything:
+ * which scoped status document to fetch before verifying it. `undefined`
+ * when the text is not a readable certificate. Never throws.
+ */
+export function certificateKeyId(text: string): string | undefined;
 
 /** The trust list as a verification at `nowMs` would find it: the outcome
  * and code of its `trust-list` check, and the list's sequence and dates when
@@ -282,6 +298,15 @@ impl Verifier {
     }
 }
 
+/// The issuer key id of a certificate's text, unverified (see the d.ts).
+// Declared with its documentation in the custom section above, so that the
+// JavaScript glue on the page's critical path stays short.
+#[wasm_bindgen(js_name = certificateKeyId, skip_typescript)]
+pub fn certificate_key_id(text: &str) -> Option<String> {
+    let cose = crate::text::decode(text).ok()?;
+    crate::envelope::open(&cose).ok().map(|env| env.kid.to_string())
+}
+
 /// `unknown-profile` when `verify` would throw for `profile`, else `undefined`.
 #[wasm_bindgen(js_name = checkProfile)]
 pub fn check_profile(
@@ -364,6 +389,11 @@ pub fn scan_image(rgba: &[u8], width: u32, height: u32, quick: Option<bool>) -> 
 //   if (refused) { /* e.g. "status-wrong-base": fetch the full document */ }
 // }
 // const rollback = verifier.checkStatusFloor(lastSeenStatus);  // "status-rollback" or undefined
+// // A first visit: the certificate's key's part first (a scoped full
+// // document), the complete one in the background.
+// const kid = certificateKeyId(text);                // undefined: not a certificate
+// verifier.applyStatus(scopedFull, Date.now());      // verifier.statusScope === kid
+// verifier.applyStatus(completeFull, Date.now());    // verifier.statusScope === undefined
 // store(verifier.statusSequence);
 // ```
 
@@ -416,6 +446,13 @@ impl Verifier {
     #[wasm_bindgen(getter, js_name = statusSequence)]
     pub fn status_sequence(&self) -> Option<f64> {
         self.trust.as_ref().ok().and_then(TrustList::status).map(|s| s.sequence() as f64)
+    }
+
+    /// The key id the status held is scoped to, if any (see the d.ts).
+    // Declared with its documentation in the custom section above.
+    #[wasm_bindgen(getter, js_name = statusScope, skip_typescript)]
+    pub fn status_scope(&self) -> Option<String> {
+        self.trust.as_ref().ok().and_then(TrustList::status).and_then(|s| s.scope()).map(|k| k.to_string())
     }
 
     /// When the last status document applied expires (RFC 3339), if any:

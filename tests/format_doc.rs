@@ -474,6 +474,7 @@ fn example_status_document(kind: cachet::status_doc::Kind, sequence: u64, day: u
         kind,
         sequence,
         base: (kind == Kind::Delta).then(|| sequence - 1),
+        scope: None,
         issued_at: format!("2025-09-{day:02}T05:00:00Z"),
         expires: format!("2025-09-{:02}T05:00:00Z", day + 2),
         keys: vec![KeyEntry { key_id: example_key().key_id().to_string(), ..entry }],

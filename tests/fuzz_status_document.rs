@@ -22,6 +22,7 @@ fn body(kind: Kind, sequence: u64, base: Option<u64>, keys: Vec<KeyEntry>) -> St
         kind,
         sequence,
         base,
+        scope: None,
         issued_at: "2026-09-15T06:00:00Z".into(),
         expires: "2026-09-17T06:00:00Z".into(),
         keys,

@@ -72,7 +72,15 @@ fn every_status_vector_gives_its_expected_status_and_code() {
         codes.extend(case.expected_code);
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    for code in ["status-wrong-base", "status-rollback", "status-key-expired", "status-wrong-key", "status-revoked"] {
+    for code in [
+        "status-wrong-base",
+        "status-rollback",
+        "status-key-expired",
+        "status-wrong-key",
+        "status-revoked",
+        "status-entry",
+        "status-out-of-scope",
+    ] {
         assert!(codes.contains(code), "no status vector for {code}");
     }
 }

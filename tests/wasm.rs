@@ -13,7 +13,7 @@
 use cachet::keys::SecretKey;
 use cachet::time::{parse_rfc3339, Date};
 use cachet::trust::{sign_list, IssuerEntry, KeyStatus, TrustListBody, FORMAT};
-use cachet::wasm::{check_profile, profiles, status_text, statuses, Verifier};
+use cachet::wasm::{certificate_key_id, check_profile, profiles, status_text, statuses, Verifier};
 use cachet::{doc_example_input, issue, Profile};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -496,6 +496,7 @@ fn status_documents_merge_into_the_verifier_and_refuse_rollback() {
             kind,
             sequence,
             base,
+            scope: None,
             issued_at: "2025-09-30T00:00:00Z".into(),
             expires: "2025-10-02T00:00:00Z".into(),
             keys: vec![KeyEntry { key_id: issuer().key_id().to_string(), ..entry }],
@@ -546,4 +547,120 @@ fn status_documents_merge_into_the_verifier_and_refuse_rollback() {
         verifier().apply_status(&doc(&status_key, Kind::Full, 1, None, &[3]), now_ms()).as_deref(),
         Some("status-no-status-key")
     );
+}
+
+/// `certificateKeyId`: the issuer key id of a token or a verifier URL, read
+/// from the envelope without verifying anything; `undefined` for anything else.
+#[wasm_bindgen_test]
+fn certificate_key_id_reads_the_envelope_of_a_token_or_a_url() {
+    let kid = issuer().key_id().to_string();
+    assert_eq!(kid.len(), 16);
+    assert_eq!(certificate_key_id(&token()).as_deref(), Some(kid.as_str()));
+    assert_eq!(certificate_key_id(&format!("https://verifier.example/#{}", token())).as_deref(), Some(kid.as_str()));
+    assert_eq!(certificate_key_id(&format!("  {}\n", token())).as_deref(), Some(kid.as_str()));
+    // Not verified: a key no list names, and a signature that does not verify.
+    let stranger = SecretKey::from_seed(&[0x77; 32]);
+    let other = issue::issue(&stranger, &doc_example_input(), Date::parse("2025-09-15").unwrap()).unwrap().token;
+    assert_eq!(certificate_key_id(&other), Some(stranger.key_id().to_string()));
+    let t = token();
+    let flipped = format!("{}{}", &t[..t.len() - 1], if t.ends_with('A') { 'B' } else { 'A' });
+    assert_eq!(certificate_key_id(&flipped).as_deref(), Some(kid.as_str()));
+    // Unreadable: undefined, never a throw.
+    for bad in ["", "   ", "CC1:", "CC2:AAAA", "hello", "https://verifier.example/", "https://verifier.example/#"] {
+        assert_eq!(certificate_key_id(bad), None, "{bad:?}");
+    }
+    assert_eq!(certificate_key_id(&t[..t.len() / 2]), None);
+    assert_eq!(certificate_key_id(&"A".repeat(1 << 20)), None);
+}
+
+/// A scoped full document (one key's part, what a first visit fetches):
+/// `statusScope` names its key, a certificate of another key warns
+/// `status-out-of-scope`, a delta is refused until the complete document.
+#[wasm_bindgen_test]
+fn a_scoped_status_document_knows_its_key_alone() {
+    use cachet::status_doc::{sign_status, KeyEntry, Kind, StatusBody};
+    use cachet::status_list::{RevokedSet, StatusRef};
+    let status_key = SecretKey::from_seed(&[0x05; 32]);
+    let second = SecretKey::from_seed(&[0x43; 32]);
+    let mut body: TrustListBody = serde_json::from_str(&list_json(8)).unwrap();
+    body.issuers[0].status_capacity = Some(1000);
+    let mut lyon = body.issuers[0].clone();
+    lyon.key_id = second.key_id().to_string();
+    lyon.public_key = second.public_key().to_base64();
+    lyon.name = "Académie de Lyon".into();
+    body.issuers.push(lyon);
+    body.status_key = Some(cachet::trust::StatusKeyEntry {
+        key_id: status_key.key_id().to_string(),
+        public_key: status_key.public_key().to_base64(),
+        expires: "2025-10-15T00:00:00Z".into(),
+    });
+    let signed = sign_list(&root(), &serde_json::to_string_pretty(&body).unwrap()).unwrap();
+    let mut v = Verifier::new(&signed, vec![root_text()], None);
+    let doc = |kind, sequence, base, scope: Option<&SecretKey>, keys: &[(&SecretKey, &[u32])]| {
+        let keys = keys
+            .iter()
+            .map(|(k, revoked)| {
+                let code = Some(RevokedSet::from_sorted(revoked, 1000).unwrap().encode());
+                let entry = match kind {
+                    Kind::Full => KeyEntry { revoked_indices: code, ..KeyEntry::default() },
+                    Kind::Delta => KeyEntry { added: code, ..KeyEntry::default() },
+                };
+                KeyEntry { key_id: k.key_id().to_string(), ..entry }
+            })
+            .collect();
+        let body = StatusBody {
+            kind,
+            sequence,
+            base,
+            scope: scope.map(|k| k.key_id().to_string()),
+            issued_at: "2025-09-30T00:00:00Z".into(),
+            expires: "2025-10-02T00:00:00Z".into(),
+            keys,
+        };
+        sign_status(&status_key, &body)
+    };
+    let by = |key: &SecretKey, idx| {
+        issue::issue_with_status(key, &doc_example_input(), Date::parse("2025-09-15").unwrap(), StatusRef::new(idx))
+            .unwrap()
+            .token
+    };
+    let seen = |v: &Verifier, text: &str| {
+        let result: JsValue = v.verify(text, now_ms(), JsValue::UNDEFINED).unwrap().into();
+        let all = checks(&result);
+        let list = check(&all, "trust-list");
+        (string(&result, "status"), list.1.clone(), list.2.clone())
+    };
+    let valid = |code: Option<&str>| {
+        ("valid".to_owned(), if code.is_some() { "warn" } else { "pass" }.to_owned(), code.map(str::to_owned))
+    };
+    assert_eq!(v.status_scope(), None);
+    // The Paris key's part first, as a first visit fetches it.
+    let paris_token = by(&issuer(), 3);
+    assert_eq!(certificate_key_id(&paris_token), Some(issuer().key_id().to_string()));
+    assert_eq!(v.apply_status(&doc(Kind::Full, 5, None, Some(&issuer()), &[(&issuer(), &[3])]), now_ms()), None);
+    assert_eq!(v.status_scope(), Some(issuer().key_id().to_string()));
+    assert_eq!(v.status_sequence(), Some(5.0));
+    assert_eq!(seen(&v, &paris_token).0, "revoked");
+    assert_eq!(seen(&v, &by(&issuer(), 4)), valid(None));
+    // The Lyon key's status is unknown: the list's verdict, with a warning.
+    assert_eq!(seen(&v, &by(&second, 3)), valid(Some("status-out-of-scope")));
+    // A delta needs the complete document; a scope beside other keys is refused.
+    assert_eq!(
+        v.apply_status(&doc(Kind::Delta, 6, Some(5), None, &[(&second, &[3])]), now_ms()).as_deref(),
+        Some("status-wrong-base")
+    );
+    assert_eq!(
+        v.apply_status(&doc(Kind::Full, 6, None, Some(&issuer()), &[(&issuer(), &[3]), (&second, &[3])]), now_ms())
+            .as_deref(),
+        Some("status-entry")
+    );
+    assert_eq!(v.status_scope(), Some(issuer().key_id().to_string()));
+    // The complete document of the same sequence replaces it: every key covered.
+    assert_eq!(v.apply_status(&doc(Kind::Full, 5, None, None, &[(&issuer(), &[3]), (&second, &[])]), now_ms()), None);
+    assert_eq!(v.status_scope(), None);
+    assert_eq!(seen(&v, &by(&second, 3)), valid(None));
+    assert_eq!(v.apply_status(&doc(Kind::Delta, 6, Some(5), None, &[(&second, &[3])]), now_ms()), None);
+    assert_eq!(seen(&v, &by(&second, 3)).0, "revoked");
+    // No status held on a refused list either.
+    assert_eq!(Verifier::new("not a list", vec![root_text()], None).status_scope(), None);
 }

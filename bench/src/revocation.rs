@@ -719,6 +719,7 @@ fn status_document(u: &Universe, sequence: u64, day: u32, change: StatusChange<'
         kind,
         sequence,
         base,
+        scope: None,
         issued_at: format_rfc3339(midnight),
         expires: format_rfc3339(midnight + 2 * 86_400),
         keys,

@@ -152,6 +152,7 @@ fn only_the_named_status_key_signs_status_documents() {
         kind: cachet::status_doc::Kind::Full,
         sequence: 9,
         base: None,
+        scope: None,
         issued_at: "2020-01-01T00:00:00Z".into(),
         expires: "2999-01-01T00:00:00Z".into(),
         keys: vec![],

@@ -71,6 +71,7 @@ fn held() -> &'static StatusState {
             kind: Kind::Full,
             sequence: 5,
             base: None,
+            scope: None,
             issued_at: "2026-09-15T00:00:00Z".into(),
             expires: "2026-09-17T00:00:00Z".into(),
             keys: vec![cachet::status_doc::KeyEntry {

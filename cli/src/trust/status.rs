@@ -219,6 +219,7 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
                 Kind::Full => None,
                 Kind::Delta => record.as_ref().map(|r| r.sequence),
             },
+            scope: None,
             issued_at: format_rfc3339(now),
             expires: format_rfc3339(now + i64::from(args.valid_hours) * 3600),
             keys,
