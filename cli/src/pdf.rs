@@ -18,7 +18,7 @@
 //! `cli/tests/pdfa.rs` checks issued files with a PDF/A validator. A
 //! character outside WinAnsi is printed as `?` on the page (the signed text,
 //! in the QR code and the metadata, is unchanged). A certificate is about
-//! 20 KB.
+//! 27 KB (11 KB with Helvetica unembedded).
 //!
 //! The certificate text (`CC1:…` or the verifier URL) is stored twice: in
 //! the Info dictionary under `/CachetCertificate`, and in the XMP packet as
@@ -555,8 +555,8 @@ fn xml_escape(s: &str) -> String {
 
 /// `bytes` in zlib (RFC 1950) at the fastest level, by one compressor per
 /// thread: a new one allocates and clears some 300 KB of tables, more work than
-/// a page's 20 KB of content. At level 1 a certificate is about 11 KB instead
-/// of 9 KB at level 6 (both three blocks of 4 KB on disk), in a fifth of the time.
+/// a page's 20 KB of content. At level 1 the page's content is about 6 KB
+/// instead of 4 KB at level 6, in a fifth of the time.
 fn deflate(bytes: &[u8]) -> Vec<u8> {
     thread_local! {
         static ZLIB: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::fast(), true));

@@ -6,8 +6,8 @@
 //! simple TrueType font per face (`/Subtype /TrueType`, `WinAnsiEncoding`,
 //! so the page's strings stay one byte a character), whose font program keeps
 //! every table and glyph number of the committed subset but only the outlines
-//! of the glyphs used (an unused glyph is empty): about 4 KB compressed a face
-//! rather than 10. The cut keeps the `cmap` (PDF/A asks a non-symbolic
+//! of the glyphs used (an unused glyph is empty): 3 to 5 KB compressed a
+//! face rather than 10. The cut keeps the `cmap` (PDF/A asks a non-symbolic
 //! TrueType font for its Microsoft Unicode subtable) and the `hmtx` from which
 //! the `/Widths` are taken, so the two always agree.
 //!
