@@ -293,7 +293,9 @@ fn publish_writes_a_folder_a_verifier_follows_by_its_index() {
     // What the index no longer names is removed; nothing else.
     env.write("published/README.txt", "the operator's own file");
     publish("2");
-    assert_eq!(files(), ["README.txt", "delta-4.json", "delta-5.json", "full-5.json", "index.json"]);
+    let scoped = format!("full-5-{key_id}.json");
+    assert_eq!(files(), ["README.txt", "delta-4.json", "delta-5.json", &scoped, "full-5.json", "index.json"]);
+    assert_eq!(index()["per_key"], "full-5-{key_id}.json");
 
     // A device that held the full document of no. 3 catches up with the deltas 4 and 5 (its state:
     // sequence 5); a new device takes full-5.json alone. Both see the two revocations.
@@ -303,6 +305,11 @@ fn publish_writes_a_folder_a_verifier_follows_by_its_index() {
     let state: Value = serde_json::from_str(&env.read("state.json")).unwrap();
     assert!(state["highest_status_sequence"].as_object().unwrap().values().all(|v| v == 5), "{state}");
     let (reports, told) = verify(&env, &["published/full-5.json"], &[&a, &b]);
+    assert!(reports.iter().all(|r| r["status"] == "revoked"), "{told} {reports:?}");
+    // A first visit's document: the same state for the one key, scoped to it.
+    let one = env.read(&format!("published/{scoped}"));
+    assert!(one.contains(&format!("\"scope\":\"{key_id}\"")), "{one}");
+    let (reports, told) = verify(&env, &[&format!("published/{scoped}")], &[&a, &b]);
     assert!(reports.iter().all(|r| r["status"] == "revoked"), "{told} {reports:?}");
 
     // A mistaken call is refused with its code and publishes nothing.

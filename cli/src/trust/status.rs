@@ -211,7 +211,11 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let now = clock::now();
     let trust = body.check(KeyId([0; 8])).map_err(|e| CliError::trust(&args.list, &e))?;
     // Signed and read back as a verifier of this list would: what it would refuse is not published.
-    let sign = |kind: Kind, keys: Vec<KeyEntry>, shown_path: &str| -> Result<(String, StatusBody), CliError> {
+    let sign = |kind: Kind,
+                scope: Option<&str>,
+                keys: Vec<KeyEntry>,
+                shown_path: &str|
+     -> Result<(String, StatusBody), CliError> {
         let doc = StatusBody {
             kind,
             sequence,
@@ -219,7 +223,7 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
                 Kind::Full => None,
                 Kind::Delta => record.as_ref().map(|r| r.sequence),
             },
-            scope: None,
+            scope: scope.map(str::to_owned),
             issued_at: format_rfc3339(now),
             expires: format_rfc3339(now + i64::from(args.valid_hours) * 3600),
             keys,
@@ -246,7 +250,7 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
             Target::Dir(dir) => dir.join(format!("delta-{sequence}.json")),
             Target::File(out) => out.to_owned(),
         };
-        let (signed, doc) = sign(Kind::Delta, keys, &path.display().to_string())?;
+        let (signed, doc) = sign(Kind::Delta, None, keys, &path.display().to_string())?;
         documents.push((signed, doc, changed, path));
     }
     if wants_full {
@@ -263,8 +267,23 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
             Target::Dir(dir) => dir.join(format!("full-{sequence}.json")),
             Target::File(out) => out.to_owned(),
         };
-        let (signed, doc) = sign(Kind::Full, keys, &path.display().to_string())?;
+        let (signed, doc) = sign(Kind::Full, None, keys, &path.display().to_string())?;
         documents.push((signed, doc, changed, path));
+    }
+    // In the published folder, the same state key by key: what a first visit fetches before its verdict
+    // (its certificate's key's part, a thirtieth of the whole at national scale).
+    let mut scoped: Vec<(String, PathBuf)> = Vec::new();
+    if let Target::Dir(dir) = target {
+        for (kid, set) in &sets {
+            let entry = KeyEntry {
+                key_id: kid.clone(),
+                revoked_indices: (!set.is_empty()).then(|| set.encode()),
+                ..KeyEntry::default()
+            };
+            let path = dir.join(format!("full-{sequence}-{kid}.json"));
+            let (signed, _) = sign(Kind::Full, Some(kid), vec![entry], &path.display().to_string())?;
+            scoped.push((signed, path));
+        }
     }
     let published = Published {
         format: PUBLISHED_FORMAT.to_owned(),
@@ -283,6 +302,9 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
     // The record first: a sequence is never given to two different documents, even after a crash here.
     record_file.replace(record_json.as_bytes(), Some((&journal.path, &journal.lines)), lang)?;
     for (signed, _, _, path) in &documents {
+        files::write_atomic(path, signed.as_bytes(), lang)?;
+    }
+    for (signed, path) in &scoped {
         files::write_atomic(path, signed.as_bytes(), lang)?;
     }
     if let (Target::Dir(dir), Some(mut index)) = (target, index) {
@@ -307,6 +329,7 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
         index.format = INDEX_FORMAT.to_owned();
         index.sequence = sequence;
         index.full = format!("full-{sequence}.json");
+        index.per_key = Some(format!("full-{sequence}-{{key_id}}.json"));
         index.expires = documents.last().map(|d| d.1.expires.clone()).unwrap_or_default();
         let mut text = serde_json::to_string_pretty(&index).unwrap_or_default();
         text.push('\n');
@@ -392,6 +415,9 @@ struct StatusIndex {
     expires: String,
     /// The full document of that sequence.
     full: String,
+    /// The same, one document per issuer key (scoped): `{key_id}` stands for the key's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    per_key: Option<String>,
     /// The deltas kept, oldest first, each on the one before.
     deltas: Vec<IndexDelta>,
 }
@@ -432,12 +458,21 @@ fn remove_unlisted(dir: &std::path::Path, index: &StatusIndex) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
+        // `full-N.json`, `delta-N.json`, and the scoped `full-N-KEYID.json`.
         let ours = ["full-", "delta-"].iter().any(|prefix| {
-            name.strip_prefix(prefix)
-                .and_then(|rest| rest.strip_suffix(".json"))
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            name.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(".json")).is_some_and(|rest| {
+                let (n, kid) = rest.split_once('-').unwrap_or((rest, ""));
+                let kid_ok = kid.is_empty()
+                    || (*prefix == "full-" && kid.len() == 16 && kid.bytes().all(|b| b.is_ascii_hexdigit()));
+                !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && kid_ok
+            })
         });
-        let listed = name == index.full || index.deltas.iter().any(|d| d.file == name);
+        let scoped_listed = index.per_key.as_deref().is_some_and(|pattern| {
+            pattern.split_once("{key_id}").is_some_and(|(before, after)| {
+                name.len() == before.len() + 16 + after.len() && name.starts_with(before) && name.ends_with(after)
+            })
+        });
+        let listed = name == index.full || scoped_listed || index.deltas.iter().any(|d| d.file == name);
         if ours && !listed {
             let _ = std::fs::remove_file(entry.path());
         }
