@@ -177,12 +177,43 @@ function parseIndex(text, url) {
     if (!d || !seq(d.sequence) || !seq(d.base)) throw new Error('status index: a delta without its sequence');
     return { sequence: d.sequence, base: d.base, url: file(d.file) };
   });
-  return { sequence: index.sequence, full: file(index.full), deltas };
+  let perKey = null;
+  if (index.per_key !== undefined) {
+    if (typeof index.per_key !== 'string' || !index.per_key.includes('{key_id}')) throw new Error('status index: per_key without {key_id}');
+    perKey = (kid) => file(index.per_key.replace('{key_id}', kid));
+  }
+  return { sequence: index.sequence, full: file(index.full), deltas, perKey };
+}
+
+/** The published status index at `indexURL`, or null when the network failed; throws on an unreadable one. */
+async function fetchIndex(indexURL, options) {
+  // Marked for the service worker, which answers its last copy offline (sw.js).
+  const got = await fetchText(indexURL, { ...options, headers: { 'X-Cachet-Fetch': 'status-index' } });
+  if (!got || got.fromCache) return null;
+  return parseIndex(got.text, indexURL);
 }
 
 /**
- * What brings a device holding status `held` (`{ sequence, deltas }`: the
- * sequence of its state and how many deltas it holds, or null) to the
+ * The published full document scoped to one issuer key (`keyId`: 16 hex
+ * digits), a thirtieth of the whole at national scale: what a first visit
+ * fetches before its verdict. `{ text, sequence }`, `{ none: true }` when
+ * the operator publishes no scoped documents, or null when the network
+ * failed; throws on an unreadable index.
+ */
+export async function fetchScopedStatus(indexURL, keyId, options = {}) {
+  if (!/^[0-9a-f]{16}$/.test(keyId)) return { none: true };
+  const index = await fetchIndex(indexURL, options);
+  if (!index) return null;
+  if (!index.perKey) return { none: true };
+  const got = await fetchText(index.perKey(keyId), options);
+  if (!got || got.fromCache) return null;
+  return { text: got.text, sequence: index.sequence };
+}
+
+/**
+ * What brings a device holding status `held` (`{ sequence, deltas, scoped }`:
+ * the sequence of its state, how many deltas it holds, whether its state is
+ * one key's only; or null) to the
  * published one at `indexURL`: `{ full, deltas }` (the full document's text
  * or null, then the deltas' texts, in order), `{ upToDate: true }`, or null
  * when the network failed. A device that holds a sequence the index's
@@ -190,13 +221,11 @@ function parseIndex(text, url) {
  * or past MAX_HELD_DELTAS, the full document. Throws on an unreadable index.
  */
 export async function fetchStatusUpdate(indexURL, held, options = {}) {
-  // Marked for the service worker, which answers its last copy offline (sw.js).
-  const got = await fetchText(indexURL, { ...options, headers: { 'X-Cachet-Fetch': 'status-index' } });
-  if (!got || got.fromCache) return null;
-  const index = parseIndex(got.text, indexURL);
-  if (held && held.sequence >= index.sequence) return { upToDate: true };
+  const index = await fetchIndex(indexURL, options);
+  if (!index) return null;
+  if (held && !held.scoped && held.sequence >= index.sequence) return { upToDate: true };
   let chain = null;
-  if (held) {
+  if (held && !held.scoped) {
     const start = index.deltas.findIndex((d) => d.base === held.sequence);
     if (start >= 0) {
       chain = index.deltas.slice(start);

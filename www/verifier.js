@@ -184,6 +184,17 @@ export class Core {
     return this.#verifier ? this.#call(() => this.#verifier.statusSequence) : undefined;
   }
 
+  /** The key id the status held is scoped to (one key's part), or undefined (every key's, or none held). */
+  get statusScope() {
+    this.#rebuild();
+    return this.#verifier ? this.#call(() => this.#verifier.statusScope) : undefined;
+  }
+
+  /** The issuer key id of a certificate's text (a token or a verifier link), read without verifying; undefined if unreadable. */
+  certificateKeyId(text) {
+    return this.#call((glue) => glue.certificateKeyId(text) ?? undefined);
+  }
+
   /** `status-rollback` when the status held is older than `lastSeen` (or none is held while one was seen), else null. */
   checkStatusFloor(lastSeen) {
     this.#rebuild();

@@ -14,18 +14,27 @@
 // over the whole visit with the service worker's install.
 //
 // No time is asserted: this prints figures (README, "In the browser").
-// Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR]
+// Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…]
 // `--compare DIR`: another laid-out site (say, an older commit's `cargo
 // xtask site`), measured in the same runs, alternately with this one, so
 // that both see the same load on a shared machine.
+// `--revoked 0,400000` (issue 11): instead of the fixtures' list, one site
+// per count, measured alternately: 30 académie keys of 666,667 status
+// indices each (20 million certificates), that many of them revoked at
+// random and published as status documents (`cachet trust status publish`,
+// the folder named in config.json's `status`), and a certificate of the
+// first key that is not revoked. A first visit waits for that key's scoped
+// status document (the whole one follows in the background); a repeat
+// visit applies what it holds and fetches the index in the background.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import zlib from 'node:zlib';
 import { launch } from './lib/browser.js';
 import { VERDICTS, verdictClock } from './lib/verdicts.js';
-import { buildPage, xtaskBinary } from './lib/build.js';
+import { buildPage, cachetBinary, xtaskBinary } from './lib/build.js';
 import { fixtures } from './lib/fixtures.js';
 import { ROOT } from './lib/paths.js';
 import { serveSite } from './lib/static-server.js';
@@ -37,6 +46,8 @@ const flag = (name, fallback) => {
 };
 const RUNS = Number(flag('--runs', '7'));
 const COMPARE = flag('--compare', null);
+const REVOKED = flag('--revoked', null)?.split(',').map(Number) ?? null;
+if (REVOKED && !REVOKED.every((n) => Number.isInteger(n) && n >= 0 && n < 20_000_000)) throw new Error('--revoked takes counts below 20,000,000, comma-separated');
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a whole number of runs, 1 or more');
 
 /** The issue's phone: CPU 4× slower, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency. */
@@ -83,6 +94,8 @@ async function openLink(page, link) {
           'app.js downloaded': end(/\/app\.js$/),
           'wasm downloaded': end(/_bg\.wasm$/),
           'trust list downloaded': end(/\/trust-list\.json$/),
+          "the key's status document downloaded": end(/\/status\/full-\d+-[0-9a-f]{16}\.json$/),
+          'the whole status document downloaded': end(/\/status\/full-\d+\.json$/),
         },
         bytes: (nav?.transferSize ?? 0) + before.reduce((n, r) => n + r.transferSize, 0),
         requests: before.map((r) => `${new URL(r.name).pathname} ${r.transferSize}`),
@@ -164,24 +177,109 @@ function report(label, first, repeat) {
   if (process.env.PHONE_BENCH_TIMELINE) console.log(`timeline of a first visit (request start → response end, ms): ${first[0].timeline.join(', ')}`);
 }
 
+/** Status indices of each of the 30 keys: 20 million certificates over 30 keys. */
+const KEYS = 30;
+const CAPACITY = 666_667;
+
+/**
+ * A laid-out site whose list names KEYS keys with status indices, `revoked`
+ * of them revoked in a published status folder; and the token of a
+ * certificate of the first key that is not revoked. Made with the command.
+ */
+function revocationSite(revoked) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cachet-phone-${revoked}-`));
+  const cachet = cachetBinary({ build: false });
+  const sh = (...a) => {
+    const r = spawnSync(cachet, ['--lang', 'en', ...a], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) throw new Error(`cachet ${a.join(' ')} failed (${r.status}): ${r.stderr}`);
+    return r;
+  };
+  const year = new Date().getUTCFullYear();
+  sh('keygen', '--out', 'root.key');
+  sh('keygen', '--out', 'status.key');
+  const ids = [];
+  for (let k = 0; k < KEYS; k++) {
+    sh('keygen', '--out', `k${k}.key`);
+    sh('trust', 'add', '--list', 'list.json', '--key', `k${k}.key.pub`, '--name', `Académie ${k + 1}`, '--from', `${year - 1}-01-01`, '--until', `${year + 1}-08-31`, '--status-capacity', String(CAPACITY));
+    ids.push(fs.readFileSync(path.join(dir, `k${k}.key.pub`), 'utf8'));
+  }
+  sh('trust', 'status-key', '--list', 'list.json', '--key', 'status.key.pub');
+  sh('trust', 'sign', '--list', 'list.json', '--root', 'root.key', '--out', 'trust.json');
+  const month = new Date().getUTCMonth() + 1;
+  const start = month >= 9 ? year : year - 1;
+  fs.writeFileSync(path.join(dir, 'cert.json'), JSON.stringify({
+    family_name: 'Martin', given_names: 'Léa', birth_date: '2009-04-12', school_uai: '0750654D', school_name: 'Lycée Louis-le-Grand',
+    school_town: 'Paris', academie: 'Paris', level: '2de', regime: 'externe', school_year: `${start}-${start + 1}`, serial: `PB-${revoked}`,
+  }));
+  const issued = sh('issue', '--key', 'k0.key', '--input', 'cert.json', '--status-capacity', String(CAPACITY));
+  const told = /([0-9a-f]{16}):(\d+)/.exec(issued.stderr);
+  if (!told) throw new Error(`cachet issue told no status index: ${issued.stderr}`);
+  const [, certKey, certIndex] = told;
+  if (revoked > 0) {
+    // Distinct (key, index) pairs drawn at random, the certificate's left out.
+    const kid = (k) => JSON.parse(fs.readFileSync(path.join(dir, 'list.json'), 'utf8')).issuers[k].key_id;
+    const seen = new Set();
+    const lines = [];
+    let x = 0x9e3779b9;
+    const rand = () => {
+      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      return x;
+    };
+    const kids = Array.from({ length: KEYS }, (_, k) => kid(k));
+    while (lines.length < revoked) {
+      const g = rand() % (KEYS * CAPACITY);
+      const k = Math.floor(g / CAPACITY);
+      const i = g % CAPACITY;
+      if (seen.has(g) || (kids[k] === certKey && String(i) === certIndex)) continue;
+      seen.add(g);
+      lines.push(`${kids[k]}:${i}`);
+    }
+    fs.writeFileSync(path.join(dir, 'revoke.txt'), lines.join('\n') + '\n');
+    sh('trust', 'revoke', '--list', 'list.json', '--from', 'revoke.txt');
+  }
+  sh('trust', 'status', 'publish', '--list', 'list.json', '--key', 'status.key', '--dir', 'status');
+  const site = path.join(dir, 'site');
+  const laid = spawnSync(xtaskBinary(), ['site', '--out', site, '--trust', path.join(dir, 'trust.json'), '--root', path.join(dir, 'root.key.pub')], { cwd: ROOT, stdio: 'inherit' });
+  if (laid.status !== 0) throw new Error('xtask site failed');
+  // The status folder beside the list, gzipped as the site's other files are, and named in config.json.
+  fs.mkdirSync(path.join(site, 'status'));
+  for (const f of fs.readdirSync(path.join(dir, 'status'))) {
+    const body = fs.readFileSync(path.join(dir, 'status', f));
+    fs.writeFileSync(path.join(site, 'status', f), body);
+    fs.writeFileSync(path.join(site, 'status', `${f}.gz`), zlib.gzipSync(body, { level: 9 }));
+  }
+  const config = JSON.parse(fs.readFileSync(path.join(site, 'config.json'), 'utf8'));
+  fs.writeFileSync(path.join(site, 'config.json'), JSON.stringify({ ...config, status: 'status/index.json' }, null, 2) + '\n');
+  const full = fs.readdirSync(path.join(dir, 'status')).find((f) => f.startsWith('full-'));
+  const fullBytes = fs.statSync(path.join(dir, 'status', full)).size;
+  const fullGz = fs.statSync(path.join(site, 'status', `${full}.gz`)).size;
+  const token = issued.stdout.trim();
+  return { label: `${revoked.toLocaleString('en')} revoked (full status document ${kb(fullBytes)}, ${kb(fullGz)} gzip)`, dir: site, token, cleanup: dir };
+}
+
 async function main() {
   if (!args.includes('--no-build')) buildPage();
   const fx = await fixtures();
   const site = fs.mkdtempSync(path.join(os.tmpdir(), 'cachet-phone-site-'));
   fs.rmSync(site, { recursive: true });
-  const laid = spawnSync(xtaskBinary(), ['site', '--out', site, '--trust', fx.trust.good, '--root', fx.root], { cwd: ROOT, stdio: 'inherit' });
-  if (laid.status !== 0) throw new Error('xtask site failed');
-  const sites = [{ label: 'this tree', dir: site }];
+  const sites = [];
+  if (REVOKED) {
+    for (const n of REVOKED) sites.push(revocationSite(n));
+  } else {
+    const laid = spawnSync(xtaskBinary(), ['site', '--out', site, '--trust', fx.trust.good, '--root', fx.root], { cwd: ROOT, stdio: 'inherit' });
+    if (laid.status !== 0) throw new Error('xtask site failed');
+    sites.push({ label: 'this tree', dir: site, token: fx.tokens.valid.token });
+  }
   if (COMPARE) {
     // The same trust list and roots as this tree's site: only the page differs.
     for (const f of ['trust-list.json', 'config.json']) fs.copyFileSync(path.join(site, f), path.join(COMPARE, f));
-    sites.push({ label: `--compare ${COMPARE}`, dir: path.resolve(COMPARE) });
+    sites.push({ label: `--compare ${COMPARE}`, dir: path.resolve(COMPARE), token: fx.tokens.valid.token });
   }
   for (const s of sites) s.server = await serveSite(s.dir);
   const browser = await launch();
   try {
     console.log(`Phone profile: CPU ${PHONE.cpu}× slower, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency; gzip site; ${RUNS} runs each${COMPARE ? ', the sites alternately' : ''}`);
-    for (const s of sites) Object.assign(s, { link: `${s.server.url}#${fx.tokens.valid.token}`, first: [], repeat: [] });
+    for (const s of sites) Object.assign(s, { link: `${s.server.url}#${s.token}`, first: [], repeat: [] });
     for (let i = 0; i < RUNS; i++) {
       for (const s of sites) s.first.push(...(await firstVisits(browser, s.server, s.link, 1)));
     }
@@ -197,6 +295,7 @@ async function main() {
     await browser.close();
     for (const s of sites) await s.server.stop();
     fs.rmSync(site, { recursive: true, force: true });
+    for (const s of sites) if (s.cleanup) fs.rmSync(s.cleanup, { recursive: true, force: true });
   }
 }
 

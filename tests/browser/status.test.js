@@ -3,7 +3,8 @@
 // folder `cachet trust status publish --dir` writes and names its index in
 // config.json's `status`; the page applies the full document once, then only
 // the day's deltas, keeps what it applied for offline use, and never goes
-// back to an older status.
+// back to an older status. A first visit takes its certificate's key's
+// part of the full document before the verdict, the whole one after.
 //
 // The fixtures are this spec's own, made with the real command: a root, an
 // académie key whose certificates carry a status index, the online status
@@ -117,11 +118,15 @@ test('a first visit takes the full status document; a returning one the delta al
   const { context, page, problems } = await openPage(browser);
   const requests = recordRequests(context);
 
-  // A first visit: the root's list does not revoke A; the day's status document does.
+  // A first visit: the root's list does not revoke A; the day's status document does. Before the verdict
+  // the page takes the index and the part of A's key only; the whole document follows.
+  const whole = page.waitForResponse((r) => r.url().endsWith('/status/full-2.json'));
   await page.goto(link('A'));
   await expectVerdict(page, problems, 'revoked');
+  assert.deepEqual(statusFiles(requests).slice(0, 2), ['/status/index.json', `/status/full-2-${indices.keyId}.json`], 'a first visit takes the index and its key\'s part first');
+  await whole;
   await paste(page, problems, 'B', 'valid');
-  assert.deepEqual(statusFiles(requests), ['/status/index.json', '/status/full-2.json'], 'a first visit takes the index and the full document');
+  assert.deepEqual(statusFiles(requests), ['/status/index.json', `/status/full-2-${indices.keyId}.json`, '/status/full-2.json']);
   assert.equal(await page.locator('.stale-warning').count(), 0, 'a valid verdict with the status in hand has no warning');
 
   // The next day B is revoked: a returning visit takes the delta alone, not the full document again.

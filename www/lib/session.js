@@ -12,8 +12,10 @@
 // Status documents (config.json's `status`, docs/TRUST.md "Status
 // documents"), the same way: the documents this device applied are applied
 // again at once, and the day's delta is fetched in the background; only a
-// device that holds none waits for them (the published full document).
-// Without them the verdict is the list's alone, with a warning.
+// device that holds none waits for them: for the certificate's issuer key
+// first (the published scoped document, a thirtieth of the whole), then the
+// whole full document in the background. Without them the verdict is the
+// list's alone, with a warning.
 //
 // Events: `trustchange` (read `trust`), `waiting` (the verdict under way
 // waits for the list's download), `verdict` (`{result}` or `{error}`, for
@@ -29,6 +31,7 @@ import {
   seenSequence,
   raiseSeenSequence,
   fetchStatusUpdate,
+  fetchScopedStatus,
   cachedStatus,
   keepStatus,
   seenStatusSequence,
@@ -150,6 +153,22 @@ export class Session extends EventTarget {
    * `status-unavailable` when the network did not give them, else the
    * core's refusal code).
    */
+  /** Whether a status is held (whole, or one key's part). */
+  #statusHeld() {
+    try {
+      return this.#core.statusSequence !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether the status held covers key `kid` (undefined: a text whose key cannot be read, any status will do). */
+  #statusCovers(kid) {
+    if (!this.#statusHeld()) return false;
+    const scope = this.#core.statusScope;
+    return scope === undefined || kid === undefined || scope === kid;
+  }
+
   #statusInfo() {
     const st = this.#status;
     if (!st) return null;
@@ -221,9 +240,9 @@ export class Session extends EventTarget {
     this.#cacheRead.catch(() => {});
     let unknownProfile = false;
     this.#startDownload(); // at once: on a first visit it is what the verdict waits for
-    // The status too: the deltas since the status held, in the background; on a first visit (no list
-    // held, so no status either) the full document, beside the list.
-    if (this.#status) this.#startStatusDownload();
+    // The status too: the deltas since the status held, in the background. A device that holds none (a
+    // first visit) fetches it when it first verifies: its certificate's key's part first (#statusFor).
+    if (this.#status) cached.then((text) => text !== null && this.#startStatusDownload(), () => {});
     try {
       await coreReady;
       await this.#cacheRead;
@@ -317,7 +336,13 @@ export class Session extends EventTarget {
       } catch {
         sequence = undefined;
       }
-      const held = sequence === undefined ? null : { sequence, deltas: st.held ? st.held.deltas.length : 0 };
+      let scoped = false;
+      try {
+        scoped = sequence !== undefined && this.#core.statusScope !== undefined;
+      } catch {
+        scoped = false;
+      }
+      const held = sequence === undefined ? null : { sequence, deltas: st.held ? st.held.deltas.length : 0, scoped };
       let update;
       try {
         update = await fetchStatusUpdate(st.url, held);
@@ -342,6 +367,54 @@ export class Session extends EventTarget {
       });
     this.#changed();
     return st.download;
+  }
+
+  /**
+   * The status a verdict for a certificate of key `kid` needs, when the
+   * status held does not cover that key (none held, or another key's part):
+   * the key's scoped document first, then the whole full document in the
+   * background; the whole document when the operator publishes no scoped
+   * ones, or when it is already on its way. Never rejects.
+   */
+  async #statusFor(kid) {
+    const st = this.#status;
+    if (kid && !st.download) {
+      let scoped;
+      try {
+        scoped = await fetchScopedStatus(st.url, kid);
+      } catch {
+        scoped = { none: true }; // an unreadable index: the whole document's download says so
+      }
+      await this.#core.ready();
+      if (scoped && scoped.text && this.#current) {
+        const at = Date.now();
+        const before = st.held;
+        const { text } = this.#current;
+        this.#core.load(text, this.#config.roots, seenSequence());
+        const refused = this.#core.applyStatus(scoped.text, at);
+        const rollback = !refused && this.#core.checkStatusFloor(seenStatusSequence()) === 'status-rollback';
+        if (refused || rollback) {
+          this.#core.load(text, this.#config.roots, seenSequence());
+          st.held = before;
+          this.#applyHeld();
+          st.error = refused ?? 'status-rollback';
+        } else {
+          st.held = { full: { text: scoped.text, at }, deltas: [] };
+          st.error = null;
+          raiseSeenStatusSequence(this.#core.statusSequence);
+          const held = st.held;
+          setTimeout(() => keepStatus(st.url, held));
+          this.#changed();
+          this.#startStatusDownload(); // the whole state, in the background: every other key's
+          return;
+        }
+      }
+      if (scoped === null) {
+        st.networkFailed = true;
+        return;
+      }
+    }
+    await this.#startStatusDownload();
   }
 
   /** Applies downloaded status documents on top of the status held (sequence `from`); keeps them once applied. */
@@ -444,7 +517,8 @@ export class Session extends EventTarget {
     const due = Date.now() - this.#fetchedAt >= (fresh ? REFRESH_AFTER_MS : RETRY_AFTER_MS);
     if (force || due) this.#startDownload();
     const st = this.#status;
-    if (st && !st.download && (force || Date.now() - st.fetchedAt >= (fresh && !st.error ? REFRESH_AFTER_MS : RETRY_AFTER_MS))) {
+    // With none held, the first verification fetches what it needs first (#statusFor).
+    if (st && !st.download && this.#statusHeld() && (force || Date.now() - st.fetchedAt >= (fresh && !st.error ? REFRESH_AFTER_MS : RETRY_AFTER_MS))) {
       this.#startStatusDownload();
     }
   }
@@ -524,11 +598,12 @@ export class Session extends EventTarget {
         throw new VerifyError('unavailable', 'no trust list', 'errorTrustListMissing');
       }
     }
-    if (this.#status && this.#current && this.#core.statusSequence === undefined) {
-      // Status documents are published and none is held: the verdict waits for them (a download that
-      // keeps progressing), as for a first list.
+    const kid = this.#status && this.#current ? this.#core.certificateKeyId(text) : undefined;
+    if (this.#status && this.#current && !this.#statusCovers(kid)) {
+      // Status documents are published and none held covers this certificate's key: the verdict waits
+      // for them (downloads that keep progressing), as for a first list.
       if (id === this.#request) this.#emit('waiting', {});
-      await this.#startStatusDownload();
+      await this.#statusFor(kid);
       await this.#core.ready();
     }
     const result = this.#core.verify(text, Date.now(), this.#profileArg());

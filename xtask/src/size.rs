@@ -6,13 +6,15 @@
 //!   what the page's first script (boot.js) fetches: the verify-only wasm and
 //!   its glue, `config.json` and the trust list (one like the demo's: two
 //!   académie keys, one revoked serial). The issue's goal is 80 KB; the
-//!   budget is 120 KB, what the split into two wasm modules reached (116 KB:
-//!   the verify-only wasm is 76 KB of it, with the status documents of issue
-//!   11; the page's own modules 36 KB), so that nothing grows while the rest
-//!   of the way is made.
+//!   budget is 122 KB: 120 KB was what the split into two wasm modules
+//!   reached (116 KB: the verify-only wasm 76 KB of it, the page's own
+//!   modules 36 KB), raised by 2 KB for the page's status documents (issue
+//!   11: fetching, keeping and applying them, scoped documents for a first
+//!   visit; 120.8 KB used), so that nothing else grows while the rest of the
+//!   way is made.
 //! - **the whole page**: that, the QR reader's wasm and every other module,
 //!   as the service worker's precache holds them (sw.js's `SHELL`), and
-//!   sw.js itself. 255 KB (249 KB used).
+//!   sw.js itself. 257 KB (255.7 KB used), raised by 2 KB with the first.
 //!
 //! Fails above either budget.
 
@@ -24,9 +26,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Before the first verdict of a link, gzipped. The issue's goal is 80 KB (not reached yet).
-pub const CRITICAL_BUDGET: u64 = 120 * 1000;
+pub const CRITICAL_BUDGET: u64 = 122 * 1000;
 /// The whole page with its offline shell and the QR reader, gzipped.
-pub const BUDGET: u64 = 255 * 1000;
+pub const BUDGET: u64 = 257 * 1000;
 
 fn gzipped(bytes: &[u8]) -> Result<u64> {
     let mut gz = GzEncoder::new(Vec::new(), Compression::best());
