@@ -250,11 +250,14 @@ function revocationSite(revoked) {
   }
   const config = JSON.parse(fs.readFileSync(path.join(site, 'config.json'), 'utf8'));
   fs.writeFileSync(path.join(site, 'config.json'), JSON.stringify({ ...config, status: 'status/index.json' }, null, 2) + '\n');
-  const full = fs.readdirSync(path.join(dir, 'status')).find((f) => f.startsWith('full-'));
+  const full = fs.readdirSync(path.join(dir, 'status')).find((f) => /^full-\d+\.json$/.test(f));
+  const scoped = fs.readdirSync(path.join(dir, 'status')).find((f) => f.startsWith(`full-1-${certKey}`));
+  const scopedGz = fs.statSync(path.join(site, 'status', `${scoped}.gz`)).size;
   const fullBytes = fs.statSync(path.join(dir, 'status', full)).size;
   const fullGz = fs.statSync(path.join(site, 'status', `${full}.gz`)).size;
   const token = issued.stdout.trim();
-  return { label: `${revoked.toLocaleString('en')} revoked (full status document ${kb(fullBytes)}, ${kb(fullGz)} gzip)`, dir: site, token, cleanup: dir };
+  const label = `${revoked.toLocaleString('en')} revoked (the whole status document ${kb(fullBytes)}, ${kb(fullGz)} gzip; the certificate's key's part ${kb(scopedGz)} gzip)`;
+  return { label, dir: site, token, cleanup: dir };
 }
 
 async function main() {
