@@ -515,9 +515,21 @@ impl StatusDocument {
     }
 }
 
+/// The most deltas a [`StatusState`] keeps as overlays over its base sets;
+/// past it, they are merged into the sets (one re-encode per key touched).
+const MAX_OVERLAYS: usize = 32;
+
+/// One delta as applied: per key, its added and removed indices (each
+/// sorted, no repeats, none in both).
+type Overlay = Vec<(KeyId, Vec<u32>, Vec<u32>)>;
+
 /// What a verifier holds of the status documents: the last sequence
 /// applied, its dates, each key's revoked indices, and the key it is scoped
 /// to when it comes from a scoped full document.
+///
+/// The revoked indices are the base sets (of the last full document, or of
+/// the last merge) with the later deltas on top, newest last: applying a
+/// delta costs in proportion to the delta, not to the whole state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusState {
     sequence: u64,
@@ -525,6 +537,8 @@ pub struct StatusState {
     issued_at: Timestamp,
     expires: Timestamp,
     sets: BTreeMap<KeyId, RevokedSet>,
+    overlays: Vec<Overlay>,
+    revoked: usize,
 }
 
 impl StatusState {
@@ -550,33 +564,99 @@ impl StatusState {
             }
             _ => {}
         }
-        let mut sets = match (doc.kind, held) {
-            (Kind::Delta, Some(h)) => h.sets.clone(),
-            _ => BTreeMap::new(),
+        let mut state = match (doc.kind, held) {
+            (Kind::Delta, Some(h)) => h.clone(),
+            _ => StatusState {
+                sequence: doc.sequence,
+                scope: doc.scope,
+                issued_at: doc.issued_at,
+                expires: doc.expires,
+                sets: BTreeMap::new(),
+                overlays: Vec::new(),
+                revoked: 0,
+            },
         };
+        let indices = |kid: &KeyId, error| StatusError::Indices { key_id: kid.to_string(), error };
+        let mut overlay: Overlay = Vec::new();
         for (kid, change) in &doc.changes {
-            let set = match change {
-                Change::Full(set) => set.clone(),
-                Change::Delta { capacity, added, removed } => {
-                    let old = match sets.get(kid) {
-                        Some(s) => s.clone(),
-                        None => RevokedSet::empty(*capacity)
-                            .map_err(|error| StatusError::Indices { key_id: kid.to_string(), error })?,
-                    };
-                    old.with_changes(added, removed)
-                        .map_err(|error| StatusError::Indices { key_id: kid.to_string(), error })?
+            match change {
+                Change::Full(set) => {
+                    state.revoked += set.len();
+                    state.sets.insert(*kid, set.clone());
                 }
-            };
-            sets.insert(*kid, set);
+                Change::Delta { capacity, added, removed } => {
+                    // The checks of `RevokedSet::with_changes`, on the held
+                    // set's capacity (or, for a key not held yet, on an
+                    // empty set of the list's capacity).
+                    if !state.sets.contains_key(kid) {
+                        let empty = RevokedSet::empty(*capacity).map_err(|e| indices(kid, e))?;
+                        state.sets.insert(*kid, empty);
+                    }
+                    let capacity = state.sets.get(kid).map_or(*capacity, RevokedSet::capacity);
+                    if added.iter().chain(removed).any(|i| *i >= capacity) {
+                        return Err(indices(kid, StatusListError::OutOfRange));
+                    }
+                    let newly = added.iter().filter(|i| !state.contains(*kid, **i)).count();
+                    let cleared = removed.iter().filter(|i| state.contains(*kid, **i)).count();
+                    state.revoked = state.revoked + newly - cleared;
+                    overlay.push((*kid, added.clone(), removed.clone()));
+                }
+            }
         }
         // A delta has no scope (`check`), nor the state it applies on (above).
-        Ok(StatusState {
-            sequence: doc.sequence,
-            scope: doc.scope,
-            issued_at: doc.issued_at,
-            expires: doc.expires,
-            sets,
-        })
+        state.sequence = doc.sequence;
+        state.scope = doc.scope;
+        state.issued_at = doc.issued_at;
+        state.expires = doc.expires;
+        if !overlay.is_empty() {
+            state.overlays.push(overlay);
+        }
+        if state.overlays.len() > MAX_OVERLAYS {
+            state.compact()?;
+        }
+        Ok(state)
+    }
+
+    /// Each key's indices the overlays change, as one net change: indices
+    /// to add and indices to withdraw, each sorted.
+    fn net_changes(&self) -> BTreeMap<KeyId, (Vec<u32>, Vec<u32>)> {
+        use std::collections::BTreeSet;
+        let mut net: BTreeMap<KeyId, (BTreeSet<u32>, BTreeSet<u32>)> = BTreeMap::new();
+        for overlay in &self.overlays {
+            for (kid, added, removed) in overlay {
+                let (a, r) = net.entry(*kid).or_default();
+                for i in removed {
+                    a.remove(i);
+                    r.insert(*i);
+                }
+                for i in added {
+                    r.remove(i);
+                    a.insert(*i);
+                }
+            }
+        }
+        net.into_iter().map(|(kid, (a, r))| (kid, (a.into_iter().collect(), r.into_iter().collect()))).collect()
+    }
+
+    /// Each key's set with the overlays merged in: one re-encode per key
+    /// the overlays touch.
+    fn merged(&self) -> Result<BTreeMap<KeyId, RevokedSet>, StatusError> {
+        let mut sets = self.sets.clone();
+        for (kid, (added, removed)) in self.net_changes() {
+            if let Some(set) = sets.get_mut(&kid) {
+                *set = set
+                    .with_changes(&added, &removed)
+                    .map_err(|error| StatusError::Indices { key_id: kid.to_string(), error })?;
+            }
+        }
+        Ok(sets)
+    }
+
+    /// Merges the overlays into the base sets.
+    fn compact(&mut self) -> Result<(), StatusError> {
+        self.sets = self.merged()?;
+        self.overlays.clear();
+        Ok(())
     }
 
     /// Refuses a state older than `floor`, the highest status sequence this
@@ -612,17 +692,31 @@ impl StatusState {
     pub fn covers(&self, kid: KeyId) -> bool {
         self.scope.is_none_or(|s| s == kid)
     }
-    /// Whether index `idx` of key `kid` is revoked by the documents applied.
+    /// Whether index `idx` of key `kid` is revoked by the documents applied:
+    /// the newest delta that names it says, else the base set.
     pub fn contains(&self, kid: KeyId, idx: u32) -> bool {
+        for overlay in self.overlays.iter().rev() {
+            if let Some((_, added, removed)) = overlay.iter().find(|(k, _, _)| *k == kid) {
+                if removed.binary_search(&idx).is_ok() {
+                    return false;
+                }
+                if added.binary_search(&idx).is_ok() {
+                    return true;
+                }
+            }
+        }
         self.sets.get(&kid).is_some_and(|s| s.contains(idx))
     }
     /// How many indices are revoked, over every key.
     pub fn revoked(&self) -> usize {
-        self.sets.values().map(RevokedSet::len).sum()
+        self.revoked
     }
-    /// Each key's set.
-    pub fn sets(&self) -> &BTreeMap<KeyId, RevokedSet> {
-        &self.sets
+    /// Each key's set, the deltas held merged in (built on each call: one
+    /// re-encode per key a held delta touches).
+    pub fn sets(&self) -> BTreeMap<KeyId, RevokedSet> {
+        // Every delta's indices were checked against its set's capacity
+        // when applied: the merge cannot fail.
+        self.merged().unwrap_or_else(|_| self.sets.clone())
     }
 }
 
@@ -1036,5 +1130,69 @@ mod tests {
         assert_eq!(seen(&trust, &token(idx[1]), now), (Status::Revoked, Outcome::Pass, None));
         trust.set_status(None);
         assert_eq!(seen(&trust, &token(idx[0]), now), (Status::Valid, Outcome::Pass, None));
+    }
+
+    /// Applies 40 pseudo-random deltas (past `MAX_OVERLAYS`: the overlays get
+    /// merged on the way), withdrawing indices an earlier delta added and
+    /// adding again indices withdrawn, and compares every index with the
+    /// set each delta's `with_changes` gives.
+    #[test]
+    fn deltas_answer_like_the_merged_sets_and_so_does_compaction() {
+        let w = world();
+        let trust = w.list(Some((&w.status, "2026-10-15T00:00:00Z")));
+        let now = at("2026-09-10T12:00:00Z");
+        let kid = w.issuer.key_id();
+        let load = |text: &str| StatusDocument::load(text.as_bytes(), &trust, now).unwrap();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut below = |n: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            u32::try_from(seed % u64::from(n)).unwrap()
+        };
+        let first: Vec<u32> = (0..1000).filter(|i| i % 7 == 0).collect();
+        let mut state = StatusState::apply(None, &load(&w.doc(&w.status, Kind::Full, 1, None, [&first, &[]]))).unwrap();
+        let mut expected = RevokedSet::from_sorted(&first, w.capacity).unwrap();
+        let mut withdrawn_once = Vec::new();
+        let (mut readded, mut withdrew_added) = (0, 0);
+        for sequence in 2..42 {
+            let held: Vec<u32> = expected.iter().collect();
+            let mut added: Vec<u32> = (0..20).map(|_| below(w.capacity)).collect();
+            // Some indices withdrawn before come back.
+            added.extend(withdrawn_once.iter().take(3).copied());
+            added.sort_unstable();
+            added.dedup();
+            let mut removed: Vec<u32> = (0..10).map(|_| held[below(held.len() as u32) as usize]).collect();
+            removed.extend((0..3).map(|_| below(w.capacity)));
+            removed.sort_unstable();
+            removed.dedup();
+            removed.retain(|i| added.binary_search(i).is_err());
+            readded += withdrawn_once.iter().take(3).filter(|i| added.contains(i)).count();
+            withdrawn_once.retain(|i| !added.contains(i));
+            withdrawn_once.extend(removed.iter().filter(|i| expected.contains(**i)));
+            withdrew_added += removed.iter().filter(|i| expected.contains(**i) && !first.contains(i)).count();
+            let delta = load(&w.doc(&w.status, Kind::Delta, sequence, Some(sequence - 1), [&added, &removed]));
+            state = StatusState::apply(Some(&state), &delta).unwrap();
+            expected = expected.with_changes(&added, &removed).unwrap();
+            for idx in 0..w.capacity {
+                assert_eq!(state.contains(kid, idx), expected.contains(idx), "index {idx} after {sequence}");
+            }
+            assert_eq!(state.revoked(), expected.len(), "after {sequence}");
+            assert!(state.overlays.len() <= MAX_OVERLAYS);
+            let mut compacted = state.clone();
+            compacted.compact().unwrap();
+            assert!(compacted.overlays.is_empty());
+            for idx in 0..w.capacity {
+                assert_eq!(compacted.contains(kid, idx), expected.contains(idx), "index {idx} compacted");
+            }
+            assert_eq!(compacted.revoked(), expected.len());
+            assert_eq!(state.sets()[&kid], expected);
+            assert_eq!(compacted.sets, state.sets());
+        }
+        // The walk did what it says: indices withdrawn after a delta added
+        // them, indices added again after a withdrawal, and a merge on the
+        // way (41 deltas, at most 32 held).
+        assert!(readded > 0 && withdrew_added > 0, "{readded} {withdrew_added}");
+        assert!(state.overlays.len() < 40);
     }
 }
