@@ -386,28 +386,11 @@ export class Session extends EventTarget {
         scoped = { none: true }; // an unreadable index: the whole document's download says so
       }
       await this.#core.ready();
-      if (scoped && scoped.text && this.#current) {
-        const at = Date.now();
-        const before = st.held;
-        const { text } = this.#current;
-        this.#core.load(text, this.#config.roots, seenSequence());
-        const refused = this.#core.applyStatus(scoped.text, at);
-        const rollback = !refused && this.#core.checkStatusFloor(seenStatusSequence()) === 'status-rollback';
-        if (refused || rollback) {
-          this.#core.load(text, this.#config.roots, seenSequence());
-          st.held = before;
-          this.#applyHeld();
-          st.error = refused ?? 'status-rollback';
-        } else {
-          st.held = { full: { text: scoped.text, at }, deltas: [] };
-          st.error = null;
-          raiseSeenStatusSequence(this.#core.statusSequence);
-          const held = st.held;
-          setTimeout(() => keepStatus(st.url, held));
-          this.#changed();
-          this.#startStatusDownload(); // the whole state, in the background: every other key's
-          return;
-        }
+      if (scoped && scoped.text && this.#current && this.#replaceStatus(scoped.text, Date.now())) {
+        this.#kept();
+        this.#changed();
+        this.#startStatusDownload(); // the whole state, in the background: every other key's
+        return;
       }
       if (scoped === null) {
         st.networkFailed = true;
@@ -417,27 +400,46 @@ export class Session extends EventTarget {
     await this.#startStatusDownload();
   }
 
+  /**
+   * Replaces the status held with a full document (whole or one key's),
+   * applied at `at` to the list in use: true once applied; false when the
+   * core refused it or it is older than a status applied before, the status
+   * held then back in use and `error` saying why.
+   */
+  #replaceStatus(document, at) {
+    const st = this.#status;
+    const before = st.held;
+    const { text } = this.#current;
+    this.#core.load(text, this.#config.roots, seenSequence());
+    const refused = this.#core.applyStatus(document, at);
+    const rollback = !refused && this.#core.checkStatusFloor(seenStatusSequence()) === 'status-rollback';
+    if (refused || rollback) {
+      this.#core.load(text, this.#config.roots, seenSequence());
+      st.held = before;
+      this.#applyHeld();
+      st.error = refused ?? 'status-rollback';
+      return false;
+    }
+    st.held = { full: { text: document, at }, deltas: [] };
+    st.error = null;
+    return true;
+  }
+
+  /** Remembers the status sequence applied and keeps the documents held, after the verdict (off its path). */
+  #kept() {
+    const st = this.#status;
+    raiseSeenStatusSequence(this.#core.statusSequence);
+    const held = st.held;
+    setTimeout(() => keepStatus(st.url, held));
+  }
+
   /** Applies downloaded status documents on top of the status held (sequence `from`); keeps them once applied. */
   #applyUpdate(update, from) {
     const st = this.#status;
     const at = Date.now();
     if (this.#core.statusSequence !== from) return; // the list changed meanwhile: the next refresh starts again
     if (update.full !== null) {
-      const before = st.held;
-      const { text } = this.#current;
-      this.#core.load(text, this.#config.roots, seenSequence());
-      const refused = this.#core.applyStatus(update.full, at);
-      const rollback = !refused && this.#core.checkStatusFloor(seenStatusSequence()) === 'status-rollback';
-      if (refused || rollback) {
-        // Refused: the status held before stays in use.
-        this.#core.load(text, this.#config.roots, seenSequence());
-        st.held = before;
-        this.#applyHeld();
-        st.error = refused ?? 'status-rollback';
-        return;
-      }
-      st.held = { full: { text: update.full, at }, deltas: [] };
-      st.error = null;
+      if (!this.#replaceStatus(update.full, at)) return;
     } else {
       if (!st.held) return;
       st.error = null;
@@ -450,9 +452,7 @@ export class Session extends EventTarget {
         st.held.deltas.push({ text, at });
       }
     }
-    raiseSeenStatusSequence(this.#core.statusSequence);
-    const held = st.held;
-    setTimeout(() => keepStatus(st.url, held)); // after the verdict: it does not wait for storage
+    this.#kept();
   }
 
   /** The download in flight, or a new one; resolves once its list is taken or refused. */
