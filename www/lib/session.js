@@ -400,12 +400,7 @@ export class Session extends EventTarget {
     await this.#startStatusDownload();
   }
 
-  /**
-   * Replaces the status held with a full document (whole or one key's),
-   * applied at `at` to the list in use: true once applied; false when the
-   * core refused it or it is older than a status applied before, the status
-   * held then back in use and `error` saying why.
-   */
+  /** A full document (whole or one key's) replaces the status held: true, or false (refused, the held one back; `error` says why). */
   #replaceStatus(document, at) {
     const st = this.#status;
     const before = st.held;
@@ -425,7 +420,7 @@ export class Session extends EventTarget {
     return true;
   }
 
-  /** Remembers the status sequence applied and keeps the documents held, after the verdict (off its path). */
+  /** Remembers the sequence applied; keeps the documents, after the verdict. */
   #kept() {
     const st = this.#status;
     raiseSeenStatusSequence(this.#core.statusSequence);
