@@ -14,7 +14,9 @@
 //!   way is made.
 //! - **the whole page**: that, the QR reader's wasm and every other module,
 //!   as the service worker's precache holds them (sw.js's `SHELL`), and
-//!   sw.js itself. 257 KB (255.7 KB used), raised by 2 KB with the first.
+//!   sw.js itself. 258 KB (257.0 KB used): raised by 2 KB with the first,
+//!   then by 1 KB for the status overlays (a delta applied in proportion to
+//!   its size: +0.6 KB in the whole wasm, +0.7 KB in the verify-only one).
 //!
 //! Fails above either budget.
 
@@ -28,7 +30,7 @@ use std::path::{Path, PathBuf};
 /// Before the first verdict of a link, gzipped. The goal is 80 KB (not reached yet).
 pub const CRITICAL_BUDGET: u64 = 122 * 1000;
 /// The whole page with its offline shell and the QR reader, gzipped.
-pub const BUDGET: u64 = 257 * 1000;
+pub const BUDGET: u64 = 258 * 1000;
 
 fn gzipped(bytes: &[u8]) -> Result<u64> {
     let mut gz = GzEncoder::new(Vec::new(), Compression::best());
