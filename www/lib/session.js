@@ -99,6 +99,7 @@ export class Session extends EventTarget {
   #download = null; // the download in flight
   #fetchedAt = 0;
   #cacheRead = null;
+  #cachedList = null; // the promise of the list this device held at start (its text or null), read once
   #request = 0;
   #listening = null;
   // With published status documents: { url, held: {full, deltas} | null (each {text, at}), error: the
@@ -225,6 +226,7 @@ export class Session extends EventTarget {
     }
     const url = this.#config.trustList;
     const cached = cachedTrustList(url);
+    this.#cachedList = cached;
     if (this.#config.status) {
       this.#status = { url: this.#config.status, held: null, error: null, networkFailed: false, download: null, fetchedAt: 0 };
     }
@@ -329,7 +331,7 @@ export class Session extends EventTarget {
     st.fetchedAt = Date.now();
     st.download = (async () => {
       // What this device holds decides what to fetch: after the cached list (and the status applied to it).
-      if (this.#current || (await cachedTrustList(this.#config.trustList)) !== null) await this.#cacheRead;
+      if (this.#current || (await this.#cachedList) !== null) await this.#cacheRead;
       let sequence;
       try {
         sequence = this.#current ? this.#core.statusSequence : undefined;
