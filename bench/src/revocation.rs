@@ -447,22 +447,28 @@ fn measure_cli_verify(cli: &Path, dir: &Path, signed: &str, token: &str, runs: u
 fn measure_wasm_load(pkg: &Path, dir: &Path, signed: &str, runs: usize) -> Result<Value> {
     let trust = dir.join("trust.json");
     std::fs::write(&trust, signed).map_err(|e| e.to_string())?;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("revocation/wasm-load.mjs");
+    node_script("wasm-load.mjs", pkg, &trust, &dir.join("root.pub"), runs, &[])
+}
+
+/// `node bench/revocation/SCRIPT --pkg … --trust … --root … --runs N EXTRA…`:
+/// the one JSON line it prints.
+fn node_script(script: &str, pkg: &Path, trust: &Path, root: &Path, runs: usize, extra: &[&Path]) -> Result<Value> {
     let out = Command::new("node")
-        .arg(script)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("revocation").join(script))
         .arg("--pkg")
         .arg(pkg)
         .arg("--trust")
-        .arg(&trust)
+        .arg(trust)
         .arg("--root")
-        .arg(dir.join("root.pub"))
+        .arg(root)
         .args(["--runs", &runs.to_string()])
+        .args(extra)
         .output()
         .map_err(|e| format!("node: {e}"))?;
     if !out.status.success() {
-        return Err(format!("wasm-load.mjs: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!("{script}: {}", String::from_utf8_lossy(&out.stderr)));
     }
-    serde_json::from_slice(&out.stdout).map_err(|e| format!("wasm-load.mjs output: {e}"))
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("{script} output: {e}"))
 }
 
 /// The week's status documents applied by the wasm in Node to the day-0 list
@@ -485,24 +491,7 @@ fn measure_wasm_status(
     }
     let manifest = dir.join("week-status.json");
     std::fs::write(&manifest, json!(docs).to_string()).map_err(|e| e.to_string())?;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("revocation/wasm-status.mjs");
-    let out = Command::new("node")
-        .arg(script)
-        .arg("--pkg")
-        .arg(pkg)
-        .arg("--trust")
-        .arg(&trust)
-        .arg("--root")
-        .arg(dir.join("root.pub"))
-        .arg("--documents")
-        .arg(&manifest)
-        .args(["--runs", &runs.to_string()])
-        .output()
-        .map_err(|e| format!("node: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("wasm-status.mjs: {}", String::from_utf8_lossy(&out.stderr)));
-    }
-    serde_json::from_slice(&out.stdout).map_err(|e| format!("wasm-status.mjs output: {e}"))
+    node_script("wasm-status.mjs", pkg, &trust, &dir.join("root.pub"), runs, &[Path::new("--documents"), &manifest])
 }
 
 fn group(n: u64) -> String {
