@@ -24,12 +24,25 @@ pub struct Message {
     pub code: &'static str,
     /// Placeholder values.
     pub args: Vec<(&'static str, String)>,
+    /// Placeholder values that are times, written in the reader's language
+    /// when the sentence is: never an RFC 3339 instant in a sentence.
+    pub times: Vec<(&'static str, When)>,
+}
+
+/// A time shown to a person: an instant (RFC 3339, as stored in the
+/// documents) or a civil date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum When {
+    /// An RFC 3339 instant: "6 décembre 2026 à 9 h 39" (Paris time).
+    Instant(String),
+    /// A date: "01/09/2026" in French.
+    Date(cachet::time::Date),
 }
 
 impl Message {
     /// A message without values yet.
     pub fn new(code: &'static str) -> Message {
-        Message { code, args: Vec::new() }
+        Message { code, args: Vec::new(), times: Vec::new() }
     }
 
     /// Adds a placeholder value.
@@ -38,9 +51,33 @@ impl Message {
         self
     }
 
+    /// Adds a placeholder value that is an RFC 3339 instant, shown in the
+    /// reader's words and Paris time.
+    pub fn instant(mut self, name: &'static str, rfc3339: &str) -> Message {
+        self.times.push((name, When::Instant(rfc3339.to_owned())));
+        self
+    }
+
+    /// Adds a placeholder value that is a date, shown in the reader's form.
+    pub fn date(mut self, name: &'static str, date: cachet::time::Date) -> Message {
+        self.times.push((name, When::Date(date)));
+        self
+    }
+
     /// The sentence in `lang`.
     pub fn text(&self, lang: Lang) -> String {
-        i18n::render(lang, self.code, &self.args)
+        if self.times.is_empty() {
+            return i18n::render(lang, self.code, &self.args);
+        }
+        let mut args = self.args.clone();
+        args.extend(self.times.iter().map(|(name, when)| {
+            let shown = match when {
+                When::Instant(t) => i18n::instant(lang, t),
+                When::Date(d) => i18n::date(lang, *d),
+            };
+            (*name, shown)
+        }));
+        i18n::render(lang, self.code, &args)
     }
 }
 

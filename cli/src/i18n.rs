@@ -549,6 +549,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "batch stopped at line {line}: nothing is signed from that line on; {good} certificates and {bad} refusals written before; {path} and its record are kept: run the same command again to resume",
     ),
     ("list-created", "Liste créée : {path}", "List created: {path}"),
+    // Document kinds (names of `cachet::certificate::DocumentKind`), in words.
+    ("kind-certificat-de-scolarite", "certificat de scolarité", "school certificate"),
     (
         "trust-added",
         "Émetteur ajouté : {key_id} « {name} », du {from} au {until} ({kinds}) ; séquence {sequence}",
@@ -604,7 +606,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     (
         "signed-validity",
         "Émise le {issued_at}, prochaine mise à jour le {next_update}",
-        "Issued at {issued_at}, next update at {next_update}",
+        "Issued on {issued_at}, next update on {next_update}",
     ),
     ("signed-issuer", "Émetteur : {key_id} « {name} » ({status})", "Issuer: {key_id} \"{name}\" ({status})"),
     (
@@ -994,6 +996,43 @@ pub fn io_reason(lang: Lang, err: &io::Error) -> String {
         _ => return err.to_string(),
     };
     known.to_owned()
+}
+
+/// A document kind (`DocumentKind::name()`) in words: "certificat de
+/// scolarité". A name without words is given back as it is.
+pub fn kind(lang: Lang, name: &str) -> String {
+    let code = format!("kind-{name}");
+    match template(lang, &code) {
+        words if words != code => words.to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+/// What a status document's refusal adds to its sentence (the sentence is
+/// the code's, and the code ends the line): the sequences in words, the
+/// parser's or the core's own detail otherwise.
+pub fn status_detail(lang: Lang, e: &cachet::status_doc::StatusError) -> String {
+    use cachet::status_doc::StatusError;
+    match (e, lang) {
+        (StatusError::Rollback { held, got }, Lang::Fr) => format!("n° {got}, alors que le n° {held} est appliqué"),
+        (StatusError::Rollback { held, got }, Lang::En) => format!("no. {got}, while no. {held} is applied"),
+        (StatusError::WrongBase { held: Some(held), base }, Lang::Fr) => {
+            format!("delta sur le n° {base}, alors que le n° {held} est appliqué")
+        }
+        (StatusError::WrongBase { held: Some(held), base }, Lang::En) => {
+            format!("a delta on no. {base}, while no. {held} is applied")
+        }
+        (StatusError::WrongBase { held: None, base }, Lang::Fr) => {
+            format!("delta sur le n° {base}, sans document complet appliqué")
+        }
+        (StatusError::WrongBase { held: None, base }, Lang::En) => {
+            format!("a delta on no. {base}, with no full document applied")
+        }
+        (StatusError::Indices { key_id, error }, Lang::Fr) => format!("clé {key_id} [{}]", error.code()),
+        (StatusError::Indices { key_id, error }, Lang::En) => format!("key {key_id} [{}]", error.code()),
+        (StatusError::Json(m) | StatusError::Format(m) | StatusError::Entry(m), _) => m.clone(),
+        _ => String::new(),
+    }
 }
 
 /// A date as people read it: `12/04/2013` in French, `2013-04-12` in English.

@@ -20,7 +20,7 @@
 
 use crate::error::{CliError, Message, EXIT_USAGE};
 use crate::files::{self, Locked};
-use crate::{clock, keygen};
+use crate::{clock, i18n, keygen};
 use cachet::certificate::{serial_is_valid, DocumentKind};
 use cachet::keys::{KeyId, PublicKey};
 use cachet::status_list::{RevokedSet, StatusListError};
@@ -155,7 +155,7 @@ fn add(args: &AddArgs, lang: Lang) -> Result<ExitCode, CliError> {
         None => two_years_after(from).ok_or_else(|| CliError::usage(Message::new("clock-invalid")))?,
     };
     if until < from {
-        return Err(CliError::usage(Message::new("date-order").arg("from", from).arg("until", until)));
+        return Err(CliError::usage(Message::new("date-order").date("from", from).date("until", until)));
     }
     let kinds = if args.kinds.is_empty() {
         vec![DocumentKind::CertificatDeScolarite.name().to_owned()]
@@ -206,9 +206,9 @@ fn add(args: &AddArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let done = Message::new("trust-added")
         .arg("key_id", key_id)
         .arg("name", name)
-        .arg("from", from)
-        .arg("until", until)
-        .arg("kinds", kinds.join(", "))
+        .date("from", from)
+        .date("until", until)
+        .arg("kinds", kinds.iter().map(|k| i18n::kind(lang, k)).collect::<Vec<_>>().join(", "))
         .arg("sequence", body.sequence);
     println!("{}", done.text(lang));
     Ok(ExitCode::SUCCESS)
@@ -591,7 +591,7 @@ fn sign(args: &SignArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let mut lines = vec![
         Message::new("signed-sequence").arg("sequence", body.sequence),
         Message::new("signed-root").arg("key_id", root.key_id()),
-        Message::new("signed-validity").arg("issued_at", &body.issued_at).arg("next_update", &body.next_update),
+        Message::new("signed-validity").instant("issued_at", &body.issued_at).instant("next_update", &body.next_update),
     ];
     for e in &body.issuers {
         let status = match e.status {
@@ -611,7 +611,7 @@ fn sign(args: &SignArgs, lang: Lang) -> Result<ExitCode, CliError> {
             // it signed counts any more, and its entry can go.
             if let Some(date) = Date::parse(&e.valid_until).and_then(|u| Date::new(u.year() + 1, 9, 1)) {
                 if date <= Date::of_instant(now).unwrap_or(date) {
-                    lines.push(Message::new("signed-droppable").arg("date", date));
+                    lines.push(Message::new("signed-droppable").date("date", date));
                 }
             }
         }

@@ -119,13 +119,18 @@ fn load_trust(
     };
     let seen = held.as_ref().and_then(|h| h.state.seen(roots));
     let status_seen = held.as_ref().and_then(|h| h.state.status_seen(roots));
+    // The --status file a refusal is about (none: about them all).
+    let mut refused_doc: Option<usize> = None;
     let loaded = TrustList::load(signed, roots, seen).and_then(|mut trust| {
         let documents = args.status.iter().map(|p| scan::read_input(p, lang)).collect::<Result<Vec<_>, _>>();
         let documents = match documents {
             Ok(d) => d,
             Err(e) => return Ok(Err(e)),
         };
-        let state = apply_status(&trust, &documents, status_seen, now).map_err(TrustError::Status)?;
+        let state = apply_status(&trust, &documents, status_seen, now).map_err(|(e, at)| {
+            refused_doc = at;
+            TrustError::Status(e)
+        })?;
         trust.set_status(state);
         Ok(Ok(trust))
     });
@@ -145,7 +150,7 @@ fn load_trust(
                 let applied = Message::new("status-applied")
                     .arg("sequence", s.sequence())
                     .arg("count", s.revoked())
-                    .arg("expires", cachet::time::format_rfc3339(s.expires()));
+                    .instant("expires", &cachet::time::format_rfc3339(s.expires()));
                 crate::error::note(&format!("cachet: {}", applied.text(lang)));
             }
             if let Some(held) = &mut held {
@@ -160,7 +165,14 @@ fn load_trust(
                     .arg("got", got)
                     .arg("seen", seen)
                     .arg("state", held.path().display()),
-                (TrustError::Status(s), _) => Message::new("status-refused").arg("detail", s.to_string()),
+                (TrustError::Status(s), _) => {
+                    let path = match refused_doc.and_then(|i| args.status.get(i)) {
+                        Some(p) => p.display().to_string(),
+                        None => args.status.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+                    };
+                    let why = Message::new(s.code()).arg("path", path).arg("detail", i18n::status_detail(lang, s));
+                    Message::new("status-refused").arg("detail", why.text(lang))
+                }
                 _ => CliError::trust(&args.trust, &e).messages.swap_remove(0),
             };
             let refused = Message::new("trust-list-refused").arg("detail", why.text(lang));
@@ -173,32 +185,38 @@ fn load_trust(
 /// The state after the status documents given: the newest full document,
 /// then each delta on its base in turn (deltas already covered by the full
 /// document are skipped); none given, none applied. The result must not be
-/// older than `floor`, the highest status sequence applied before.
+/// older than `floor`, the highest status sequence applied before. A
+/// refusal names the document refused (its place in `documents`) when it
+/// is about one.
 fn apply_status(
     trust: &TrustList,
     documents: &[Vec<u8>],
     floor: Option<u64>,
     now: cachet::time::Timestamp,
-) -> Result<Option<StatusState>, StatusError> {
+) -> Result<Option<StatusState>, (StatusError, Option<usize>)> {
     if documents.is_empty() {
         return Ok(None);
     }
-    let mut docs = documents.iter().map(|d| StatusDocument::load(d, trust, now)).collect::<Result<Vec<_>, _>>()?;
-    docs.sort_by_key(|d| (d.kind() == Kind::Delta, std::cmp::Reverse(d.sequence())));
-    let mut state = match docs.first().filter(|d| d.kind() == Kind::Full) {
-        Some(full) => Some(StatusState::apply(None, full)?),
+    let mut docs = documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| StatusDocument::load(d, trust, now).map(|doc| (i, doc)).map_err(|e| (e, Some(i))))
+        .collect::<Result<Vec<_>, _>>()?;
+    docs.sort_by_key(|(_, d)| (d.kind() == Kind::Delta, std::cmp::Reverse(d.sequence())));
+    let mut state = match docs.first().filter(|(_, d)| d.kind() == Kind::Full) {
+        Some((i, full)) => Some(StatusState::apply(None, full).map_err(|e| (e, Some(*i)))?),
         None => None,
     };
-    let mut deltas: Vec<&StatusDocument> = docs.iter().filter(|d| d.kind() == Kind::Delta).collect();
-    deltas.sort_by_key(|d| d.sequence());
-    for delta in deltas {
+    let mut deltas: Vec<&(usize, StatusDocument)> = docs.iter().filter(|(_, d)| d.kind() == Kind::Delta).collect();
+    deltas.sort_by_key(|(_, d)| d.sequence());
+    for (i, delta) in deltas {
         if state.as_ref().is_some_and(|s| delta.sequence() <= s.sequence()) {
             continue;
         }
-        state = Some(StatusState::apply(state.as_ref(), delta)?);
+        state = Some(StatusState::apply(state.as_ref(), delta).map_err(|e| (e, Some(*i)))?);
     }
     if let Some(s) = &state {
-        s.check_floor(floor)?;
+        s.check_floor(floor).map_err(|e| (e, None))?;
     }
     Ok(state)
 }
@@ -413,7 +431,7 @@ fn human(report: &Report, heading: Option<Heading<'_>>, profile: Profile, lang: 
         let pad = " ".repeat(width.saturating_sub(label.chars().count()));
         let _ = write!(s, "  {label}{pad}  {}", check.check.label(lang));
         if let Some(code) = check.code {
-            let _ = write!(s, " ({code})");
+            let _ = write!(s, " [{code}]");
         }
         s.push('\n');
     }

@@ -343,5 +343,5 @@ fn verify_speaks_french_unless_the_locale_or_lang_says_english() {
     assert!(en.starts_with("◷ Genuine but no longer valid\n"), "{en}");
     assert!(en.contains("What to do: Ask for this year’s certificate: the school issues it."), "{en}");
     assert!(!en.contains("do not rely"), "{en}");
-    assert!(en.contains("FAILED") && en.contains("Validity period (after-school-year)"), "{en}");
+    assert!(en.contains("FAILED") && en.contains("Validity period [after-school-year]"), "{en}");
 }

@@ -124,7 +124,8 @@ pub fn status_key(args: &StatusKeyArgs, lang: Lang) -> Result<ExitCode, CliError
         Some(_) => "status-key-renewed",
         None => "status-key-set",
     };
-    let done = Message::new(code).arg("key_id", key.key_id()).arg("expires", &expires).arg("sequence", body.sequence);
+    let done =
+        Message::new(code).arg("key_id", key.key_id()).instant("expires", &expires).arg("sequence", body.sequence);
     println!("{}", done.text(lang));
     Ok(ExitCode::SUCCESS)
 }
@@ -230,7 +231,9 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
         };
         let signed = sign_status(&key, &doc);
         StatusDocument::load(signed.as_bytes(), &trust, now).map_err(|e| {
-            CliError::usage(Message::new(e.code()).arg("path", shown_path).arg("detail", e.to_string()))
+            CliError::usage(
+                Message::new(e.code()).arg("path", shown_path).arg("detail", crate::i18n::status_detail(lang, &e)),
+            )
         })?;
         Ok((signed, doc))
     };
@@ -345,7 +348,7 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
         .arg("base", doc.base.map(|b| b.to_string()).unwrap_or_default())
         .arg("count", changed)
         .arg("size", signed.len())
-        .arg("expires", &doc.expires)
+        .instant("expires", &doc.expires)
         .arg("path", path.display());
         println!("{}", done.text(lang));
     }
@@ -578,15 +581,18 @@ pub fn compromise(args: &CompromiseArgs, lang: Lang) -> Result<ExitCode, CliErro
     save(&list, &body, &journal, lang)?;
     // Every certificate it signed (that counts) has expired at `latest`: the
     // key's entry can leave the list from then on.
-    let until = Date::of_instant(latest).map(|d| d.to_string()).unwrap_or_default();
-    let done = Message::new("trust-compromised")
+    let until = Date::of_instant(latest);
+    let mut done = Message::new("trust-compromised")
         .arg("key_id", &wanted)
         .arg("name", name)
         .arg("count", allow.len())
         .arg("size", allow.encode().len())
         .arg("bits", args.bits)
-        .arg("until", until)
         .arg("sequence", body.sequence);
+    done = match until {
+        Some(d) => done.date("until", d),
+        None => done.arg("until", "?"),
+    };
     println!("{}", done.text(lang));
     Ok(ExitCode::SUCCESS)
 }
