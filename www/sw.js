@@ -31,6 +31,11 @@ const TRUST_CACHE = 'cachet-trust-list';
 const STATUS_INDEX_CACHE = 'cachet-status-index';
 const TRUST_LIST = 'trust-list.json';
 const NETWORK_TIMEOUT_MS = 3000;
+// The SRI value of each file below that never changes within a release (path
+// from the scope): empty here, filled by `cargo xtask site`, which names the
+// files by their content (xtask/src/hashed.rs). Precached or fetched with it:
+// the browser refuses other bytes.
+const INTEGRITY = {};
 
 const SHELL = [
   './',
@@ -72,12 +77,14 @@ const INDEX = new URL('./', scope).href;
 const INDEX_HTML = new URL('index.html', scope).href;
 const GLUES = new Set(['pkg/cachet.js', 'pkg/cachet_verify.js'].map((path) => new URL(path, scope).href));
 const TRUST_URL = new URL(TRUST_LIST, scope).href;
+/** `{ integrity }` for a URL of the scope that has one (and a request that can carry it), else undefined. */
+const checked = (url, mode = 'cors') => (mode !== 'no-cors' && INTEGRITY[url.slice(scope.href.length)] ? { integrity: INTEGRITY[url.slice(scope.href.length)] } : undefined);
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(VERSION);
-      await cache.addAll([...shellURLs].map((url) => new Request(url, { cache: 'no-cache', credentials: 'same-origin' })));
+      await cache.addAll([...shellURLs].map((url) => new Request(url, { cache: 'no-cache', credentials: 'same-origin', ...checked(url) })));
     })(),
   );
 });
@@ -128,7 +135,7 @@ async function keptOnUse(url, request) {
   const cache = await caches.open(VERSION);
   const cached = await cache.match(url);
   if (cached) return cached;
-  const response = await fetch(request);
+  const response = await fetch(request, checked(url, request.mode));
   if (response.ok) await cache.put(url, response.clone());
   return response;
 }
@@ -136,7 +143,7 @@ async function keptOnUse(url, request) {
 async function cacheFirst(url, request) {
   const cached = await caches.match(url, { cacheName: VERSION });
   if (cached) return cached;
-  return fetch(request);
+  return fetch(request, checked(url, request.mode));
 }
 
 async function trustList(request) {

@@ -11,6 +11,19 @@
 //
 // No import: boot.js, which imports this, must run the moment it arrives.
 
+// The SRI value of each wasm module (`fetch(url, {integrity})`): empty here,
+// filled by `cargo xtask site`, which names the files by their content
+// (xtask/src/hashed.rs, docs/DEPLOYING.md). A wasm module is never fetched
+// by the wasm-bindgen glue's own loader, which would check nothing.
+const INTEGRITY = {};
+const integrity = new Map(Object.entries(INTEGRITY).map(([path, value]) => [new URL(path, import.meta.url).href, value]));
+
+/** `init` with the integrity of `url` when the site names one (the browser then refuses other bytes). */
+function checked(url, init) {
+  const value = integrity.get(url);
+  return value ? { ...init, integrity: value } : init;
+}
+
 const begun = new Map();
 
 /**
@@ -21,7 +34,7 @@ const begun = new Map();
 export function fetchEarly(url, init) {
   const key = String(url);
   if (begun.has(key)) return;
-  const response = fetch(key, init);
+  const response = fetch(key, checked(key, init));
   response.catch(() => {}); // the taker sees the failure; until then it is not unhandled
   begun.set(key, response);
 }
@@ -74,7 +87,7 @@ export function compileWasm(url) {
   if (!module) {
     module = (async () => {
       if (!wasmAvailable()) throw new NoWasmError();
-      const response = await (takeFetched(key) ?? fetch(key));
+      const response = await (takeFetched(key) ?? fetch(key, checked(key)));
       if (!response.ok) throw new Error(`${new URL(key).pathname}: HTTP ${response.status}`);
       const type = response.headers.get('Content-Type') || '';
       try {
