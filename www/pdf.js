@@ -25,6 +25,7 @@ const MAX_IMAGES = 32;
 const MAX_PIXELS = 32_000_000; // one image, a JPEG's by its own header
 const MAX_PIXELS_TOTAL = 48_000_000;
 const MAX_TEXTS = 1000;
+const INFLATE_SLICE = 4096; // compressed bytes written at a time: at most about 4 MB inflated beyond a limit
 
 /** Why a PDF could not be read. */
 export class PdfError extends Error {
@@ -35,8 +36,12 @@ export class PdfError extends Error {
   }
 }
 
-const SPACE = new Set([0x20, 0x09, 0x0d, 0x0a, 0x0c, 0x00]);
-const DELIM = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+/** A byte's class (1 white space, 2 delimiter), a table lookup in the lexer's inner loops. */
+const CLASS = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0d, 0x0a, 0x0c, 0x00]) CLASS[c] = 1;
+for (const c of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]) CLASS[c] = 2;
+const SPACE = { has: (c) => CLASS[c] === 1 };
+const DELIM = { has: (c) => CLASS[c] === 2 };
 
 /** Whether the first kilobyte of `bytes` holds `%PDF-`. */
 export function isPdfBytes(bytes) {
@@ -202,6 +207,17 @@ class Lexer {
 
   literalString() {
     const b = this.b;
+    // Most strings hold no escape and no parenthesis: their bytes as they are, without a copy byte by byte.
+    for (let i = this.pos; i < b.length; i++) {
+      const c = b[i];
+      if (c === 0x29) {
+        this.work += i + 1 - this.pos;
+        const plain = b.slice(this.pos, i);
+        this.pos = i + 1;
+        return plain;
+      }
+      if (c === 0x28 || c === 0x5c) break;
+    }
     const out = [];
     let depth = 0;
     for (;;) {
@@ -350,28 +366,37 @@ function filterNames(dict) {
 /** zlib data inflated, at most `limit` bytes within the total budget; a truncated stream gives what was inflated. */
 async function inflate(data, limit, budget) {
   const room = Math.min(limit, MAX_INFLATED_TOTAL - budget.inflated);
+  if (room <= 0) return null;
   const ds = new DecompressionStream('deflate');
   const writer = ds.writable.getWriter();
-  writer.write(data).catch(() => {});
-  writer.close().catch(() => {});
   const reader = ds.readable.getReader();
   const chunks = [];
   let size = 0;
-  try {
+  let over = false;
+  const read = (async () => {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) return;
       size += value.length;
       budget.inflated += value.length; // counted even when the stream is refused
       if (size > room) {
+        over = true;
         reader.cancel().catch(() => {});
-        return null;
+        return;
       }
       chunks.push(value);
     }
+  })().catch(() => {});
+  // Fed a slice at a time: an engine inflates all of a written chunk at once (Chromium did 100 MB for
+  // each of 300 bombs of 100 KB, 3 minutes), and the next write waits until the output was read.
+  try {
+    for (let at = 0; at < data.length && !over; at += INFLATE_SLICE) await writer.write(data.subarray(at, at + INFLATE_SLICE));
+    if (!over) await writer.close();
   } catch {
-    if (size === 0) return null;
+    // A truncated or damaged stream: what was inflated before is kept.
   }
+  await read;
+  if (over || size === 0) return null;
   const out = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {
@@ -410,6 +435,7 @@ async function embeddedTexts(file, budget) {
   const add = (t) => {
     t = t.trim();
     if (t) texts.add(t);
+    if (texts.size > MAX_TEXTS) throw new PdfError(`more than ${MAX_TEXTS} certificate texts`);
   };
   for (const o of file.objects) {
     if (!isDict(o.value)) continue;
@@ -423,7 +449,6 @@ async function embeddedTexts(file, budget) {
       for (const m of s.matchAll(/<cachet:certificate>([^<]*)<\/cachet:certificate>/g)) add(xmlUnescape(m[1]));
     }
   }
-  if (texts.size > MAX_TEXTS) throw new PdfError(`more than ${MAX_TEXTS} certificate texts`);
   return [...texts];
 }
 

@@ -331,3 +331,68 @@ test('offline: pdf.js is not precached, is kept once a PDF was read, and then re
   await assertClean(page, problems);
   await context.close();
 });
+
+// The CLI's PDF reader and the page's read the same files the same way
+// (issue 10, §6): the seeds of the `pdf_read` fuzz target, named by their
+// expected outcome, and the hostile files that once took seconds or
+// gigabytes (cli/tests/hostile.rs makes the same ones), chosen as a clerk
+// would. Times are printed, never asserted.
+
+/** The hostile files of cli/tests/hostile.rs, made here in the same shapes. */
+function hostilePdfs() {
+  const pdf = (body) => Buffer.concat([Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1'), body, Buffer.from('\n%%EOF\n')]);
+  const lines = (n, line) => Buffer.from(Array.from({ length: n }, (_, k) => line(k + 1)).join(''), 'latin1');
+  const bomb = zlib.deflateSync(Buffer.alloc(100 << 20), { level: 9 });
+  const bombs = [];
+  for (let i = 1; i <= 300; i++) {
+    bombs.push(Buffer.from(`${i} 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${bomb.length} >> stream\n`), bomb, Buffer.from('\nendstream endobj\n'));
+  }
+  return {
+    // 100,000 distinct texts: refused at the 1,001st, not searched 100,000 times.
+    'pdf-unreadable--100000-texts': pdf(lines(100_000, (i) => `${i} 0 obj << /CachetCertificate (CC1:${String(i).padStart(80, '0')}) >> endobj\n`)),
+    // The same text 100,000 times is one text.
+    'texts-1--100000-times-the-same': pdf(lines(100_000, (i) => `${i} 0 obj << /CachetCertificate (CC1:same) >> endobj\n`)),
+    // 50,000 streams without their end: one search, not 50,000.
+    'texts-0--50000-streams-without-end': pdf(lines(50_000, (i) => `${i} 0 obj << /Length 999999 >> stream\nxx\n`)),
+    // 300 flate bombs of 100 MiB each (30 GB in all): every inflated byte counts in one budget of 128 MiB.
+    'texts-0--300-flate-bombs': pdf(Buffer.concat(bombs)),
+  };
+}
+
+test('the PDF corpus the CLI reads (fuzz/corpus/pdf_read) and its hostile files read the same in the page', async () => {
+  const corpus = path.join(import.meta.dirname, '..', '..', 'fuzz', 'corpus', 'pdf_read');
+  const seeds = Object.fromEntries(fs.readdirSync(corpus).map((name) => [name, fs.readFileSync(path.join(corpus, name))]));
+  assert.ok(Object.keys(seeds).length >= 15, `the corpus is missing: ${Object.keys(seeds).length} files in ${corpus}`);
+  const cases = [];
+  // Named .pdf, as a clerk's file would be.
+  for (const [name, bytes] of Object.entries({ ...seeds, ...hostilePdfs() })) {
+    const file = path.join(dir, `${name}.pdf`);
+    fs.writeFileSync(file, bytes);
+    cases.push([name, file]);
+  }
+  const { context, page, problems } = await openPage(s.browser);
+  const wrong = [];
+  for (const [name, file] of cases) {
+    const expected = name.split('--')[0];
+    await page.goto(s.server.url);
+    const started = Date.now();
+    await page.locator('#image-input').setInputFiles(file);
+    await page.waitForFunction(
+      () => document.getElementById('result').dataset.status || !['', 'imageReading'].includes(document.getElementById('image-message').dataset.key ?? ''),
+      null,
+      { timeout: 60_000 },
+    );
+    const ms = Date.now() - started;
+    const key = await page.locator('#image-message').getAttribute('data-key');
+    const status = await page.locator('#result').getAttribute('data-status');
+    const got = status ? 'texts-1' : key === 'pdfNoCode' ? 'texts-0' : key === 'pdfUnreadable' ? 'pdf-unreadable' : `message ${key}`;
+    // The page has no sentence of its own for an encrypted PDF: it is unreadable, never read as text.
+    // A file that is not a PDF is known by its bytes, not its name: "could not be read as an image".
+    const want = expected === 'pdf-encrypted' ? 'pdf-unreadable' : name.endsWith('--not-a-pdf') ? 'message imageNotImage' : expected;
+    if (got !== want) wrong.push(`${name}: ${got}, expected ${want}`);
+    if (fs.statSync(file).size > 1 << 20) console.log(`# ${name} (${(fs.statSync(file).size / 1e6).toFixed(1)} MB): ${got} in ${ms} ms`);
+  }
+  assert.deepEqual(wrong, []);
+  await assertClean(page, problems);
+  await context.close();
+});
