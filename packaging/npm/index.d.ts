@@ -2,7 +2,7 @@
 // profile and certificate types are the core's own, declared in src/wasm.rs
 // and generated into pkg/cachet.d.ts by wasm-bindgen.
 
-import type { Verifier, statusText, profiles, checkProfile, statuses, InitInput, SyncInitInput } from './pkg/cachet.js';
+import type { Verifier, Status, profiles, checkProfile, statuses, certificateKeyId, InitInput, SyncInitInput } from './pkg/cachet.js';
 
 export type * from './pkg/cachet.js';
 
@@ -19,6 +19,26 @@ export class CoreError extends Error {
   readonly code: 'core-crashed' | 'core-unavailable';
   /** For `core-crashed`: what the core threw (a `WebAssembly.RuntimeError` for a trap). */
   readonly cause?: unknown;
+}
+
+/**
+ * The three kinds of verdict a person is shown, as the verifier page and the
+ * element show them: `valid`; `not-valid-now` (genuine, outside its school
+ * year: `expired`, `not-yet-valid`); `refused` (every other status: do not
+ * rely on it).
+ */
+export type VerdictKind = 'valid' | 'not-valid-now' | 'refused';
+
+/** What a person reads of a verdict, in the verifier page's words. */
+export interface VerdictText {
+  /** Its kind: say it with the colour and icon of the kind. */
+  readonly kind: VerdictKind;
+  /** The headline: "Certificat valide", "Authentique mais plus valable", "Certificat annulé : ne pas s’y fier"… */
+  readonly title: string;
+  /** Why, in one sentence. */
+  readonly reason: string;
+  /** What to do next: "Demandez le certificat de cette année : …", "Refusez-le. …". */
+  readonly next: string;
 }
 
 /** What `openVerifier` returns. */
@@ -102,13 +122,27 @@ export interface Cachet {
   readonly Verifier: typeof Verifier;
   /** See `OpenVerifier`: a verifier with rollback memory of the list's sequence, and of the status sequence when given status documents. */
   readonly openVerifier: OpenVerifier;
-  /** The French or English headline and reason of a status. */
-  readonly statusText: typeof statusText;
+  /**
+   * What a person reads of a verdict, in the verifier page's words: its
+   * kind, headline, reason and next step, in French (default) or English
+   * (`lang` starting with `en`). `from`: when a `not-yet-valid` certificate
+   * becomes valid, written as the reader writes dates (left out without it).
+   * An unknown status reads as `malformed`. Never throws.
+   */
+  readonly statusText: (status: Status, lang: string, from?: string) => VerdictText;
+  /** The kind of a status: `valid`, `not-valid-now` (`expired`, `not-yet-valid`) or `refused`. */
+  readonly kindOf: (status: Status) => VerdictKind;
+  /**
+   * The issuer key id (16 hex digits) a certificate's text names, read
+   * without verifying anything: which key's scoped status document to fetch
+   * first. `undefined` when the text is not a readable certificate.
+   */
+  readonly certificateKeyId: typeof certificateKeyId;
   /**
    * The texts of every QR code in an RGBA frame: a canvas's `ImageData.data`
    * (a `Uint8ClampedArray`) as it comes, or a `Uint8Array`; 4 bytes a pixel.
    */
-  readonly scanImage: (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) => string[];
+  readonly scanImage: (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, quick?: boolean) => string[];
   /** The purpose profiles and the certificate fields each one lets through. */
   readonly profiles: typeof profiles;
   /** `undefined` when a profile name is known (or `undefined`/`null`: "full"), else `unknown-profile`; never throws. */
