@@ -186,7 +186,7 @@ function parseIndex(text, url) {
 }
 
 /** The published status index at `indexURL`, or null when the network failed; throws on an unreadable one. */
-async function fetchIndex(indexURL, options) {
+export async function fetchIndex(indexURL, options) {
   // Marked for the service worker, which answers its last copy offline (sw.js).
   const got = await fetchText(indexURL, { ...options, headers: { 'X-Cachet-Fetch': 'status-index' } });
   if (!got || got.fromCache) return null;
@@ -198,14 +198,14 @@ async function fetchIndex(indexURL, options) {
  * digits), a thirtieth of the whole at national scale: what a first visit
  * fetches before its verdict. `{ text, sequence }`, `{ none: true }` when
  * the operator publishes no scoped documents, or null when the network
- * failed; throws on an unreadable index.
+ * failed; throws on an unreadable index. `index`: fetchIndex's promise, if begun.
  */
-export async function fetchScopedStatus(indexURL, keyId, options = {}) {
+export async function fetchScopedStatus(indexURL, keyId, index) {
   if (!/^[0-9a-f]{16}$/.test(keyId)) return { none: true };
-  const index = await fetchIndex(indexURL, options);
+  index = await (index ?? fetchIndex(indexURL));
   if (!index) return null;
   if (!index.perKey) return { none: true };
-  const got = await fetchText(index.perKey(keyId), options);
+  const got = await fetchText(index.perKey(keyId));
   if (!got || got.fromCache) return null;
   return { text: got.text, sequence: index.sequence };
 }

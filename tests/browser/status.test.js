@@ -14,6 +14,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -111,6 +112,43 @@ async function statusKept(page, sequence) {
   );
 }
 
+/**
+ * A proxy in front of the server, an origin of its own. `hold`: requests whose path matches
+ * are answered once a request matching `until` has come (or after 15 s, the test then failing:
+ * `released` says which). `crawl()`: from then on every request is answered 200 and a byte
+ * every 200 ms, never ending: a network that keeps delivering and never finishes.
+ */
+async function proxy({ hold = null, until = null } = {}) {
+  let come;
+  const seen = new Promise((r) => (come = r));
+  const state = { released: null, crawling: false, open: [] };
+  const sockets = new Set();
+  const p = http.createServer(async (req, res) => {
+    if (state.crawling) {
+      state.open.push(req.url);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+      const drip = setInterval(() => res.write(' '), 200);
+      res.on('close', () => clearInterval(drip));
+      return;
+    }
+    if (until?.test(req.url)) come('requested');
+    if (hold?.test(req.url)) state.released = await Promise.race([seen, new Promise((r) => setTimeout(r, 15_000, 'timeout'))]);
+    const up = http.request({ host: '127.0.0.1', port: server.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  p.on('connection', (c) => sockets.add(c));
+  await new Promise((r) => p.listen(0, '127.0.0.1', r));
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${p.address().port}/`,
+    crawl: () => (state.crawling = true),
+    stop: () => new Promise((r) => (sockets.forEach((c) => c.destroy()), p.close(r))),
+  });
+}
+
 /** The status files requested, each once (the page's request and the service worker's for it count as one). */
 const statusFiles = (requests) => [...new Set(requests.map((r) => new URL(r.url).pathname).filter((p) => p.startsWith('/status/')))];
 
@@ -169,6 +207,48 @@ test('an index that points at an older status document: refused, the status held
     fs.rmSync(path.join(statusDir, 'old.json'), { force: true });
   }
   heldContext = { context, page, problems };
+});
+
+test("a first visit asks for its key's status part before the wasm is here", async () => {
+  // The wasm is held back until the key's scoped document is asked for: a page that read the key id only
+  // with the core (the wasm) would ask for it after, and the proxy would release the wasm after 15 s.
+  const gate = await proxy({ hold: /cachet_verify_bg[^/]*\.wasm$/, until: new RegExp(`/status/full-\\d+-${indices.keyId}\\.json$`) });
+  const { context, page, problems } = await openPage(browser);
+  try {
+    await page.goto(`${gate.url}#${tokens.B}`);
+    await expectVerdict(page, problems, 'revoked', { timeout: 30_000 });
+    assert.equal(gate.released, 'requested', "the wasm was released before the key's status part was asked for");
+    await assertClean(page, problems);
+  } finally {
+    await context.close();
+    await gate.stop();
+  }
+});
+
+test('a returning visit with a list and status held answers while the network crawls, and never waits for it', async () => {
+  const net = await proxy();
+  const { context, page, problems } = await openPage(browser);
+  try {
+    await page.goto(`${net.url}#${tokens.B}`);
+    await expectVerdict(page, problems, 'revoked');
+    await statusKept(page, 3);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    for (let i = 0; i < 3 && !(await page.evaluate(() => !!navigator.serviceWorker.controller)); i++) await page.reload();
+    await page.waitForFunction(async () => (await (await caches.open('cachet-trust-list')).keys()).length > 0, null, { polling: 100 });
+    // From here every download starts and never ends: the list and the status index are asked for, and a page
+    // that waited for either would never answer.
+    net.crawl();
+    const tab = await context.newPage();
+    const tabProblems = watch(tab);
+    await tab.goto(`${net.url}#${tokens.A}`);
+    await expectVerdict(tab, tabProblems, 'revoked');
+    await paste(tab, tabProblems, 'C', 'valid');
+    assert.ok(net.open.some((u) => u.endsWith('/trust-list.json')), `the list was not asked for: ${net.open.join(', ')}`);
+    await assertClean(tab, tabProblems);
+  } finally {
+    await context.close();
+    await net.stop();
+  }
 });
 
 test('with the status held, the page verifies offline; without any, the verdict is the list alone and says so', async () => {

@@ -1,26 +1,20 @@
 // One verifier session, shared by the page (app.js), <cachet-verifier> and
-// the iframe (embed.js, through the element): configuration → trust list
-// (kept fresh) → verify → checked result → events. The shells read inputs
-// (lib/inputs.js) and draw (lib/render.js).
+// the iframe (embed.js): configuration → trust list (kept fresh) → verify →
+// checked result → events.
 //
-// The trust-list policy is docs/EMBEDDING.md's "Trust list": a list held
-// that is not expired answers at once; only with none, or an expired one,
-// does a verdict wait for a download that keeps progressing; a refused
-// download never replaces the list in use. The 5-second limit never covers
-// the list's download.
+// Trust list policy: docs/EMBEDDING.md's "Trust list": a list held that is
+// not expired answers at once; only with none, or an expired one, does a
+// verdict wait for a download that keeps progressing; a refused download
+// never replaces the list in use; the 5-second limit never covers it.
 //
-// Status documents (config.json's `status`, docs/TRUST.md "Status
-// documents"), the same way: the documents this device applied are applied
-// again at once, and the day's delta is fetched in the background; only a
-// device that holds none waits for them: for the certificate's issuer key
-// first (the published scoped document, a thirtieth of the whole), then the
-// whole full document in the background. Without them the verdict is the
+// Status documents (docs/TRUST.md) the same way: those held are applied again
+// at once, the day's delta fetched in the background; a device holding none
+// waits for its certificate's key's part (a thirtieth of the whole), then
+// fetches the whole in the background. Without them, the verdict is the
 // list's alone, with a warning.
 //
-// Events: `trustchange` (read `trust`), `waiting` (the verdict under way
-// waits for the list's download), `verdict` (`{result}` or `{error}`, for
-// the latest verification only). A result carries the core's `status` and
-// its `kind` (kindOf below).
+// Events: `trustchange` (read `trust`), `waiting` (the verdict waits for a
+// download), `verdict` (`{result}` or `{error}`, latest verification only).
 
 import { Core, resultProblem } from '../verifier.js';
 import {
@@ -32,6 +26,7 @@ import {
   raiseSeenSequence,
   fetchStatusUpdate,
   fetchScopedStatus,
+  fetchIndex,
   cachedStatus,
   keepStatus,
   seenStatusSequence,
@@ -76,6 +71,17 @@ const REASONS = {
   'unknown-profile': 'errorUnknownProfile',
 };
 
+/** A `CC1:` text's key id (FORMAT.md: `d2844da201270448` then 8 bytes), read before the core only to fetch its status early. */
+function keyIdHint(text) {
+  try {
+    const b = atob(/CC1:([\w-]{24})/.exec(text)[1].replace(/-/g, '+').replace(/_/g, '/'));
+    if (b.startsWith('\xd2\x84\x4d\xa2\x01\x27\x04\x48')) return [...b.slice(8, 16)].map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
+  } catch {
+    // not a token
+  }
+  return undefined;
+}
+
 function withTimeout(promise, ms) {
   let timer;
   const timeout = new Promise((_, reject) => {
@@ -101,6 +107,7 @@ export class Session extends EventTarget {
   #cacheRead = null;
   #cachedList = null; // the promise of the list this device held at start (its text or null), read once
   #request = 0;
+  #hint; // keyIdHint of the first text verified
   #listening = null;
   // With published status documents: { url, held: {full, deltas} | null (each {text, at}), error: the
   // core's code for the last documents refused, or 'status-unavailable', networkFailed, download, fetchedAt }.
@@ -146,14 +153,6 @@ export class Session extends EventTarget {
     return { state: 'missing' };
   }
 
-  /**
-   * The status documents, for people: null when the operator publishes
-   * none; else `{ state, sequence, error }`, state `held` (a status is
-   * applied: `sequence`), `loading` (none yet, a download under way) or
-   * `missing` (none: verdicts are the list's alone; `error` says why:
-   * `status-unavailable` when the network did not give them, else the
-   * core's refusal code).
-   */
   /** Whether a status is held (whole, or one key's part). */
   #statusHeld() {
     try {
@@ -170,6 +169,7 @@ export class Session extends EventTarget {
     return scope === undefined || kid === undefined || scope === kid;
   }
 
+  /** The status for people: null (none published), or `{ state: held | loading | missing, sequence, error }`. */
   #statusInfo() {
     const st = this.#status;
     if (!st) return null;
@@ -231,6 +231,16 @@ export class Session extends EventTarget {
       this.#status = { url: this.#config.status, held: null, error: null, networkFailed: false, download: null, fetchedAt: 0 };
     }
     const heldStatus = this.#status ? cachedStatus(this.#status.url) : Promise.resolve(null);
+    // A first visit: the index now, and the link's key's part (keyIdHint) without waiting for the core.
+    Promise.all([cached, heldStatus]).then(([list, held]) => {
+      const st = this.#status;
+      if (list !== null || held || !st) return;
+      const index = fetchIndex(st.url);
+      const kid = this.#hint;
+      st.early = { index, kid, scoped: kid && fetchScopedStatus(st.url, kid, index) };
+      index.catch(() => {});
+      st.early.scoped?.catch(() => {});
+    });
     this.#cacheRead = (async () => {
       await coreReady;
       const text = await cached;
@@ -242,8 +252,7 @@ export class Session extends EventTarget {
     this.#cacheRead.catch(() => {});
     let unknownProfile = false;
     this.#startDownload(); // at once: on a first visit it is what the verdict waits for
-    // The status too: the deltas since the status held, in the background. A device that holds none (a
-    // first visit) fetches it when it first verifies: its certificate's key's part first (#statusFor).
+    // The status's deltas in the background; a device holding none fetches it to verify (#statusFor).
     if (this.#status) cached.then((text) => text !== null && this.#startStatusDownload(), () => {});
     try {
       await coreReady;
@@ -281,11 +290,9 @@ export class Session extends EventTarget {
   }
 
   /**
-   * Applies the status documents held to the list just loaded, each at the
-   * time it was first applied. What the core refuses (a new list that
-   * delegates to another status key…) is dropped with what follows it; a
-   * status older than one this device applied before (the cache rolled
-   * back) is never used.
+   * Applies the status held to the list just loaded, each document at the
+   * time first applied; one refused is dropped with what follows; a status
+   * older than one applied before (a rolled-back cache) is never used.
    */
   #applyHeld() {
     const st = this.#status;
@@ -319,11 +326,7 @@ export class Session extends EventTarget {
     this.#core.load(text, this.#config.roots, seenSequence());
   }
 
-  /**
-   * The status download in flight, or a new one: the deltas since the
-   * status held, or the full document when none is held. Resolves once
-   * what it brought is applied or refused; never rejects.
-   */
+  /** The status download in flight, or a new one (deltas since the status held, or the full); never rejects. */
   #startStatusDownload() {
     const st = this.#status;
     if (!st) return Promise.resolve();
@@ -372,18 +375,18 @@ export class Session extends EventTarget {
   }
 
   /**
-   * The status a verdict for a certificate of key `kid` needs, when the
-   * status held does not cover that key (none held, or another key's part):
-   * the key's scoped document first, then the whole full document in the
-   * background; the whole document when the operator publishes no scoped
-   * ones, or when it is already on its way. Never rejects.
+   * The status a verdict on key `kid` needs when none held covers it: the
+   * key's scoped document, then the whole in the background (the whole
+   * first without scoped ones, or already on its way). Never rejects.
    */
   async #statusFor(kid) {
     const st = this.#status;
+    const early = st.early;
+    st.early = null; // taken once
     if (kid && !st.download) {
       let scoped;
       try {
-        scoped = await fetchScopedStatus(st.url, kid);
+        scoped = await (early?.kid === kid ? early.scoped : fetchScopedStatus(st.url, kid, early?.index));
       } catch {
         scoped = { none: true }; // an unreadable index: the whole document's download says so
       }
@@ -520,11 +523,7 @@ export class Session extends EventTarget {
     }
   }
 
-  /**
-   * Refreshes when the document is shown again, when the device comes back
-   * online and every REFRESH_AFTER_MS while shown. `stop()` (of the
-   * returned object's) removes the listeners.
-   */
+  /** Refreshes when shown again, back online, and every REFRESH_AFTER_MS while shown. */
   listen() {
     if (this.#listening) return;
     const onVisible = () => {
@@ -559,6 +558,7 @@ export class Session extends EventTarget {
    */
   async verify(text) {
     const id = ++this.#request;
+    this.#hint ??= keyIdHint(String(text));
     try {
       const result = await this.#run(String(text), id);
       if (id === this.#request) this.#emit('verdict', { result });
@@ -597,8 +597,7 @@ export class Session extends EventTarget {
     }
     const kid = this.#status && this.#current ? this.#core.certificateKeyId(text) : undefined;
     if (this.#status && this.#current && !this.#statusCovers(kid)) {
-      // Status documents are published and none held covers this certificate's key: the verdict waits
-      // for them (downloads that keep progressing), as for a first list.
+      // None held covers this certificate's key: the verdict waits for it, as for a first list.
       if (id === this.#request) this.#emit('waiting', {});
       await this.#statusFor(kid);
       await this.#core.ready();
