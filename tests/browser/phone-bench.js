@@ -14,10 +14,12 @@
 // over the whole visit with the service worker's install.
 //
 // No time is asserted: this prints figures (README, "In the browser").
-// Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…]
+// Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…] [--trace DIR]
+// `--trace DIR`: a Chromium trace of each visit (DevTools' Performance panel reads it), for profiling.
 // `--compare DIR`: another laid-out site (say, an older commit's `cargo
 // xtask site`), measured in the same runs, alternately with this one, so
-// that both see the same load on a shared machine.
+// that both see the same load on a shared machine; with `--revoked`, DIR is
+// a www/ folder laid over each revocation site (the same list and status).
 // `--revoked 0,400000` (issue 11): instead of the fixtures' list, one site
 // per count, measured alternately: 30 académie keys of 666,667 status
 // indices each (20 million certificates), that many of them revoked at
@@ -47,6 +49,7 @@ const flag = (name, fallback) => {
 const RUNS = Number(flag('--runs', '7'));
 const COMPARE = flag('--compare', null);
 const REVOKED = flag('--revoked', null)?.split(',').map(Number) ?? null;
+const TRACE = flag('--trace', null);
 if (REVOKED && !REVOKED.every((n) => Number.isInteger(n) && n >= 0 && n < 20_000_000)) throw new Error('--revoked takes counts below 20,000,000, comma-separated');
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a whole number of runs, 1 or more');
 
@@ -77,11 +80,22 @@ async function phonePage(context) {
   return page;
 }
 
-/** Opens `link` in `page`; resolves to `{status, at, painted, bytes, requests}`. */
-async function openLink(page, link) {
+/** Chromium's trace categories for `--trace`: tasks, scripts, wasm compilation, network, the service worker. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'v8.wasm', 'blink.user_timing', 'loading', 'ServiceWorker', 'netlog', 'disabled-by-default-v8.compile', 'disabled-by-default-v8.cpu_profiler'];
+let traced = 0;
+
+/** Opens `link` in `page`; resolves to `{status, at, painted, bytes, requests}`. With `--trace DIR`, writes its trace there. */
+async function openLink(page, link, what = 'visit') {
+  const browser = page.context().browser();
+  const trace = TRACE && browser ? path.join(TRACE, `${what}-${++traced}.json`) : null;
+  if (trace) {
+    fs.mkdirSync(TRACE, { recursive: true });
+    await browser.startTracing(undefined, { path: trace, categories: TRACE_CATEGORIES });
+  }
   await page.goto(link, { waitUntil: 'commit' });
   const handle = await page.waitForFunction(() => window.__verdict?.painted && window.__verdict, null, { timeout: 60_000 });
   const verdict = await handle.jsonValue();
+  if (trace) await browser.stopTracing();
   Object.assign(
     verdict,
     await page.evaluate((at) => {
@@ -118,7 +132,7 @@ async function firstVisits(browser, server, link, count) {
     const context = await newContext(browser);
     const page = await phonePage(context);
     const start = server.bytes();
-    const v = await openLink(page, link);
+    const v = await openLink(page, link, 'first');
     if (v.status !== 'valid') throw new Error(`first visit ${i + 1}: the page said ${v.status}`);
     // The rest of the visit: the service worker installs (its precache revalidates what the page fetched).
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
@@ -146,7 +160,7 @@ async function warmContext(browser, link) {
 /** One repeat visit in a warmed context. */
 async function repeatVisit(context, link) {
   const page = await phonePage(context);
-  const v = await openLink(page, link);
+  const v = await openLink(page, link, 'repeat');
   if (v.status !== 'valid') throw new Error(`repeat visit: the page said ${v.status}`);
   await page.close();
   return v;
@@ -260,6 +274,19 @@ function revocationSite(revoked) {
   return { label, dir: site, token, cleanup: dir };
 }
 
+/** A copy of laid-out site `dir` (beside it) with the page files of folder `www` (its `bench/` aside) and their `.gz`. */
+function overlaid(dir, www) {
+  const out = `${dir}-compare`;
+  fs.cpSync(dir, out, { recursive: true });
+  fs.cpSync(path.resolve(www), out, { recursive: true, filter: (f) => path.basename(f) !== 'bench' });
+  for (const f of fs.readdirSync(path.resolve(www), { recursive: true })) {
+    const file = path.join(out, f);
+    if (!/\.(html|js|css|json|webmanifest|svg)$/.test(f) || f.startsWith('bench') || !fs.statSync(file).isFile()) continue;
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(fs.readFileSync(file), { level: 9 }));
+  }
+  return out;
+}
+
 async function main() {
   if (!args.includes('--no-build')) buildPage();
   const fx = await fixtures();
@@ -273,7 +300,10 @@ async function main() {
     if (laid.status !== 0) throw new Error('xtask site failed');
     sites.push({ label: 'this tree', dir: site, token: fx.tokens.valid.token });
   }
-  if (COMPARE) {
+  if (COMPARE && REVOKED) {
+    // Each revocation site again with DIR's page (a www/ folder, say an older commit's): same list, same status.
+    for (const s of [...sites]) sites.push({ ...s, label: `${s.label}, --compare ${COMPARE}`, dir: overlaid(s.dir, COMPARE), cleanup: null });
+  } else if (COMPARE) {
     // The same trust list and roots as this tree's site: only the page differs.
     for (const f of ['trust-list.json', 'config.json']) fs.copyFileSync(path.join(site, f), path.join(COMPARE, f));
     sites.push({ label: `--compare ${COMPARE}`, dir: path.resolve(COMPARE), token: fx.tokens.valid.token });
