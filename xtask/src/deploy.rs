@@ -20,7 +20,7 @@
 //!   folder served by nginx the same way, in the foreground, for the browser
 //!   tests run against nginx ([`run_serve_nginx_task`]).
 
-use crate::serve::{HeaderRules, Site};
+use crate::serve::{HeaderRules, Site, CONTENT_NAMED};
 use crate::sh::{self, program, run, Result};
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
@@ -96,6 +96,10 @@ impl Data {
             .unwrap_or_default();
         let data = Data { rules, types: pairs(&doc["types"]) };
         for rule in &data.rules {
+            if rule.paths.len() > 1 && rule.paths.iter().any(|p| p == CONTENT_NAMED) {
+                // Caddy would AND a path_regexp with the other paths of one matcher.
+                return Err(format!("{CONTENT_NAMED} must be the only path of its rule"));
+            }
             for (name, value) in &rule.headers {
                 if name.eq_ignore_ascii_case("content-type") {
                     return Err(format!("{name}: content types belong in \"types\", by extension"));
@@ -267,6 +271,7 @@ fn nginx(data: &Data) -> (String, String) {
         }
         for (pattern, value) in patterns {
             let regex = match (pattern.strip_suffix('*'), pattern.strip_prefix('*')) {
+                _ if pattern == CONTENT_NAMED => content_named_regex(),
                 (Some(prefix), _) => format!("^{}", regex_escape(prefix)),
                 (_, Some(suffix)) => format!("{}$", regex_escape(suffix)),
                 _ => continue,
@@ -335,9 +340,21 @@ server {{
     (conf, snippet)
 }
 
-/// Caddy's matcher for the paths of a rule (its patterns are Caddy's).
+/// Caddy's matcher for the paths of a rule (its patterns are Caddy's, but
+/// for the files named by their content: a regular expression).
 fn caddy_paths(paths: &[String]) -> String {
-    paths.join(" ")
+    if paths.iter().any(|p| p == CONTENT_NAMED) {
+        format!("path_regexp content_named {}", content_named_regex())
+    } else {
+        format!("path {}", paths.join(" "))
+    }
+}
+
+/// The regular expression (nginx's and Caddy's) of a path that
+/// [`crate::hashed::is_hashed_name`] accepts: `…/NAME.HASH.EXT`, HASH being
+/// 16 lowercase hex digits (written out: a `{16}` would be a placeholder to Caddy).
+fn content_named_regex() -> String {
+    format!("/[^/]+\\.{}\\.[^/.]+$", "[0-9a-f]".repeat(crate::hashed::HASH_LEN))
 }
 
 /// `deploy/Caddyfile`.
@@ -360,7 +377,7 @@ fn caddy(data: &Data) -> String {
         let matcher = if rule.paths.iter().any(|p| p == "*") {
             String::new()
         } else {
-            matchers.push_str(&format!("\t@rule{i} path {}\n", caddy_paths(&rule.paths)));
+            matchers.push_str(&format!("\t@rule{i} {}\n", caddy_paths(&rule.paths)));
             format!("@rule{i} ")
         };
         for (name, value) in &rule.headers {
@@ -529,6 +546,9 @@ pub fn lay_out(site: &Site, out: &Path) -> Result<(usize, usize)> {
     std::fs::copy(&site.trust_list, out.join("trust-list.json"))
         .map_err(|e| format!("cannot copy {}: {e}", site.trust_list.display()))?;
     sh::write(&out.join("config.json"), format!("{}\n", site.config_json))?;
+    // The immutable assets named by their content, the pages pointing at those
+    // names with their integrity (xtask/src/hashed.rs).
+    crate::hashed::name_by_content(out)?;
     let files = files_under(out)?;
     let mut gz = 0;
     for file in &files {
@@ -928,7 +948,8 @@ fn gzip(body: &[u8]) -> Result<Vec<u8>> {
 /// The signed release against nginx (docs/DEPLOYING.md, "Checking a live
 /// site"): `cargo xtask release` signs the site with a new release key
 /// (`cachet keygen`); `cachet verify-deployment` must pass the honest site,
-/// name a patched `app.js` and a patched `app.js.gz`, name the missing CSP
+/// name a patched `app.js`, a patched `app.js.gz` and a patched
+/// `app.HASH.js` (the name by content the page loads), name the missing CSP
 /// of every file when nginx's snippet lacks it, and refuse an edited
 /// manifest. The site is put back as it was. Returns the faults found.
 fn check_release(dir: &Path, site: &Path) -> Result<Vec<String>> {
@@ -992,6 +1013,20 @@ fn check_release(dir: &Path, site: &Path) -> Result<Vec<String>> {
     let found = verify_deployment(&cachet, port, &manifest, &public);
     sh::write(&app_gz, &original_gz)?;
     expect("a patched app.js.gz", found?, 1, &["/app.js", "[deployment-gzip-differs]"], Some(1));
+    // The app module the page loads, under its name by content: named the same way.
+    let hashed = std::fs::read_dir(site)
+        .map_err(|e| format!("cannot read {}: {e}", site.display()))?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .find(|n| n.starts_with("app.") && n.ends_with(".js") && crate::hashed::is_hashed_name(n))
+        .ok_or("the laid-out site has no app.HASH.js")?;
+    let file = site.join(&hashed);
+    let original = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let mut patched = original.clone();
+    patched.extend_from_slice(b"\n// valide\n");
+    sh::write(&file, &patched)?;
+    let found = verify_deployment(&cachet, port, &manifest, &public);
+    sh::write(&file, &original)?;
+    expect(&format!("a patched {hashed}"), found?, 1, &[&format!("/{hashed}:"), "[deployment-file-differs]"], Some(1));
     drop(server);
     // nginx's snippet without the Content-Security-Policy: every file named.
     let snippet = std::fs::read_to_string(sh::workspace_root().join(NGINX_HEADERS))
@@ -1082,6 +1117,20 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
         .filter(|f| f.extension().is_none_or(|e| e != "gz"))
         .map(|f| (format!("/{}", f.strip_prefix(site).unwrap_or(&f).to_string_lossy()), f))
         .collect();
+    // The rules themselves: what is named by content is kept for a year, an
+    // entry point is revalidated (a rule lost from headers.json fails here).
+    let hashed = files.iter().filter(|(p, _)| crate::hashed::is_hashed_name(p)).count();
+    if hashed == 0 {
+        faults.push("the laid-out site has no file named by its content".into());
+    }
+    for (path, _) in &files {
+        let cache = rules.for_path(path, parents).into_iter().find(|(n, _)| n.eq_ignore_ascii_case("Cache-Control"));
+        let cache = cache.map(|(_, v)| v).unwrap_or_default();
+        let immutable = cache.split(',').any(|d| d.trim() == "immutable") && cache.contains("max-age=31536000");
+        if crate::hashed::is_hashed_name(path) != immutable || !immutable && cache != "no-cache" {
+            faults.push(format!("deploy/headers.json gives {path} Cache-Control {cache:?}"));
+        }
+    }
     // A folder's index, and pages asked with a query (the headers go by the path alone).
     files.push(("/".into(), site.join("index.html")));
     files.push(("/embed.html?profile=transport".into(), site.join("embed.html")));

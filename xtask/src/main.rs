@@ -17,6 +17,7 @@ mod build;
 mod corpus;
 mod demo;
 mod deploy;
+mod hashed;
 mod package;
 mod release;
 mod reproducible;

@@ -117,10 +117,15 @@ impl HeaderRules {
     }
 }
 
-/// `*`, `/exact`, `/prefix*` or `*suffix`: one star at most, at an end.
+/// The pattern of `deploy/headers.json` for the files `cargo xtask site`
+/// names by their content, `NAME.HASH.EXT` (xtask/src/hashed.rs).
+pub const CONTENT_NAMED: &str = "*.{hash}.*";
+
+/// `*`, `/exact`, `/prefix*`, `*suffix` (one star at most, at an end), or [`CONTENT_NAMED`].
 fn is_pattern(p: &str) -> bool {
     let stars = p.matches('*').count();
     p == "*"
+        || p == CONTENT_NAMED
         || (stars == 0 && p.starts_with('/'))
         || (stars == 1 && (p.ends_with('*') && p.starts_with('/') || p.starts_with("*.")))
 }
@@ -130,6 +135,8 @@ fn is_pattern(p: &str) -> bool {
 pub(crate) fn matches(pattern: &str, path: &str) -> bool {
     if pattern == "*" {
         true
+    } else if pattern == CONTENT_NAMED {
+        crate::hashed::is_hashed_name(path)
     } else if let Some(prefix) = pattern.strip_suffix('*') {
         path.starts_with(prefix)
     } else if let Some(suffix) = pattern.strip_prefix('*') {
@@ -890,15 +897,22 @@ require-trusted-types-for 'script'; trusted-types cachet";
             let headers = rules.for_path(path, &[]);
             assert_eq!(header(&headers, "Cache-Control"), Some("no-cache"), "{path}");
         }
-        // Nothing is content-addressed yet, so nothing may be kept without asking.
+        // Only what is named by its content is kept without asking (and no
+        // rule after it takes that back).
         for rule in &rules.rules {
             for (name, value) in &rule.headers {
                 assert!(
-                    !value.contains("immutable") && !value.contains("max-age"),
+                    rule.paths == [CONTENT_NAMED] || !value.contains("immutable") && !value.contains("max-age"),
                     "{:?}: {name}: {value}",
                     rule.paths
                 );
             }
+        }
+        for path in
+            ["/app.0123456789abcdef.js", "/pkg/cachet_bg.0123456789abcdef.wasm", "/lib/early.0123456789abcdef.js"]
+        {
+            let headers = rules.for_path(path, &[]);
+            assert_eq!(header(&headers, "Cache-Control"), Some("public, max-age=31536000, immutable"), "{path}");
         }
     }
 
@@ -925,11 +939,19 @@ require-trusted-types-for 'script'; trusted-types cachet";
             ("/pkg/*", "/pkgx", false),
             ("*.wasm", "/pkg/cachet_bg.wasm", true),
             ("*.wasm", "/pkg/cachet_bg.wasm.d.ts", false),
+            (CONTENT_NAMED, "/app.0123456789abcdef.js", true),
+            (CONTENT_NAMED, "/pkg/cachet_bg.0123456789abcdef.wasm", true),
+            (CONTENT_NAMED, "/app.js", false),
+            (CONTENT_NAMED, "/pkg/cachet.d.ts", false),
+            (CONTENT_NAMED, "/app.0123456789ABCDEF.js", false),
+            (CONTENT_NAMED, "/app.0123456789abcde.js", false),
+            (CONTENT_NAMED, "/.0123456789abcdef.js", false),
+            (CONTENT_NAMED, "/a.0123456789abcdef.js/x", false),
         ] {
             assert!(is_pattern(pattern), "{pattern}");
             assert_eq!(matches(pattern, path), want, "{pattern} {path}");
         }
-        for bad in ["", "embed.html", "/a*b", "**", "/a/*/b*", "*x"] {
+        for bad in ["", "embed.html", "/a*b", "**", "/a/*/b*", "*x", "/*.{hash}.*", "*.{hash}.*.js"] {
             assert!(!is_pattern(bad), "{bad}");
         }
         let file = |rules: &str, types: &str| {

@@ -19,6 +19,16 @@ import path from 'node:path';
 import { xtaskBinary } from './build.js';
 import { ROOT } from './paths.js';
 
+/**
+ * A request path as www/ names it: `/app.1194a9031a9ff337.js` → `/app.js`.
+ * The laid-out site nginx serves names its modules, style sheets and wasm by
+ * their content (xtask/src/hashed.rs); a spec that looks for a file by its
+ * path compares `unhashed(path)`, and runs unchanged against either server.
+ */
+export function unhashed(p) {
+  return p.replace(/(\/[^/]+)\.[0-9a-f]{16}(\.[^/.]+)$/, '$1$2');
+}
+
 /** The servers a spec can run against, by their `CACHET_SERVER` name. */
 export const SERVERS = {
   dev: 'the development server (xtask serve)',
@@ -166,6 +176,8 @@ function launch({ bin, args, ready, kind, timeoutMs, dir }) {
         port,
         origin: url.replace(/\/$/, ''),
         kind,
+        // nginx's: the laid-out folder it serves (files changed there are served at once); null for xtask serve.
+        siteDir: dir ? path.join(dir, 'site') : null,
         stop: () => {
           if (alive()) child.kill('SIGTERM');
           return finished;

@@ -16,6 +16,8 @@ const HEADERS = JSON.parse(fs.readFileSync(path.join(ROOT, 'deploy', 'headers.js
 /** Whether a headers.json path pattern matches `p`. */
 function matches(pattern, p) {
   if (pattern === '*') return true;
+  // A file `cargo xtask site` names by its content: NAME.HASH.EXT (xtask/src/hashed.rs).
+  if (pattern === '*.{hash}.*') return /\/[^/]+\.[0-9a-f]{16}\.[^/.]+$/.test(p);
   if (pattern.endsWith('*')) return p.startsWith(pattern.slice(0, -1));
   if (pattern.startsWith('*')) return p.endsWith(pattern.slice(1));
   return p === pattern;
