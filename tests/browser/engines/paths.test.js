@@ -1,8 +1,10 @@
 // The verifier's main paths in Firefox ESR and WebKitGTK (lib/engines.js):
 // a link, a pasted token, the command's PNG, the issuer's PDF, a reload and
 // a new tab with the server gone (service worker), <cachet-verifier> on a
-// host page, embed.html framed by a portal of another origin, and the
-// camera as far as each engine's fake camera goes. Chromium runs all of
+// host page, embed.html framed by a portal of another origin, the
+// revocation status documents (a certificate revoked by the day's delta
+// reads revoked, another valid), and the camera as far as each engine's
+// fake camera goes. Chromium runs all of
 // this and more in the other specs.
 //
 // Each path ends on `#result[data-status]` (in the element's shadow root
@@ -27,6 +29,7 @@ import { startServer } from '../lib/server.js';
 import { startPortal } from '../lib/examples.js';
 import { failedRequests, startProxy } from '../lib/proxy.js';
 import { KNOWN_WEBKIT_LOAD_ERRORS, launchEngine, missing, webkitLoadConsole } from '../lib/engines.js';
+import { iso, parisToday } from '../../paris.mjs';
 
 const CI = process.env.CI === 'true';
 const WANTED = (process.env.ENGINES || 'firefox,webkit').split(',').filter(Boolean);
@@ -73,13 +76,66 @@ async function assertClean(pages, s, mark = 0) {
 
 async function expectVerdict(page, expected, steps) {
   const { status, seenAt } = await page.waitForVerdict(steps);
+  if (status !== expected && !steps) {
+    // What the page showed, to tell an engine's failure from the page's own "could not verify".
+    const shown = await page.eval(() => `${document.querySelector('#result')?.textContent} | ${document.querySelector('#trust-info')?.textContent}`).catch((e) => String(e));
+    assert.equal(status, expected, `${page.engine}: the page says ${status}, expected ${expected}: ${shown}`);
+  }
   assert.equal(status, expected, `${page.engine}: the page says ${status}, expected ${expected}`);
   return seenAt;
+}
+
+/**
+ * The status documents' fixtures (as status.test.js makes them, with the
+ * real command): a root, an académie key whose certificates carry a status
+ * index, the online status key; certificates A and B; the root's list
+ * revokes neither. Day 0, a full document; day 1, A revoked and published
+ * (`trust status publish`: the delta, a full document and each key's part).
+ */
+function statusFixtures(dir) {
+  const cachet = cachetBinary({ build: false });
+  const sh = (...args) => {
+    const r = spawnSync(cachet, ['--lang', 'en', ...args], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, `cachet ${args.join(' ')}: ${r.stderr}`);
+    return { out: r.stdout.trim(), err: r.stderr };
+  };
+  for (const key of ['root', 'paris', 'status']) sh('keygen', '--out', `${key}.key`);
+  const today = parisToday();
+  const year = today.month >= 9 ? today.year : today.year - 1;
+  sh('trust', 'add', '--list', 'list.json', '--key', 'paris.key.pub', '--name', 'Académie de Paris', '--from', iso(year - 1, 1, 1), '--until', iso(year + 1, 8, 31), '--status-capacity', '1000');
+  sh('trust', 'status-key', '--list', 'list.json', '--key', 'status.key.pub');
+  sh('trust', 'sign', '--list', 'list.json', '--root', 'root.key', '--out', 'trust.json', '--valid-days', '30');
+  const tokens = {};
+  const indices = {};
+  let keyId;
+  for (const [name, serial] of [['A', 'SE-A'], ['B', 'SE-B']]) {
+    const cert = {
+      family_name: 'Martin', given_names: `Élève ${name}`, birth_date: '2009-04-12', school_uai: '0750654D',
+      school_name: 'Lycée Louis-le-Grand', school_town: 'Paris', academie: 'Paris', level: '2de', regime: 'externe',
+      school_year: `${year}-${year + 1}`, issued_on: iso(today.year, today.month, today.day), serial,
+    };
+    fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(cert));
+    const { out, err } = sh('issue', '--key', 'paris.key', '--input', `${name}.json`, '--status-capacity', '1000');
+    const m = /([0-9a-f]{16}):(\d+)/.exec(err);
+    assert.ok(m, `cachet issue told no status index: ${err}`);
+    tokens[name] = out;
+    indices[name] = m[2];
+    keyId = m[1];
+  }
+  const publish = () => sh('trust', 'status', 'publish', '--list', 'list.json', '--key', 'status.key', '--dir', 'status');
+  publish();
+  sh('trust', 'revoke', '--list', 'list.json', '--key-id', keyId, '--index', indices.A);
+  publish();
+  return {
+    tokens,
+    server: { trust: path.join(dir, 'trust.json'), root: path.join(dir, 'root.key.pub'), args: ['--status', path.join(dir, 'status')] },
+  };
 }
 
 let fx;
 let pdf;
 let pdfDir;
+let statusFx;
 before(async () => {
   fx = await fixtures();
   // The valid certificate as the issuer's PDF (`cachet issue --pdf`: the same key and fields, the same token).
@@ -91,6 +147,8 @@ before(async () => {
     { cwd: fx.dir, encoding: 'utf8' },
   );
   assert.equal(r.status, 0, r.stderr);
+  fs.mkdirSync(path.join(pdfDir, 'status-fixtures'));
+  statusFx = statusFixtures(path.join(pdfDir, 'status-fixtures'));
 });
 after(() => {
   if (pdfDir) fs.rmSync(pdfDir, { recursive: true, force: true });
@@ -268,6 +326,34 @@ for (const name of WANTED) {
       } finally {
         await page.close();
         if (!stopped) await own.stop();
+      }
+    });
+
+    test('status documents: a certificate revoked by the day\'s delta reads revoked, another valid', async () => {
+      // A site of its own, whose config.json names the status folder `cachet trust status publish` wrote.
+      const server = await startServer(statusFx.server);
+      const proxy = await startProxy(server.url);
+      const own = { server, proxy };
+      const page = await engine.newPage();
+      try {
+        const mark = Date.now();
+        // A first visit: the key's part of the status before the verdict, as in Chromium (status.test.js).
+        await page.goto(`${proxy.url}#${statusFx.tokens.A}`, { watch: proxy });
+        await expectVerdict(page, 'revoked');
+        const fetched = proxy.since(mark).map((e) => e.path.split('?')[0]);
+        assert.ok(fetched.some((p) => /\/status\/index\.json$/.test(p)), `${name}: the status index was never fetched: ${fetched}`);
+        await page.eval(() => {
+          document.querySelector('#paste-input').value = '';
+        });
+        await page.type('#paste-input', statusFx.tokens.B);
+        await page.click('#paste-verify');
+        await page.waitFor(() => document.querySelector('#result')?.getAttribute('data-status') !== 'revoked', [], { what: 'the second certificate\'s verdict' });
+        await expectVerdict(page, 'valid');
+        await assertClean([page], own, mark);
+      } finally {
+        await page.close();
+        await proxy.stop();
+        await server.stop();
       }
     });
 
