@@ -251,9 +251,13 @@ export class Session extends EventTarget {
     })();
     this.#cacheRead.catch(() => {});
     let unknownProfile = false;
-    this.#startDownload(); // at once: on a first visit it is what the verdict waits for
-    // The status's deltas in the background; a device holding none fetches it to verify (#statusFor).
-    if (this.#status) cached.then((text) => text !== null && this.#startStatusDownload(), () => {});
+    // No list held: its download at once, the verdict waits for it. With one held, the list's and the
+    // status's downloads follow the verdict (verify), or come a second after the start without one.
+    cached.then((text) => {
+      const refresh = () => this.refresh();
+      if (text === null) this.#startDownload();
+      else setTimeout(() => this.#cacheRead.then(refresh, refresh), 1000);
+    });
     try {
       await coreReady;
       await this.#cacheRead;
@@ -567,6 +571,8 @@ export class Session extends EventTarget {
       const error = e instanceof VerifyError ? e : new VerifyError('failed', String(e));
       if (id === this.#request) this.#emit('verdict', { error });
       throw error;
+    } finally {
+      setTimeout(() => this.refresh()); // after the verdict, never before it
     }
   }
 
@@ -584,9 +590,7 @@ export class Session extends EventTarget {
       VERIFY_TIMEOUT_MS,
     );
     const freshness = this.freshness();
-    if (freshness === 'fresh' || freshness === 'stale') {
-      this.refresh();
-    } else {
+    if (freshness !== 'fresh' && freshness !== 'stale') {
       // No list, or an expired one: the verdict needs the network's.
       if (id === this.#request) this.#emit('waiting', {});
       await this.#startDownload();
