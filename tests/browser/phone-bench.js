@@ -20,6 +20,8 @@
 // xtask site`), measured in the same runs, alternately with this one, so
 // that both see the same load on a shared machine; with `--revoked`, DIR is
 // a www/ folder laid over each revocation site (the same list and status).
+// `--unhashed`: this tree's www/ laid over each site too, its files under
+// their own names (as a --compare folder's are), for a like-for-like pair.
 // `--revoked 0,400000` (issue 11): instead of the fixtures' list, one site
 // per count, measured alternately: 30 académie keys of 666,667 status
 // indices each (20 million certificates), that many of them revoked at
@@ -50,6 +52,7 @@ const RUNS = Number(flag('--runs', '7'));
 const COMPARE = flag('--compare', null);
 const REVOKED = flag('--revoked', null)?.split(',').map(Number) ?? null;
 const TRACE = flag('--trace', null);
+const UNHASHED = args.includes('--unhashed');
 if (REVOKED && !REVOKED.every((n) => Number.isInteger(n) && n >= 0 && n < 20_000_000)) throw new Error('--revoked takes counts below 20,000,000, comma-separated');
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a whole number of runs, 1 or more');
 
@@ -274,10 +277,9 @@ function revocationSite(revoked) {
   return { label, dir: site, token, cleanup: dir };
 }
 
-/** A copy of laid-out site `dir` (beside it) with the page files of folder `www` (its `bench/` aside) and their `.gz`. */
-function overlaid(dir, www) {
-  const out = `${dir}-compare`;
-  fs.cpSync(dir, out, { recursive: true });
+/** A copy of laid-out site `dir` (`out`: beside it) with the page files of folder `www` (its `bench/` aside) and their `.gz`. */
+function overlaid(dir, www, out = `${dir}-compare`) {
+  if (out !== dir) fs.cpSync(dir, out, { recursive: true });
   fs.cpSync(path.resolve(www), out, { recursive: true, filter: (f) => path.basename(f) !== 'bench' });
   for (const f of fs.readdirSync(path.resolve(www), { recursive: true })) {
     const file = path.join(out, f);
@@ -300,6 +302,7 @@ async function main() {
     if (laid.status !== 0) throw new Error('xtask site failed');
     sites.push({ label: 'this tree', dir: site, token: fx.tokens.valid.token });
   }
+  if (UNHASHED) for (const s of sites) overlaid(s.dir, path.join(ROOT, 'www'), s.dir);
   if (COMPARE && REVOKED) {
     // Each revocation site again with DIR's page (a www/ folder, say an older commit's): same list, same status.
     for (const s of [...sites]) sites.push({ ...s, label: `${s.label}, --compare ${COMPARE}`, dir: overlaid(s.dir, COMPARE), cleanup: null });
