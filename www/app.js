@@ -14,7 +14,7 @@ import { VERIFY_MODULE, CONFIG } from './boot.js'; // the verify-only wasm compi
 import { t, lang, setLang, applyStatic } from './i18n.js';
 import { Session } from './lib/session.js';
 import { Core } from './verifier.js';
-import { wasmAvailable } from './lib/early.js';
+import { wasmAvailable, preloadImportsOf } from './lib/early.js';
 import { renderOutcome, renderBusy, renderIdle, renderTrustInfo } from './lib/render.js';
 import { Inputs } from './lib/inputs.js';
 // Not imported here: scan.js, camera.js, image.js and update.js. A link's
@@ -157,7 +157,7 @@ firstVerdict.finally(() =>
   afterNextFrame(() => {
     if (!wasmAvailable()) return;
     inputs.preload().finally(() =>
-      import('./update.js').then(
+      (preloadImportsOf(import.meta.url), import('./update.js')).then( // checked where the site gives integrity (lib/early.js)
         ({ registerServiceWorker }) => registerServiceWorker(els.updateBanner, els.updateReload, () => inputs.stopCamera()),
         () => {}, // no offline mode this visit; the page works online
       ),

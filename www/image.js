@@ -3,6 +3,7 @@
 // helps with large, noisy photos.
 
 import { pixelsOf } from './scan.js';
+import { preloadImportsOf } from './lib/early.js';
 
 const MAX_FULL_SIDE = 4096;
 const DOWNSCALED_SIDE = 1600;
@@ -85,6 +86,7 @@ async function decode(file) {
  */
 export async function textsInImage(file, scanner) {
   if (await isPdf(file)) {
+    preloadImportsOf(import.meta.url); // pdf.js checked where the site gives integrity (lib/early.js)
     const { textsInPdf } = await import('./pdf.js');
     try {
       return await textsInPdf(file, (bitmap) => textsInBitmap(bitmap, scanner));

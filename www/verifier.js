@@ -8,7 +8,7 @@
 // module variable) on the same compiled `WebAssembly.Module`. The caller
 // shows "could not verify" for the call that threw; it never guesses.
 
-import { compileWasm, wasmAvailable, NoWasmError } from './lib/early.js';
+import { compileWasm, wasmAvailable, NoWasmError, preloadChecked } from './lib/early.js';
 
 // The whole module, with the QR reader (`scanImage`): the scan worker's, and
 // the default core of <cachet-verifier>. The page's core is the verify-only
@@ -65,6 +65,7 @@ async function instantiate(glueURL, wasmURL) {
   const generation = generations.get(glueURL.href) ?? 0;
   generations.set(glueURL.href, generation + 1);
   const url = generation === 0 ? glueURL : new URL(`?instance=${generation}`, glueURL);
+  preloadChecked(url); // checked where the site gives integrity (lib/early.js)
   const glue = await import(url.href);
   try {
     await glue.default({ module_or_path: module });

@@ -122,6 +122,62 @@ test('a module altered on the server is refused by the browser: its code never r
   }
 });
 
+/**
+ * Whether this page's service worker is active with `rel` in its precache,
+ * asked every 200 ms until `timeout` (page.evaluate awaits the page's
+ * promise; page.waitForFunction would take the pending promise for a yes).
+ */
+async function precached(page, rel, timeout) {
+  const start = Date.now();
+  do {
+    const found = await page.evaluate(async (rel) => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (!registration?.active) return false;
+      for (const name of await caches.keys()) {
+        const keys = await (await caches.open(name)).keys();
+        if (keys.some((r) => new URL(r.url).pathname.endsWith(`/${rel}`))) return true;
+      }
+      return false;
+    }, rel);
+    if (found) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  } while (Date.now() - start < timeout);
+  return false;
+}
+
+test('a module loaded on demand altered on the server: the page refuses it (first visit) and the service worker never installs', async () => {
+  const rel = hashedFile('.', 'camera', 'js');
+  const original = fs.readFileSync(path.join(site, rel), 'utf8');
+  {
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(link());
+      assert.equal(await waitForVerdict(page), 'valid');
+      assert.ok(await precached(page, rel, 30_000), `the honest site's service worker holds ${rel}`);
+    } finally {
+      await context.close();
+    }
+  }
+  const undo = alter(rel, `${original}\ndocument.documentElement.dataset.altered = 'ran';\n`);
+  const { context, page, problems } = await openPage(browser);
+  try {
+    await page.goto(link());
+    assert.equal(await waitForVerdict(page), 'valid', 'a link needs no camera: the verdict is given');
+    // After the verdict the page loads the camera's module (lib/inputs.js preload()): preloaded with its integrity, refused.
+    await refusal(problems, path.posix.basename(rel));
+    assert.equal(await precached(page, rel, 10_000), false, `the service worker installed a shell with an altered ${rel}`);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.altered ?? null), null, 'the altered module ran');
+    const registration = await page.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration();
+      return { active: !!r?.active, controlled: !!navigator.serviceWorker.controller };
+    });
+    assert.deepEqual(registration, { active: false, controlled: false }, 'no service worker serves this page');
+  } finally {
+    undo();
+    await context.close();
+  }
+});
+
 test('the wasm altered on the server is refused by fetch(url, {integrity}): the page says it could not verify', async () => {
   const rel = hashedFile('pkg', 'cachet_verify_bg', 'wasm');
   const original = fs.readFileSync(path.join(site, rel));

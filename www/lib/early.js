@@ -11,17 +11,58 @@
 //
 // No import: boot.js, which imports this, must run the moment it arrives.
 
-// The SRI value of each wasm module (`fetch(url, {integrity})`): empty here,
-// filled by `cargo xtask site`, which names the files by their content
-// (xtask/src/hashed.rs, docs/DEPLOYING.md). A wasm module is never fetched
-// by the wasm-bindgen glue's own loader, which would check nothing.
+// Each wasm module's SRI, filled by `cargo xtask site` (xtask/src/hashed.rs);
+// never fetched by the wasm-bindgen glue's loader, which checks nothing.
 const INTEGRITY = {};
 const integrity = new Map(Object.entries(INTEGRITY).map(([path, value]) => [new URL(path, import.meta.url).href, value]));
 
-/** `init` with the integrity of `url` when the site names one (the browser then refuses other bytes). */
+/** `init` with the integrity of `url`, if the site gives one. */
 function checked(url, init) {
   const value = integrity.get(url);
   return value ? { ...init, integrity: value } : init;
+}
+
+// The modules loaded on demand, from the laid-out page's `#cachet-modules`
+// (`i` path → SRI, `s` static imports, `d` imports on demand): preloaded
+// with their integrity before `import()`, which then gets them or fails.
+let onDemand = null;
+
+function modules() {
+  if (onDemand) return onDemand;
+  onDemand = { i: new Map(), s: new Map(), d: new Map() };
+  const block = typeof document === 'object' ? document.getElementById('cachet-modules') : null;
+  try {
+    const data = block ? JSON.parse(block.textContent) : {};
+    const href = (path) => new URL(path, document.baseURI).href;
+    for (const k of ['i', 's', 'd']) {
+      for (const [path, v] of Object.entries(data[k] ?? {})) onDemand[k].set(href(path), k === 'i' ? v : v.map(href));
+    }
+  } catch {
+    // none: imports go unchecked
+  }
+  return onDemand;
+}
+
+const preloaded = new Set();
+
+/** Preloads the module at `url` (and its imports) with its integrity, if the page gives one. */
+export function preloadChecked(url) {
+  const u = new URL(url);
+  const path = u.origin + u.pathname;
+  const integrity = modules().i.get(path);
+  if (!integrity || preloaded.has(u.href)) return;
+  preloaded.add(u.href);
+  const link = document.createElement('link');
+  link.rel = 'modulepreload';
+  link.href = u.href;
+  link.integrity = integrity;
+  document.head.append(link);
+  for (const dep of modules().s.get(path) ?? []) preloadChecked(dep);
+}
+
+/** Before the `import()`s of the module at `importer`: what it imports on demand, preloaded. */
+export function preloadImportsOf(importer) {
+  for (const url of modules().d.get(String(importer)) ?? []) preloadChecked(url);
 }
 
 const begun = new Map();

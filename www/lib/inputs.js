@@ -10,6 +10,7 @@
 // the queue would hear every verdict.
 
 import { storage } from '../storage.js';
+import { preloadImportsOf } from './early.js';
 
 const SOUND_KEY = 'cachet.sound';
 /** Per kind: [pitch (Hz), length (ms)] of the beep and the vibration. */
@@ -89,6 +90,7 @@ export class Inputs {
 
   /** The QR reader and the image reader, loaded once. */
   loadScanning() {
+    preloadImportsOf(import.meta.url); // what this module imports on demand, checked where the site gives integrity (lib/early.js)
     this.#scanning ??= Promise.all([import('../scan.js'), import('../image.js')]).then(([scan, image]) => ({
       scanner: new scan.WorkerScanner(),
       pickText: scan.pickText,
@@ -108,6 +110,7 @@ export class Inputs {
    * first use). Resolves once they arrived or failed; never rejects.
    */
   preload() {
+    preloadImportsOf(import.meta.url);
     return Promise.allSettled([this.loadScanning(), import('../camera.js')]).then(() => {});
   }
 
@@ -146,6 +149,7 @@ export class Inputs {
 
   async #startCamera() {
     const els = this.#els;
+    preloadImportsOf(import.meta.url);
     this.#cameraLoading ??= Promise.all([import('../camera.js'), this.loadScanning()]).then(([{ Camera }, { scanner }]) => {
       this.#camera ??= new Camera(
         { start: els.cameraStart, stop: els.cameraStop, panel: els.cameraPanel, select: els.cameraSelect, torch: els.torch, video: els.video },

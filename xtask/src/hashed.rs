@@ -450,7 +450,9 @@ fn html_tags(path: &str, text: &str) -> Result<Vec<Tag>> {
         if name == "script" || name == "style" {
             let end = find(&text.to_ascii_lowercase().into_bytes(), i, format!("</{name}").as_bytes())
                 .ok_or_else(|| format!("{path}:{}: <{name}> is never closed", line_of(text, start)))?;
-            if !text[i..end].trim().is_empty() {
+            // A data block (`application/json`) is never run: the layout writes one (`cachet-modules`).
+            let data = name == "script" && attrs.iter().any(|(n, v, _)| n == "type" && v == "application/json");
+            if !data && !text[i..end].trim().is_empty() {
                 return Err(format!(
                     "{path}:{}: an inline <{name}> with content: the page's CSP refuses it, and nothing could check it",
                     line_of(text, start)
@@ -900,16 +902,63 @@ fn html_entry(
             }
         }
     }
+    // The modules the page loads on demand (and the modules they import,
+    // and what each module imports on demand): lib/early.js preloads them
+    // with their integrity before the import (`preloadChecked`).
+    let is_js = |p: &str| matches!(ext_of(p), "js" | "mjs");
+    let mut reach: BTreeSet<String> = preloaded.keys().cloned().collect();
+    let mut todo: Vec<String> = reach.iter().cloned().collect();
+    while let Some(m) = todo.pop() {
+        for r in scanned.get(&m).map(|s| &s.0[..]).unwrap_or(&[]) {
+            if named.files.contains_key(&r.target) && is_js(&r.target) && reach.insert(r.target.clone()) {
+                todo.push(r.target.clone());
+            }
+        }
+    }
+    let page_path = |p: &str| relative(path, &named.files[p].0).trim_start_matches("./").to_owned();
+    let lazy: Vec<&String> = reach.iter().filter(|m| !preloaded.contains_key(*m) && !missing.contains(m)).collect();
+    let mut data_i = serde_json::Map::new();
+    let mut data_s = serde_json::Map::new();
+    let mut data_d = serde_json::Map::new();
+    for m in &reach {
+        let targets = |kind: Kind| -> Vec<serde_json::Value> {
+            let mut t: Vec<String> = scanned[m.as_str()]
+                .0
+                .iter()
+                .filter(|r| r.kind == kind && is_js(&r.target) && lazy.contains(&&r.target))
+                .map(|r| page_path(&r.target))
+                .collect();
+            t.sort();
+            t.dedup();
+            t.into_iter().map(Into::into).collect()
+        };
+        if lazy.contains(&m) {
+            data_i.insert(page_path(m), named.files[m.as_str()].1.clone().into());
+            let deps = targets(Kind::Import);
+            if !deps.is_empty() {
+                data_s.insert(page_path(m), deps.into());
+            }
+        }
+        let on_demand = targets(Kind::DynamicImport);
+        if !on_demand.is_empty() {
+            data_d.insert(page_path(m), on_demand.into());
+        }
+    }
+    let block = if data_i.is_empty() {
+        String::new()
+    } else {
+        let data = serde_json::json!({ "i": data_i, "s": data_s, "d": data_d });
+        format!("<script type=\"application/json\" id=\"cachet-modules\">{data}</script>\n")
+    };
     if let Some(at) = first_script {
-        let lines: String = missing
-            .iter()
-            .map(|m| {
+        let lines: String = std::iter::once(block)
+            .chain(missing.iter().map(|m| {
                 let (new, sri) = &named.files[m];
                 format!(
                     "<link rel=\"modulepreload\" href=\"{}\" integrity=\"{sri}\">\n",
                     relative(path, new).trim_start_matches("./")
                 )
-            })
+            }))
             .collect();
         if !lines.is_empty() {
             inserts.push((at, lines));
@@ -1021,14 +1070,21 @@ mod tests {
             index.contains(&format!("<img src=\"{}\"", named.files["icon.svg"].0)) && index.contains("href=\"#main\"")
         );
         // lib/b.js and lib/early.js are imported statically by app.js and lib/a.js: preloaded before the script.
-        let script_at = index.find("<script").unwrap();
+        let script_at = index.find("<script type=\"module\"").unwrap();
         for m in ["lib/a.js", "lib/b.js", "lib/early.js"] {
             let (new, sri) = &named.files[m];
             let at =
                 index.find(&format!("<link rel=\"modulepreload\" href=\"{new}\" integrity=\"{sri}\">")).expect(&index);
             assert!(at < script_at, "{m}: {index}");
         }
-        assert!(!index.contains("lazy"), "a lazy module is not preloaded: {index}");
+        // A module loaded on demand is not preloaded: its SRI is in the page's data for lib/early.js.
+        let (lazy, lazy_sri) = &named.files["lazy.js"];
+        assert!(!index.contains(&format!("href=\"{lazy}\"")), "{index}");
+        let block = index.split("<script type=\"application/json\" id=\"cachet-modules\">").nth(1).expect(&index);
+        let data: serde_json::Value = serde_json::from_str(block.split("</script>").next().unwrap()).unwrap();
+        assert_eq!(data["i"][lazy], serde_json::json!(lazy_sri), "{data}");
+        assert_eq!(data["d"][&named.files["app.js"].0], serde_json::json!([lazy]), "{data}");
+        assert!(index.find("cachet-modules").unwrap() < script_at, "{index}");
         let sw = text(&out, "sw.js");
         assert!(sw.contains(&format!("'{app_new}'")) && sw.contains("'./'") && sw.contains("'config.json'"), "{sw}");
         assert!(sw.contains(&format!("\"{app_new}\": \"{app_sri}\"")), "{sw}");
