@@ -13,7 +13,10 @@
 //!   `<link rel="modulepreload" … integrity>` before the first of those
 //!   scripts (the browser fetches an import with the integrity of the
 //!   preload already in its module map; a preload after the script that
-//!   imports it would come too late, and is refused here);
+//!   imports it would come too late, and is refused here); the modules
+//!   loaded on demand, their SRI and what they import, in a data block
+//!   (`<script type="application/json" id="cachet-modules">`) from which
+//!   `lib/early.js` preloads them with their integrity before `import()`;
 //! - modules: `import … from '…'`, `import '…'`, `export … from '…'`,
 //!   `import('…')` and `new URL('…', import.meta.url)` with a literal;
 //! - style sheets: `url(…)` and `@import "…"`;
