@@ -22,7 +22,7 @@ function checked(url, init) {
   return value ? { ...init, integrity: value } : init;
 }
 
-// The modules loaded on demand, from the laid-out page's `#cachet-modules`
+// The modules loaded on demand, from the laid-out page's `<meta name=cachet-modules>`
 // (`i` path → SRI, `s` static imports, `d` imports on demand): preloaded
 // with their integrity before `import()`, which then gets them or fails.
 let onDemand = null;
@@ -30,9 +30,9 @@ let onDemand = null;
 function modules() {
   if (onDemand) return onDemand;
   onDemand = { i: new Map(), s: new Map(), d: new Map() };
-  const block = typeof document === 'object' ? document.getElementById('cachet-modules') : null;
+  const meta = typeof document === 'object' ? document.querySelector('meta[name="cachet-modules"]') : null;
   try {
-    const data = block ? JSON.parse(block.textContent) : {};
+    const data = meta ? JSON.parse(meta.content) : {};
     const href = (path) => new URL(path, document.baseURI).href;
     for (const k of ['i', 's', 'd']) {
       for (const [path, v] of Object.entries(data[k] ?? {})) onDemand[k].set(href(path), k === 'i' ? v : v.map(href));

@@ -14,8 +14,8 @@
 //!   scripts (the browser fetches an import with the integrity of the
 //!   preload already in its module map; a preload after the script that
 //!   imports it would come too late, and is refused here); the modules
-//!   loaded on demand, their SRI and what they import, in a data block
-//!   (`<script type="application/json" id="cachet-modules">`) from which
+//!   loaded on demand, their SRI and what they import, in
+//!   `<meta name="cachet-modules" content='{…}'>`, from which
 //!   `lib/early.js` preloads them with their integrity before `import()`;
 //! - modules: `import … from '…'`, `import '…'`, `export … from '…'`,
 //!   `import('…')` and `new URL('…', import.meta.url)` with a literal;
@@ -453,9 +453,7 @@ fn html_tags(path: &str, text: &str) -> Result<Vec<Tag>> {
         if name == "script" || name == "style" {
             let end = find(&text.to_ascii_lowercase().into_bytes(), i, format!("</{name}").as_bytes())
                 .ok_or_else(|| format!("{path}:{}: <{name}> is never closed", line_of(text, start)))?;
-            // A data block (`application/json`) is never run: the layout writes one (`cachet-modules`).
-            let data = name == "script" && attrs.iter().any(|(n, v, _)| n == "type" && v == "application/json");
-            if !data && !text[i..end].trim().is_empty() {
+            if !text[i..end].trim().is_empty() {
                 return Err(format!(
                     "{path}:{}: an inline <{name}> with content: the page's CSP refuses it, and nothing could check it",
                     line_of(text, start)
@@ -950,8 +948,12 @@ fn html_entry(
     let block = if data_i.is_empty() {
         String::new()
     } else {
-        let data = serde_json::json!({ "i": data_i, "s": data_s, "d": data_d });
-        format!("<script type=\"application/json\" id=\"cachet-modules\">{data}</script>\n")
+        let data = serde_json::json!({ "i": data_i, "s": data_s, "d": data_d }).to_string();
+        // Paths and base64: nothing to escape in a single-quoted attribute.
+        if data.contains(['\'', '&', '<']) {
+            return Err(format!("{path}: the modules' data cannot be written in an attribute: {data}"));
+        }
+        format!("<meta name=\"cachet-modules\" content='{data}'>\n")
     };
     if let Some(at) = first_script {
         let lines: String = std::iter::once(block)
@@ -1083,8 +1085,8 @@ mod tests {
         // A module loaded on demand is not preloaded: its SRI is in the page's data for lib/early.js.
         let (lazy, lazy_sri) = &named.files["lazy.js"];
         assert!(!index.contains(&format!("href=\"{lazy}\"")), "{index}");
-        let block = index.split("<script type=\"application/json\" id=\"cachet-modules\">").nth(1).expect(&index);
-        let data: serde_json::Value = serde_json::from_str(block.split("</script>").next().unwrap()).unwrap();
+        let block = index.split("<meta name=\"cachet-modules\" content='").nth(1).expect(&index);
+        let data: serde_json::Value = serde_json::from_str(block.split('\'').next().unwrap()).unwrap();
         assert_eq!(data["i"][lazy], serde_json::json!(lazy_sri), "{data}");
         assert_eq!(data["d"][&named.files["app.js"].0], serde_json::json!([lazy]), "{data}");
         assert!(index.find("cachet-modules").unwrap() < script_at, "{index}");
