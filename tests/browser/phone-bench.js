@@ -108,8 +108,8 @@ async function openLink(page, link, what = 'visit') {
       return {
         steps: {
           'document loaded (DOMContentLoaded)': nav?.domContentLoadedEventEnd ?? null,
-          'app.js downloaded': end(/\/app\.js$/),
-          'wasm downloaded': end(/_bg\.wasm$/),
+          'app.js downloaded': end(/\/app(\.[0-9a-f]{16})?\.js$/), // named by content in a laid-out site
+          'wasm downloaded': end(/_bg(\.[0-9a-f]{16})?\.wasm$/),
           'trust list downloaded': end(/\/trust-list\.json$/),
           "the key's status document downloaded": end(/\/status\/full-\d+-[0-9a-f]{16}\.json$/),
           'the whole status document downloaded': end(/\/status\/full-\d+\.json$/),
