@@ -17,11 +17,9 @@ import { Core } from './verifier.js';
 import { wasmAvailable, preloadImportsOf } from './lib/early.js';
 import { renderOutcome, renderBusy, renderIdle, renderTrustInfo } from './lib/render.js';
 import { Inputs } from './lib/inputs.js';
-// Not imported here: scan.js, camera.js, image.js and update.js. A link's
-// verdict needs none of them, so they are loaded on first use (or once the
-// first verdict is on screen), and the first visit parses less before it.
-// Nor the QR reader's wasm: the page verifies with the verify-only module
-// (boot.js), and scan.js loads the whole one when a picture is to be read.
+// Not imported: scan.js, camera.js, image.js, update.js and the QR reader's
+// wasm, which a link's verdict does not need: loaded on first use, or once
+// the first verdict is on screen.
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -91,7 +89,14 @@ function show(outcome) {
   return says;
 }
 
-session.addEventListener('trustchange', showTrustInfo);
+// Drawn once a frame, off a verdict's path (show draws at once).
+let trustFrame = 0;
+session.addEventListener('trustchange', () => {
+  trustFrame ||= requestAnimationFrame(() => {
+    trustFrame = 0;
+    showTrustInfo();
+  });
+});
 session.addEventListener('waiting', () => renderBusy(els.result, 'verifyingTrustList'));
 session.addEventListener('verdict', (event) => {
   els.announce.textContent = show(event.detail);
@@ -145,14 +150,10 @@ window.addEventListener('pagehide', () => inputs.stopCamera());
 showTrustInfo();
 const firstVerdict = linkToken ? verifyText(linkToken) : Promise.resolve();
 
-// The service worker (offline use, updates) is installed once the page has
-// loaded and any link's verdict is on screen: its downloads never compete
-// with a first verdict. The modules of the other ways in are fetched first,
-// so that a first scan does not wait for them and the worker's precache
-// finds them in the HTTP cache (a revalidation, not a second download);
-// the QR reader's wasm is left to the worker's precache, which fetches it
-// once, and to the first picture read if it comes before.
-// A browser that runs no wasm gets neither: it could verify nothing offline.
+// The service worker is installed once any link's verdict is on screen:
+// its downloads never compete with it. The other ways in's modules come
+// first, so that its precache finds them in the HTTP cache (a revalidation);
+// the QR reader's wasm is left to it. No wasm here: neither.
 firstVerdict.finally(() =>
   afterNextFrame(() => {
     if (!wasmAvailable()) return;

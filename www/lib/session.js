@@ -414,13 +414,17 @@ export class Session extends EventTarget {
     const st = this.#status;
     const before = st.held;
     const { text } = this.#current;
-    this.#core.load(text, this.#config.roots, seenSequence());
+    const reload = () => this.#core.load(text, this.#config.roots, seenSequence());
+    const held = this.#statusHeld(); // none applied: the list as loaded, nothing to undo
+    if (held) reload();
     const refused = this.#core.applyStatus(document, at);
     const rollback = !refused && this.#core.checkStatusFloor(seenStatusSequence()) === 'status-rollback';
     if (refused || rollback) {
-      this.#core.load(text, this.#config.roots, seenSequence());
       st.held = before;
-      this.#applyHeld();
+      if (held || rollback) {
+        reload();
+        this.#applyHeld();
+      }
       st.error = refused ?? 'status-rollback';
       return false;
     }
@@ -498,17 +502,15 @@ export class Session extends EventTarget {
       this.#networkRefused = null;
       return;
     }
-    const probe = this.#core.probe(network.text, roots, seenSequence());
+    // None in use: loaded at once (refused, every verdict is trust-list-invalid); else tried first.
+    const current = this.#current;
+    const probe = current ? this.#core.probe(network.text, roots, seenSequence()) : this.#core.load(network.text, roots, seenSequence());
     if (probe.error) {
-      if (this.#current) {
-        this.#networkRefused = probe.error;
-      } else {
-        this.#core.load(network.text, roots, seenSequence()); // nothing else: every verdict is trust-list-invalid
-        this.#refused = probe.error;
-      }
+      if (current) this.#networkRefused = probe.error;
+      else this.#refused = probe.error;
       return;
     }
-    this.#core.load(network.text, roots, seenSequence());
+    if (current) this.#core.load(network.text, roots, seenSequence());
     this.#use({ text: network.text, info: probe.info, source: 'network' });
     this.#networkRefused = null;
     setTimeout(() => keepTrustList(url, network.text)); // after the verdict: it does not wait for storage
