@@ -102,7 +102,13 @@ impl ProfileError {
 impl std::fmt::Display for ProfileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ProfileError::Unknown(name) => write!(f, "unknown-profile: no profile is named {name:?}"),
+            // Quoted as JSON (json.rs, already in the wasm), not with `{:?}`:
+            // Debug's escaping would bring core's Unicode tables into the wasm.
+            ProfileError::Unknown(name) => {
+                let mut quoted = String::new();
+                crate::json::write_string(&mut quoted, name);
+                write!(f, "unknown-profile: no profile is named {quoted}")
+            }
         }
     }
 }

@@ -22,13 +22,16 @@
 //! What a page needs besides verdicts is asked directly, never by verifying
 //! an empty text: `verifier.trustListState(nowMs)` (the list's freshness,
 //! as the `trust-list` check of a result would give it), `checkProfile`,
-//! and `statuses()` (every verdict there is).
+//! and `statuses()` (every verdict there is). `statuses`, `statusText`,
+//! `profiles` and `statusExpires`, which the page never calls, are built only
+//! with the `wasm-extras` feature (on by default; not in the page's
+//! verify-only wasm).
 //! Results cross as plain objects typed by the TypeScript declarations below.
 
 use crate::json::Writer;
 use crate::keys::PublicKey;
 use crate::profile::{Profile, ProfileError};
-use crate::status::{CheckName, Lang, Outcome, Status};
+use crate::status::{CheckName, Outcome, Status};
 use crate::trust::{TrustError, TrustList};
 use crate::verify::{trust_list_check, verify, Check, Report, TrustListInfo};
 use wasm_bindgen::prelude::*;
@@ -190,11 +193,21 @@ extern "C" {
     pub type StatusList;
 }
 
+// The one JavaScript function the core calls, bound here rather than
+// through js-sys: js-sys's bindings would bring into the wasm the closure
+// shims of every JavaScript API it declares (about 4 KB gzipped that no
+// export uses).
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+}
+
 /// Parses JSON written by the core (`Report::to_json`, json.rs's writer)
 /// into a plain object. Text that does not parse (none does) becomes
 /// `undefined`. No JSON library is linked: the core writes, the browser reads.
 fn to_js(json: &str) -> JsValue {
-    js_sys::JSON::parse(json).unwrap_or(JsValue::UNDEFINED)
+    json_parse(json).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// A verifier for one signed trust list and its pinned root keys.
@@ -316,13 +329,16 @@ pub fn check_profile(
 }
 
 /// Every status, in order of precedence.
+#[cfg(feature = "wasm-extras")]
 #[wasm_bindgen]
 pub fn statuses() -> StatusList {
-    let all = js_sys::Array::new();
+    let mut w = Writer::new();
+    w.begin_array();
     for s in Status::PRECEDENCE {
-        all.push(&s.code().into());
+        w.string(s.code());
     }
-    all.unchecked_into()
+    w.end_array();
+    to_js(&w.finish()).unchecked_into()
 }
 
 /// A profile argument: a name of [`Profile`], or `undefined`/`null` for `full`.
@@ -330,24 +346,31 @@ fn parse_profile(profile: &JsValue) -> Result<Profile, ProfileError> {
     if profile.is_undefined() || profile.is_null() {
         return Ok(Profile::Full);
     }
-    let name = profile.as_string().unwrap_or_else(|| format!("{profile:?}"));
-    Profile::parse(&name)
+    // Not `{profile:?}` for a value that is not a string: JsValue's Debug
+    // brings a JavaScript pretty-printer into the glue on the page's path.
+    match profile.as_string() {
+        Some(name) => Profile::parse(&name),
+        None => Err(ProfileError::Unknown("(not a string)".to_owned())),
+    }
 }
 
 /// The headline and reason of a status, in `fr` or `en`.
+#[cfg(feature = "wasm-extras")]
 #[wasm_bindgen(js_name = statusText)]
 pub fn status_text(status: StatusCode, lang: &str) -> StatusText {
-    let lang = Lang::from_locale(lang);
+    let lang = crate::status::Lang::from_locale(lang);
     let status = status.as_string().and_then(|s| Status::from_code(&s)).unwrap_or(Status::Malformed);
-    let text = js_sys::Object::new();
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = js_sys::Reflect::set(&text, &"title".into(), &status.title(lang).into());
-    let _ = js_sys::Reflect::set(&text, &"reason".into(), &status.reason(lang).into());
-    text.unchecked_into()
+    let mut w = Writer::new();
+    w.begin_object();
+    w.member_str("title", status.title(lang));
+    w.member_str("reason", status.reason(lang));
+    w.end_object();
+    to_js(&w.finish()).unchecked_into()
 }
 
 /// The purpose profiles, `full` first: each one's name and the certificate
 /// fields a result for it carries.
+#[cfg(feature = "wasm-extras")]
 #[wasm_bindgen]
 pub fn profiles() -> ProfileInfoList {
     let mut w = Writer::new();
@@ -454,7 +477,11 @@ impl Verifier {
     pub fn status_scope(&self) -> Option<String> {
         self.trust.as_ref().ok().and_then(TrustList::status).and_then(|s| s.scope()).map(|k| k.to_string())
     }
+}
 
+#[cfg(feature = "wasm-extras")]
+#[wasm_bindgen]
+impl Verifier {
     /// When the last status document applied expires (RFC 3339), if any:
     /// from then on results warn `status-stale` and a newer one is due.
     #[wasm_bindgen(getter, js_name = statusExpires)]
