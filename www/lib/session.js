@@ -231,11 +231,14 @@ export class Session extends EventTarget {
       this.#status = { url: this.#config.status, held: null, error: null, networkFailed: false, download: null, fetchedAt: 0 };
     }
     const heldStatus = this.#status ? cachedStatus(this.#status.url) : Promise.resolve(null);
-    // A first visit: the index now, and the link's key's part (keyIdHint) without waiting for the core.
+    // A first visit (none seen): the index now; with no list nor status held, the link's key's part
+    // (keyIdHint) as soon as it is here, without waiting for the core.
+    let index = null;
+    if (this.#status && seenStatusSequence() === undefined) (index = fetchIndex(this.#status.url)).catch(() => {});
     Promise.all([cached, heldStatus]).then(([list, held]) => {
       const st = this.#status;
       if (list !== null || held || !st) return;
-      const index = fetchIndex(st.url);
+      index ||= fetchIndex(st.url);
       const kid = this.#hint;
       st.early = { index, kid, scoped: kid && fetchScopedStatus(st.url, kid, index) };
       index.catch(() => {});
