@@ -95,8 +95,15 @@ async function openLink(page, link, what = 'visit') {
     fs.mkdirSync(TRACE, { recursive: true });
     await browser.startTracing(undefined, { path: trace, categories: TRACE_CATEGORIES });
   }
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(link, { waitUntil: 'commit' });
-  const handle = await page.waitForFunction(() => window.__verdict?.painted && window.__verdict, null, { timeout: 60_000 });
+  const handle = await page.waitForFunction(() => window.__verdict?.painted && window.__verdict, null, { timeout: 60_000 }).catch(async (e) => {
+    // What the page showed, and what it fetched, for a visit that never gave a verdict.
+    const shown = await page.evaluate(() => ['#result', '#trust-info'].map((q) => document.querySelector(q)?.textContent.trim()).join(' | ') + ' | ' + performance.getEntriesByType('resource').map((r) => `${new URL(r.name).pathname} ${Math.round(r.responseEnd)}`).join(', ')).catch(() => '(unreadable)');
+    throw new Error(`${what} of ${link.split('#')[0]}: no verdict in 60 s (${e.message.split('\n')[0]}); the page shows: ${shown}; errors: ${errors.join(' / ')}`);
+  });
   const verdict = await handle.jsonValue();
   if (trace) await browser.stopTracing();
   Object.assign(
