@@ -147,16 +147,11 @@ export function raiseSeenSequence(sequence) {
   }
 }
 
-// Status documents (docs/TRUST.md, "Status documents" and "Publishing status
-// documents"). The operator publishes a folder: `index.json` (not signed)
-// names the full document of the last publication and the deltas kept, each
-// on the one before; every document is signed by the status key the list
-// delegates to. The device keeps the documents it applied (a full one and
-// the deltas since) and applies them again on each visit; the core refuses
-// anything not signed, out of order, expired or older than it holds. Each
-// document is applied again at the time it was first applied (`at`): one
-// checked then stays applied once it expires (its revocations are never
-// dropped), and the core warns that a newer one is due (`status-stale`).
+// Status documents (docs/TRUST.md): `index.json` (not signed) names the last
+// full document and the deltas kept, each signed by the list's status key.
+// The device keeps those it applied and applies them again on each visit, at
+// the time first applied (`at`): an expired one stays applied (its
+// revocations never dropped) and the core warns `status-stale`.
 
 const INDEX_FORMAT = 'cachet-status-index/1';
 
