@@ -231,18 +231,16 @@ export class Session extends EventTarget {
       this.#status = { url: this.#config.status, held: null, error: null, networkFailed: false, download: null, fetchedAt: 0 };
     }
     const heldStatus = this.#status ? cachedStatus(this.#status.url) : Promise.resolve(null);
-    // A first visit (none seen): the index now; with no list nor status held, the link's key's part
-    // (keyIdHint) as soon as it is here, without waiting for the core.
+    // A first visit's link (no status seen): the index now; with no list nor status held, its key's
+    // part (keyIdHint) as soon as the index is here, without waiting for the core.
     let index = null;
-    if (this.#status && seenStatusSequence() === undefined) (index = fetchIndex(this.#status.url)).catch(() => {});
+    const kid = this.#hint;
+    if (kid && this.#status && seenStatusSequence() === undefined) (index = fetchIndex(this.#status.url)).catch(() => {});
     Promise.all([cached, heldStatus]).then(([list, held]) => {
       const st = this.#status;
-      if (list !== null || held || !st) return;
-      index ||= fetchIndex(st.url);
-      const kid = this.#hint;
-      st.early = { index, kid, scoped: kid && fetchScopedStatus(st.url, kid, index) };
-      index.catch(() => {});
-      st.early.scoped?.catch(() => {});
+      if (list !== null || held || !st || !kid) return;
+      st.early = { kid, scoped: fetchScopedStatus(st.url, kid, index) };
+      st.early.scoped.catch(() => {});
     });
     this.#cacheRead = (async () => {
       await coreReady;
@@ -393,7 +391,7 @@ export class Session extends EventTarget {
     if (kid && !st.download) {
       let scoped;
       try {
-        scoped = await (early?.kid === kid ? early.scoped : fetchScopedStatus(st.url, kid, early?.index));
+        scoped = await (early?.kid === kid ? early.scoped : fetchScopedStatus(st.url, kid));
       } catch {
         scoped = { none: true }; // an unreadable index: the whole document's download says so
       }
