@@ -142,7 +142,7 @@ fn verify_reads_the_codes_of_an_image_input() {
     let text = stdout(&out);
     assert!(text.starts_with("── Entrée 1 : qr.png ──\n✓ Certificat valide\n"), "{text}");
     assert!(text.contains("── Entrée 2 : blank.png ──\n"), "{text}");
-    assert!(text.contains("(no-qr-code)"), "{text}");
+    assert!(text.contains("[no-qr-code]"), "{text}");
     assert!(stderr(&out).contains("blank.png : aucun code QR lisible dans l'image [no-qr-code]"), "{}", stderr(&out));
 
     // An image that cannot be read is a file error, as for the other files.
