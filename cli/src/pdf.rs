@@ -247,7 +247,7 @@ pub fn certificate_pdf(certificate: &Certificate, text: &str, options: &Options<
     content.end_marked_content();
     elements.push((StructRole::P, None));
     page.extend_from_slice(&content.finish());
-    let stream = deflate(&page);
+    let (stream, _) = deflate_for_stream(page, b'\n');
 
     // Room for the whole file (about 27 KB), so that the buffer is never copied to grow.
     let mut pdf = Pdf::with_capacity(40 * 1024);
@@ -498,8 +498,9 @@ fn font_program(face: &'static font::Face, used: &[bool; 256]) -> std::rc::Rc<Fo
     if let Some(program) = MADE.with(|made| made.borrow().get(&key).cloned()) {
         return program;
     }
-    let program = face.subset(used);
-    let program = std::rc::Rc::new(FontProgram { compressed: deflate(&program), length: program.len() });
+    // Zero bytes after a TrueType font's last table are outside every table: padding no reader sees.
+    let (compressed, length) = deflate_for_stream(face.subset(used), 0);
+    let program = std::rc::Rc::new(FontProgram { compressed, length });
     MADE.with(|made| {
         let mut made = made.borrow_mut();
         if made.len() >= KEPT {
@@ -551,6 +552,21 @@ fn to_unicode_cmap() -> Vec<u8> {
 
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// `bytes` compressed for a stream, and their length: first padded with `pad`
+/// while their compressed form would end with a carriage return. pdf-writer
+/// ends a stream's data with `\nendstream`, and a reader cannot tell a CR
+/// that ends the data from an end-of-line marker `\r\n`: PDF/A's check
+/// (ISO 19005-2, 6.1.7.1) then found `/Length` one byte too long. The last
+/// byte of zlib data is its Adler-32 checksum's, so one stream in 256 did.
+fn deflate_for_stream(mut bytes: Vec<u8>, pad: u8) -> (Vec<u8>, usize) {
+    let mut compressed = deflate(&bytes);
+    while compressed.last() == Some(&b'\r') {
+        bytes.push(pad);
+        compressed = deflate(&bytes);
+    }
+    (compressed, bytes.len())
 }
 
 /// `bytes` in zlib (RFC 1950) at the fastest level, by one compressor per
@@ -754,10 +770,19 @@ mod tests {
         let used: [bool; 256] = std::array::from_fn(|c| (c as u8).is_ascii_lowercase());
         let (first, again) = (font_program(regular, &used), font_program(regular, &used));
         assert!(std::rc::Rc::ptr_eq(&first, &again), "kept");
-        assert_eq!(first.compressed, deflate(&regular.subset(&used)));
-        assert_eq!(first.length, regular.subset(&used).len());
-        assert_eq!(font_program(bold, &used).compressed, deflate(&bold.subset(&used)));
+        assert_eq!((first.compressed.clone(), first.length), deflate_for_stream(regular.subset(&used), 0));
+        assert_eq!(font_program(bold, &used).compressed, deflate_for_stream(bold.subset(&used), 0).0);
         assert_ne!(font_program(bold, &used).compressed, first.compressed);
+        // Data whose zlib form ends with a CR is padded until it does not, and inflates to itself and the padding.
+        let ends_with_cr =
+            (0u32..).map(|i| i.to_string().into_bytes()).find(|b| deflate(b).last() == Some(&b'\r')).unwrap();
+        let (compressed, length) = deflate_for_stream(ends_with_cr.clone(), b' ');
+        assert_ne!(compressed.last(), Some(&b'\r'));
+        let mut inflated = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&compressed[..]), &mut inflated).unwrap();
+        assert_eq!((&inflated[..ends_with_cr.len()], length), (&ends_with_cr[..], inflated.len()));
+        assert!(inflated[ends_with_cr.len()..].iter().all(|&b| b == b' ') && length > ends_with_cr.len());
+        assert_eq!(deflate_for_stream(b"abc".to_vec(), b' '), (deflate(b"abc"), 3), "most data is not padded");
         assert_eq!(host_of("https://verifier.cachet.fr/v/"), Some("verifier.cachet.fr"));
         assert_eq!(host_of("nope"), None);
     }
