@@ -103,7 +103,8 @@ test('images whose header claims a huge size are refused before any pixel is dec
       await page.waitForFunction(() => !['', 'imageReading'].includes(document.getElementById('image-message').dataset.key ?? ''), null, {
         timeout: 30_000,
       });
-      assert.equal(await page.locator('#image-message').getAttribute('data-key'), 'imageNotImage', name);
+      assert.equal(await page.locator('#image-message').getAttribute('data-key'), 'imageTooLarge', name);
+      assert.match(await page.locator('#image-message').innerText(), /trop grande/, name);
       assert.equal(await page.locator('#result').getAttribute('data-status'), null, `${name}: no verdict`);
     }
     await assertClean(page, problems);

@@ -132,7 +132,7 @@ export class Inputs {
     try {
       texts = await reader.textsInImage(file, reader.scanner);
     } catch (e) {
-      const notRead = e instanceof reader.ImageError && e.code === 'pdf-unreadable' ? 'pdfUnreadable' : 'imageNotImage';
+      const notRead = { 'pdf-unreadable': 'pdfUnreadable', 'too-large': 'imageTooLarge' }[e instanceof reader.ImageError && e.code] ?? 'imageNotImage';
       this.#message(imageMessage, e instanceof reader.ScanError ? 'scannerUnavailable' : notRead);
       return;
     } finally {
