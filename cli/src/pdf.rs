@@ -498,9 +498,10 @@ fn font_program(face: &'static font::Face, used: &[bool; 256]) -> std::rc::Rc<Fo
     if let Some(program) = MADE.with(|made| made.borrow().get(&key).cloned()) {
         return program;
     }
-    // Zero bytes after a TrueType font's last table are outside every table: padding no reader sees.
-    let (compressed, length) = deflate_for_stream(face.subset(used), 0);
-    let program = std::rc::Rc::new(FontProgram { compressed, length });
+    // Not padded: a zero byte leaves the checksum as it was (deflate_for_stream would never end),
+    // and any other changes the font's whole-file checksum. One font stream in 256 keeps the CR.
+    let program = face.subset(used);
+    let program = std::rc::Rc::new(FontProgram { compressed: deflate(&program), length: program.len() });
     MADE.with(|made| {
         let mut made = made.borrow_mut();
         if made.len() >= KEPT {
@@ -560,7 +561,10 @@ fn xml_escape(s: &str) -> String {
 /// that ends the data from an end-of-line marker `\r\n`: PDF/A's check
 /// (ISO 19005-2, 6.1.7.1) then found `/Length` one byte too long. The last
 /// byte of zlib data is its Adler-32 checksum's, so one stream in 256 did.
+/// `pad` must not be 0: a zero byte does not change the checksum. One pad
+/// byte always changes the checksum's last byte, so the loop runs once at most.
 fn deflate_for_stream(mut bytes: Vec<u8>, pad: u8) -> (Vec<u8>, usize) {
+    debug_assert_ne!(pad, 0, "a zero byte leaves the last byte of Adler-32 as it was");
     let mut compressed = deflate(&bytes);
     while compressed.last() == Some(&b'\r') {
         bytes.push(pad);
@@ -770,8 +774,9 @@ mod tests {
         let used: [bool; 256] = std::array::from_fn(|c| (c as u8).is_ascii_lowercase());
         let (first, again) = (font_program(regular, &used), font_program(regular, &used));
         assert!(std::rc::Rc::ptr_eq(&first, &again), "kept");
-        assert_eq!((first.compressed.clone(), first.length), deflate_for_stream(regular.subset(&used), 0));
-        assert_eq!(font_program(bold, &used).compressed, deflate_for_stream(bold.subset(&used), 0).0);
+        assert_eq!(first.compressed, deflate(&regular.subset(&used)));
+        assert_eq!(first.length, regular.subset(&used).len());
+        assert_eq!(font_program(bold, &used).compressed, deflate(&bold.subset(&used)));
         assert_ne!(font_program(bold, &used).compressed, first.compressed);
         // Data whose zlib form ends with a CR is padded until it does not, and inflates to itself and the padding.
         let ends_with_cr =
