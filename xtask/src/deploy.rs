@@ -67,6 +67,8 @@ struct Rule {
 /// [`HeaderRules::parse`], then read as written for the generators.
 struct Data {
     rules: Vec<Rule>,
+    /// Headers that replace the rules' on an error response (status 400 or more).
+    errors: Vec<(String, String)>,
     types: Vec<(String, String)>,
 }
 
@@ -94,8 +96,9 @@ impl Data {
                     .collect()
             })
             .unwrap_or_default();
-        let data = Data { rules, types: pairs(&doc["types"]) };
-        for rule in &data.rules {
+        let data = Data { rules, errors: pairs(&doc["errors"]["headers"]), types: pairs(&doc["types"]) };
+        let error_rule = Rule { paths: Vec::new(), headers: data.errors.clone() };
+        for rule in data.rules.iter().chain([&error_rule]) {
             if rule.paths.len() > 1 && rule.paths.iter().any(|p| p == CONTENT_NAMED) {
                 // Caddy would AND a path_regexp with the other paths of one matcher.
                 return Err(format!("{CONTENT_NAMED} must be the only path of its rule"));
@@ -236,12 +239,29 @@ fn nginx(data: &Data) -> (String, String) {
     );
     snippet.push('\n');
     for name in data.names() {
+        // A header that `errors` replaces is the value of a map by $status
+        // (nginx knows the status when it adds the headers), whose default
+        // is the header's value or map by path.
+        let on_error = data.errors.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+        let var = nginx_var(name);
+        let by_status = |conf: &mut String, snippet: &mut String, default: &str| {
+            let error = on_error.unwrap_or_default();
+            conf.push_str(&format!(
+                "\n# {name} of an error response (status 400 or more; deploy/headers.json \"errors\").\n\
+                 map $status {var} {{\n    default {default};\n    \"~^[45]\" \"{}\";\n}}\n",
+                embed(error)
+            ));
+            snippet.push_str(&format!("add_header {name} {var} always;\n"));
+        };
         if let Some(value) = data.constant(name) {
-            snippet.push_str(&format!("add_header {name} \"{}\" always;\n", embed(value)));
+            match on_error {
+                Some(_) => by_status(&mut conf, &mut snippet, &format!("\"{}\"", embed(value))),
+                None => snippet.push_str(&format!("add_header {name} \"{}\" always;\n", embed(value))),
+            }
             continue;
         }
-        let var = nginx_var(name);
-        conf.push_str(&format!("\n# {name} by path (deploy/headers.json).\nmap $uri {var} {{\n"));
+        let path_var = if on_error.is_some() { format!("{var}_by_path") } else { var.clone() };
+        conf.push_str(&format!("\n# {name} by path (deploy/headers.json).\nmap $uri {path_var} {{\n"));
         let star = data.star_value(name).unwrap_or("");
         conf.push_str(&format!("    default \"{}\";\n", embed(star)));
         // The prefixes and suffixes of the rules after the last `*` rule that
@@ -279,7 +299,10 @@ fn nginx(data: &Data) -> (String, String) {
             conf.push_str(&format!("    \"~{regex}\" \"{}\";\n", embed(value)));
         }
         conf.push_str("}\n");
-        snippet.push_str(&format!("add_header {name} {var} always;\n"));
+        match on_error {
+            Some(_) => by_status(&mut conf, &mut snippet, &path_var),
+            None => snippet.push_str(&format!("add_header {name} {var} always;\n")),
+        }
     }
     let other = data.types.iter().find(|(e, _)| e.is_empty()).map_or("application/octet-stream", |(_, t)| t);
     let mut types = String::new();
@@ -395,6 +418,9 @@ fn caddy(data: &Data) -> String {
         matchers.push_str(&format!("\t@type_other not path {} */\n", exts.join(" ")));
         headers.push_str(&format!("\theader @type_other Content-Type \"{other}\"\n"));
     }
+    // What `errors` replaces on an error response, after the rules' headers.
+    let error_headers: String =
+        data.errors.iter().map(|(name, value)| format!("\t\t\theader {name} \"{}\"\n", embed(value))).collect();
     out.push_str(&format!(
         "
 # Every header of deploy/headers.json, for the responses and for the errors.
@@ -422,12 +448,13 @@ fn caddy(data: &Data) -> String {
 \t\t}}
 \t}}
 
-\t# Errors (a 404) get the headers here too, and a plain-text body: without
-\t# this, a missing .js or .wasm is answered with that file's type.
+\t# Errors (a 404) get the headers here too, those of \"errors\" last, and a
+\t# plain-text body: without this, a missing .js or .wasm is answered with
+\t# that file's type.
 \thandle_errors {{
 \t\troute {{
 \t\t\timport cachet_headers
-\t\t\theader Content-Type \"text/plain; charset=utf-8\"
+{error_headers}\t\t\theader Content-Type \"text/plain; charset=utf-8\"
 \t\t\trespond \"{{http.error.status_code}} {{http.error.status_text}}\" {{http.error.status_code}}
 \t\t}}
 \t}}
@@ -1206,13 +1233,22 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
             }
         }
     }
-    for path in ["/missing.js", "/no/such/page.html", "/pkg/missing.wasm", "/.hidden", "/embed.html/x"] {
+    // The last: a file named by its content that is not (yet) on the server,
+    // whose 404 must not be kept for a year as the name's rule says.
+    for path in [
+        "/missing.js",
+        "/no/such/page.html",
+        "/pkg/missing.wasm",
+        "/.hidden",
+        "/embed.html/x",
+        "/app.0123456789abcdef.js",
+    ] {
         let r = ask(path, &[])?;
         counts.errors += 1;
         if r.status != 404 {
             faults.push(format!("GET {path}: {}, not 404", r.status));
         }
-        faults.extend(header_faults(&format!("404 {path}"), &r, &rules.for_path(path, parents)));
+        faults.extend(header_faults(&format!("404 {path}"), &r, &rules.for_response(path, 404, parents)));
         if r.header("Content-Type").is_some_and(|t| t.starts_with("application/wasm") || t.contains("javascript")) {
             faults.push(format!("404 {path}: an error page sent as {:?}", r.header("Content-Type")));
         }

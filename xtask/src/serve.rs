@@ -42,6 +42,8 @@ struct Rule {
 #[derive(Debug, Clone)]
 pub struct HeaderRules {
     rules: Vec<Rule>,
+    /// Headers that replace the rules' on an error response (status 400 or more).
+    errors: Vec<(String, String)>,
     /// Extension (no dot; `""` for any other) → Content-Type.
     types: Vec<(String, String)>,
 }
@@ -87,7 +89,11 @@ impl HeaderRules {
         if !types.iter().any(|(ext, _)| ext.is_empty()) {
             return Err("types has no \"\" (the type of any other file)".into());
         }
-        Ok(HeaderRules { rules, types })
+        let errors = match &doc["errors"] {
+            serde_json::Value::Null => Vec::new(),
+            e => strings(&e["headers"], "errors.headers")?,
+        };
+        Ok(HeaderRules { rules, errors, types })
     }
 
     /// The headers for a request path (its query dropped), in the order of
@@ -103,6 +109,22 @@ impl HeaderRules {
                 match out.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
                     Some(slot) => slot.1 = value,
                     None => out.push((name.clone(), value)),
+                }
+            }
+        }
+        out
+    }
+
+    /// The headers of a response of `status` to a request for `path`: those
+    /// of [`HeaderRules::for_path`], with `errors`' replacing them when the
+    /// status is 400 or more.
+    pub fn for_response(&self, path: &str, status: u16, embed_parents: &[String]) -> Vec<(String, String)> {
+        let mut out = self.for_path(path, embed_parents);
+        if status >= 400 {
+            for (name, value) in &self.errors {
+                match out.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                    Some(slot) => slot.1 = value.clone(),
+                    None => out.push((name.clone(), value.clone())),
                 }
             }
         }
@@ -262,15 +284,15 @@ impl Site {
         Ok(self)
     }
 
-    /// The headers of `deploy/headers.json` for a request path.
-    fn headers(&self, path: &str) -> Vec<(String, String)> {
-        self.headers.for_path(path, &self.embed_parents)
+    /// The headers of `deploy/headers.json` for a response of `status` to a request path.
+    fn headers(&self, path: &str, status: u16) -> Vec<(String, String)> {
+        self.headers.for_response(path, status, &self.embed_parents)
     }
 
     /// The Content-Security-Policy for a request path.
     #[cfg(test)]
     fn csp(&self, path: &str) -> String {
-        let headers = self.headers(path);
+        let headers = self.headers(path, 200);
         headers.into_iter().find(|(n, _)| n == "Content-Security-Policy").map(|(_, v)| v).unwrap_or_default()
     }
 }
@@ -490,7 +512,8 @@ fn response(site: &Site, request: &Request) -> Vec<u8> {
     if let Some((tag, date)) = &validators {
         head.push_str(&format!("ETag: {tag}\r\nLast-Modified: {date}\r\n"));
     }
-    for (name, value) in site.headers(target) {
+    let code = if unchanged { 304 } else { status[..3].parse().unwrap_or(500) };
+    for (name, value) in site.headers(target, code) {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
@@ -514,7 +537,7 @@ fn refusal(site: &Site, error: &HeadError) -> Vec<u8> {
         body.len()
     );
     // No path was read: the rules for every path.
-    for (name, value) in site.headers("") {
+    for (name, value) in site.headers("", 400) {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     format!("{head}\r\n{body}").into_bytes()
@@ -913,6 +936,12 @@ require-trusted-types-for 'script'; trusted-types cachet";
         {
             let headers = rules.for_path(path, &[]);
             assert_eq!(header(&headers, "Cache-Control"), Some("public, max-age=31536000, immutable"), "{path}");
+            // Its 404 (a release not yet copied everywhere) is never kept, nor any other error.
+            for status in [400, 403, 404, 500, 503] {
+                let headers = rules.for_response(path, status, &[]);
+                assert_eq!(header(&headers, "Cache-Control"), Some("no-store"), "{status} {path}");
+            }
+            assert_eq!(rules.for_response(path, 304, &[]), rules.for_path(path, &[]));
         }
     }
 
@@ -1072,6 +1101,7 @@ require-trusted-types-for 'script'; trusted-types cachet";
         assert!(head.starts_with("HTTP/1.1 404 "), "{head}");
         assert!(value(&head, "ETag").is_none());
         assert_eq!(value(&head, "Content-Security-Policy"), Some(STRICT_CSP), "errors get the headers too");
+        assert_eq!(value(&head, "Cache-Control"), Some("no-store"), "an error is never kept");
         server.join().unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -54,7 +54,7 @@ export function serveSite(dir) {
     if (p.endsWith('/')) p += 'index.html';
     const file = path.join(dir, path.normalize(p));
     if (!file.startsWith(dir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.writeHead(404, { ...headers, ...(HEADERS.errors?.headers ?? {}), 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('not found\n');
       return;
     }

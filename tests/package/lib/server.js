@@ -66,7 +66,8 @@ export function startStatic({ mounts, files = {} }) {
   const server = http.createServer((req, res) => {
     let headers = headersFor('', rules);
     const fail = (status, text) => {
-      res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+      // An error's headers: `errors` replaces the rules' (never kept).
+      res.writeHead(status, { ...headers, ...(rules.errors?.headers ?? {}), 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(text);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'GET only');
