@@ -11,12 +11,14 @@
 //!   the nginx and Caddy configurations generated from `deploy/headers.json`.
 //! - `cargo xtask package`: the npm package `@cachet/verifier`, packed (`npm pack`).
 //! - `cargo xtask fuzz-corpus`: rewrites the fuzz seed corpora in `fuzz/corpus/`.
+//! - `cargo xtask figures`: the README's measured figures, printed as its blocks (`--write`: rewritten there).
 
 mod bench;
 mod build;
 mod corpus;
 mod demo;
 mod deploy;
+mod figures;
 mod hashed;
 mod package;
 mod release;
@@ -67,7 +69,12 @@ tasks:
                   this QR reader beside rqrr, rxing, jsQR and zxing-wasm on that corpus and the real photos
   phone-bench [--runs N]
                   the page on a mid-range phone (Chromium, CPU 4x slower, 1.6 Mbit/s, 150 ms), gzip site:
-                  first and repeat visits, link -> verdict, medians and p90, bytes before the verdict";
+                  first and repeat visits, link -> verdict, medians and p90, bytes before the verdict
+  figures [--quick] [--only NAME,...] [--write] [--list] [--check]
+                  the README's measured figures (size, core, issuing, bulk, browser, phone), measured and
+                  printed as its <!-- figures:NAME --> blocks; --write rewrites those blocks in README.md;
+                  --quick: size, core (shorter criterion runs) and issuing only, minutes instead of half an hour;
+                  --check: only that the blocks have their generators' shape (no measurement)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -94,6 +101,7 @@ fn main() -> ExitCode {
         "qr-corpus" => bench::qr_corpus(rest),
         "qr-bench" => bench::qr_bench(rest),
         "phone-bench" => bench::phone_bench(rest),
+        "figures" => figures::run_task(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
