@@ -2690,7 +2690,7 @@ fn status_document_cases(w: &World) -> Vec<StatusCase> {
         &mut cases,
         "status-scoped-delta-refused",
         LIST_INVALID,
-        Some("status-entry"),
+        Some("status-entry-scope"),
         "A full document (1), then a delta (2 on 1) with a scope: only a full document may be scoped.",
         &cert_b,
         vec![full1.clone(), scoped(Kind::Delta, 2, Some(1), &w.paris, &[b])],

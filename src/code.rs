@@ -20,8 +20,8 @@
 //! version 1, `prefix`, `base64` and `trailing-bytes`, predate the rule and
 //! keep their names, since the codes are stable. A code split into finer
 //! ones keeps the old code as their prefix (`trust-list-entry` became the
-//! `trust-list-entry-…` codes), so that a reader matching the prefix still
-//! matches.
+//! `trust-list-entry-…` codes, `status-entry` the `status-entry-…` codes),
+//! so that a reader matching the prefix still matches.
 
 use crate::status::Lang;
 use std::fmt;
@@ -214,8 +214,28 @@ codes! {
     StatusKeyExpired = "status-key-expired", "La délégation de la clé de statut a pris fin.", "The status key's delegation has ended.";
     /// The document has expired.
     StatusExpired = "status-expired", "Le document de statut a expiré.", "The status document has expired.";
-    /// A member is wrong.
-    StatusEntry = "status-entry", "Une entrée du document de statut est incorrecte.", "An entry of the status document is wrong.";
+    /// `issued_at` or `expires` is not an RFC 3339 time.
+    StatusEntryTime = "status-entry-time", "Une heure du document de statut n'est pas au format RFC 3339.", "A time in the status document is not in RFC 3339 form.";
+    /// `expires` before `issued_at`.
+    StatusEntryTimeOrder = "status-entry-time-order", "Le document de statut expire avant sa date de signature.", "The status document expires before its signing time.";
+    /// A full document with a `base`, or a delta without one.
+    StatusEntryBase = "status-entry-base", "Un document de statut complet indique une base, ou un delta n'en indique pas.", "A full status document names a base, or a delta names none.";
+    /// A delta whose `sequence` is not above its `base`.
+    StatusEntrySequence = "status-entry-sequence", "Le numéro d'un delta de statut n'est pas supérieur à celui de sa base.", "A status delta's sequence number is not above its base's.";
+    /// A `scope` in a delta.
+    StatusEntryScope = "status-entry-scope", "Un delta de statut est restreint à une clé, ce que seul un document complet peut être.", "A status delta is scoped to one key, which only a full document may be.";
+    /// A scoped document whose `keys` is not exactly its scope's key.
+    StatusEntryScopeKeys = "status-entry-scope-keys", "Un document de statut restreint à une clé ne donne pas exactement cette clé.", "A status document scoped to one key does not list exactly that key.";
+    /// A `key_id` that is not a key id (16 lowercase hexadecimal digits).
+    StatusEntryKeyId = "status-entry-key-id", "Un identifiant de clé du document de statut n'est pas valide (16 chiffres hexadécimaux en minuscules attendus).", "A key id in the status document is not valid (16 lowercase hexadecimal digits expected).";
+    /// A key not in the list, or without `status_capacity`.
+    StatusEntryKey = "status-entry-key", "Une clé du document de statut ne figure pas dans la liste de confiance, ou n'y a pas de capacité de statut.", "A key in the status document is not in the trust list, or has no status capacity there.";
+    /// A key listed twice.
+    StatusEntryDuplicate = "status-entry-duplicate", "Une clé figure deux fois dans le document de statut.", "A key is listed twice in the status document.";
+    /// `added` or `removed` in a full document, `revoked_indices` in a delta.
+    StatusEntryMember = "status-entry-member", "Une clé du document de statut porte des index de l'autre type de document (ajouts ou retraits dans un document complet, index révoqués dans un delta).", "A key in the status document carries indices of the other kind of document (added or removed in a full document, revoked indices in a delta).";
+    /// An index both added and removed by a delta.
+    StatusEntryAddedAndRemoved = "status-entry-added-and-removed", "Un delta de statut ajoute et retire le même index.", "A status delta both adds and removes the same index.";
     /// A key's indices are not a canonical code.
     StatusIndices = "status-indices", "Les index d'une clé du document de statut sont mal codés.", "A key's indices in the status document are badly coded.";
     /// Older than the status held.

@@ -54,9 +54,15 @@ pub enum StatusError {
     KeyExpired,
     /// The document has expired (`expires` ≤ now).
     Expired,
-    /// A member is wrong: times, kind and base, a key not in the list or
-    /// without `status_capacity`, a key twice.
-    Entry(String),
+    /// A member is wrong (FORMAT.md, "Status documents"): each problem its
+    /// own code, `status-entry-…`.
+    Entry {
+        /// Where: `issued_at`, `expires`, `base`, `sequence`, `scope`,
+        /// `keys`, `key <key_id>`…
+        at: String,
+        /// What is wrong.
+        problem: EntryProblem,
+    },
     /// A key's indices are not the canonical code of a set below its capacity.
     Indices {
         /// The entry's `key_id`.
@@ -81,6 +87,89 @@ pub enum StatusError {
     },
 }
 
+/// What is wrong with a member of a status document (TRUST.md, "Status
+/// documents"): each its own code, `status-entry-…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EntryProblem {
+    /// `issued_at` or `expires` is not an RFC 3339 time.
+    Time,
+    /// `expires` before `issued_at`.
+    TimeOrder,
+    /// A full document with a `base`, or a delta without one.
+    Base,
+    /// A delta whose `sequence` is not above its `base`.
+    Sequence,
+    /// A `scope` in a delta (only a full document may be scoped).
+    Scope,
+    /// A scoped document whose `keys` is not exactly the one key of its
+    /// `scope`.
+    ScopeKeys,
+    /// A `key_id` that is not a key id (16 lowercase hexadecimal digits).
+    KeyId,
+    /// A key not in the trust list, or without `status_capacity` there.
+    Key,
+    /// A key listed twice.
+    Duplicate,
+    /// A key's members are those of the other kind: `added` or `removed` in
+    /// a full document, `revoked_indices` in a delta.
+    Member,
+    /// A delta's key adds and removes the same index.
+    AddedAndRemoved,
+}
+
+impl EntryProblem {
+    /// Every problem, in the order they are checked.
+    pub const ALL: [EntryProblem; 11] = [
+        EntryProblem::Time,
+        EntryProblem::TimeOrder,
+        EntryProblem::Base,
+        EntryProblem::Sequence,
+        EntryProblem::Scope,
+        EntryProblem::ScopeKeys,
+        EntryProblem::KeyId,
+        EntryProblem::Duplicate,
+        EntryProblem::Key,
+        EntryProblem::Member,
+        EntryProblem::AddedAndRemoved,
+    ];
+
+    /// Its code.
+    pub fn as_code(self) -> Code {
+        match self {
+            EntryProblem::Time => Code::StatusEntryTime,
+            EntryProblem::TimeOrder => Code::StatusEntryTimeOrder,
+            EntryProblem::Base => Code::StatusEntryBase,
+            EntryProblem::Sequence => Code::StatusEntrySequence,
+            EntryProblem::Scope => Code::StatusEntryScope,
+            EntryProblem::ScopeKeys => Code::StatusEntryScopeKeys,
+            EntryProblem::KeyId => Code::StatusEntryKeyId,
+            EntryProblem::Key => Code::StatusEntryKey,
+            EntryProblem::Duplicate => Code::StatusEntryDuplicate,
+            EntryProblem::Member => Code::StatusEntryMember,
+            EntryProblem::AddedAndRemoved => Code::StatusEntryAddedAndRemoved,
+        }
+    }
+}
+
+impl fmt::Display for EntryProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EntryProblem::Time => "not an RFC 3339 time",
+            EntryProblem::TimeOrder => "expires before issued_at",
+            EntryProblem::Base => "a full document has no base, a delta needs one",
+            EntryProblem::Sequence => "a delta's sequence must be above its base",
+            EntryProblem::Scope => "only a full document may be scoped",
+            EntryProblem::ScopeKeys => "a scoped document lists its scope's key alone",
+            EntryProblem::KeyId => "not a key id",
+            EntryProblem::Key => "not in the trust list with a status_capacity",
+            EntryProblem::Duplicate => "listed twice",
+            EntryProblem::Member => "added or removed in a full document, or revoked_indices in a delta",
+            EntryProblem::AddedAndRemoved => "an index both added and removed",
+        })
+    }
+}
+
 impl StatusError {
     /// Its code, for reports.
     pub fn as_code(&self) -> Code {
@@ -93,7 +182,7 @@ impl StatusError {
             StatusError::Signature => Code::StatusSignature,
             StatusError::KeyExpired => Code::StatusKeyExpired,
             StatusError::Expired => Code::StatusExpired,
-            StatusError::Entry(_) => Code::StatusEntry,
+            StatusError::Entry { problem, .. } => problem.as_code(),
             StatusError::Indices { .. } => Code::StatusIndices,
             StatusError::Rollback { .. } => Code::StatusRollback,
             StatusError::WrongBase { .. } => Code::StatusWrongBase,
@@ -109,7 +198,8 @@ impl StatusError {
 impl fmt::Display for StatusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StatusError::Json(m) | StatusError::Format(m) | StatusError::Entry(m) => write!(f, "{}: {m}", self.code()),
+            StatusError::Json(m) | StatusError::Format(m) => write!(f, "{}: {m}", self.code()),
+            StatusError::Entry { at, problem } => write!(f, "{}: {at}: {problem}", self.code()),
             StatusError::Indices { key_id, error } => write!(f, "{}: key {key_id}: {error}", self.code()),
             StatusError::Rollback { held, got } => {
                 write!(f, "{}: sequence {got} is not newer than the {held} held", self.code())
@@ -421,39 +511,42 @@ impl StatusDocument {
 
     /// Checks a body against the list's keys.
     fn check(body: &StatusBody, trust: &TrustList) -> Result<StatusDocument, StatusError> {
-        let entry = |m: String| StatusError::Entry(m);
-        let time = |what: &str, s: &str| parse_rfc3339(s).ok_or_else(|| entry(format!("{what}: not an RFC 3339 time")));
+        let entry = |at: String, problem| StatusError::Entry { at, problem };
+        let time = |what: &str, s: &str| parse_rfc3339(s).ok_or_else(|| entry(what.to_owned(), EntryProblem::Time));
         let issued_at = time("issued_at", &body.issued_at)?;
         let expires = time("expires", &body.expires)?;
         if expires < issued_at {
-            return Err(entry("expires before issued_at".into()));
+            return Err(entry("expires".into(), EntryProblem::TimeOrder));
         }
         match (body.kind, body.base) {
-            (Kind::Full, Some(_)) => return Err(entry("a full document has no base".into())),
-            (Kind::Delta, None) => return Err(entry("a delta needs its base".into())),
+            (Kind::Full, Some(_)) | (Kind::Delta, None) => return Err(entry("base".into(), EntryProblem::Base)),
             (Kind::Delta, Some(base)) if base >= body.sequence => {
-                return Err(entry("a delta's sequence must be above its base".into()))
+                return Err(entry("sequence".into(), EntryProblem::Sequence))
             }
             _ => {}
         }
         // A scoped full document lists its key alone (that key is then
-        // checked as every key is: in the list, with a status_capacity).
+        // checked as every key is: a key id, in the list, with a
+        // status_capacity).
         match (body.kind, &body.scope, body.keys.as_slice()) {
             (_, None, _) => {}
+            (Kind::Delta, Some(_), _) => return Err(entry("scope".into(), EntryProblem::Scope)),
             (Kind::Full, Some(scope), [only]) if only.key_id == *scope => {}
-            _ => return Err(entry("scope".into())),
+            (Kind::Full, Some(_), _) => return Err(entry("keys".into(), EntryProblem::ScopeKeys)),
         }
         let mut changes: Vec<(KeyId, Change)> = Vec::with_capacity(body.keys.len());
         for e in &body.keys {
-            let kid = KeyId::parse(&e.key_id).map_err(|_| entry(format!("key_id {:?}", e.key_id)))?;
+            let kid =
+                KeyId::parse(&e.key_id).map_err(|_| entry(format!("key_id {:?}", e.key_id), EntryProblem::KeyId))?;
+            let at = || format!("key {kid}");
             if changes.iter().any(|(k, _)| *k == kid) {
-                return Err(entry(format!("key {kid} listed twice")));
+                return Err(entry(at(), EntryProblem::Duplicate));
             }
             let capacity = trust
                 .issuer(kid)
                 .and_then(|i| i.status_list.as_ref())
                 .map(RevokedSet::capacity)
-                .ok_or_else(|| entry(format!("key {kid} is not in the trust list with a status_capacity")))?;
+                .ok_or_else(|| entry(at(), EntryProblem::Key))?;
             let set = |text: &Option<String>| {
                 text.as_deref()
                     .map_or_else(|| RevokedSet::empty(capacity), |t| RevokedSet::decode(t, capacity))
@@ -461,16 +554,14 @@ impl StatusDocument {
             };
             let change = match body.kind {
                 Kind::Full if e.added.is_some() || e.removed.is_some() => {
-                    return Err(entry(format!("key {kid}: added or removed in a full document")))
+                    return Err(entry(at(), EntryProblem::Member))
                 }
-                Kind::Delta if e.revoked_indices.is_some() => {
-                    return Err(entry(format!("key {kid}: revoked_indices in a delta")))
-                }
+                Kind::Delta if e.revoked_indices.is_some() => return Err(entry(at(), EntryProblem::Member)),
                 Kind::Full => Change::Full(set(&e.revoked_indices)?),
                 Kind::Delta => {
                     let (added, removed) = (set(&e.added)?, set(&e.removed)?);
                     if added.iter().any(|i| removed.contains(i)) {
-                        return Err(entry(format!("key {kid}: an index both added and removed")));
+                        return Err(entry(at(), EntryProblem::AddedAndRemoved));
                     }
                     Change::Delta { capacity, added: added.iter().collect(), removed: removed.iter().collect() }
                 }
@@ -932,22 +1023,51 @@ mod tests {
         };
         let kid = w.issuer.key_id().to_string();
         let e = |k: &str| KeyEntry { key_id: k.into(), ..KeyEntry::default() };
-        assert_eq!(code(&trust, &sign(body(Kind::Full, Some(3), vec![])), now), Err("status-entry"));
-        assert_eq!(code(&trust, &sign(body(Kind::Delta, None, vec![])), now), Err("status-entry"));
-        assert_eq!(code(&trust, &sign(body(Kind::Delta, Some(4), vec![])), now), Err("status-entry"));
-        assert_eq!(code(&trust, &sign(body(Kind::Full, None, vec![e(&kid), e(&kid)])), now), Err("status-entry"));
+        assert_eq!(code(&trust, &sign(body(Kind::Full, Some(3), vec![])), now), Err("status-entry-base"));
+        assert_eq!(code(&trust, &sign(body(Kind::Delta, None, vec![])), now), Err("status-entry-base"));
+        assert_eq!(code(&trust, &sign(body(Kind::Delta, Some(4), vec![])), now), Err("status-entry-sequence"));
+        assert_eq!(code(&trust, &sign(body(Kind::Delta, Some(5), vec![])), now), Err("status-entry-sequence"));
+        let timed = |issued_at: &str, expires: &str| StatusBody {
+            issued_at: issued_at.into(),
+            expires: expires.into(),
+            ..body(Kind::Full, None, vec![])
+        };
+        assert_eq!(code(&trust, &sign(timed("2026-09-10", "2026-09-12T00:00:00Z")), now), Err("status-entry-time"));
+        assert_eq!(code(&trust, &sign(timed("2026-09-10T00:00:00Z", "tomorrow")), now), Err("status-entry-time"));
+        assert_eq!(
+            code(&trust, &sign(timed("2026-09-10T00:00:00Z", "2026-09-09T23:59:59Z")), now),
+            Err("status-entry-time-order")
+        );
+        assert_eq!(
+            code(&trust, &sign(body(Kind::Full, None, vec![e(&kid), e(&kid)])), now),
+            Err("status-entry-duplicate")
+        );
         assert_eq!(
             code(&trust, &sign(body(Kind::Full, None, vec![e(&w.root.key_id().to_string())])), now),
-            Err("status-entry")
+            Err("status-entry-key")
         );
+        assert_eq!(
+            code(&trust, &sign(body(Kind::Full, None, vec![e(&kid.to_uppercase())])), now),
+            Err("status-entry-key-id")
+        );
+        assert_eq!(code(&trust, &sign(body(Kind::Full, None, vec![e("")])), now), Err("status-entry-key-id"));
+        let set = |v: &[u32]| Some(RevokedSet::from_sorted(v, 1000).unwrap().encode());
+        let added = KeyEntry { added: set(&[3]), ..e(&kid) };
+        assert_eq!(code(&trust, &sign(body(Kind::Full, None, vec![added])), now), Err("status-entry-member"));
+        let removed = KeyEntry { removed: set(&[3]), ..e(&kid) };
+        assert_eq!(code(&trust, &sign(body(Kind::Full, None, vec![removed])), now), Err("status-entry-member"));
+        let revoked = KeyEntry { revoked_indices: set(&[3]), ..e(&kid) };
+        assert_eq!(code(&trust, &sign(body(Kind::Delta, Some(3), vec![revoked])), now), Err("status-entry-member"));
         let bad = KeyEntry { revoked_indices: Some("AAAAAQA".into()), ..e(&kid) };
         assert_eq!(code(&trust, &sign(body(Kind::Full, None, vec![bad])), now), Err("status-indices"));
-        let both = KeyEntry {
-            added: Some(RevokedSet::from_sorted(&[3], 1000).unwrap().encode()),
-            removed: Some(RevokedSet::from_sorted(&[3], 1000).unwrap().encode()),
-            ..e(&kid)
-        };
-        assert_eq!(code(&trust, &sign(body(Kind::Delta, Some(3), vec![both])), now), Err("status-entry"));
+        let both = KeyEntry { added: set(&[3, 9]), removed: set(&[3]), ..e(&kid) };
+        assert_eq!(
+            code(&trust, &sign(body(Kind::Delta, Some(3), vec![both])), now),
+            Err("status-entry-added-and-removed")
+        );
+        // The message says where and what.
+        let err = StatusDocument::load(sign(body(Kind::Full, None, vec![e(&kid), e(&kid)])).as_bytes(), &trust, now);
+        assert_eq!(err.unwrap_err().to_string(), format!("status-entry-duplicate: key {kid}: listed twice"));
         assert_eq!(code(&trust, &sign(body(Kind::Full, None, vec![e(&kid)])), now), Ok(()));
     }
 
@@ -1033,16 +1153,27 @@ mod tests {
         assert_eq!(code(&w.scoped(4, &k, &[&w.issuer], &[3])), Ok(Some(kid)));
         assert_eq!(code(&w.scoped(4, &k, &[&w.issuer], &[])), Ok(Some(kid)));
         // Not a key of the list with a status_capacity, or not a key id at all.
-        assert_eq!(code(&w.scoped(4, &w.root.key_id().to_string(), &[&w.root], &[])), Err("status-entry"));
-        assert_eq!(code(&w.scoped(4, &w.plain.key_id().to_string(), &[&w.plain], &[])), Err("status-entry"));
-        assert_eq!(code(&w.scoped(4, &w.status.key_id().to_string(), &[&w.status], &[])), Err("status-entry"));
-        assert_eq!(code(&w.scoped(4, "not a key id", &[&w.issuer], &[])), Err("status-entry"));
-        assert_eq!(code(&w.scoped(4, &k.to_uppercase(), &[&w.issuer], &[])), Err("status-entry"));
+        // (The scope's key is checked as every key of `keys` is.)
+        assert_eq!(code(&w.scoped(4, &w.root.key_id().to_string(), &[&w.root], &[])), Err("status-entry-key"));
+        assert_eq!(code(&w.scoped(4, &w.plain.key_id().to_string(), &[&w.plain], &[])), Err("status-entry-key"));
+        assert_eq!(code(&w.scoped(4, &w.status.key_id().to_string(), &[&w.status], &[])), Err("status-entry-key"));
+        assert_eq!(code(&w.scoped(4, "not a key id", &[&w.issuer], &[])), Err("status-entry-scope-keys"));
+        assert_eq!(code(&w.scoped(4, &k.to_uppercase(), &[&w.issuer], &[])), Err("status-entry-scope-keys"));
+        let upper = StatusBody {
+            kind: Kind::Full,
+            sequence: 4,
+            base: None,
+            scope: Some(k.to_uppercase()),
+            issued_at: "2026-09-10T00:00:00Z".into(),
+            expires: "2026-09-12T00:00:00Z".into(),
+            keys: vec![KeyEntry { key_id: k.to_uppercase(), ..KeyEntry::default() }],
+        };
+        assert_eq!(code(&sign_status(&w.status, &upper)), Err("status-entry-key-id"));
         // That key alone in `keys`.
-        assert_eq!(code(&w.scoped(4, &k, &[&w.issuer, &w.other], &[3])), Err("status-entry"));
-        assert_eq!(code(&w.scoped(4, &k, &[&w.other, &w.issuer], &[3])), Err("status-entry"));
-        assert_eq!(code(&w.scoped(4, &k, &[&w.other], &[3])), Err("status-entry"));
-        assert_eq!(code(&w.scoped(4, &k, &[], &[])), Err("status-entry"));
+        assert_eq!(code(&w.scoped(4, &k, &[&w.issuer, &w.other], &[3])), Err("status-entry-scope-keys"));
+        assert_eq!(code(&w.scoped(4, &k, &[&w.other, &w.issuer], &[3])), Err("status-entry-scope-keys"));
+        assert_eq!(code(&w.scoped(4, &k, &[&w.other], &[3])), Err("status-entry-scope-keys"));
+        assert_eq!(code(&w.scoped(4, &k, &[], &[])), Err("status-entry-scope-keys"));
         // A delta has no scope.
         let delta = StatusBody {
             kind: Kind::Delta,
@@ -1053,7 +1184,7 @@ mod tests {
             expires: "2026-09-12T00:00:00Z".into(),
             keys: vec![KeyEntry { key_id: k.clone(), ..KeyEntry::default() }],
         };
-        assert_eq!(code(&sign_status(&w.status, &delta)), Err("status-entry"));
+        assert_eq!(code(&sign_status(&w.status, &delta)), Err("status-entry-scope"));
         assert_eq!(code(&sign_status(&w.status, &StatusBody { scope: None, ..delta })), Ok(None));
     }
 

@@ -514,7 +514,8 @@ fn the_status_document_examples_are_signed_by_the_lists_status_key_and_apply() {
         assert_eq!(verify(&with_status.token, &trust, now).status, status, "index {idx}");
     }
     // Every refusal of a status document is documented in TRUST.md and FORMAT.md.
-    use cachet::status_doc::StatusError as E;
+    use cachet::status_doc::{EntryProblem, StatusError as E};
+    let entries = EntryProblem::ALL.map(|problem| E::Entry { at: String::new(), problem });
     for e in [
         E::TooLarge,
         E::Json(String::new()),
@@ -524,10 +525,12 @@ fn the_status_document_examples_are_signed_by_the_lists_status_key_and_apply() {
         E::Signature,
         E::KeyExpired,
         E::Expired,
-        E::Entry(String::new()),
         E::Rollback { held: 2, got: 1 },
         E::WrongBase { held: None, base: 1 },
-    ] {
+    ]
+    .into_iter()
+    .chain(entries)
+    {
         assert!(TRUST_MD.contains(&format!("`{}`", e.code())), "TRUST.md does not document `{}`", e.code());
         assert!(FORMAT_MD.contains(&format!("`{}`", e.code())), "FORMAT.md does not document `{}`", e.code());
     }

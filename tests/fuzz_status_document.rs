@@ -62,7 +62,7 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
         ("status-json+applied--delta-body-on-the-held-base", delta(5).to_json().into_bytes()),
         ("status-json+status-wrong-base--delta-body-on-another-base", delta(4).to_json().into_bytes()),
         ("status-json+status-rollback--full-body-older-than-held", full(3).to_json().into_bytes()),
-        ("status-json+status-entry--key-not-in-the-list", stranger.to_json().into_bytes()),
+        ("status-json+status-entry-key--key-not-in-the-list", stranger.to_json().into_bytes()),
         ("status-json+status-indices--indices-truncated", bad_indices.to_json().into_bytes()),
         (
             "status-json+status-format--other-format",

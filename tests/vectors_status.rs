@@ -78,7 +78,7 @@ fn every_status_vector_gives_its_expected_status_and_code() {
         "status-key-expired",
         "status-wrong-key",
         "status-revoked",
-        "status-entry",
+        "status-entry-scope",
         "status-out-of-scope",
     ] {
         assert!(codes.contains(code), "no status vector for {code}");

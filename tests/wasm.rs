@@ -652,7 +652,7 @@ fn a_scoped_status_document_knows_its_key_alone() {
     assert_eq!(
         v.apply_status(&doc(Kind::Full, 6, None, Some(&issuer()), &[(&issuer(), &[3]), (&second, &[3])]), now_ms())
             .as_deref(),
-        Some("status-entry")
+        Some("status-entry-scope-keys")
     );
     assert_eq!(v.status_scope(), Some(issuer().key_id().to_string()));
     // The complete document of the same sequence replaces it: every key covered.

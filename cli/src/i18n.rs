@@ -721,7 +721,63 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("status-signature", "{path} : la signature du document de statut est fausse", "{path}: the status document's signature is wrong"),
     ("status-key-expired", "{path} : la délégation de la clé de statut a pris fin", "{path}: the status key's delegation has ended"),
     ("status-expired", "{path} : document de statut périmé", "{path}: status document expired"),
-    ("status-entry", "{path} : document de statut incorrect ({detail})", "{path}: wrong status document ({detail})"),
+    // A member of a status document refused (`status_doc::EntryProblem`):
+    // {detail} is where (a member's name, or "clé <key id>").
+    (
+        "status-entry-time",
+        "{path} : {detail} n'est pas une heure au format RFC 3339",
+        "{path}: {detail} is not an RFC 3339 time",
+    ),
+    (
+        "status-entry-time-order",
+        "{path} : le document de statut expire (expires) avant d'avoir été signé (issued_at)",
+        "{path}: the status document expires (expires) before it was signed (issued_at)",
+    ),
+    (
+        "status-entry-base",
+        "{path} : un document de statut complet n'a pas de base, un delta en a une (base)",
+        "{path}: a full status document has no base, a delta has one (base)",
+    ),
+    (
+        "status-entry-sequence",
+        "{path} : le numéro du delta (sequence) n'est pas supérieur à celui de sa base",
+        "{path}: the delta's number (sequence) is not above its base's",
+    ),
+    (
+        "status-entry-scope",
+        "{path} : un delta ne peut pas être restreint à une clé (scope) ; seul un document complet le peut",
+        "{path}: a delta cannot be scoped to one key (scope); only a full document can",
+    ),
+    (
+        "status-entry-scope-keys",
+        "{path} : un document restreint à une clé (scope) doit donner cette clé, et elle seule, dans keys",
+        "{path}: a document scoped to one key (scope) must give that key, and it alone, in keys",
+    ),
+    (
+        "status-entry-key-id",
+        "{path} : identifiant de clé invalide ({detail}) ; 16 chiffres hexadécimaux en minuscules attendus",
+        "{path}: invalid key id ({detail}); 16 lowercase hexadecimal digits expected",
+    ),
+    (
+        "status-entry-key",
+        "{path} : {detail} absente de la liste de confiance, ou sans capacité de statut (status_capacity)",
+        "{path}: {detail} not in the trust list, or without a status capacity (status_capacity)",
+    ),
+    (
+        "status-entry-duplicate",
+        "{path} : {detail} donnée deux fois dans le document de statut",
+        "{path}: {detail} given twice in the status document",
+    ),
+    (
+        "status-entry-member",
+        "{path} : {detail} : des index ajoutés ou retirés (added, removed) dans un document complet, ou révoqués (revoked_indices) dans un delta",
+        "{path}: {detail}: indices added or removed (added, removed) in a full document, or revoked (revoked_indices) in a delta",
+    ),
+    (
+        "status-entry-added-and-removed",
+        "{path} : {detail} : un même index à la fois ajouté et retiré par le delta",
+        "{path}: {detail}: one index both added and removed by the delta",
+    ),
     ("status-indices", "{path} : index mal codés ({detail})", "{path}: badly coded indices ({detail})"),
     ("status-rollback", "{path} : document de statut plus ancien que celui déjà appliqué ({detail})", "{path}: status document older than the one applied ({detail})"),
     ("status-wrong-base", "{path} : delta sur une autre base ({detail})", "{path}: delta on another base ({detail})"),
@@ -1030,7 +1086,12 @@ pub fn status_detail(lang: Lang, e: &cachet::status_doc::StatusError) -> String 
         }
         (StatusError::Indices { key_id, error }, Lang::Fr) => format!("clé {key_id} [{}]", error.code()),
         (StatusError::Indices { key_id, error }, Lang::En) => format!("key {key_id} [{}]", error.code()),
-        (StatusError::Json(m) | StatusError::Format(m) | StatusError::Entry(m), _) => m.clone(),
+        (StatusError::Entry { at, .. }, Lang::Fr) => match at.strip_prefix("key ") {
+            Some(key_id) => format!("clé {key_id}"),
+            None => at.clone(),
+        },
+        (StatusError::Entry { at, .. }, Lang::En) => at.clone(),
+        (StatusError::Json(m) | StatusError::Format(m), _) => m.clone(),
         _ => String::new(),
     }
 }
@@ -1096,7 +1157,7 @@ mod tests {
     use super::*;
     use cachet::certificate::FieldProblem;
     use cachet::keys::KeyError;
-    use cachet::status_doc::StatusError;
+    use cachet::status_doc::{EntryProblem, StatusError};
     use cachet::trust::TrustError;
 
     #[test]
@@ -1145,16 +1206,35 @@ mod tests {
             StatusError::Signature,
             StatusError::KeyExpired,
             StatusError::Expired,
-            StatusError::Entry(String::new()),
             StatusError::Rollback { held: 2, got: 1 },
             StatusError::WrongBase { held: None, base: 1 },
         ]
-        .map(|e| e.code());
+        .map(|e| e.code())
+        .into_iter()
+        .chain(EntryProblem::ALL.map(|p| p.as_code().as_str()))
+        .collect::<Vec<_>>();
         for code in fields.iter().chain(&keys).chain(&trust).chain(&status).chain(&["key-refused", "status-indices"]) {
             for lang in [Lang::Fr, Lang::En] {
                 assert_ne!(template(lang, code), *code, "{code} has no sentence");
             }
         }
+    }
+
+    #[test]
+    fn a_status_documents_refusal_says_where_and_what_in_words() {
+        let key = "0011223344556677";
+        let entry = |at: &str, problem| StatusError::Entry { at: at.into(), problem };
+        let e = entry(&format!("key {key}"), EntryProblem::Key);
+        let args = |lang| [("path", "s.json".to_owned()), ("detail", status_detail(lang, &e))];
+        assert_eq!(
+            render(Lang::Fr, e.code(), &args(Lang::Fr)),
+            "s.json : clé 0011223344556677 absente de la liste de confiance, ou sans capacité de statut (status_capacity)"
+        );
+        assert_eq!(
+            render(Lang::En, e.code(), &args(Lang::En)),
+            "s.json: key 0011223344556677 not in the trust list, or without a status capacity (status_capacity)"
+        );
+        assert_eq!(status_detail(Lang::Fr, &entry("expires", EntryProblem::Time)), "expires");
     }
 
     #[test]
