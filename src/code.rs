@@ -10,6 +10,12 @@
 //! [`StatusError`](crate::status_doc::StatusError)) each name theirs with
 //! `as_code()`, and their `code()` is its text.
 //!
+//! The finer codes that a message adds to one of these, what exactly the
+//! JSON reader ([`JsonProblem`](crate::json::JsonProblem)), a revoked set
+//! ([`StatusListError`](crate::status_list::StatusListError)) or an
+//! allow-list ([`AllowListError`](crate::status_list::AllowListError))
+//! refused, have their `sentence` in French and English too.
+//!
 //! The codes are a public contract (reports, the CLI's `--json`, the wasm
 //! API, the test vectors): a code's text never changes and is never reused.
 //! docs/FORMAT.md and docs/TRUST.md document every one; tests/codes.rs holds

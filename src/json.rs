@@ -49,6 +49,7 @@
 //! assert_eq!(w.finish(), r#"{"name":"Académie \"Paris\"\n"}"#);
 //! ```
 
+use crate::status::Lang;
 use std::fmt;
 use std::ops::Range;
 
@@ -135,6 +136,72 @@ impl JsonProblem {
             JsonProblem::WrongType => "json-wrong-type",
             JsonProblem::UnknownMember => "json-unknown-member",
             JsonProblem::MissingMember => "json-missing-member",
+        }
+    }
+
+    /// What the problem means, in one sentence for people (as
+    /// [`Code::sentence`](crate::Code::sentence)).
+    pub fn sentence(self, lang: Lang) -> &'static str {
+        let (fr, en) = match self {
+            JsonProblem::UnexpectedEnd => {
+                ("Le JSON s'arrête au milieu d'une valeur.", "The JSON stops in the middle of a value.")
+            }
+            JsonProblem::UnexpectedByte => (
+                "Le JSON contient un caractère interdit à cet endroit.",
+                "The JSON holds a character not allowed there.",
+            ),
+            JsonProblem::TrailingData => {
+                ("Quelque chose suit la fin du JSON.", "Something follows the end of the JSON.")
+            }
+            JsonProblem::ControlCharacter => (
+                "Un texte du JSON contient un caractère de contrôle.",
+                "A string in the JSON holds a control character.",
+            ),
+            JsonProblem::InvalidEscape => (
+                "Un texte du JSON contient un échappement (« \\ ») que JSON ne définit pas.",
+                "A string in the JSON holds an escape (\"\\\") that JSON does not define.",
+            ),
+            JsonProblem::LoneSurrogate => (
+                "Un texte du JSON contient une moitié de caractère (un « \\u » de substitution sans sa paire).",
+                "A string in the JSON holds half a character (a surrogate \"\\u\" without its pair).",
+            ),
+            JsonProblem::InvalidUtf8 => {
+                ("Un texte du JSON n'est pas de l'UTF-8 valide.", "A string in the JSON is not valid UTF-8.")
+            }
+            JsonProblem::NotAnInteger => (
+                "Un nombre du JSON n'est pas un entier (il a une virgule ou un exposant).",
+                "A number in the JSON is not a whole number (it has a fraction or an exponent).",
+            ),
+            JsonProblem::LeadingZero => (
+                "Un nombre du JSON commence par un zéro superflu.",
+                "A number in the JSON starts with a needless zero.",
+            ),
+            JsonProblem::NumberOutOfRange => {
+                ("Un nombre du JSON est négatif ou trop grand.", "A number in the JSON is negative or too large.")
+            }
+            JsonProblem::DuplicateKey => (
+                "Un objet du JSON contient deux fois le même membre.",
+                "An object in the JSON holds the same member twice.",
+            ),
+            JsonProblem::TooDeep => (
+                "Le JSON imbrique trop d'objets ou de tableaux les uns dans les autres.",
+                "The JSON nests too many objects or arrays inside one another.",
+            ),
+            JsonProblem::TooLarge => ("Le JSON est trop volumineux pour être lu.", "The JSON is too large to be read."),
+            JsonProblem::WrongType => {
+                ("Une valeur du JSON n'est pas du type attendu.", "A value in the JSON is not of the expected type.")
+            }
+            JsonProblem::UnknownMember => (
+                "Le JSON contient un membre que son format ne définit pas.",
+                "The JSON holds a member its format does not define.",
+            ),
+            JsonProblem::MissingMember => {
+                ("Un membre obligatoire manque au JSON.", "A required member is missing from the JSON.")
+            }
+        };
+        match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
         }
     }
 }

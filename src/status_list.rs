@@ -18,6 +18,7 @@
 
 use crate::code::Code;
 use crate::keys::SecretKey;
+use crate::status::Lang;
 use crate::text::b64;
 use sha2::{Digest, Sha512};
 use std::fmt;
@@ -128,6 +129,43 @@ impl StatusListError {
             StatusListError::NotSorted => "status-set-not-sorted",
             StatusListError::CapacityZero => "status-capacity-zero",
             StatusListError::Exhausted => "status-index-space-exhausted",
+        }
+    }
+
+    /// What the error means, in one sentence for people (as
+    /// [`Code::sentence`]).
+    pub fn sentence(self, lang: Lang) -> &'static str {
+        let (fr, en) = match self {
+            StatusListError::Base64 => (
+                "Les index révoqués ne sont pas du base64url canonique.",
+                "The revoked indices are not canonical base64url.",
+            ),
+            StatusListError::Header => (
+                "L'en-tête des index révoqués est incorrect : trop court, plus d'index que la capacité, ou un mauvais paramètre de codage.",
+                "The revoked indices' header is wrong: too short, more indices than the capacity, or a wrong coding parameter.",
+            ),
+            StatusListError::Truncated => ("Les index révoqués sont tronqués.", "The revoked indices are cut short."),
+            StatusListError::OutOfRange => {
+                ("Un index révoqué dépasse la capacité de sa clé.", "A revoked index is beyond its key's capacity.")
+            }
+            StatusListError::TrailingBits => {
+                ("Des bits suivent le dernier index révoqué.", "Bits follow the last revoked index.")
+            }
+            StatusListError::NotSorted => (
+                "Les index donnés ne sont pas rangés dans l'ordre strictement croissant.",
+                "The indices given are not in strictly increasing order.",
+            ),
+            StatusListError::CapacityZero => {
+                ("La capacité de statut de la clé vaut 0.", "The key's status capacity is 0.")
+            }
+            StatusListError::Exhausted => (
+                "Tous les index de statut de la clé sont déjà attribués : il faut une nouvelle clé.",
+                "Every status index of the key is already given out: a new key is needed.",
+            ),
+        };
+        match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
         }
     }
 
@@ -752,6 +790,37 @@ impl AllowListError {
             AllowListError::Truncated => "allow-list-truncated",
             AllowListError::OutOfRange => "allow-list-out-of-range",
             AllowListError::TrailingBits => "allow-list-trailing-bits",
+        }
+    }
+
+    /// What the error means, in one sentence for people (as
+    /// [`Code::sentence`]).
+    pub fn sentence(self, lang: Lang) -> &'static str {
+        let (fr, en) = match self {
+            AllowListError::Base64 => (
+                "La liste de ce qu'une clé volée a signé n'est pas du base64url canonique.",
+                "The list of what a stolen key signed is not canonical base64url.",
+            ),
+            AllowListError::Header => (
+                "L'en-tête de la liste de ce qu'une clé volée a signé est incorrect : trop court, sans aucun certificat, ou un paramètre hors de 32 à 64.",
+                "The header of the list of what a stolen key signed is wrong: too short, without any certificate, or a parameter outside 32 to 64.",
+            ),
+            AllowListError::Truncated => (
+                "La liste de ce qu'une clé volée a signé est tronquée.",
+                "The list of what a stolen key signed is cut short.",
+            ),
+            AllowListError::OutOfRange => (
+                "Une valeur de la liste de ce qu'une clé volée a signé dépasse l'espace des valeurs.",
+                "A value in the list of what a stolen key signed is beyond the space of values.",
+            ),
+            AllowListError::TrailingBits => (
+                "Des bits suivent la dernière valeur de la liste de ce qu'une clé volée a signé.",
+                "Bits follow the last value of the list of what a stolen key signed.",
+            ),
+        };
+        match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The stable codes and their documents: every code the core can give is
 //! documented in docs/FORMAT.md or docs/TRUST.md, every code the documents'
-//! code tables name is one the core gives, and every code a report carries
+//! code tables name is one the core gives, and every code of every family
 //! has its sentence in French and English.
 
 use cachet::certificate::FieldProblem;
@@ -133,6 +133,70 @@ fn every_report_code_and_status_has_a_french_and_an_english_sentence() {
     for status in Status::PRECEDENCE {
         for lang in [Lang::Fr, Lang::En] {
             assert!(!status.title(lang).is_empty() && !status.reason(lang).is_empty(), "{status} {lang:?}");
+        }
+    }
+}
+
+/// Every code of the core with its French and English words, by family:
+/// a sentence for the codes of a refusal, the headline for a status, the
+/// label for a check.
+fn sentences() -> Vec<(&'static str, &'static str, [&'static str; 2])> {
+    let mut all = Vec::new();
+    let both = |f: &dyn Fn(Lang) -> &'static str| [f(Lang::Fr), f(Lang::En)];
+    for c in Code::ALL {
+        all.push(("Code", c.as_str(), both(&|l| c.sentence(l))));
+    }
+    for s in Status::PRECEDENCE {
+        all.push(("Status", s.code(), both(&|l| s.title(l))));
+    }
+    for c in CheckName::ALL {
+        all.push(("CheckName", c.code(), both(&|l| c.label(l))));
+    }
+    for p in JsonProblem::ALL {
+        all.push(("JsonProblem", p.code(), both(&|l| p.sentence(l))));
+    }
+    for e in StatusListError::ALL {
+        all.push(("StatusListError", e.code(), both(&|l| e.sentence(l))));
+    }
+    for e in AllowListError::ALL {
+        all.push(("AllowListError", e.code(), both(&|l| e.sentence(l))));
+    }
+    all
+}
+
+/// The families whose sentences are the command's, not the core's
+/// (cli/src/i18n.rs, `every_core_code_has_a_sentence`): a field refused at
+/// issuance and a key file refused are only ever the CLI's messages.
+const SENTENCES_IN_THE_CLI: [&str; 2] = ["FieldProblem", "KeyError"];
+
+#[test]
+fn every_code_of_every_family_has_a_french_and_an_english_sentence() {
+    let worded = sentences();
+    for (family, codes) in families() {
+        if SENTENCES_IN_THE_CLI.contains(&family) {
+            assert!(worded.iter().all(|(f, _, _)| *f != family), "{family}: its sentences are the CLI's, or here");
+            continue;
+        }
+        for code in codes {
+            let found = worded.iter().filter(|(f, c, _)| *f == family && *c == code).count();
+            assert_eq!(found, 1, "{family}: {code} has no sentence here");
+        }
+    }
+    for (family, code, [fr, en]) in &worded {
+        assert!(!fr.trim().is_empty() && !en.trim().is_empty(), "{family}: {code}: an empty sentence");
+        assert!(fr != code && en != code, "{family}: {code}: the code is not a sentence");
+        if !["Status", "CheckName"].contains(family) {
+            assert_ne!(fr, en, "{family}: {code}: the same sentence in both languages");
+            assert!(fr.ends_with('.') && en.ends_with('.'), "{family}: {code}: a sentence ends with a period");
+        }
+    }
+    // Two codes of a family never share a sentence (the status-set and
+    // allow-list codes say which list they are about).
+    for (i, (family, code, words)) in worded.iter().enumerate() {
+        for (f, c, w) in worded.iter().skip(i + 1) {
+            if f == family {
+                assert!(words[0] != w[0] && words[1] != w[1], "{family}: {code} and {c} have the same sentence");
+            }
         }
     }
 }

@@ -1084,8 +1084,12 @@ pub fn status_detail(lang: Lang, e: &cachet::status_doc::StatusError) -> String 
         (StatusError::WrongBase { held: None, base }, Lang::En) => {
             format!("a delta on no. {base}, with no full document applied")
         }
-        (StatusError::Indices { key_id, error }, Lang::Fr) => format!("clé {key_id} [{}]", error.code()),
-        (StatusError::Indices { key_id, error }, Lang::En) => format!("key {key_id} [{}]", error.code()),
+        (StatusError::Indices { key_id, error }, Lang::Fr) => {
+            format!("clé {key_id} : {} [{}]", clause(error.sentence(lang)), error.code())
+        }
+        (StatusError::Indices { key_id, error }, Lang::En) => {
+            format!("key {key_id}: {} [{}]", clause(error.sentence(lang)), error.code())
+        }
         (StatusError::Entry { at, .. }, Lang::Fr) => match at.strip_prefix("key ") {
             Some(key_id) => format!("clé {key_id}"),
             None => at.clone(),
@@ -1094,6 +1098,13 @@ pub fn status_detail(lang: Lang, e: &cachet::status_doc::StatusError) -> String 
         (StatusError::Json(m) | StatusError::Format(m), _) => m.clone(),
         _ => String::new(),
     }
+}
+
+/// A sentence of the core (`StatusListError::sentence`…) as a clause inside
+/// a message: its first letter lowercase, without its final period.
+fn clause(sentence: &str) -> String {
+    let mut chars = sentence.strip_suffix('.').unwrap_or(sentence).chars();
+    chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A date as people read it: `12/04/2013` in French, `2013-04-12` in English.
@@ -1158,6 +1169,7 @@ mod tests {
     use cachet::certificate::FieldProblem;
     use cachet::keys::KeyError;
     use cachet::status_doc::{EntryProblem, StatusError};
+    use cachet::status_list::StatusListError;
     use cachet::trust::TrustError;
 
     #[test]
@@ -1235,6 +1247,15 @@ mod tests {
             "s.json: key 0011223344556677 not in the trust list, or without a status capacity (status_capacity)"
         );
         assert_eq!(status_detail(Lang::Fr, &entry("expires", EntryProblem::Time)), "expires");
+        let e = StatusError::Indices { key_id: key.into(), error: StatusListError::Truncated };
+        assert_eq!(
+            status_detail(Lang::Fr, &e),
+            "clé 0011223344556677 : les index révoqués sont tronqués [status-set-truncated]"
+        );
+        assert_eq!(
+            status_detail(Lang::En, &e),
+            "key 0011223344556677: the revoked indices are cut short [status-set-truncated]"
+        );
     }
 
     #[test]
