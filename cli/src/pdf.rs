@@ -481,7 +481,31 @@ struct FontProgram {
 /// `face` cut to `used`, compressed: from this thread's last few, since the
 /// pages of a batch often use the same glyphs (the bold face's are nearly
 /// always the same: the académie's name and the title), else made and kept.
-/// The bytes are those `face.subset(used)` and [`deflate`] give, cached or not.
+/// The bytes are those `face.subset(used)` and [`deflate`] give, cached or
+/// not, unless they would end with a CR: then `face.subset_shifted(used)`'s.
+///
+/// Why: pdf-writer ends a stream's data with `\nendstream`, and a reader
+/// takes a CR ending the data for half of a `\r\n` end-of-line marker, so
+/// PDF/A's `/Length` check (ISO 19005-2, 6.1.7.1) fails. zlib data ends
+/// with the low byte of Adler-32's `A = 1 + (sum of the bytes) mod 65521`:
+/// one font program in 256 would. Its bytes must change, and the font stay
+/// a TrueType file whose table checksums and `head.checkSumAdjustment` hold.
+/// Zero bytes after the font add nothing to `A` (99e5ed3). Changing a
+/// checksummed field moves its table's checksum and the adjustment too, and
+/// their bytes cancel its own unless a carry happens: a second more in
+/// `head.modified` adds 1 to a byte, 1 to the `head` checksum's last byte
+/// and takes 2 from the adjustment's, so `A` stays as it was for 254 sets
+/// of glyphs in 256, and a loop of such changes has no bound one can state.
+/// Bytes after the last table that sum to 0 mod 2^32 would work, but belong
+/// to no table. An unfiltered program would work too (its last byte is the
+/// `post` table's, 0), at about 1.5 to 2 KB more for that file (README's
+/// example: regular face 7,172 bytes instead of 5,329, bold 4,428 for 2,898).
+/// `subset_shifted` changes two words of one table that keep their sum, so
+/// no checksum moves, and adds exactly 1021 to the bytes' sum: `A` becomes
+/// `A + 1021` mod 65521, whose low byte is 0x0A where `A`'s was 0x0D (or
+/// 0x19 when the sum passes 65521; 1021 is neither 0 nor 0xF1 mod 256).
+/// One change, proved, the stream still compressed, and the other 255
+/// programs in 256 byte for byte as before.
 fn font_program(face: &'static font::Face, used: &[bool; 256]) -> std::rc::Rc<FontProgram> {
     type Key = (&'static str, [u64; 4]);
     thread_local! {
@@ -498,10 +522,14 @@ fn font_program(face: &'static font::Face, used: &[bool; 256]) -> std::rc::Rc<Fo
     if let Some(program) = MADE.with(|made| made.borrow().get(&key).cloned()) {
         return program;
     }
-    // Not padded: a zero byte leaves the checksum as it was (deflate_for_stream would never end),
-    // and any other changes the font's whole-file checksum. One font stream in 256 keeps the CR.
-    let program = face.subset(used);
-    let program = std::rc::Rc::new(FontProgram { compressed: deflate(&program), length: program.len() });
+    let mut program = face.subset(used);
+    let mut compressed = deflate(&program);
+    if compressed.last() == Some(&b'\r') {
+        program = face.subset_shifted(used);
+        compressed = deflate(&program);
+    }
+    debug_assert_ne!(compressed.last(), Some(&b'\r'), "A + 1021 never ends with 0x0D where A did");
+    let program = std::rc::Rc::new(FontProgram { compressed, length: program.len() });
     MADE.with(|made| {
         let mut made = made.borrow_mut();
         if made.len() >= KEPT {
@@ -790,5 +818,37 @@ mod tests {
         assert_eq!(deflate_for_stream(b"abc".to_vec(), b' '), (deflate(b"abc"), 3), "most data is not padded");
         assert_eq!(host_of("https://verifier.cachet.fr/v/"), Some("verifier.cachet.fr"));
         assert_eq!(host_of("nope"), None);
+    }
+
+    #[test]
+    fn no_font_program_ends_with_a_cr() {
+        // For every Adler-32 `A` whose low byte is a CR, `A + 1021` (mod 65521) does not end with one.
+        for a in (0x0Du32..65521).step_by(256) {
+            assert_ne!(((a + 1021) % 65521) & 0xFF, 0x0D, "{a}");
+        }
+        for bold in [false, true] {
+            let face = font::face(bold).unwrap();
+            // Used glyphs whose subset's zlib form ends with a CR, found among the lowercase letters and some of the
+            // capitals (about one set in 256).
+            let used = (0u32..1 << 20)
+                .map(|bits| -> [bool; 256] {
+                    std::array::from_fn(|c| {
+                        let c = c as u8;
+                        c.is_ascii_lowercase() || (c.is_ascii_uppercase() && (bits >> (c - b'A')) & 1 == 1)
+                    })
+                })
+                .find(|used| deflate(&face.subset(used)).last() == Some(&b'\r'))
+                .unwrap();
+            let program = font_program(face, &used);
+            assert_ne!(program.compressed.last(), Some(&b'\r'), "{}", face.name);
+            let mut inflated = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&program.compressed[..]), &mut inflated)
+                .unwrap();
+            assert_eq!(inflated, face.subset_shifted(&used));
+            assert_eq!(program.length, inflated.len());
+            font::assert_checksums(&inflated);
+            // The same again, from the thread's cache.
+            assert_eq!(font_program(face, &used).compressed, program.compressed);
+        }
     }
 }

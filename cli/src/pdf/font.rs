@@ -26,7 +26,14 @@ const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.subset.tt
 
 /// The regular (`bold == false`) or bold face, parsed on first use.
 pub fn face(bold: bool) -> Result<&'static Face, &'static str> {
-    let faces = FACES.get_or_init(|| Ok([Face::parse("DejaVuSans", REGULAR)?, Face::parse("DejaVuSans-Bold", BOLD)?]));
+    let faces = FACES.get_or_init(|| {
+        let faces = [Face::parse("DejaVuSans", REGULAR)?, Face::parse("DejaVuSans-Bold", BOLD)?];
+        // What `subset_shifted` rewrites must be zero, or its bytes would not sum 1021 more.
+        if faces.iter().any(|f| f.table(b"post").and_then(|p| p.get(MEMORY_HINTS_TYPE1)) != Some(&[0; 8][..])) {
+            return Err("post table's Type 1 memory hints are not zero");
+        }
+        Ok(faces)
+    });
     match faces {
         Ok([regular, bold_face]) => Ok(if bold { bold_face } else { regular }),
         Err(e) => Err(e),
@@ -88,6 +95,10 @@ impl Face {
         };
         let (head, hhea, hmtx, maxp) = (table(b"head")?, table(b"hhea")?, table(b"hmtx")?, table(b"maxp")?);
         let (loca, glyf, cmap, os2) = (table(b"loca")?, table(b"glyf")?, table(b"cmap")?, table(b"OS/2")?);
+        let post = table(b"post")?;
+        if post.len() < MEMORY_HINTS_TYPE1.end {
+            return Err("post table too short");
+        }
         let glyf_start = tables.iter().find(|(t, _)| t == b"glyf").map_or(0, |(_, r)| r.start);
 
         let units = f32::from(u16_at(head, 18)?.max(1));
@@ -155,6 +166,12 @@ impl Face {
         })
     }
 
+    /// The bytes of table `tag`.
+    fn table(&self, tag: &[u8; 4]) -> Option<&'static [u8]> {
+        let range = self.tables.iter().find(|(t, _)| t == tag)?.1.clone();
+        self.data.get(range)
+    }
+
     /// The advance width of WinAnsi `code`, in thousandths of the font size.
     pub fn width(&self, code: u8) -> f32 {
         self.widths[usize::from(code)]
@@ -170,6 +187,25 @@ impl Face {
     /// codes) and `.notdef`, and their components; every other glyph empty.
     /// The same `used` always gives the same bytes.
     pub fn subset(&self, used: &[bool; 256]) -> Vec<u8> {
+        self.cut(used, false)
+    }
+
+    /// [`subset`](Self::subset) whose bytes add up to exactly 1021 more,
+    /// every checksum as it was: the `post` table's Type 1 memory hints
+    /// (`minMemType1`, `maxMemType1`: what a printer driver converting the
+    /// font to Type 1 may reserve; 0 and 0, "unknown", in both faces, which
+    /// [`face`] checks) are 1 and 0xFFFFFFFF. The two words sum to 0 mod 2^32,
+    /// so the `post` table's checksum, the table directory and
+    /// `head.checkSumAdjustment` are those of `subset`, byte for byte; the
+    /// eight bytes add 1 + 4 × 255. Nothing that draws or checks a PDF reads
+    /// these hints, and "between 1 byte and 4 GiB" is true of any font.
+    /// Used for the one font program in 256 whose zlib form would end with a
+    /// CR (see `font_program` in `pdf.rs`).
+    pub fn subset_shifted(&self, used: &[bool; 256]) -> Vec<u8> {
+        self.cut(used, true)
+    }
+
+    fn cut(&self, used: &[bool; 256], shifted: bool) -> Vec<u8> {
         let mut keep = vec![false; self.glyphs.len()];
         let mut stack: Vec<u16> = vec![0];
         stack.extend((0..256).filter(|&c| used[c]).map(|c| self.gids[c]));
@@ -213,6 +249,11 @@ impl Face {
                     out[start + 8..start + 12].fill(0);
                     out[start + 50..start + 52].copy_from_slice(&1u16.to_be_bytes());
                 }
+                b"post" if shifted => {
+                    out.extend_from_slice(&self.data[range.clone()]);
+                    let hints = start + MEMORY_HINTS_TYPE1.start..start + MEMORY_HINTS_TYPE1.end;
+                    out[hints].copy_from_slice(&SHIFTED_HINTS);
+                }
                 _ => out.extend_from_slice(&self.data[range.clone()]),
             }
             let length = out.len() - start;
@@ -231,6 +272,11 @@ impl Face {
         out
     }
 }
+
+/// `minMemType1` and `maxMemType1` in the `post` table.
+const MEMORY_HINTS_TYPE1: Range<usize> = 24..32;
+/// What [`Face::subset_shifted`] writes there: 1 and 0xFFFFFFFF.
+const SHIFTED_HINTS: [u8; 8] = [0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF];
 
 /// The sum of `bytes` as big-endian 32-bit words (the last one padded with zeros).
 fn checksum(bytes: &[u8]) -> u32 {
@@ -308,6 +354,24 @@ fn cmap4_lookup(sub: &[u8], c: u32) -> Result<u16, &'static str> {
     Ok(0)
 }
 
+/// Checks a TrueType font program's checksums: each table's, as its directory
+/// entry says (`head` with its `checkSumAdjustment` as 0), and the whole
+/// file's, which `checkSumAdjustment` makes 0xB1B0AFBA; and that it parses.
+#[cfg(test)]
+pub fn assert_checksums(font: &[u8]) {
+    let leaked: &'static [u8] = Box::leak(font.to_vec().into_boxed_slice());
+    let parsed = Face::parse("checked", leaked).unwrap();
+    assert_eq!(checksum(font), 0xB1B0_AFBA, "whole file");
+    for (i, (tag, range)) in parsed.tables.iter().enumerate() {
+        let stored = u32_at(font, 12 + 16 * i + 4).unwrap();
+        let mut table = font[range.start..range.end.next_multiple_of(4).min(font.len())].to_vec();
+        if tag == b"head" {
+            table[8..12].fill(0);
+        }
+        assert_eq!(stored, checksum(&table), "table {}", String::from_utf8_lossy(tag));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,18 +414,46 @@ mod tests {
         assert!(reparsed.glyphs[usize::from(face.gids[usize::from(b'Z')])].is_empty(), "Z dropped");
         assert_eq!(reparsed.gids, face.gids, "glyph numbers kept");
         assert_eq!(reparsed.widths, face.widths, "widths kept");
-        // The checksums: each table's, and the whole file's sum to 0xB1B0AFBA.
-        assert_eq!(checksum(&subset), 0xB1B0_AFBA);
-        for (i, (_, range)) in reparsed.tables.iter().enumerate() {
-            let stored = u32_at(&subset, 12 + 16 * i + 4).unwrap();
-            let mut table = subset[range.clone()].to_vec();
-            if &subset[12 + 16 * i..12 + 16 * i + 4] == b"head" {
-                table[8..12].fill(0);
-            }
-            assert_eq!(stored, checksum(&table), "table {i}");
-        }
+        assert_checksums(&subset);
         assert!(subset.len() < face.data.len() / 2, "{} bytes", subset.len());
         assert_eq!(face.subset(&used), subset, "deterministic");
+    }
+
+    #[test]
+    fn a_shifted_subset_sums_1021_more_with_every_checksum_as_it_was() {
+        for bold in [false, true] {
+            let face = face(bold).unwrap();
+            let used: [bool; 256] = std::array::from_fn(|c| (c as u8).is_ascii_alphanumeric() || c == 0xE9);
+            let (plain, shifted) = (face.subset(&used), face.subset_shifted(&used));
+            assert_checksums(&shifted);
+            // Only the eight bytes of the post table's Type 1 memory hints differ, from 0 and 0 to 1 and 0xFFFFFFFF.
+            let post = table_range(&shifted, b"post");
+            let hints = post.start + 24..post.start + 32;
+            let differ: Vec<usize> = (0..plain.len()).filter(|&i| plain[i] != shifted[i]).collect();
+            assert_eq!(
+                (plain.len(), differ.first(), differ.last()),
+                (shifted.len(), Some(&(hints.start + 3)), Some(&(hints.end - 1)))
+            );
+            assert_eq!((&plain[hints.clone()], &shifted[hints.clone()]), (&[0u8; 8][..], &SHIFTED_HINTS[..]));
+            let sum = |b: &[u8]| b.iter().map(|&b| u64::from(b)).sum::<u64>();
+            assert_eq!(sum(&shifted), sum(&plain) + 1021);
+            // The same font otherwise: glyphs, glyph numbers and widths.
+            let (a, b) = (Face::parse("a", leak(plain)).unwrap(), Face::parse("b", leak(shifted)).unwrap());
+            assert_eq!((a.gids, a.widths, a.tables.len()), (b.gids, b.widths, b.tables.len()));
+            assert!(a.glyphs.iter().zip(&b.glyphs).all(|(x, y)| a.data[x.clone()] == b.data[y.clone()]));
+            assert_eq!(face.subset_shifted(&used), face.subset_shifted(&used), "deterministic");
+        }
+    }
+
+    fn leak(bytes: Vec<u8>) -> &'static [u8] {
+        Box::leak(bytes.into_boxed_slice())
+    }
+
+    fn table_range(font: &[u8], tag: &[u8; 4]) -> Range<usize> {
+        let count = usize::from(u16_at(font, 4).unwrap());
+        let entry = (0..count).map(|i| 12 + 16 * i).find(|&at| &font[at..at + 4] == tag).unwrap();
+        let (offset, length) = (u32_at(font, entry + 8).unwrap() as usize, u32_at(font, entry + 12).unwrap() as usize);
+        offset..offset + length
     }
 
     #[test]
