@@ -431,12 +431,25 @@ impl Verifier {
     /// unchanged. Never throws.
     #[wasm_bindgen(js_name = applyStatus)]
     pub fn apply_status(&mut self, document: &str, #[wasm_bindgen(js_name = nowMs)] now_ms: f64) -> Option<String> {
+        self.apply_status_bytes(document.as_bytes(), now_ms)
+    }
+
+    /// `applyStatus` of the document's bytes (a `Uint8Array`).
+    // The glue copies bytes into the wasm at once, where it encodes a string
+    // character by character: for the 475 KB document of 400,000 revocations,
+    // about 50 ms on a phone (the page's figure, README). Same checks, codes.
+    #[wasm_bindgen(js_name = applyStatusBytes)]
+    pub fn apply_status_bytes(
+        &mut self,
+        document: &[u8],
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Option<String> {
         let trust = match &mut self.trust {
             Ok(trust) => trust,
             Err(e) => return Some(e.code().to_owned()),
         };
         let now = (now_ms / 1000.0).floor() as i64;
-        let applied = crate::status_doc::StatusDocument::load(document.as_bytes(), trust, now)
+        let applied = crate::status_doc::StatusDocument::load(document, trust, now)
             .and_then(|doc| crate::status_doc::StatusState::apply(trust.status(), &doc));
         match applied {
             Ok(state) => {

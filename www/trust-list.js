@@ -60,11 +60,12 @@ export function fetchTrustList(url, options = {}) {
 }
 
 /**
- * `{ text, fromCache }` of `url`, or null when the network failed or
+ * `{ text, fromCache }` of `url` (with `bytes`: `{ bytes, fromCache }`, its
+ * body as a Uint8Array), or null when the network failed or
  * answered with an error; `stallMs` without progress gives up (see
  * fetchTrustList). `early`: a response already under way.
  */
-async function fetchText(url, { stallMs = STALL_MS, onProgress, early, headers } = {}) {
+async function fetchText(url, { stallMs = STALL_MS, onProgress, early, headers, bytes: raw = false } = {}) {
   const controller = new AbortController();
   let timer;
   const watch = () => {
@@ -86,22 +87,28 @@ async function fetchText(url, { stallMs = STALL_MS, onProgress, early, headers }
       return null;
     }
     const fromCache = response.headers.get('X-Cachet-Source') === 'cache';
-    if (!response.body) return { text: await Promise.race([response.text(), stalled]), fromCache };
+    if (!response.body) {
+      const body = await Promise.race([raw ? response.arrayBuffer() : response.text(), stalled]);
+      return raw ? { bytes: new Uint8Array(body), fromCache } : { text: body, fromCache };
+    }
     const reader = response.body.getReader();
     controller.signal.addEventListener('abort', () => reader.cancel().catch(() => {}), { once: true });
     const decoder = new TextDecoder();
     let text = '';
+    const chunks = [];
     let bytes = 0;
     for (;;) {
       watch();
       const { done, value } = await Promise.race([reader.read(), stalled]);
       if (done) break;
       bytes += value.byteLength;
-      text += decoder.decode(value, { stream: true });
+      if (raw) chunks.push(value);
+      else text += decoder.decode(value, { stream: true });
       if (onProgress) onProgress(bytes);
     }
     if (controller.signal.aborted) return null;
-    return { text: text + decoder.decode(), fromCache };
+    if (!raw) return { text: text + decoder.decode(), fromCache };
+    return { bytes: new Uint8Array(await new Blob(chunks).arrayBuffer()), fromCache };
   } catch {
     return null;
   } finally {
@@ -151,9 +158,12 @@ export function raiseSeenSequence(sequence) {
 // full document and the deltas kept, each signed by the list's status key.
 // The device keeps those it applied and applies them again on each visit, at
 // the time first applied (`at`): an expired one stays applied (its
-// revocations never dropped) and the core warns `status-stale`.
+// revocations never dropped) and the core warns `status-stale`. Documents
+// are bytes (Uint8Array): the wasm takes them in one copy (src/wasm.rs).
 
 const INDEX_FORMAT = 'cachet-status-index/1';
+/** How the documents are kept: a JSON line (each one's `at`, `length`), then their bytes, the full one first. */
+const HELD_FORMAT = 'cachet-held-status/2';
 
 /** The published index at `url`, checked for shape; throws if it is not one. */
 function parseIndex(text, url) {
@@ -191,7 +201,7 @@ export async function fetchIndex(indexURL, options) {
 /**
  * The published full document scoped to one issuer key (`keyId`: 16 hex
  * digits), a thirtieth of the whole at national scale: what a first visit
- * fetches before its verdict. `{ text, sequence }`, `{ none: true }` when
+ * fetches before its verdict. `{ bytes, sequence }`, `{ none: true }` when
  * the operator publishes no scoped documents, or null when the network
  * failed; throws on an unreadable index. `index`: fetchIndex's promise, if begun.
  */
@@ -200,17 +210,17 @@ export async function fetchScopedStatus(indexURL, keyId, index) {
   index = await (index ?? fetchIndex(indexURL));
   if (!index) return null;
   if (!index.perKey) return { none: true };
-  const got = await fetchText(index.perKey(keyId));
+  const got = await fetchText(index.perKey(keyId), { bytes: true });
   if (!got || got.fromCache) return null;
-  return { text: got.text, sequence: index.sequence };
+  return { bytes: got.bytes, sequence: index.sequence };
 }
 
 /**
  * What brings a device holding status `held` (`{ sequence, deltas, scoped }`:
  * the sequence of its state, how many deltas it holds, whether its state is
  * one key's only; or null) to the
- * published one at `indexURL`: `{ full, deltas }` (the full document's text
- * or null, then the deltas' texts, in order), `{ upToDate: true }`, or null
+ * published one at `indexURL`: `{ full, deltas }` (the full document's bytes
+ * or null, then the deltas' bytes, in order), `{ upToDate: true }`, or null
  * when the network failed. A device that holds a sequence the index's
  * deltas start from takes those deltas only (a few KiB a day); otherwise,
  * or past MAX_HELD_DELTAS, the full document. Throws on an unreadable index.
@@ -229,14 +239,15 @@ export async function fetchStatusUpdate(indexURL, held, options = {}) {
     }
   }
   const urls = chain ? chain.map((d) => d.url) : [index.full];
-  const texts = await Promise.all(urls.map((u) => fetchText(u, options)));
-  if (texts.some((t) => !t || t.fromCache)) return null;
-  return chain ? { full: null, deltas: texts.map((t) => t.text) } : { full: texts[0].text, deltas: [] };
+  const got = await Promise.all(urls.map((u) => fetchText(u, { ...options, bytes: true })));
+  if (got.some((t) => !t || t.fromCache)) return null;
+  return chain ? { full: null, deltas: got.map((t) => t.bytes) } : { full: got[0].bytes, deltas: [] };
 }
 
 /**
  * The status documents this device last applied, `{ full, deltas }` (each
- * `{ text, at }`: the document and when it was applied, in ms), or null.
+ * `{ bytes, at }`: the document and when it was applied, in ms), or null
+ * (none kept, or kept in another format: fetched again).
  */
 export async function cachedStatus(indexURL) {
   try {
@@ -244,10 +255,18 @@ export async function cachedStatus(indexURL) {
     const cache = await caches.open(STATUS_CACHE);
     const response = await cache.match(indexURL);
     if (!response) return null;
-    const held = await response.json();
-    const doc = (d) => d && typeof d.text === 'string' && Number.isFinite(d.at);
-    const ok = held && doc(held.full) && Array.isArray(held.deltas) && held.deltas.every(doc);
-    return ok ? { full: held.full, deltas: held.deltas } : null;
+    const body = new Uint8Array(await response.arrayBuffer());
+    const line = body.indexOf(10);
+    const head = line > 0 ? JSON.parse(new TextDecoder().decode(body.subarray(0, line))) : null;
+    if (!head || head.format !== HELD_FORMAT || !Array.isArray(head.docs) || head.docs.length === 0) return null;
+    const docs = [];
+    let at = line + 1;
+    for (const d of head.docs) {
+      if (!d || !Number.isFinite(d.at) || !Number.isSafeInteger(d.length) || d.length < 0 || at + d.length > body.length) return null;
+      docs.push({ bytes: body.subarray(at, at + d.length), at: d.at });
+      at += d.length;
+    }
+    return at === body.length ? { full: docs[0], deltas: docs.slice(1) } : null;
   } catch {
     return null;
   }
@@ -258,8 +277,14 @@ export async function keepStatus(indexURL, held) {
   try {
     if (!globalThis.caches) return;
     const cache = await caches.open(STATUS_CACHE);
-    if (held === null) await cache.delete(indexURL);
-    else await cache.put(indexURL, new Response(JSON.stringify(held), { headers: { 'Content-Type': 'application/json' } }));
+    if (held === null) {
+      await cache.delete(indexURL);
+      return;
+    }
+    const docs = [held.full, ...held.deltas];
+    const head = JSON.stringify({ format: HELD_FORMAT, docs: docs.map((d) => ({ at: d.at, length: d.bytes.byteLength })) });
+    const body = new Blob([`${head}\n`, ...docs.map((d) => d.bytes)]);
+    await cache.put(indexURL, new Response(body, { headers: { 'Content-Type': 'application/octet-stream' } }));
   } catch {
     // No cache: the documents are used for this visit only.
   }

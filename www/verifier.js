@@ -57,6 +57,11 @@ export function compiledModule() {
   return compileWasm(WASM);
 }
 
+/** A status document's bytes are copied into the wasm at once; a string is encoded there character by character. */
+function apply(verifier, document, nowMs) {
+  return typeof document === 'string' ? verifier.applyStatus(document, nowMs) : verifier.applyStatusBytes(document, nowMs);
+}
+
 /** Instances made so far, per glue: each after the first imports a fresh copy of it. */
 const generations = new Map();
 
@@ -164,7 +169,8 @@ export class Core {
   }
 
   /**
-   * Applies a signed status document (its text) at `nowMs` to the verifier
+   * Applies a signed status document (its bytes, a Uint8Array, or its text)
+   * at `nowMs` to the verifier
    * of the list loaded: the core's refusal code (`status-wrong-base`,
    * `status-rollback`, `status-expired`…), the status held then unchanged,
    * or null once applied. Kept, so that a rebuild after a trap applies it
@@ -173,7 +179,7 @@ export class Core {
   applyStatus(document, nowMs) {
     this.#rebuild();
     if (!this.#verifier) throw new Error('no trust list loaded');
-    const refused = this.#call(() => this.#verifier.applyStatus(document, nowMs));
+    const refused = this.#call(() => apply(this.#verifier, document, nowMs));
     if (refused) return refused;
     this.#trust.status.push({ document, nowMs });
     return null;
@@ -209,7 +215,7 @@ export class Core {
     const { text, roots, lastSeen, status } = this.#trust;
     this.load(text, roots, lastSeen);
     for (const { document, nowMs } of status) {
-      this.#call(() => this.#verifier.applyStatus(document, nowMs));
+      this.#call(() => apply(this.#verifier, document, nowMs));
       this.#trust.status.push({ document, nowMs });
     }
   }

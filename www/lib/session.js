@@ -109,7 +109,7 @@ export class Session extends EventTarget {
   #request = 0;
   #hint; // keyIdHint of the first text verified
   #listening = null;
-  // With published status documents: { url, held: {full, deltas} | null (each {text, at}), error: the
+  // With published status documents: { url, held: {full, deltas} | null (each {bytes, at}), error: the
   // core's code for the last documents refused, or 'status-unavailable', networkFailed, download, fetchedAt }.
   #status = null;
 
@@ -305,7 +305,7 @@ export class Session extends EventTarget {
     const docs = [st.held.full, ...st.held.deltas];
     let applied = 0;
     for (const doc of docs) {
-      const refused = this.#core.applyStatus(doc.text, doc.at);
+      const refused = this.#core.applyStatus(doc.bytes, doc.at);
       if (refused) {
         st.error = refused;
         break;
@@ -396,7 +396,7 @@ export class Session extends EventTarget {
         scoped = { none: true }; // an unreadable index: the whole document's download says so
       }
       await this.#core.ready();
-      if (scoped && scoped.text && this.#current && this.#replaceStatus(scoped.text, Date.now())) {
+      if (scoped && scoped.bytes && this.#current && this.#replaceStatus(scoped.bytes, Date.now())) {
         this.#kept();
         this.#changed();
         this.#startStatusDownload(); // the whole state, in the background: every other key's
@@ -429,7 +429,7 @@ export class Session extends EventTarget {
       st.error = refused ?? 'status-rollback';
       return false;
     }
-    st.held = { full: { text: document, at }, deltas: [] };
+    st.held = { full: { bytes: document, at }, deltas: [] };
     st.error = null;
     return true;
   }
@@ -452,13 +452,13 @@ export class Session extends EventTarget {
     } else {
       if (!st.held) return;
       st.error = null;
-      for (const text of update.deltas) {
-        const refused = this.#core.applyStatus(text, at);
+      for (const bytes of update.deltas) {
+        const refused = this.#core.applyStatus(bytes, at);
         if (refused) {
           st.error = refused;
           break;
         }
-        st.held.deltas.push({ text, at });
+        st.held.deltas.push({ bytes, at });
       }
     }
     this.#kept();
