@@ -14,8 +14,11 @@
 // over the whole visit with the service worker's install.
 //
 // No time is asserted: this prints figures (README, "In the browser").
-// Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…] [--trace DIR]
-// `--trace DIR`: a Chromium trace of each visit (DevTools' Performance panel reads it), for profiling.
+// Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…] [--trace DIR [--trace-light]]
+// `--trace DIR`: a Chromium trace of each visit (DevTools' Performance panel reads it), for profiling;
+// `node trace-summary.js DIR/repeat-N.json` says where its time went. The V8 sampling profiler it
+// includes costs a visit about 0.4 s to start and turns V8's code cache off (every module parsed
+// again): `--trace-light` leaves it out, for the tasks' true lengths.
 // `--compare DIR`: another laid-out site (say, an older commit's `cargo
 // xtask site`), measured in the same runs, alternately with this one, so
 // that both see the same load on a shared machine; with `--revoked`, DIR is
@@ -52,6 +55,7 @@ const RUNS = Number(flag('--runs', '7'));
 const COMPARE = flag('--compare', null);
 const REVOKED = flag('--revoked', null)?.split(',').map(Number) ?? null;
 const TRACE = flag('--trace', null);
+const TRACE_LIGHT = args.includes('--trace-light');
 const UNHASHED = args.includes('--unhashed');
 if (REVOKED && !REVOKED.every((n) => Number.isInteger(n) && n >= 0 && n < 20_000_000)) throw new Error('--revoked takes counts below 20,000,000, comma-separated');
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a whole number of runs, 1 or more');
@@ -93,7 +97,8 @@ async function openLink(page, link, what = 'visit') {
   const trace = TRACE && browser ? path.join(TRACE, `${what}-${++traced}.json`) : null;
   if (trace) {
     fs.mkdirSync(TRACE, { recursive: true });
-    await browser.startTracing(undefined, { path: trace, categories: TRACE_CATEGORIES });
+    const categories = TRACE_LIGHT ? TRACE_CATEGORIES.filter((c) => !/cpu_profiler|v8\.compile/.test(c)) : TRACE_CATEGORIES;
+    await browser.startTracing(undefined, { path: trace, categories });
   }
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

@@ -28,6 +28,7 @@ export function verdictClock(verdicts) {
     const s = document.querySelector('#result')?.getAttribute('data-status');
     if (!s || !verdicts.includes(s) || window.__verdict) return;
     window.__verdict = { status: s, at: performance.now() };
+    performance.mark('cachet-verdict'); // where a trace's verdict is (trace-summary.js)
     requestAnimationFrame(() => {
       window.__verdict.painted = performance.now();
     });
