@@ -15,6 +15,8 @@
 // graphics in a PDF without the embedded text are not read (that needs a
 // PDF renderer); the issuer's PDFs carry the text.
 
+import { claimedPixels } from './lib/pixels.js';
+
 const MAX_FILE = 64 << 20;
 const MAX_OBJECTS = 200_000;
 const MAX_DEPTH = 32;
@@ -452,17 +454,6 @@ async function embeddedTexts(file, budget) {
   return [...texts];
 }
 
-/** A JPEG's width × height from its frame header (SOFn), or 0 when none is found. */
-function jpegPixels(b) {
-  for (let i = 2; i + 9 <= b.length; ) {
-    if (b[i] !== 0xff) return 0;
-    const m = b[i + 1];
-    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return ((b[i + 5] << 8) | b[i + 6]) * ((b[i + 7] << 8) | b[i + 8]);
-    i += 2 + ((b[i + 2] << 8) | b[i + 3]);
-  }
-  return 0;
-}
-
 function resolve(file, o) {
   return o && typeof o.ref === 'number' ? file.index.get(o.ref)?.value : o;
 }
@@ -526,7 +517,7 @@ async function imageBitmap(file, dict, data, budget, maxPixels) {
   if (names.at(-1) === 'DCTDecode') {
     const jpeg = await decodeFilters(dict, data, MAX_INFLATED, budget, true);
     // Its own header says its size, whatever the dictionary claims.
-    const pixels = jpeg && jpegPixels(jpeg);
+    const pixels = jpeg && claimedPixels(jpeg);
     if (!pixels || pixels > maxPixels) return null;
     try {
       return await createImageBitmap(new Blob([jpeg], { type: 'image/jpeg' }));

@@ -55,6 +55,7 @@ const SHELL = [
   'lib/session.js',
   'lib/render.js',
   'lib/inputs.js',
+  'lib/pixels.js',
   'style.css',
   'manifest.webmanifest',
   'icon.svg',
