@@ -573,6 +573,9 @@ pub fn lay_out(site: &Site, out: &Path) -> Result<(usize, usize)> {
     std::fs::copy(&site.trust_list, out.join("trust-list.json"))
         .map_err(|e| format!("cannot copy {}: {e}", site.trust_list.display()))?;
     sh::write(&out.join("config.json"), format!("{}\n", site.config_json))?;
+    // The scripts and style sheets without their comments and indentation
+    // (xtask/src/minify.rs): the sources keep them, the readers' devices need not.
+    crate::minify::strip_site(out)?;
     // The immutable assets named by their content, the pages pointing at those
     // names with their integrity (xtask/src/hashed.rs).
     crate::hashed::name_by_content(out)?;

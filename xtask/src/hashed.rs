@@ -179,7 +179,8 @@ fn ends_with_word(s: &str, w: &str) -> bool {
         .is_some_and(|rest| !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))
 }
 
-const REGEX_AFTER_WORDS: [&str; 14] = [
+/// Words after which a `/` starts a regular expression, not a division (also minify.rs).
+pub(crate) const REGEX_AFTER_WORDS: [&str; 14] = [
     "return",
     "typeof",
     "case",

@@ -20,6 +20,7 @@ mod demo;
 mod deploy;
 mod figures;
 mod hashed;
+mod minify;
 mod package;
 mod release;
 mod reproducible;
