@@ -592,13 +592,7 @@ fn issuing(_quick: bool) -> Result<Vec<Vec<String>>> {
         "--test-threads",
         "1",
     ]))?;
-    let runs = |pdf: bool| -> Vec<f64> {
-        out.lines()
-            .filter(|l| l.starts_with("run ") && l.contains("rows and PDFs") == pdf)
-            .filter_map(|l| number_before(l, " certificates/s"))
-            .collect()
-    };
-    [(runs(false), 20e6), (runs(true), 20e6)]
+    [(throughput_runs(&out, false), 20e6), (throughput_runs(&out, true), 20e6)]
         .into_iter()
         .map(|(rates, total)| {
             if rates.len() != 3 {
@@ -607,6 +601,16 @@ fn issuing(_quick: bool) -> Result<Vec<Vec<String>>> {
             let [m, range] = rate_cells(&rates, "a second");
             Ok(vec![m, range, duration_of(total, median(&rates))])
         })
+        .collect()
+}
+
+/// The rates of the throughput test's `run N: … = R certificates/s` lines, with PDFs or without.
+fn throughput_runs(out: &str, pdf: bool) -> Vec<f64> {
+    // The first run's line follows libtest's `test NAME ... ` on the same line.
+    out.lines()
+        .map(|l| l.split_once(" ... ").map_or(l, |(_, rest)| rest))
+        .filter(|l| l.starts_with("run ") && l.contains("rows and PDFs") == pdf)
+        .filter_map(|l| number_before(l, " certificates/s"))
         .collect()
 }
 
@@ -942,6 +946,11 @@ mod tests {
             Some(33_000.0)
         );
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        let out = "running 2 tests\ntest batch_throughput_on_200k_rows ... run 0: 200000 rows in 14.92 s = 13408 certificates/s (x)\n\
+                   run 1: 200000 rows in 2 s = 100000 certificates/s (y)\nmedian: 13408 certificates/s on 2 threads\nok\n\
+                   test batch_throughput_with_pdfs_on_10k_rows ... run 0: 10000 rows and PDFs in 5 s = 2000 certificates/s\n";
+        assert_eq!(throughput_runs(out, false), [13_408.0, 100_000.0]);
+        assert_eq!(throughput_runs(out, true), [2_000.0]);
     }
 
     #[test]
