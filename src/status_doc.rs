@@ -22,7 +22,7 @@
 use crate::code::Code;
 use crate::json::{JsonError, JsonProblem, Reader, Writer};
 use crate::keys::{KeyId, SecretKey};
-use crate::status_list::{RevokedSet, StatusListError};
+use crate::status_list::{CodedSet, RevokedSet, StatusListError};
 use crate::text::b64;
 use crate::time::{format_rfc3339, parse_rfc3339, Timestamp};
 use crate::trust::{TrustList, MAX_SIZE};
@@ -412,7 +412,7 @@ fn signing_input(body: &[u8]) -> Vec<u8> {
 /// What one key's entry changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Change {
-    Full(RevokedSet),
+    Full(CodedSet),
     Delta { capacity: u32, added: Vec<u32>, removed: Vec<u32> },
 }
 
@@ -473,6 +473,25 @@ impl StatusDocument {
     /// delegated, its content be right for the list's keys, and `now`
     /// before its `expires`.
     pub fn load(signed: &[u8], trust: &TrustList, now: Timestamp) -> Result<StatusDocument, StatusError> {
+        StatusDocument::load_as(signed, trust, now, false)
+    }
+
+    /// [`StatusDocument::load`], each key's revoked set of a full document
+    /// checked only as far as its length and header show, and decoded on
+    /// its first look-up ([`CodedSet`]; [`StatusState::unreadable`] says
+    /// when one is then found badly coded): what the page does, which
+    /// applies the whole document it holds on every visit and looks up one
+    /// key. Everything else is checked as `load` checks it.
+    pub fn load_deferred(signed: &[u8], trust: &TrustList, now: Timestamp) -> Result<StatusDocument, StatusError> {
+        StatusDocument::load_as(signed, trust, now, true)
+    }
+
+    fn load_as(
+        signed: &[u8],
+        trust: &TrustList,
+        now: Timestamp,
+        deferred: bool,
+    ) -> Result<StatusDocument, StatusError> {
         if signed.len() > MAX_SIZE {
             return Err(StatusError::TooLarge);
         }
@@ -495,7 +514,7 @@ impl StatusDocument {
         if format != FORMAT {
             return Err(StatusError::Format(format));
         }
-        let doc = StatusDocument::check(&body, trust)?;
+        let doc = StatusDocument::check(&body, trust, deferred)?;
         if now >= doc.expires {
             return Err(StatusError::Expired);
         }
@@ -506,11 +525,11 @@ impl StatusDocument {
     /// [`StatusDocument::load`] checks it once the signature verified (the
     /// times not compared with a clock).
     pub fn from_body(body: &StatusBody, trust: &TrustList) -> Result<StatusDocument, StatusError> {
-        StatusDocument::check(body, trust)
+        StatusDocument::check(body, trust, false)
     }
 
-    /// Checks a body against the list's keys.
-    fn check(body: &StatusBody, trust: &TrustList) -> Result<StatusDocument, StatusError> {
+    /// Checks a body against the list's keys (`deferred`: see [`StatusDocument::load_deferred`]).
+    fn check(body: &StatusBody, trust: &TrustList, deferred: bool) -> Result<StatusDocument, StatusError> {
         let entry = |at: String, problem| StatusError::Entry { at, problem };
         let time = |what: &str, s: &str| parse_rfc3339(s).ok_or_else(|| entry(what.to_owned(), EntryProblem::Time));
         let issued_at = time("issued_at", &body.issued_at)?;
@@ -557,7 +576,11 @@ impl StatusDocument {
                     return Err(entry(at(), EntryProblem::Member))
                 }
                 Kind::Delta if e.revoked_indices.is_some() => return Err(entry(at(), EntryProblem::Member)),
-                Kind::Full => Change::Full(set(&e.revoked_indices)?),
+                Kind::Full => Change::Full(match &e.revoked_indices {
+                    Some(text) if deferred => CodedSet::deferred(text, capacity)
+                        .map_err(|error| StatusError::Indices { key_id: e.key_id.clone(), error })?,
+                    _ => set(&e.revoked_indices)?.into(),
+                }),
                 Kind::Delta => {
                     let (added, removed) = (set(&e.added)?, set(&e.removed)?);
                     if added.iter().any(|i| removed.contains(i)) {
@@ -632,7 +655,7 @@ pub struct StatusState {
     scope: Option<KeyId>,
     issued_at: Timestamp,
     expires: Timestamp,
-    sets: BTreeMap<KeyId, RevokedSet>,
+    sets: BTreeMap<KeyId, CodedSet>,
     /// Every delta's changes since the base sets, oldest first (a delta
     /// names a key once).
     overlays: Vec<Overlay>,
@@ -688,7 +711,7 @@ impl StatusState {
                         Some(set) => set.capacity(),
                         None => {
                             let empty = RevokedSet::empty(*capacity).map_err(|e| indices(kid, e))?;
-                            state.sets.insert(*kid, empty);
+                            state.sets.insert(*kid, empty.into());
                             *capacity
                         }
                     };
@@ -715,8 +738,9 @@ impl StatusState {
     /// the overlays touch. (Plain sorted vectors, not `BTreeSet`s: the
     /// wasm's bytes.)
     fn merged(&self) -> Result<BTreeMap<KeyId, RevokedSet>, StatusError> {
-        let mut sets = self.sets.clone();
-        for (kid, set) in sets.iter_mut() {
+        let mut sets = BTreeMap::new();
+        for (kid, coded) in &self.sets {
+            let set = sets.entry(*kid).or_insert(coded.get().map_err(|e| indices(kid, e))?.clone());
             // The net change, oldest delta first: the last delta naming an
             // index says whether it is added or withdrawn.
             let (mut net_added, mut net_removed) = (Vec::new(), Vec::new());
@@ -745,7 +769,8 @@ impl StatusState {
     fn compact(&mut self) -> Result<(), StatusError> {
         for (kid, added, removed) in &self.overlays {
             if let Some(set) = self.sets.get_mut(kid) {
-                *set = set.with_changes(added, removed).map_err(|e| indices(kid, e))?;
+                let changed = set.get().and_then(|s| s.with_changes(added, removed)).map_err(|e| indices(kid, e))?;
+                *set = changed.into();
             }
         }
         self.overlays.clear();
@@ -797,7 +822,15 @@ impl StatusState {
                 return true;
             }
         }
-        self.sets.get(&kid).is_some_and(|s| s.contains(idx))
+        self.sets.get(&kid).is_some_and(|s| s.get().is_ok_and(|s| s.contains(idx)))
+    }
+    /// What is wrong with key `kid`'s set, when a deferred one
+    /// ([`StatusDocument::load_deferred`]) is found badly coded at its
+    /// first look-up (made here if not yet): this state then says nothing
+    /// of that key's indices, and its certificates are verified against the
+    /// list alone, with the warning `status-indices`.
+    pub fn unreadable(&self, kid: KeyId) -> Option<StatusListError> {
+        self.sets.get(&kid).and_then(|s| s.get().err())
     }
     /// How many indices are revoked, over every key.
     /// (Counted on the merged sets: one re-encode per key a held delta
@@ -809,8 +842,11 @@ impl StatusState {
     /// re-encode per key a held delta touches).
     pub fn sets(&self) -> BTreeMap<KeyId, RevokedSet> {
         // Every delta's indices were checked against its set's capacity
-        // when applied: the merge cannot fail.
-        self.merged().unwrap_or_else(|_| self.sets.clone())
+        // when applied: the merge fails only on a deferred set found badly
+        // coded, which is then left out.
+        self.merged().unwrap_or_else(|_| {
+            self.sets.iter().filter_map(|(kid, s)| s.get().ok().map(|s| (*kid, s.clone()))).collect()
+        })
     }
 }
 
@@ -1266,6 +1302,69 @@ mod tests {
         assert_eq!(seen(&trust, &token(idx[0]), now), (Status::Valid, Outcome::Pass, None));
     }
 
+    /// `load_deferred` (the page's): a full document whose other key's set
+    /// is badly coded past its header loads; this key's certificates are
+    /// judged by the document, the other key's by the list alone with the
+    /// warning `status-indices`; `load` refuses the same document whole.
+    #[test]
+    fn a_set_decoded_on_first_look_up_reports_a_bad_code_for_its_key_alone() {
+        let w = world();
+        let mut trust = w.list(Some((&w.status, "2026-10-15T00:00:00Z")));
+        let now = at("2026-09-10T12:00:00Z");
+        let idx = |key: &SecretKey, o| status_index(key, o, w.capacity).unwrap();
+        let mut input = crate::doc_example_input();
+        input.school_year = "2026-2027".into();
+        let today = crate::time::Date::parse("2026-09-09").unwrap();
+        let token =
+            |key: &SecretKey, i: u32| issue::issue_with_status(key, &input, today, StatusRef::new(i)).unwrap().token;
+        let good = RevokedSet::from_sorted(&[idx(&w.issuer, 0)], w.capacity).unwrap().encode();
+        // The other key's set: a right header, its last index cut off (`status-set-truncated` once decoded).
+        let whole = RevokedSet::from_sorted(&[1, 2, 300, 301, 302, 900], w.capacity).unwrap();
+        let cut = b64::encode(&whole.as_bytes()[..whole.coded_len() - 1]);
+        assert_eq!(RevokedSet::decode(&cut, w.capacity), Err(StatusListError::Truncated));
+        let entry = |key: &SecretKey, text: &str| KeyEntry {
+            key_id: key.key_id().to_string(),
+            revoked_indices: Some(text.into()),
+            ..KeyEntry::default()
+        };
+        let body = StatusBody {
+            kind: Kind::Full,
+            sequence: 1,
+            base: None,
+            scope: None,
+            issued_at: "2026-09-10T00:00:00Z".into(),
+            expires: "2026-09-12T00:00:00Z".into(),
+            keys: vec![entry(&w.issuer, &good), entry(&w.other, &cut)],
+        };
+        let signed = sign_status(&w.status, &body);
+        assert!(matches!(
+            StatusDocument::load(signed.as_bytes(), &trust, now),
+            Err(StatusError::Indices { error: StatusListError::Truncated, .. })
+        ));
+        let doc = StatusDocument::load_deferred(signed.as_bytes(), &trust, now).unwrap();
+        let state = StatusState::apply(None, &doc).unwrap();
+        assert_eq!(state.unreadable(w.issuer.key_id()), None);
+        assert_eq!(state.unreadable(w.other.key_id()), Some(StatusListError::Truncated));
+        trust.set_status(Some(state));
+        let seen = |text: &str| {
+            let report = verify::verify(text, &trust, now);
+            let list = report.check(crate::CheckName::TrustList).unwrap();
+            (report.status, list.outcome, list.code.map(crate::Code::as_str))
+        };
+        assert_eq!(seen(&token(&w.issuer, idx(&w.issuer, 0))), (Status::Revoked, Outcome::Pass, None));
+        assert_eq!(seen(&token(&w.issuer, idx(&w.issuer, 1))), (Status::Valid, Outcome::Pass, None));
+        let unknown = (Status::Valid, Outcome::Warn, Some("status-indices"));
+        assert_eq!(seen(&token(&w.other, idx(&w.other, 0))), unknown);
+        // What the header shows is refused at once, deferred or not.
+        let mut header = whole.as_bytes().to_vec();
+        header[4] ^= 1;
+        let body = StatusBody { keys: vec![entry(&w.issuer, &good), entry(&w.other, &b64::encode(&header))], ..body };
+        assert!(matches!(
+            StatusDocument::load_deferred(sign_status(&w.status, &body).as_bytes(), &trust, now),
+            Err(StatusError::Indices { error: StatusListError::Header, .. })
+        ));
+    }
+
     /// Applies 40 pseudo-random deltas (past `MAX_OVERLAYS`: the overlays get
     /// merged on the way), withdrawing indices an earlier delta added and
     /// adding again indices withdrawn, and compares every index with the
@@ -1321,7 +1420,7 @@ mod tests {
             }
             assert_eq!(compacted.revoked(), expected.len());
             assert_eq!(state.sets()[&kid], expected);
-            assert_eq!(compacted.sets, state.sets());
+            assert_eq!(compacted.sets(), state.sets());
         }
         // The walk did what it says: indices withdrawn after a delta added
         // them, indices added again after a withdrawal, and a merge on the

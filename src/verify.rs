@@ -289,14 +289,19 @@ fn status_revocation(certificate: &Certificate, issuer: &Issuer, trust: &TrustLi
     }
 }
 
-/// Whether a status state is held that does not cover the key of a
-/// certificate whose status claim its key's entry reads (a `status_capacity`):
-/// a state from a scoped full document of another key. The documents'
-/// revocations of this certificate are then unknown (`status-out-of-scope`).
-fn status_out_of_scope(certificate: &Certificate, issuer: &Issuer, trust: &TrustList) -> bool {
-    certificate.status.is_some()
-        && issuer.status_list.is_some()
-        && trust.status().is_some_and(|s| !s.covers(issuer.key.key_id()))
+/// Why the status state held says nothing of a certificate whose status
+/// claim its key's entry reads (a `status_capacity`), if it does not: a
+/// state from a scoped full document of another key (`status-out-of-scope`),
+/// or one whose set for this key, decoded at this first look-up, is badly
+/// coded (`status-indices`: StatusDocument::load_deferred). The documents'
+/// revocations of this certificate are then unknown.
+fn status_unknown(certificate: &Certificate, issuer: &Issuer, trust: &TrustList) -> Option<Code> {
+    let state = trust.status().filter(|_| certificate.status.is_some() && issuer.status_list.is_some())?;
+    let kid = issuer.key.key_id();
+    if !state.covers(kid) {
+        return Some(Code::StatusOutOfScope);
+    }
+    state.unreadable(kid).map(|_| Code::StatusIndices)
 }
 
 /// The `trust-list` check of every verification with `trust` at `now`: its
@@ -408,13 +413,13 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     } else {
         checks.pass(CheckName::Revocation);
     }
-    if status_out_of_scope(&certificate, issuer, trust)
-        && (trust_check.outcome == Outcome::Pass || trust_check.code == Some(Code::StatusStale))
+    if let Some(code) = status_unknown(&certificate, issuer, trust)
+        .filter(|_| trust_check.outcome == Outcome::Pass || trust_check.code == Some(Code::StatusStale))
     {
         // What the status documents say of this key is unknown: the verdict
         // is the list's, with a warning (before `status-stale`, after
         // `trust-list-stale`: TRUST.md, "Scoped full documents").
-        checks.set(CheckName::TrustList, Outcome::Warn, Some(Code::StatusOutOfScope), None);
+        checks.set(CheckName::TrustList, Outcome::Warn, Some(code), None);
     }
     let issued_at = certificate.issued_on.paris_midnight();
     if now.saturating_add(CLOCK_SKEW_SECONDS) < certificate.valid_from {

@@ -161,10 +161,14 @@ export interface TrustListState {
   trust_list?: TrustListInfo;
 }
 
-/** Sentences for people, from a status. */
+/** What a person reads of a verdict, in the verifier page's words. */
 export interface StatusText {
+  /** `valid`; `not-valid-now` (genuine, outside its school year); `refused` (do not rely on it). */
+  kind: "valid" | "not-valid-now" | "refused";
   title: string;
   reason: string;
+  /** The next step; for `not-yet-valid`, naming `from` when given, else without that sentence. */
+  next: string;
 }
 "#;
 
@@ -354,16 +358,21 @@ fn parse_profile(profile: &JsValue) -> Result<Profile, ProfileError> {
     }
 }
 
-/// The headline and reason of a status, in `fr` or `en`.
+/// What a person reads of a status, in the page's words (`fr`, or `en`
+/// for a locale starting with it): its kind, title, reason and next step.
+/// `from`: the day a `not-yet-valid` certificate becomes valid, as the
+/// reader writes dates. A status that is not one reads as `malformed`.
 #[cfg(feature = "wasm-extras")]
 #[wasm_bindgen(js_name = statusText)]
-pub fn status_text(status: StatusCode, lang: &str) -> StatusText {
+pub fn status_text(status: StatusCode, lang: &str, from: Option<String>) -> StatusText {
     let lang = crate::status::Lang::from_locale(lang);
     let status = status.as_string().and_then(|s| Status::from_code(&s)).unwrap_or(Status::Malformed);
     let mut w = Writer::new();
     w.begin_object();
+    w.member_str("kind", status.kind().code());
     w.member_str("title", status.title(lang));
     w.member_str("reason", status.reason(lang));
+    w.member_str("next", &status.next_step_from(lang, from.as_deref().filter(|f| !f.is_empty())));
     w.end_object();
     to_js(&w.finish()).unchecked_into()
 }
@@ -449,7 +458,8 @@ impl Verifier {
             Err(e) => return Some(e.code().to_owned()),
         };
         let now = (now_ms / 1000.0).floor() as i64;
-        let applied = crate::status_doc::StatusDocument::load(document, trust, now)
+        // Each key's set decoded at its first look-up (TRUST.md, "Status documents").
+        let applied = crate::status_doc::StatusDocument::load_deferred(document, trust, now)
             .and_then(|doc| crate::status_doc::StatusState::apply(trust.status(), &doc));
         match applied {
             Ok(state) => {
