@@ -72,61 +72,161 @@ impl Status {
         Status::PRECEDENCE.into_iter().find(|s| s.code() == code)
     }
 
-    /// A short headline for the reader.
+    /// The headline a reader sees: the verifier page's words (www/i18n.js, `verdict`), which tests/verdict_words.rs holds equal.
     pub fn title(self, lang: Lang) -> &'static str {
         use Lang::*;
         match (self, lang) {
             (Status::Valid, Fr) => "Certificat valide",
             (Status::Valid, En) => "Valid certificate",
-            (Status::Malformed, Fr) => "Ce n'est pas un certificat lisible",
-            (Status::Malformed, En) => "Not a readable certificate",
-            (Status::UnsupportedVersion, Fr) => "Version non prise en charge",
-            (Status::UnsupportedVersion, En) => "Unsupported version",
-            (Status::UnknownIssuer, Fr) => "Émetteur inconnu",
-            (Status::UnknownIssuer, En) => "Unknown issuer",
-            (Status::InvalidSignature, Fr) => "Signature invalide",
-            (Status::InvalidSignature, En) => "Invalid signature",
-            (Status::IssuerKeyNotValid, Fr) => "Clé de l'émetteur non valide",
-            (Status::IssuerKeyNotValid, En) => "Issuer key not valid",
-            (Status::Revoked, Fr) => "Certificat révoqué",
-            (Status::Revoked, En) => "Certificate revoked",
-            (Status::NotYetValid, Fr) => "Pas encore valide",
-            (Status::NotYetValid, En) => "Not yet valid",
-            (Status::Expired, Fr) => "Certificat expiré",
-            (Status::Expired, En) => "Certificate expired",
-            (Status::TrustListInvalid, Fr) => "Liste de confiance invalide",
-            (Status::TrustListInvalid, En) => "Trust list invalid",
-            (Status::TrustListExpired, Fr) => "Liste de confiance périmée",
-            (Status::TrustListExpired, En) => "Trust list out of date",
+            (Status::Malformed, Fr) => "Code illisible : ne pas s’y fier",
+            (Status::Malformed, En) => "Unreadable code: do not rely on it",
+            (Status::UnsupportedVersion, Fr) => "Certificat trop récent pour cette page : ne pas s’y fier",
+            (Status::UnsupportedVersion, En) => "Certificate too recent for this page: do not rely on it",
+            (Status::UnknownIssuer, Fr) => "Signataire inconnu : ne pas s’y fier",
+            (Status::UnknownIssuer, En) => "Unknown signer: do not rely on it",
+            (Status::InvalidSignature, Fr) => "Certificat falsifié : ne pas s’y fier",
+            (Status::InvalidSignature, En) => "Forged certificate: do not rely on it",
+            (Status::IssuerKeyNotValid, Fr) => "Signature non autorisée : ne pas s’y fier",
+            (Status::IssuerKeyNotValid, En) => "Signature not allowed: do not rely on it",
+            (Status::Revoked, Fr) => "Certificat annulé : ne pas s’y fier",
+            (Status::Revoked, En) => "Certificate cancelled: do not rely on it",
+            (Status::NotYetValid, Fr) => "Authentique mais pas encore valable",
+            (Status::NotYetValid, En) => "Genuine but not valid yet",
+            (Status::Expired, Fr) => "Authentique mais plus valable",
+            (Status::Expired, En) => "Genuine but no longer valid",
+            (Status::TrustListInvalid, Fr) => "Vérification impossible sur cet appareil",
+            (Status::TrustListInvalid, En) => "Cannot verify on this device",
+            (Status::TrustListExpired, Fr) => "Vérification impossible : liste trop ancienne",
+            (Status::TrustListExpired, En) => "Cannot verify: list too old",
         }
     }
 
-    /// The reason, in plain language.
+    /// Why, in plain words (the page's).
     pub fn reason(self, lang: Lang) -> &'static str {
         use Lang::*;
         match (self, lang) {
-            (Status::Valid, Fr) => "La signature est authentique, l'émetteur est reconnu et le certificat est en cours de validité. Comparez les informations avec une pièce d'identité.",
-            (Status::Valid, En) => "The signature is genuine, the issuer is trusted and the certificate is within its validity. Compare the details with an identity document.",
-            (Status::Malformed, Fr) => "Le texte ou le code QR ne contient pas un certificat Cachet complet et correct.",
-            (Status::Malformed, En) => "The text or QR code does not hold a complete and correct Cachet certificate.",
-            (Status::UnsupportedVersion, Fr) => "Ce certificat utilise un format plus récent que ce vérificateur. Mettez le vérificateur à jour.",
-            (Status::UnsupportedVersion, En) => "This certificate uses a newer format than this verifier. Update the verifier.",
-            (Status::UnknownIssuer, Fr) => "Le certificat est signé par une clé qui ne figure pas dans la liste de confiance.",
-            (Status::UnknownIssuer, En) => "The certificate is signed by a key that is not in the trust list.",
-            (Status::InvalidSignature, Fr) => "La signature ne correspond pas au contenu : le certificat a été modifié ou falsifié.",
-            (Status::InvalidSignature, En) => "The signature does not match the content: the certificate was altered or forged.",
-            (Status::IssuerKeyNotValid, Fr) => "La clé de l'émetteur n'était pas autorisée à signer ce document à sa date d'émission.",
-            (Status::IssuerKeyNotValid, En) => "The issuer's key was not allowed to sign this document on its issue date.",
-            (Status::Revoked, Fr) => "Ce certificat, ou la clé qui l'a signé, a été révoqué par l'émetteur.",
-            (Status::Revoked, En) => "This certificate, or the key that signed it, was revoked by the issuer.",
-            (Status::NotYetValid, Fr) => "Le certificat n'est pas encore valide : son année scolaire n'a pas commencé.",
-            (Status::NotYetValid, En) => "The certificate is not valid yet: its school year has not begun.",
-            (Status::Expired, Fr) => "Le certificat n'est plus valide : son année scolaire est terminée.",
-            (Status::Expired, En) => "The certificate is no longer valid: its school year is over.",
-            (Status::TrustListInvalid, Fr) => "La liste de confiance n'a pas pu être authentifiée ; aucun certificat ne peut être vérifié.",
-            (Status::TrustListInvalid, En) => "The trust list could not be authenticated; no certificate can be verified.",
-            (Status::TrustListExpired, Fr) => "La liste de confiance est trop ancienne. Connectez-vous pour la mettre à jour.",
-            (Status::TrustListExpired, En) => "The trust list is too old. Go online to update it.",
+            (Status::Valid, Fr) => "Ce certificat est authentique et valable aujourd’hui.",
+            (Status::Valid, En) => "This certificate is genuine and valid today.",
+            (Status::Malformed, Fr) => "Ce code ou ce texte n’est pas un certificat complet : il est abîmé, coupé ou d’un autre type.",
+            (Status::Malformed, En) => "This code or text is not a complete certificate: it is damaged, cut short or of another kind.",
+            (Status::UnsupportedVersion, Fr) => "Ce certificat est d’un modèle plus récent que cette page.",
+            (Status::UnsupportedVersion, En) => "This certificate is of a newer model than this page.",
+            (Status::UnknownIssuer, Fr) => "Ce certificat n’a pas été signé par un établissement reconnu.",
+            (Status::UnknownIssuer, En) => "This certificate was not signed by a recognised school.",
+            (Status::InvalidSignature, Fr) => "Ce certificat a été modifié après avoir été signé, ou il est faux.",
+            (Status::InvalidSignature, En) => "This certificate was changed after it was signed, or it is fake.",
+            (Status::IssuerKeyNotValid, Fr) => "Ce certificat a été signé par un moyen que l’établissement n’avait pas le droit d’utiliser à cette date.",
+            (Status::IssuerKeyNotValid, En) => "This certificate was signed by a means the school was not allowed to use on that date.",
+            (Status::Revoked, Fr) => "L’établissement scolaire a annulé ce certificat.",
+            (Status::Revoked, En) => "The school has cancelled this certificate.",
+            (Status::NotYetValid, Fr) => "Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire n’a pas commencé.",
+            (Status::NotYetValid, En) => "This certificate was indeed issued by the school, but its school year has not begun.",
+            (Status::Expired, Fr) => "Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire est terminée.",
+            (Status::Expired, En) => "This certificate was indeed issued by the school, but its school year is over.",
+            (Status::TrustListInvalid, Fr) => "La liste des établissements reconnus n’a pas pu être authentifiée : aucun certificat ne peut être vérifié.",
+            (Status::TrustListInvalid, En) => "The list of recognised schools could not be authenticated: no certificate can be verified.",
+            (Status::TrustListExpired, Fr) => "La liste des établissements reconnus de cet appareil est trop ancienne et aucune liste à jour n’a pu être téléchargée : aucun certificat ne peut être déclaré valide.",
+            (Status::TrustListExpired, En) => "The list of recognised schools on this device is too old and no current list could be downloaded: no certificate can be declared valid.",
+        }
+    }
+
+    /// What to do next (the page's). `not-yet-valid`'s names the day it becomes valid as `{from}`: [`Status::next_step_from`] fills it in or leaves that sentence out.
+    pub fn next_step(self, lang: Lang) -> &'static str {
+        use Lang::*;
+        match (self, lang) {
+            (Status::Valid, Fr) => "Comparez ces informations avec une pièce d’identité.",
+            (Status::Valid, En) => "Compare these details with an identity document.",
+            (Status::Malformed, Fr) => {
+                "Scannez à nouveau le code. Si cela se reproduit, demandez le certificat original (papier ou PDF)."
+            }
+            (Status::Malformed, En) => {
+                "Scan the code again. If it happens again, ask for the original certificate (paper or PDF)."
+            }
+            (Status::UnsupportedVersion, Fr) => "Rechargez la page pour la mettre à jour, puis réessayez.",
+            (Status::UnsupportedVersion, En) => "Reload the page to update it, then try again.",
+            (Status::UnknownIssuer, Fr) => {
+                "Refusez-le. La famille peut demander un certificat à l’établissement scolaire."
+            }
+            (Status::UnknownIssuer, En) => "Refuse it. The family can ask the school for a certificate.",
+            (Status::InvalidSignature, Fr) => {
+                "Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire."
+            }
+            (Status::InvalidSignature, En) => "Refuse it. The family can ask the school for a new certificate.",
+            (Status::IssuerKeyNotValid, Fr) => {
+                "Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire."
+            }
+            (Status::IssuerKeyNotValid, En) => "Refuse it. The family can ask the school for a new certificate.",
+            (Status::Revoked, Fr) => {
+                "Refusez-le. La famille peut demander un certificat à jour à l’établissement scolaire."
+            }
+            (Status::Revoked, En) => "Refuse it. The family can ask the school for an up-to-date certificate.",
+            (Status::NotYetValid, Fr) => {
+                "Il sera valable à partir du {from}. D’ici là, demandez le certificat de l’année en cours."
+            }
+            (Status::NotYetValid, En) => {
+                "It will be valid from {from}. Until then, ask for the current year’s certificate."
+            }
+            (Status::Expired, Fr) => "Demandez le certificat de cette année : l’établissement scolaire le délivre.",
+            (Status::Expired, En) => "Ask for this year’s certificate: the school issues it.",
+            (Status::TrustListInvalid, Fr) => {
+                "Rechargez la page. Si cela se reproduit, signalez-le au service qui gère cette page."
+            }
+            (Status::TrustListInvalid, En) => {
+                "Reload the page. If it happens again, tell the service that runs this page."
+            }
+            (Status::TrustListExpired, Fr) => "Connectez-vous à Internet, puis réessayez.",
+            (Status::TrustListExpired, En) => "Go online, then try again.",
+        }
+    }
+
+    /// [`Status::next_step`] with `{from}` replaced by `from` (the day the
+    /// certificate becomes valid, as the reader writes dates), or, without
+    /// it, the sentence that names it left out (as the page does).
+    pub fn next_step_from(self, lang: Lang, from: Option<&str>) -> String {
+        let next = self.next_step(lang);
+        match (next.find("{from}"), from) {
+            (None, _) => next.to_owned(),
+            (Some(_), Some(from)) => next.replace("{from}", from),
+            (Some(at), None) => {
+                let start = next[..at].rfind(". ").map_or(0, |p| p + 2);
+                let end = next[at..].find(". ").map_or(next.len(), |p| at + p + 2);
+                format!("{}{}", &next[..start], &next[end..]).trim().to_owned()
+            }
+        }
+    }
+
+    /// The kind of the verdict, as every view shows it: valid; genuine but
+    /// not valid now (expired, not yet valid); refused (everything else:
+    /// do not rely on it).
+    pub fn kind(self) -> Kind {
+        match self {
+            Status::Valid => Kind::Valid,
+            Status::Expired | Status::NotYetValid => Kind::NotValidNow,
+            _ => Kind::Refused,
+        }
+    }
+}
+
+/// The three kinds of verdict (issue 15): each has its colour, icon and
+/// next step in the page, the element, the iframe's messages and the CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// `valid`.
+    Valid,
+    /// Genuine but outside its school year: `expired`, `not-yet-valid`.
+    NotValidNow,
+    /// Do not rely on it: every other status.
+    Refused,
+}
+
+impl Kind {
+    /// The stable code: `valid`, `not-valid-now`, `refused`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Valid => "valid",
+            Kind::NotValidNow => "not-valid-now",
+            Kind::Refused => "refused",
         }
     }
 }

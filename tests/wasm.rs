@@ -259,18 +259,22 @@ fn a_bad_root_or_list_text_does_not_throw() {
 
 #[wasm_bindgen_test]
 fn status_text_speaks_french_and_english() {
-    let text = |status: &str, lang: &str| -> (String, String) {
-        let t: JsValue = status_text(JsValue::from_str(status).unchecked_into(), lang).into();
-        (string(&t, "title"), string(&t, "reason"))
+    let text = |status: &str, lang: &str, from: Option<&str>| -> [String; 4] {
+        let t: JsValue = status_text(JsValue::from_str(status).unchecked_into(), lang, from.map(str::to_owned)).into();
+        ["kind", "title", "reason", "next"].map(|k| string(&t, k))
     };
-    assert_eq!(text("valid", "fr").0, "Certificat valide");
-    assert_eq!(text("valid", "en").0, "Valid certificate");
-    assert_eq!(text("revoked", "en").0, "Certificate revoked");
-    assert_eq!(text("trust-list-expired", "fr").0, "Liste de confiance périmée");
-    let (_, reason) = text("valid", "fr");
-    assert!(!reason.is_empty());
+    assert_eq!(text("valid", "fr", None)[..2], ["valid", "Certificat valide"]);
+    assert_eq!(text("valid", "en-GB", None)[1], "Valid certificate");
+    assert_eq!(text("revoked", "en", None)[..2], ["refused", "Certificate cancelled: do not rely on it"]);
+    assert_eq!(text("expired", "fr", None)[..2], ["not-valid-now", "Authentique mais plus valable"]);
+    assert_eq!(
+        text("not-yet-valid", "en", Some("1 September 2027"))[3],
+        "It will be valid from 1 September 2027. Until then, ask for the current year’s certificate."
+    );
+    assert_eq!(text("not-yet-valid", "en", None)[3], "Until then, ask for the current year’s certificate.");
+    assert_eq!(text("trust-list-expired", "fr", None)[1], "Vérification impossible : liste trop ancienne");
     // An unknown status is never read as good news.
-    assert_eq!(text("nonsense", "en").0, text("malformed", "en").0);
+    assert_eq!(text("nonsense", "en", None), text("malformed", "en", None));
 }
 
 /// The names of an object's own keys.

@@ -373,11 +373,7 @@ struct Heading<'a> {
 /// (docs/EMBEDDING.md): `valid`; `not-valid-now`, a genuine certificate
 /// outside its school year, never worded as a forgery; `refused`.
 pub fn kind(status: Status) -> &'static str {
-    match status {
-        Status::Valid => "valid",
-        Status::Expired | Status::NotYetValid => "not-valid-now",
-        _ => "refused",
-    }
+    status.kind().code()
 }
 
 /// The report as a person reads it, with the certificate fields `profile` allows.

@@ -288,7 +288,27 @@ fn ensure_test_runner() -> Result<()> {
     let have = sh::output(program("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
     if have.trim() != wanted {
         let version = format!("={}", crate::build::BINDGEN_VERSION);
-        run(cargo().args(["install", "wasm-bindgen-cli", "--version", &version, "--locked", "--force"]))?;
+        install_locked(&["wasm-bindgen-cli", "--version", &version, "--force"])?;
+    }
+    Ok(())
+}
+
+/// `cargo install --locked ARGS`: the versions the crate's own lock file
+/// names. A registry that lacks one of them (a mirror taken before it was
+/// published: wasm-bindgen-cli 0.2.130's lock file names webpki-roots
+/// 1.0.11, which this machine's registry does not have) cannot give them;
+/// the install is then made again without `--locked`, every dependency
+/// resolved within its declared range against what the registry has, and
+/// says so. Either way the tool is the exact version asked for.
+fn install_locked(args: &[&str]) -> Result<()> {
+    let locked = run(cargo().arg("install").arg("--locked").args(args));
+    if let Err(e) = locked {
+        eprintln!(
+            "xtask: `cargo install --locked {}` failed ({e}); installing again with the dependencies resolved \
+             against this registry (some version named by the crate's lock file is not in it)",
+            args.join(" ")
+        );
+        run(cargo().arg("install").args(args))?;
     }
     Ok(())
 }
@@ -460,7 +480,7 @@ fn fuzz(ctx: &Ctx) -> Result<Done> {
         run(program("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
     }
     if !sh::succeeds(nightly_cargo().args(["fuzz", "--version"])) {
-        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+        install_locked(&["cargo-fuzz"])?;
     }
     let targets = sh::output(nightly_cargo().args(["fuzz", "list"]))?;
     let targets: Vec<&str> = targets.lines().map(str::trim).filter(|t| !t.is_empty()).collect();
