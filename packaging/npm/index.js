@@ -123,7 +123,7 @@ function call(f) {
  */
 class Verifier {
   #args;
-  #applied = []; // [document, nowMs] applied, in order
+  #applied = []; // [document (a string, or a copy of its bytes), nowMs] applied, in order
   #raw = null;
   #generation = -1;
   #freed = false;
@@ -138,7 +138,10 @@ class Verifier {
     if (this.#freed) throw new TypeError('verifier-freed: this verifier was freed');
     if (this.#generation !== generation) {
       const raw = new glue.Verifier(...this.#args);
-      for (const [document, nowMs] of this.#applied) raw.applyStatus(document, nowMs);
+      for (const [document, nowMs] of this.#applied) {
+        if (typeof document === 'string') raw.applyStatus(document, nowMs);
+        else raw.applyStatusBytes(document, nowMs);
+      }
       // The old one lives in a retired instance: never called again, not even to be freed.
       this.#raw = raw;
       this.#generation = generation;
@@ -162,6 +165,13 @@ class Verifier {
   applyStatus(document, nowMs) {
     const refused = this.#call((v) => v.applyStatus(document, nowMs));
     if (refused === undefined) this.#applied.push([document, nowMs]);
+    return refused;
+  }
+
+  applyStatusBytes(bytes, nowMs) {
+    const refused = this.#call((v) => v.applyStatusBytes(bytes, nowMs));
+    // A copy: the caller may reuse its array, and a new instance replays what was applied.
+    if (refused === undefined) this.#applied.push([Uint8Array.from(bytes), nowMs]);
     return refused;
   }
 
@@ -212,38 +222,6 @@ const profiles = () => call((glue) => glue.profiles());
 const checkProfile = (profile) => call((glue) => glue.checkProfile(profile));
 const statuses = () => call((glue) => glue.statuses());
 
-// What a person reads of a verdict: the verifier page's own words
-// (www/i18n.js, `verdict`: [title, reason, next step] for each status), in
-// three kinds. types.test.mjs checks they stay the page's, word for word.
-const VERDICTS = {
-  fr: {
-    valid: ['Certificat valide', 'Ce certificat est authentique et valable aujourd’hui.', 'Comparez ces informations avec une pièce d’identité.'],
-    expired: ['Authentique mais plus valable', 'Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire est terminée.', 'Demandez le certificat de cette année : l’établissement scolaire le délivre.'],
-    'not-yet-valid': ['Authentique mais pas encore valable', 'Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire n’a pas commencé.', 'Il sera valable à partir du {from}. D’ici là, demandez le certificat de l’année en cours.'],
-    'invalid-signature': ['Certificat falsifié : ne pas s’y fier', 'Ce certificat a été modifié après avoir été signé, ou il est faux.', 'Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire.'],
-    'unknown-issuer': ['Signataire inconnu : ne pas s’y fier', 'Ce certificat n’a pas été signé par un établissement reconnu.', 'Refusez-le. La famille peut demander un certificat à l’établissement scolaire.'],
-    'issuer-key-not-valid': ['Signature non autorisée : ne pas s’y fier', 'Ce certificat a été signé par un moyen que l’établissement n’avait pas le droit d’utiliser à cette date.', 'Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire.'],
-    revoked: ['Certificat annulé : ne pas s’y fier', 'L’établissement scolaire a annulé ce certificat.', 'Refusez-le. La famille peut demander un certificat à jour à l’établissement scolaire.'],
-    malformed: ['Code illisible : ne pas s’y fier', 'Ce code ou ce texte n’est pas un certificat complet : il est abîmé, coupé ou d’un autre type.', 'Scannez à nouveau le code. Si cela se reproduit, demandez le certificat original (papier ou PDF).'],
-    'unsupported-version': ['Certificat trop récent pour cette page : ne pas s’y fier', 'Ce certificat est d’un modèle plus récent que cette page.', 'Rechargez la page pour la mettre à jour, puis réessayez.'],
-    'trust-list-invalid': ['Vérification impossible sur cet appareil', 'La liste des établissements reconnus n’a pas pu être authentifiée : aucun certificat ne peut être vérifié.', 'Rechargez la page. Si cela se reproduit, signalez-le au service qui gère cette page.'],
-    'trust-list-expired': ['Vérification impossible : liste trop ancienne', 'La liste des établissements reconnus de cet appareil est trop ancienne et aucune liste à jour n’a pu être téléchargée : aucun certificat ne peut être déclaré valide.', 'Connectez-vous à Internet, puis réessayez.'],
-  },
-  en: {
-    valid: ['Valid certificate', 'This certificate is genuine and valid today.', 'Compare these details with an identity document.'],
-    expired: ['Genuine but no longer valid', 'This certificate was indeed issued by the school, but its school year is over.', 'Ask for this year’s certificate: the school issues it.'],
-    'not-yet-valid': ['Genuine but not valid yet', 'This certificate was indeed issued by the school, but its school year has not begun.', 'It will be valid from {from}. Until then, ask for the current year’s certificate.'],
-    'invalid-signature': ['Forged certificate: do not rely on it', 'This certificate was changed after it was signed, or it is fake.', 'Refuse it. The family can ask the school for a new certificate.'],
-    'unknown-issuer': ['Unknown signer: do not rely on it', 'This certificate was not signed by a recognised school.', 'Refuse it. The family can ask the school for a certificate.'],
-    'issuer-key-not-valid': ['Signature not allowed: do not rely on it', 'This certificate was signed by a means the school was not allowed to use on that date.', 'Refuse it. The family can ask the school for a new certificate.'],
-    revoked: ['Certificate cancelled: do not rely on it', 'The school has cancelled this certificate.', 'Refuse it. The family can ask the school for an up-to-date certificate.'],
-    malformed: ['Unreadable code: do not rely on it', 'This code or text is not a complete certificate: it is damaged, cut short or of another kind.', 'Scan the code again. If it happens again, ask for the original certificate (paper or PDF).'],
-    'unsupported-version': ['Certificate too recent for this page: do not rely on it', 'This certificate is of a newer model than this page.', 'Reload the page to update it, then try again.'],
-    'trust-list-invalid': ['Cannot verify on this device', 'The list of recognised schools could not be authenticated: no certificate can be verified.', 'Reload the page. If it happens again, tell the service that runs this page.'],
-    'trust-list-expired': ['Cannot verify: list too old', 'The list of recognised schools on this device is too old and no current list could be downloaded: no certificate can be declared valid.', 'Go online, then try again.'],
-  },
-};
-
 /**
  * The kind of a verdict, as the page and the element show it: `valid`;
  * `not-valid-now` (genuine, but outside its school year: `expired`,
@@ -256,17 +234,16 @@ function kindOf(status) {
 
 /**
  * What a person reads of a verdict, in the page's words: `{ kind, title,
- * reason, next }`. `lang`: English when it starts with `en`, French
- * otherwise. `from`: when the certificate becomes valid, as the reader
- * writes dates (`not-yet-valid` names it; without it, that sentence is left
- * out, as the page does). A status that is not one gives `malformed`'s.
+ * reason, next }`, from the core (`Status::title`… in src/status.rs, held
+ * to www/i18n.js's `verdict` by tests/verdict_words.rs). `lang`: English
+ * when it starts with `en`, French otherwise. `from`: when the certificate
+ * becomes valid, as the reader writes dates (`not-yet-valid` names it;
+ * without it, that sentence is left out, as the page does). A status that
+ * is not one gives `malformed`'s.
  */
 function statusText(status, lang, from) {
-  const words = VERDICTS[String(lang ?? '').toLowerCase().startsWith('en') ? 'en' : 'fr'];
-  const known = Object.hasOwn(words, status) ? status : 'malformed';
-  const [title, reason, next] = words[known];
-  const when = typeof from === 'string' && from !== '' ? next.replace('{from}', from) : next.replace(/^[^.]*\{from\}\.\s*/, '');
-  return { kind: kindOf(known), title, reason, next: when };
+  const when = typeof from === 'string' && from !== '' ? from : undefined;
+  return call((glue) => glue.statusText(String(status), String(lang ?? ''), when));
 }
 
 /** `true` for `null` or a sequence (an integer >= 0). */
