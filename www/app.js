@@ -11,7 +11,7 @@
 // history at once.
 
 import { VERIFY_MODULE, CONFIG } from './boot.js'; // the verify-only wasm compiling while the other modules arrive
-import { t, lang, setLang, applyStatic } from './i18n.js';
+import { t, lang, useLang, langReady, applyStatic } from './i18n.js';
 import { Session } from './lib/session.js';
 import { Core } from './verifier.js';
 import { wasmAvailable, preloadImportsOf } from './lib/early.js';
@@ -65,6 +65,7 @@ function takeFragmentToken() {
 }
 
 const linkToken = takeFragmentToken();
+await langReady; // English, if chosen before: its strings (i18n-en.js) before anything is drawn
 applyStatic();
 
 // ---- The session: idle → verifying → verdict | error. ----
@@ -135,8 +136,8 @@ window.addEventListener('hashchange', () => {
   if (token) verifyText(token);
 });
 
-els.langToggle.addEventListener('click', () => {
-  setLang(lang() === 'fr' ? 'en' : 'fr');
+els.langToggle.addEventListener('click', async () => {
+  await useLang(lang() === 'fr' ? 'en' : 'fr');
   applyStatic();
   els.langToggle.lang = lang() === 'fr' ? 'en' : 'fr';
   for (const el of [els.pasteMessage, els.imageMessage, els.cameraMessage]) setMessage(el, el.dataset.key || null);

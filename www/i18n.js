@@ -1,4 +1,6 @@
-// Every string of the page's own, in French (first) and English.
+// Every string of the page's own, in French here and in English in
+// i18n-en.js, fetched only when English is chosen (`useLang`; 3 KB gzipped
+// that a link's first verdict in French no longer waits for).
 //
 // The verdicts' sentences are here, one [title, reason, next step] per
 // status, written for a parent and a clerk (no word a clerk could not
@@ -6,6 +8,7 @@
 // apostrophes (’) throughout.
 
 import { storage } from './storage.js';
+import { preloadImportsOf } from './lib/early.js';
 
 const LANG_KEY = 'cachet.lang';
 
@@ -131,135 +134,43 @@ const STRINGS = {
       minute: ['il y a 1 minute', 'il y a {n} minutes', 'dans 1 minute', 'dans {n} minutes'],
     },
   },
-  en: {
-    pageTitle: 'Cachet — verify a school certificate',
-    skip: 'Skip to main content',
-    brand: 'Cachet',
-    langToggle: 'Français',
-    title: 'Verify a school certificate',
-    lead: 'Scan the certificate’s QR code. Verification happens on this device: nothing is sent anywhere.',
-    inputsTitle: 'Or else: the link or an image',
-    pasteTitle: 'Certificate link or text',
-    pasteLabel: 'Paste or type the link or the text (starting with CC1:)',
-    pasteHint: 'Enter to verify; Shift+Enter for a new line.',
-    pasteVerify: 'Verify',
-    pasteEmpty: 'First paste the certificate’s link or text.',
-    imageTitle: 'Photo or screenshot',
-    imageOrPdfLabel: 'Choose an image of the QR code, or the certificate’s PDF',
-    imageReading: 'Reading the image…',
-    imageNoCode: 'No readable QR code in this image. Try a sharp, well-lit photo in which the code fills a good part of the picture.',
-    imageNotImage: 'This file could not be read as an image.',
-    imageTooLarge: 'This image is too large to be read on this device. Take a smaller photo, or a screenshot of the QR code.',
-    pdfUnreadable: 'This PDF is unreadable or damaged.',
-    pdfNoCode: 'No certificate in this PDF: no embedded certificate text, no readable QR code in its images.',
-    scannerUnavailable: 'The QR code reader could not start. Paste the certificate’s link, or reload the page.',
-    sound: 'Sound or vibration on each result',
-    cameraStart: 'Scan with the camera',
-    cameraStop: 'Stop the camera',
-    cameraSelect: 'Camera in use',
-    cameraDefault: 'Camera {n}',
-    torch: 'Torch',
-    cameraVideo: 'Camera picture',
-    cameraScanning: 'Hold the certificate’s QR code in front of the camera.',
-    cameraStarting: 'Starting the camera…',
-    cameraDenied: 'Access to the camera was refused. Allow it in the browser’s settings, or choose an image.',
-    cameraNone: 'No camera was found on this device.',
-    cameraUnsupported: 'This browser gives no access to the camera on this page. Choose an image or paste the link.',
-    cameraFailed: 'The camera could not start. Close other applications using it, then try again.',
-    again: 'Verify another certificate',
-    verifying: 'Verifying…',
-    verifyingTrustList: 'Downloading the list of recognised schools, then verifying…',
-    privacy: 'Nothing you show leaves this device. After a first visit, this page also works offline.',
-    updateText: 'A new version is available',
-    updateReload: 'Reload',
-    errorTitle: 'Could not verify',
-    errorReason: 'Something went wrong during verification; no result can be given. Try again; if it happens again, reload the page.',
-    errorTimeout: 'Verification did not finish within 5 seconds; no result can be given. Try again; if it happens again, reload the page.',
-    errorUnavailable: 'This browser could not start the verification; no result can be given. Reload the page. If it happens again, the browser blocks it (an old browser, or a strict security mode such as the iPhone’s Lockdown Mode): try another, up-to-date browser.',
-    errorNoWasm: 'This browser does not run WebAssembly, which the verification needs: it is switched off here, for instance by the iPhone’s or iPad’s Lockdown Mode, or by a device policy. No result can be given, and reloading the page will not help. Open the link in another browser or on another device; or, in Lockdown Mode, exclude this site: in Safari, tap “aA” left of the address, then Website Settings, and turn off Lockdown Mode for this site.',
-    errorUnknownProfile: 'This page is misconfigured: no certificate can be verified. Tell the service that runs it (code for support: {profile}).',
-    errorTrustListMissing: 'The list of recognised schools could not be downloaded and this device holds no copy of it: no result can be given. Go online, then try again.',
-    verdict: {
-      valid: ['Valid certificate', 'This certificate is genuine and valid today.', 'Compare these details with an identity document.'],
-      expired: ['Genuine but no longer valid', 'This certificate was indeed issued by the school, but its school year is over.', 'Ask for this year’s certificate: the school issues it.'],
-      'not-yet-valid': ['Genuine but not valid yet', 'This certificate was indeed issued by the school, but its school year has not begun.', 'It will be valid from {from}. Until then, ask for the current year’s certificate.'],
-      'invalid-signature': ['Forged certificate: do not rely on it', 'This certificate was changed after it was signed, or it is fake.', 'Refuse it. The family can ask the school for a new certificate.'],
-      'unknown-issuer': ['Unknown signer: do not rely on it', 'This certificate was not signed by a recognised school.', 'Refuse it. The family can ask the school for a certificate.'],
-      'issuer-key-not-valid': ['Signature not allowed: do not rely on it', 'This certificate was signed by a means the school was not allowed to use on that date.', 'Refuse it. The family can ask the school for a new certificate.'],
-      revoked: ['Certificate cancelled: do not rely on it', 'The school has cancelled this certificate.', 'Refuse it. The family can ask the school for an up-to-date certificate.'],
-      malformed: ['Unreadable code: do not rely on it', 'This code or text is not a complete certificate: it is damaged, cut short or of another kind.', 'Scan the code again. If it happens again, ask for the original certificate (paper or PDF).'],
-      'unsupported-version': ['Certificate too recent for this page: do not rely on it', 'This certificate is of a newer model than this page.', 'Reload the page to update it, then try again.'],
-      'trust-list-invalid': ['Cannot verify on this device', 'The list of recognised schools could not be authenticated: no certificate can be verified.', 'Reload the page. If it happens again, tell the service that runs this page.'],
-      'trust-list-expired': ['Cannot verify: list too old', 'The list of recognised schools on this device is too old and no current list could be downloaded: no certificate can be declared valid.', 'Go online, then try again.'],
-    },
-    nextLabel: 'What to do: ',
-    statusCode: 'Code for support: {code}',
-    fieldsTitle: 'Signed details',
-    fieldsTitleNotValidNow: 'Signed details (not valid today)',
-    fieldsTitleRefused: 'Details read (do not rely on them)',
-    fieldPupil: 'Pupil',
-    fieldBirthDate: 'Date of birth',
-    fieldSchool: 'School',
-    fieldUai: 'UAI',
-    fieldTown: 'Town',
-    fieldAcademie: 'Académie',
-    fieldSchoolYear: 'School year',
-    fieldLevel: 'Level',
-    fieldRegime: 'Régime',
-    fieldIssuedOn: 'Issue date',
-    fieldValidity: 'Valid',
-    validity: 'from {from} to {until} inclusive',
-    fieldSerial: 'Serial number',
-    fieldIssuer: 'Signed by',
-    regime: { externe: 'day pupil', 'demi-pensionnaire': 'half-board', interne: 'boarder' },
-    verdictStale: 'Warning: the list of recognised schools is not up to date; a recently cancelled certificate may not be flagged. Go online to update it.',
-    verdictTrustList: 'Verified with the list of recognised schools, version {seq} of {date}.',
-    checksTitle: 'Checks in detail (for support)',
-    outcome: { pass: 'passed', warn: 'warning', fail: 'failed', 'not-run': 'not run' },
-    check: {
-      'trust-list': 'List of recognised schools up to date',
-      decoding: 'Certificate readable',
-      version: 'Certificate model known',
-      issuer: 'Signed by a recognised school',
-      signature: 'Signature genuine',
-      'issuer-key': 'Signature allowed on that date',
-      revocation: 'Not cancelled',
-      validity: 'Validity period',
-    },
-    trustLoading: 'Loading the list of recognised schools…',
-    trustFresh: 'List of recognised schools: version {seq} of {date} ({age}), up to date.',
-    trustStale: 'Warning: the list of recognised schools (version {seq} of {date}, {age}) is not up to date. An update was expected on {next}. Go online to update it.',
-    trustExpired: 'The list of recognised schools (version {seq} of {date}, {age}) is too old: no certificate can be declared valid. Go online to update it.',
-    trustUnknown: 'List of recognised schools: version {seq} of {date} ({age}).',
-    trustInvalid: 'The list of recognised schools was refused: no certificate can be verified (code for support: {code}).',
-    trustMissing: 'The list of recognised schools is unavailable: no certificate can be verified. Go online, then reload the page.',
-    trustFromCache: 'Copy saved on this device (the network did not answer).',
-    trustNetworkRefused: 'The downloaded list was refused; the copy saved on this device is used (code for support: {code}).',
-    statusMissing: 'The last days’ cancellations could not be downloaded: a recently cancelled certificate may not be flagged (code for support: {code}).',
-    statusRefused: 'The latest update of cancellations was refused; the one saved on this device is used (code for support: {code}).',
-    trustConfigMissing: 'The verifier’s configuration is unavailable: no certificate can be verified. Reload the page.',
-    instant: '{date}, {time}',
-    months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
-    age: {
-      now: 'just now',
-      day: ['yesterday', '{n} days ago', 'tomorrow', 'in {n} days'],
-      hour: ['1 hour ago', '{n} hours ago', 'in 1 hour', 'in {n} hours'],
-      minute: ['1 minute ago', '{n} minutes ago', 'in 1 minute', 'in {n} minutes'],
-    },
-  },
 };
 
-let current = storage.get(LANG_KEY) === 'en' ? 'en' : 'fr';
+let current = 'fr';
+let english = null;
+
+/** Adds the English strings (i18n-en.js's `EN`): what <cachet-verifier> does as it loads. */
+export function addEnglish(strings) {
+  STRINGS.en = strings;
+}
+
+/**
+ * Makes `next` (`fr` or `en`) the language, once its strings are here
+ * (English: i18n-en.js, fetched on first use); `remember`: kept for the
+ * next visits. Resolves to the language in use: still the one before when
+ * English could not be loaded (offline before the service worker kept it).
+ */
+export async function useLang(next, { remember = true } = {}) {
+  if (next === 'en' && !STRINGS.en) {
+    english ??= (preloadImportsOf(import.meta.url), import('./i18n-en.js')).then(({ EN }) => addEnglish(EN)); // checked where the site gives integrity
+    try {
+      await english;
+    } catch {
+      english = null;
+      return current;
+    }
+  }
+  current = next === 'en' ? 'en' : 'fr';
+  if (remember) storage.set(LANG_KEY, current);
+  return current;
+}
+
+/** The language this device chose before, in use once its strings are here (await it before drawing). */
+export const langReady = storage.get(LANG_KEY) === 'en' ? useLang('en', { remember: false }) : Promise.resolve(current);
 
 /** The page's language: `fr` (the default) or `en`. */
 export function lang() {
   return current;
-}
-
-/** Switches the language and remembers the choice. */
-export function setLang(next) {
-  current = next === 'en' ? 'en' : 'fr';
-  storage.set(LANG_KEY, current);
 }
 
 /**
@@ -268,7 +179,7 @@ export function setLang(next) {
  */
 export function inLang(next, f) {
   const saved = current;
-  current = next === 'en' ? 'en' : 'fr';
+  current = next === 'en' && STRINGS.en ? 'en' : 'fr';
   try {
     return f();
   } finally {

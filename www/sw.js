@@ -24,7 +24,7 @@
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-12';
+const VERSION = 'cachet-shell-13';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
 /** The last status index the network gave (docs/TRUST.md, "Publishing status documents"), answered offline. */
@@ -43,6 +43,7 @@ const SHELL = [
   'boot.js',
   'camera.js',
   'i18n.js',
+  'i18n-en.js',
   'image.js',
   'scan.js',
   'scan-worker.js',

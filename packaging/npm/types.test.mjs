@@ -142,6 +142,7 @@ test('element.d.ts declares every value the element module exports', () => {
 /** The page's verdict words: `{ fr: { status: [title, reason, next] }, en: … }`. */
 async function pageWords() {
   const i18n = await import(pathToFileURL(path.join(root, 'www', 'i18n.js')).href);
+  i18n.addEnglish((await import(pathToFileURL(path.join(root, 'www', 'i18n-en.js')).href)).EN); // fetched on demand by the page
   return { fr: i18n.inLang('fr', () => i18n.t('verdict')), en: i18n.inLang('en', () => i18n.t('verdict')) };
 }
 

@@ -86,6 +86,8 @@ test('the language switch sets <html lang>, translates the page, and is remember
   assert.ok(/valid/i.test(english) && !english.includes('Certificat valide'), english);
   await page.reload();
   await page.locator('#paste-input').waitFor();
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  // Drawn in English once its strings (i18n-en.js) are here, before anything else is drawn.
+  await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 5000 });
+  assert.equal(await page.locator('#lang-toggle').innerText(), 'Français');
   await context.close();
 });

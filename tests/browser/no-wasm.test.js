@@ -66,6 +66,7 @@ for (const [how, script] of Object.entries(NO_WASM)) {
       assert.equal(await page.locator('#trust-info').getAttribute('data-state'), 'no-wasm');
 
       await page.click('#lang-toggle');
+      await page.waitForFunction(() => document.documentElement.lang === 'en'); // its strings fetched first (i18n-en.js)
       const en = await resultText(page);
       assert.match(en, /does not run WebAssembly/, en);
       assert.match(en, /another browser/, en);

@@ -33,7 +33,10 @@
 import { Session, VerifyError } from '../lib/session.js';
 import { renderOutcome, renderBusy, renderIdle, renderTrustInfo, h } from '../lib/render.js';
 import { Inputs } from '../lib/inputs.js';
-import { t, inLang } from '../i18n.js';
+import { t, inLang, addEnglish } from '../i18n.js';
+import { EN } from '../i18n-en.js';
+
+addEnglish(EN); // the element may be asked for English at any time (its `lang`): its strings at once
 
 export { VerifyError };
 
