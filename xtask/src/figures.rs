@@ -426,11 +426,12 @@ fn shape_errors(spec: &Spec, body: &str) -> Vec<String> {
 
 // ---- running the measurements ----------------------------------------------------------------
 
-/// This very xtask binary, in the workspace root (its tasks run as children so that their output can be read).
+/// `cargo xtask`, in the workspace root (its tasks run as children so that their output can be read).
+/// Through cargo, not this very binary: a measurement's own build (the browser tests' setup) may
+/// rebuild xtask and remove the file this process runs from.
 fn xtask() -> Result<Command> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
-    let mut c = Command::new(exe);
-    c.current_dir(sh::workspace_root());
+    let mut c = sh::cargo();
+    c.args(["run", "--quiet", "--package", "xtask", "--"]);
     Ok(c)
 }
 
