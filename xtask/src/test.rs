@@ -304,8 +304,9 @@ fn install_locked(args: &[&str]) -> Result<()> {
     let locked = run(cargo().arg("install").arg("--locked").args(args));
     if let Err(e) = locked {
         eprintln!(
-            "xtask: `cargo install --locked {}` failed ({e}); installing again with the dependencies resolved \
-             against this registry (some version named by the crate's lock file is not in it)",
+            "xtask: `cargo install --locked {}` failed ({e}); trying once more without --locked, the \
+             dependencies resolved within their ranges against this registry (needed where the registry lacks \
+             a version the crate's lock file names; any other failure fails again)",
             args.join(" ")
         );
         run(cargo().arg("install").args(args))?;
