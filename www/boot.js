@@ -5,10 +5,11 @@
 // page's modules (app.js runs only once all of them have arrived and the
 // document is parsed). It starts what a link's verdict needs and nothing
 // else: the verify-only wasm (downloaded and compiled from the response as
-// it arrives), config.json and the trust list. The modules that use them
-// take these very responses (lib/early.js), so each is fetched once per
-// visit in every engine; `<link rel="preload" as="fetch">` is not used,
-// because WebKit downloads such a preload a second time for the `fetch()`.
+// it arrives), config.json and, unless a fresh one is held, the trust list.
+// The modules that use them take these very responses (lib/early.js), so
+// each is fetched once per visit in every engine; `<link rel="preload"
+// as="fetch">` is not used, because WebKit downloads such a preload a
+// second time for the `fetch()`.
 //
 // The QR reader (pkg/cachet.js and cachet_bg.wasm, five times the verify
 // code) is not on this path: scan.js loads it when the camera or an image
@@ -29,7 +30,16 @@ export const CONFIG = new URL('./config.json', import.meta.url);
 
 // The same credentials and cache mode as the fetches that take them (trust-list.js).
 fetchEarly(CONFIG, { credentials: 'same-origin' });
-fetchEarly(new URL('./trust-list.json', import.meta.url), { cache: 'no-cache', credentials: 'same-origin' });
+// A device that holds a list fresh until later (trust-list.js keepTrustList)
+// gives its verdict from it and downloads the list after it (lib/session.js):
+// not here, one request less on a returning visit's path.
+let freshUntil = 0;
+try {
+  freshUntil = Number(globalThis.localStorage.getItem('cachet.trustList.freshUntil'));
+} catch {
+  // no storage: nothing is held either
+}
+if (!(freshUntil > Date.now())) fetchEarly(new URL('./trust-list.json', import.meta.url), { cache: 'no-cache', credentials: 'same-origin' });
 compileWasm(VERIFY_MODULE.wasm).catch(() => {
   // A failed download or compile is retried when the verdict needs the module, and reported then.
 });

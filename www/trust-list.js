@@ -14,6 +14,7 @@ import { takeFetched } from './lib/early.js';
 
 const CACHE = 'cachet-trust-list';
 const SEEN_KEY = 'cachet.trustList.seenSequence';
+const FRESH_KEY = 'cachet.trustList.freshUntil'; // boot.js reads it
 const STATUS_CACHE = 'cachet-status';
 const STATUS_SEEN_KEY = 'cachet.status.seenSequence';
 /** Deltas a device holds on top of its full status document; past them it takes the published full one again. */
@@ -128,12 +129,18 @@ export async function cachedTrustList(url) {
   }
 }
 
-/** Keeps a list the core accepted, for offline use and for the next visit's first verdict. */
-export async function keepTrustList(url, text) {
+/**
+ * Keeps a list the core accepted, for offline use and for the next visit's
+ * first verdict; and its `next_update` (`nextUpdate`), until which boot.js
+ * does not download the list before that verdict.
+ */
+export async function keepTrustList(url, text, nextUpdate) {
   try {
     if (!globalThis.caches) return;
     const cache = await caches.open(CACHE);
     await cache.put(url, new Response(text, { headers: { 'Content-Type': 'application/json' } }));
+    const until = Date.parse(nextUpdate);
+    if (Number.isFinite(until)) storage.set(FRESH_KEY, until);
   } catch {
     // No cache (storage full or refused): the list is used for this visit only.
   }

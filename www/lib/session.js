@@ -514,7 +514,7 @@ export class Session extends EventTarget {
     if (current) this.#core.load(network.text, roots, seenSequence());
     this.#use({ text: network.text, info: probe.info, source: 'network' });
     this.#networkRefused = null;
-    setTimeout(() => keepTrustList(url, network.text)); // after the verdict: it does not wait for storage
+    setTimeout(() => keepTrustList(url, network.text, probe.info?.next_update)); // after the verdict: it does not wait for storage
   }
 
   /** Fetches the list again in the background if it is due (or `force`); never blocks a verification. */
