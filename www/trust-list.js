@@ -231,9 +231,10 @@ export async function fetchScopedStatus(indexURL, keyId, index) {
  * when the network failed. A device that holds a sequence the index's
  * deltas start from takes those deltas only (a few KiB a day); otherwise,
  * or past MAX_HELD_DELTAS, the full document. Throws on an unreadable index.
+ * `options.index`: fetchIndex's promise, if begun (used if it gave an index).
  */
-export async function fetchStatusUpdate(indexURL, held, options = {}) {
-  const index = await fetchIndex(indexURL, options);
+export async function fetchStatusUpdate(indexURL, held, { index: early, ...options } = {}) {
+  const index = (early && (await early.catch(() => null))) || (await fetchIndex(indexURL, options));
   if (!index) return null;
   if (held && !held.scoped && held.sequence >= index.sequence) return { upToDate: true };
   let chain = null;

@@ -110,7 +110,7 @@ export class Session extends EventTarget {
   #hint; // keyIdHint of the first text verified
   #listening = null;
   // With published status documents: { url, held: {full, deltas} | null (each {bytes, at}), error: the
-  // core's code for the last documents refused, or 'status-unavailable', networkFailed, download, fetchedAt }.
+  // core's code for the last documents refused, or 'status-unavailable', networkFailed, download, fetchedAt, index: a first visit's early index, for its background download }.
   #status = null;
 
   /**
@@ -228,7 +228,7 @@ export class Session extends EventTarget {
     const cached = cachedTrustList(url);
     this.#cachedList = cached;
     if (this.#config.status) {
-      this.#status = { url: this.#config.status, held: null, error: null, networkFailed: false, download: null, fetchedAt: 0 };
+      this.#status = { url: this.#config.status, held: null, error: null, networkFailed: false, download: null, fetchedAt: 0, index: null };
     }
     const heldStatus = this.#status ? cachedStatus(this.#status.url) : Promise.resolve(null);
     // A first visit's link (no status seen): the index now; with no list nor status held, its key's
@@ -236,6 +236,7 @@ export class Session extends EventTarget {
     let index = null;
     const kid = this.#hint;
     if (kid && this.#status && seenStatusSequence() === undefined) (index = fetchIndex(this.#status.url)).catch(() => {});
+    if (index) this.#status.index = index; // the background download's too: not asked for again
     Promise.all([cached, heldStatus]).then(([list, held]) => {
       const st = this.#status;
       if (list !== null || held || !st || !kid) return;
@@ -354,8 +355,10 @@ export class Session extends EventTarget {
       }
       const held = sequence === undefined ? null : { sequence, deltas: st.held ? st.held.deltas.length : 0, scoped };
       let update;
+      const index = st.index;
+      st.index = null; // taken once
       try {
-        update = await fetchStatusUpdate(st.url, held);
+        update = await fetchStatusUpdate(st.url, held, { index });
       } catch {
         st.error = 'status-index-invalid';
         return;
@@ -399,7 +402,7 @@ export class Session extends EventTarget {
       if (scoped && scoped.bytes && this.#current && this.#replaceStatus(scoped.bytes, Date.now())) {
         this.#kept();
         this.#changed();
-        this.#startStatusDownload(); // the whole state, in the background: every other key's
+        setTimeout(() => this.#startStatusDownload()); // the whole state, in the background (after the verdict): every other key's
         return;
       }
       if (scoped === null) {
