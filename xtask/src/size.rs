@@ -11,10 +11,12 @@
 //!   verify-only wasm lost 9 KB gzipped (no js-sys, no Debug formatting, no
 //!   BTreeSet, its own base64url, the extras out of it: 112.4 KB used), and
 //!   was brought down so that nothing grows back while the rest of the way
-//!   is made.
+//!   is made; then to 100 KB when the site's scripts lost their comments
+//!   (97.3 KB used).
 //! - **the whole page**: that, the QR reader's wasm and every other module,
 //!   as the service worker's precache holds them (sw.js's `SHELL`), and
-//!   sw.js itself. 245 KB (242.5 KB used; it was 258 KB with 257.0 used).
+//!   sw.js itself. 235 KB (228.1 KB used; it was 245 KB with 242.8 used
+//!   before the scripts lost their comments, and 258 KB before that).
 //!
 //! Scripts and style sheets are measured as `cargo xtask site` serves them,
 //! without their comments and indentation (xtask/src/minify.rs): 15 KB less
@@ -35,9 +37,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Before the first verdict of a link, gzipped. The goal is 80 KB (not reached yet).
-pub const CRITICAL_BUDGET: u64 = 114 * 1000;
+pub const CRITICAL_BUDGET: u64 = 100 * 1000;
 /// The whole page with its offline shell and the QR reader, gzipped.
-pub const BUDGET: u64 = 245 * 1000;
+pub const BUDGET: u64 = 235 * 1000;
 
 fn gzipped(bytes: &[u8]) -> Result<u64> {
     let mut gz = GzEncoder::new(Vec::new(), Compression::best());
