@@ -74,7 +74,7 @@ tasks:
   figures [--quick] [--only NAME,...] [--write] [--list] [--check]
                   the README's measured figures (size, core, issuing, bulk, browser, phone), measured and
                   printed as its <!-- figures:NAME --> blocks; --write rewrites those blocks in README.md;
-                  --quick: size, core (shorter criterion runs) and issuing only, minutes instead of half an hour;
+                  --quick: size, core (shorter criterion runs) and issuing only (5 minutes, not 20 to 30);
                   --check: only that the blocks have their generators' shape (no measurement)";
 
 fn main() -> ExitCode {
