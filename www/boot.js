@@ -30,16 +30,19 @@ export const CONFIG = new URL('./config.json', import.meta.url);
 
 // The same credentials and cache mode as the fetches that take them (trust-list.js).
 fetchEarly(CONFIG, { credentials: 'same-origin' });
+compileWasm(VERIFY_MODULE.wasm).catch(() => {
+  // A failed download or compile is retried when the verdict needs the module, and reported then.
+});
 // A device that holds a list fresh until later (trust-list.js keepTrustList)
 // gives its verdict from it and downloads the list after it (lib/session.js):
-// not here, one request less on a returning visit's path.
+// not here, one request less on a returning visit's path. Asked only on a
+// returning visit (a service worker in control): a page's first use of
+// localStorage waits for the browser to open it, which a first visit's
+// downloads must not wait for.
 let freshUntil = 0;
 try {
-  freshUntil = Number(globalThis.localStorage.getItem('cachet.trustList.freshUntil'));
+  if (globalThis.navigator?.serviceWorker?.controller) freshUntil = Number(globalThis.localStorage.getItem('cachet.trustList.freshUntil'));
 } catch {
   // no storage: nothing is held either
 }
 if (!(freshUntil > Date.now())) fetchEarly(new URL('./trust-list.json', import.meta.url), { cache: 'no-cache', credentials: 'same-origin' });
-compileWasm(VERIFY_MODULE.wasm).catch(() => {
-  // A failed download or compile is retried when the verdict needs the module, and reported then.
-});
