@@ -209,6 +209,9 @@ fn js_strings(text: &str) -> Result<Vec<(usize, usize)>> {
     let mut last_word = String::new();
     // `true`: the `{` of a template substitution.
     let mut braces: Vec<bool> = Vec::new();
+    // `true`: the `(` of an `if`, `while`, `for` or `with` condition, after
+    // whose `)` a `/` starts a regular expression (as in minify.rs).
+    let mut parens: Vec<bool> = Vec::new();
     let unterminated = |what: &str, at: usize| format!("line {}: an unterminated {what}", line_of(text, at));
     // Scans a template from `i` (after '`' or a substitution's '}'): the index
     // after its closing '`' or after the next "${", and which.
@@ -286,6 +289,13 @@ fn js_strings(text: &str) -> Result<Vec<(usize, usize)>> {
             } else {
                 last = b'/';
             }
+        } else if c == b'(' {
+            parens.push(last == b'a' && matches!(last_word.as_str(), "if" | "while" | "for" | "with"));
+            last = c;
+            i += 1;
+        } else if c == b')' {
+            last = if parens.pop() == Some(true) { b';' } else { c };
+            i += 1;
         } else if c == b'{' {
             braces.push(false);
             last = c;
@@ -1179,6 +1189,10 @@ mod tests {
         let strings: Vec<String> =
             js_strings("x = `a`; y = `b${1}c${`d`}e`;").unwrap().into_iter().map(|(s, e)| format!("{s}-{e}")).collect();
         assert_eq!(strings.len(), 2, "{strings:?}");
+        // After a condition's `)`, a `/` starts a regular expression: its quote is no string.
+        let js = "if (s) /['\"]/g.test(s); const a = 'lib/a.js';";
+        let strings: Vec<&str> = js_strings(js).unwrap().into_iter().map(|(s, e)| &js[s..e]).collect();
+        assert_eq!(strings, ["lib/a.js"]);
     }
 
     #[test]
