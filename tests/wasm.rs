@@ -523,7 +523,9 @@ fn status_documents_merge_into_the_verifier_and_refuse_rollback() {
     assert_eq!(v.status_sequence(), None);
     assert_eq!(v.check_status_floor(None), None);
     assert_eq!(v.apply_status(&doc(&status_key, Kind::Full, 1, None, &[3]), now_ms()), None);
-    assert_eq!(v.apply_status(&doc(&status_key, Kind::Delta, 2, Some(1), &[4]), now_ms()), None);
+    // The same as bytes (applyStatusBytes, what the page uses); bytes that are not UTF-8 are refused.
+    assert_eq!(v.apply_status_bytes(&[0xff, 0xfe, b'{', b'}'], now_ms()).as_deref(), Some("status-json"));
+    assert_eq!(v.apply_status_bytes(doc(&status_key, Kind::Delta, 2, Some(1), &[4]).as_bytes(), now_ms()), None);
     assert_eq!(
         (status_of(&v, 3), status_of(&v, 4), status_of(&v, 5)),
         ("revoked".into(), "revoked".into(), "valid".into())
