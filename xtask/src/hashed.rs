@@ -179,152 +179,17 @@ fn ends_with_word(s: &str, w: &str) -> bool {
         .is_some_and(|rest| !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))
 }
 
-/// Words after which a `/` starts a regular expression, not a division (also minify.rs).
-pub(crate) const REGEX_AFTER_WORDS: [&str; 14] = [
-    "return",
-    "typeof",
-    "case",
-    "do",
-    "else",
-    "in",
-    "of",
-    "new",
-    "delete",
-    "void",
-    "throw",
-    "instanceof",
-    "yield",
-    "await",
-];
-
 /// The literal strings of a JavaScript text (quoted, or template literals
 /// without substitutions), as spans of their content; comments and regular
-/// expression literals skipped.
+/// expression literals skipped (minify.rs's lexer, which the site's
+/// stripping uses too).
 fn js_strings(text: &str) -> Result<Vec<(usize, usize)>> {
-    let b = text.as_bytes();
-    let n = b.len();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut last = b'(';
-    let mut last_word = String::new();
-    // `true`: the `{` of a template substitution.
-    let mut braces: Vec<bool> = Vec::new();
-    // `true`: the `(` of an `if`, `while`, `for` or `with` condition, after
-    // whose `)` a `/` starts a regular expression (as in minify.rs).
-    let mut parens: Vec<bool> = Vec::new();
-    let unterminated = |what: &str, at: usize| format!("line {}: an unterminated {what}", line_of(text, at));
-    // Scans a template from `i` (after '`' or a substitution's '}'): the index
-    // after its closing '`' or after the next "${", and which.
-    let template = |mut i: usize| -> Result<(usize, bool)> {
-        let start = i;
-        while i < n {
-            match b[i] {
-                b'\\' => i += 2,
-                b'`' => return Ok((i + 1, false)),
-                b'$' if b.get(i + 1) == Some(&b'{') => return Ok((i + 2, true)),
-                _ => i += 1,
-            }
-        }
-        Err(unterminated("template literal", start))
-    };
-    while i < n {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-        } else if c == b'/' && b.get(i + 1) == Some(&b'/') {
-            i = text[i..].find('\n').map_or(n, |e| i + e);
-        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            i = text[i + 2..].find("*/").map(|e| i + 2 + e + 2).ok_or_else(|| unterminated("comment", i))?;
-        } else if c == b'\'' || c == b'"' {
-            let start = i + 1;
-            i += 1;
-            loop {
-                match b.get(i) {
-                    None | Some(b'\n') => return Err(unterminated("string", start)),
-                    Some(b'\\') => i += 2,
-                    Some(&q) if q == c => break,
-                    _ => i += 1,
-                }
-            }
-            out.push((start, i));
-            i += 1;
-            last = c;
-        } else if c == b'`' {
-            let (end, subst) = template(i + 1)?;
-            if subst {
-                braces.push(true);
-            } else {
-                out.push((i + 1, end - 1));
-            }
-            i = end;
-            last = b'`';
-        } else if c == b'/' {
-            let regex = b"(,=:[!&|?{};+-*%<>~^".contains(&last)
-                || (last == b'a' && REGEX_AFTER_WORDS.contains(&last_word.as_str()));
-            i += 1;
-            if regex {
-                let start = i;
-                let mut class = false;
-                loop {
-                    match b.get(i) {
-                        None | Some(b'\n') => return Err(unterminated("regular expression", start)),
-                        Some(b'\\') => i += 2,
-                        Some(b'[') => {
-                            class = true;
-                            i += 1
-                        }
-                        Some(b']') => {
-                            class = false;
-                            i += 1
-                        }
-                        Some(b'/') if !class => break,
-                        _ => i += 1,
-                    }
-                }
-                i += 1;
-                while i < n && b[i].is_ascii_alphabetic() {
-                    i += 1;
-                }
-                last = b')';
-            } else {
-                last = b'/';
-            }
-        } else if c == b'(' {
-            parens.push(last == b'a' && matches!(last_word.as_str(), "if" | "while" | "for" | "with"));
-            last = c;
-            i += 1;
-        } else if c == b')' {
-            last = if parens.pop() == Some(true) { b';' } else { c };
-            i += 1;
-        } else if c == b'{' {
-            braces.push(false);
-            last = c;
-            i += 1;
-        } else if c == b'}' {
-            if braces.pop() == Some(true) {
-                let (end, subst) = template(i + 1)?;
-                if subst {
-                    braces.push(true);
-                }
-                i = end;
-                last = b'`';
-            } else {
-                last = c;
-                i += 1;
-            }
-        } else if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80 {
-            let start = i;
-            while i < n && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] >= 0x80) {
-                i += 1;
-            }
-            last_word = text[start..i].to_owned();
-            last = b'a';
-        } else {
-            last = c;
-            i += 1;
-        }
-    }
-    Ok(out)
+    use crate::minify::Piece;
+    Ok(crate::minify::lex(text)?
+        .into_iter()
+        .filter(|(piece, _, _)| matches!(piece, Piece::Str | Piece::Template { whole: true }))
+        .map(|(_, start, end)| (start + 1, end - 1))
+        .collect())
 }
 
 /// The references of a module to files of the site. `sw`: the service

@@ -15,8 +15,25 @@
 //! template or regular expression) is an error naming the line: the file is
 //! then not laid out, rather than laid out broken.
 
-use crate::hashed::REGEX_AFTER_WORDS;
 use crate::sh::Result;
+
+/// Words after which a `/` starts a regular expression, not a division.
+const REGEX_AFTER_WORDS: [&str; 14] = [
+    "return",
+    "typeof",
+    "case",
+    "do",
+    "else",
+    "in",
+    "of",
+    "new",
+    "delete",
+    "void",
+    "throw",
+    "instanceof",
+    "yield",
+    "await",
+];
 
 /// The 1-based line of a byte offset.
 fn line_of(text: &str, at: usize) -> usize {
@@ -45,11 +62,32 @@ fn end_line(out: &mut String) {
     }
 }
 
-/// The JavaScript `text` without its comments, indentation and blank lines.
-pub fn js(text: &str) -> Result<String> {
+/// What a span of JavaScript is, for [`lex`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// `// …` up to (not including) its line terminator.
+    LineComment,
+    /// `/* … */`.
+    BlockComment,
+    /// A quoted string, quotes included.
+    Str,
+    /// A template literal's text: from its '`' (or a substitution's '}') to
+    /// its closing '`' (or the next "${"); `whole`: '`' at both ends.
+    Template { whole: bool },
+    /// A regular expression literal, flags included.
+    Regex,
+}
+
+/// The comments and literals of a JavaScript text, in order, as
+/// `(piece, start, end)` byte spans; what lies between them is code. A `/`
+/// is a regular expression where an expression may begin (after an
+/// operator, `(`, `,`, `;`, a keyword like `return`, or an `if`, `while`,
+/// `for` or `with` condition's `)`), else a division. Also how hashed.rs
+/// finds the strings that name files.
+pub(crate) fn lex(text: &str) -> Result<Vec<(Piece, usize, usize)>> {
     let b = text.as_bytes();
     let n = b.len();
-    let mut out = String::with_capacity(n);
+    let mut out = Vec::new();
     let mut i = 0;
     // The last significant byte (`a` for a word), and the last word.
     let mut last = b'(';
@@ -74,31 +112,17 @@ pub fn js(text: &str) -> Result<String> {
         }
         Err(unterminated("template literal", start))
     };
-    let mut code_from = 0;
     while i < n {
         let c = b[i];
         if c == b'/' && b.get(i + 1) == Some(&b'/') {
-            push_code(&mut out, &text[code_from..i]);
-            end_line(&mut out);
             // A line comment ends at any line terminator: LF, CR, U+2028, U+2029.
-            i = text[i..].find(['\n', '\r', '\u{2028}', '\u{2029}']).map_or(n, |e| i + e);
-            code_from = i;
+            let end = text[i..].find(['\n', '\r', '\u{2028}', '\u{2029}']).map_or(n, |e| i + e);
+            out.push((Piece::LineComment, i, end));
+            i = end;
         } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
             let end = text[i + 2..].find("*/").map(|e| i + 2 + e + 2).ok_or_else(|| unterminated("comment", i))?;
-            push_code(&mut out, &text[code_from..i]);
-            let comment = &text[i..end];
-            if comment.starts_with("/*!") {
-                out.push_str(comment);
-            } else if comment.contains('\n') {
-                end_line(&mut out);
-                if !out.is_empty() && !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            } else if !out.is_empty() && !out.ends_with([' ', '\n']) {
-                out.push(' ');
-            }
+            out.push((Piece::BlockComment, i, end));
             i = end;
-            code_from = i;
         } else if c == b'\'' || c == b'"' {
             let start = i;
             i += 1;
@@ -111,23 +135,18 @@ pub fn js(text: &str) -> Result<String> {
                 }
             }
             i += 1;
-            push_code(&mut out, &text[code_from..start]);
-            out.push_str(&text[start..i]);
-            code_from = i;
+            out.push((Piece::Str, start, i));
             last = c;
         } else if c == b'`' || (c == b'}' && braces.last() == Some(&true)) {
             if c == b'}' {
                 braces.pop();
             }
-            let start = i;
             let (end, subst) = template(i + 1)?;
             if subst {
                 braces.push(true);
             }
-            push_code(&mut out, &text[code_from..start]);
-            out.push_str(&text[start..end]);
+            out.push((Piece::Template { whole: c == b'`' && !subst }, i, end));
             i = end;
-            code_from = i;
             last = b'`';
         } else if c == b'/' {
             let regex = b"(,=:[!&|?{};+-*%<>~^".contains(&last)
@@ -156,9 +175,7 @@ pub fn js(text: &str) -> Result<String> {
                 while i < n && b[i].is_ascii_alphabetic() {
                     i += 1;
                 }
-                push_code(&mut out, &text[code_from..start]);
-                out.push_str(&text[start..i]);
-                code_from = i;
+                out.push((Piece::Regex, start, i));
                 last = b')';
             } else {
                 i += 1;
@@ -193,6 +210,35 @@ pub fn js(text: &str) -> Result<String> {
             last = c;
             i += 1;
         }
+    }
+    Ok(out)
+}
+
+/// The JavaScript `text` without its comments, indentation and blank lines.
+pub fn js(text: &str) -> Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut code_from = 0;
+    for (piece, start, end) in lex(text)? {
+        push_code(&mut out, &text[code_from..start]);
+        let span = &text[start..end];
+        match piece {
+            Piece::LineComment => end_line(&mut out),
+            Piece::BlockComment if span.starts_with("/*!") => out.push_str(span),
+            Piece::BlockComment if span.contains('\n') => {
+                // A comment across lines is a line break (automatic semicolons).
+                end_line(&mut out);
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            Piece::BlockComment => {
+                if !out.is_empty() && !out.ends_with([' ', '\n']) {
+                    out.push(' ');
+                }
+            }
+            Piece::Str | Piece::Template { .. } | Piece::Regex => out.push_str(span),
+        }
+        code_from = end;
     }
     push_code(&mut out, &text[code_from..]);
     end_line(&mut out);
