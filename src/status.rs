@@ -72,111 +72,51 @@ impl Status {
         Status::PRECEDENCE.into_iter().find(|s| s.code() == code)
     }
 
-    /// The headline a reader sees: the verifier page's words (www/i18n.js, `verdict`), which tests/verdict_words.rs holds equal.
-    pub fn title(self, lang: Lang) -> &'static str {
+    /// The page's words for this verdict in `lang`: title, reason and next
+    /// step (www/i18n.js's `verdict`, which tests/verdict_words.rs holds equal).
+    fn words(self, lang: Lang) -> [&'static str; 3] {
         use Lang::*;
         match (self, lang) {
-            (Status::Valid, Fr) => "Certificat valide",
-            (Status::Valid, En) => "Valid certificate",
-            (Status::Malformed, Fr) => "Code illisible : ne pas s’y fier",
-            (Status::Malformed, En) => "Unreadable code: do not rely on it",
-            (Status::UnsupportedVersion, Fr) => "Certificat trop récent pour cette page : ne pas s’y fier",
-            (Status::UnsupportedVersion, En) => "Certificate too recent for this page: do not rely on it",
-            (Status::UnknownIssuer, Fr) => "Signataire inconnu : ne pas s’y fier",
-            (Status::UnknownIssuer, En) => "Unknown signer: do not rely on it",
-            (Status::InvalidSignature, Fr) => "Certificat falsifié : ne pas s’y fier",
-            (Status::InvalidSignature, En) => "Forged certificate: do not rely on it",
-            (Status::IssuerKeyNotValid, Fr) => "Signature non autorisée : ne pas s’y fier",
-            (Status::IssuerKeyNotValid, En) => "Signature not allowed: do not rely on it",
-            (Status::Revoked, Fr) => "Certificat annulé : ne pas s’y fier",
-            (Status::Revoked, En) => "Certificate cancelled: do not rely on it",
-            (Status::NotYetValid, Fr) => "Authentique mais pas encore valable",
-            (Status::NotYetValid, En) => "Genuine but not valid yet",
-            (Status::Expired, Fr) => "Authentique mais plus valable",
-            (Status::Expired, En) => "Genuine but no longer valid",
-            (Status::TrustListInvalid, Fr) => "Vérification impossible sur cet appareil",
-            (Status::TrustListInvalid, En) => "Cannot verify on this device",
-            (Status::TrustListExpired, Fr) => "Vérification impossible : liste trop ancienne",
-            (Status::TrustListExpired, En) => "Cannot verify: list too old",
+            (Status::Valid, Fr) => ["Certificat valide", "Ce certificat est authentique et valable aujourd’hui.", "Comparez ces informations avec une pièce d’identité."],
+            (Status::Valid, En) => ["Valid certificate", "This certificate is genuine and valid today.", "Compare these details with an identity document."],
+            (Status::Malformed, Fr) => ["Code illisible : ne pas s’y fier", "Ce code ou ce texte n’est pas un certificat complet : il est abîmé, coupé ou d’un autre type.", "Scannez à nouveau le code. Si cela se reproduit, demandez le certificat original (papier ou PDF)."],
+            (Status::Malformed, En) => ["Unreadable code: do not rely on it", "This code or text is not a complete certificate: it is damaged, cut short or of another kind.", "Scan the code again. If it happens again, ask for the original certificate (paper or PDF)."],
+            (Status::UnsupportedVersion, Fr) => ["Certificat trop récent pour cette page : ne pas s’y fier", "Ce certificat est d’un modèle plus récent que cette page.", "Rechargez la page pour la mettre à jour, puis réessayez."],
+            (Status::UnsupportedVersion, En) => ["Certificate too recent for this page: do not rely on it", "This certificate is of a newer model than this page.", "Reload the page to update it, then try again."],
+            (Status::UnknownIssuer, Fr) => ["Signataire inconnu : ne pas s’y fier", "Ce certificat n’a pas été signé par un établissement reconnu.", "Refusez-le. La famille peut demander un certificat à l’établissement scolaire."],
+            (Status::UnknownIssuer, En) => ["Unknown signer: do not rely on it", "This certificate was not signed by a recognised school.", "Refuse it. The family can ask the school for a certificate."],
+            (Status::InvalidSignature, Fr) => ["Certificat falsifié : ne pas s’y fier", "Ce certificat a été modifié après avoir été signé, ou il est faux.", "Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire."],
+            (Status::InvalidSignature, En) => ["Forged certificate: do not rely on it", "This certificate was changed after it was signed, or it is fake.", "Refuse it. The family can ask the school for a new certificate."],
+            (Status::IssuerKeyNotValid, Fr) => ["Signature non autorisée : ne pas s’y fier", "Ce certificat a été signé par un moyen que l’établissement n’avait pas le droit d’utiliser à cette date.", "Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire."],
+            (Status::IssuerKeyNotValid, En) => ["Signature not allowed: do not rely on it", "This certificate was signed by a means the school was not allowed to use on that date.", "Refuse it. The family can ask the school for a new certificate."],
+            (Status::Revoked, Fr) => ["Certificat annulé : ne pas s’y fier", "L’établissement scolaire a annulé ce certificat.", "Refusez-le. La famille peut demander un certificat à jour à l’établissement scolaire."],
+            (Status::Revoked, En) => ["Certificate cancelled: do not rely on it", "The school has cancelled this certificate.", "Refuse it. The family can ask the school for an up-to-date certificate."],
+            (Status::NotYetValid, Fr) => ["Authentique mais pas encore valable", "Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire n’a pas commencé.", "Il sera valable à partir du {from}. D’ici là, demandez le certificat de l’année en cours."],
+            (Status::NotYetValid, En) => ["Genuine but not valid yet", "This certificate was indeed issued by the school, but its school year has not begun.", "It will be valid from {from}. Until then, ask for the current year’s certificate."],
+            (Status::Expired, Fr) => ["Authentique mais plus valable", "Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire est terminée.", "Demandez le certificat de cette année : l’établissement scolaire le délivre."],
+            (Status::Expired, En) => ["Genuine but no longer valid", "This certificate was indeed issued by the school, but its school year is over.", "Ask for this year’s certificate: the school issues it."],
+            (Status::TrustListInvalid, Fr) => ["Vérification impossible sur cet appareil", "La liste des établissements reconnus n’a pas pu être authentifiée : aucun certificat ne peut être vérifié.", "Rechargez la page. Si cela se reproduit, signalez-le au service qui gère cette page."],
+            (Status::TrustListInvalid, En) => ["Cannot verify on this device", "The list of recognised schools could not be authenticated: no certificate can be verified.", "Reload the page. If it happens again, tell the service that runs this page."],
+            (Status::TrustListExpired, Fr) => ["Vérification impossible : liste trop ancienne", "La liste des établissements reconnus de cet appareil est trop ancienne et aucune liste à jour n’a pu être téléchargée : aucun certificat ne peut être déclaré valide.", "Connectez-vous à Internet, puis réessayez."],
+            (Status::TrustListExpired, En) => ["Cannot verify: list too old", "The list of recognised schools on this device is too old and no current list could be downloaded: no certificate can be declared valid.", "Go online, then try again."],
         }
+    }
+
+    /// The headline a reader sees: the verifier page's words.
+    pub fn title(self, lang: Lang) -> &'static str {
+        self.words(lang)[0]
     }
 
     /// Why, in plain words (the page's).
     pub fn reason(self, lang: Lang) -> &'static str {
-        use Lang::*;
-        match (self, lang) {
-            (Status::Valid, Fr) => "Ce certificat est authentique et valable aujourd’hui.",
-            (Status::Valid, En) => "This certificate is genuine and valid today.",
-            (Status::Malformed, Fr) => "Ce code ou ce texte n’est pas un certificat complet : il est abîmé, coupé ou d’un autre type.",
-            (Status::Malformed, En) => "This code or text is not a complete certificate: it is damaged, cut short or of another kind.",
-            (Status::UnsupportedVersion, Fr) => "Ce certificat est d’un modèle plus récent que cette page.",
-            (Status::UnsupportedVersion, En) => "This certificate is of a newer model than this page.",
-            (Status::UnknownIssuer, Fr) => "Ce certificat n’a pas été signé par un établissement reconnu.",
-            (Status::UnknownIssuer, En) => "This certificate was not signed by a recognised school.",
-            (Status::InvalidSignature, Fr) => "Ce certificat a été modifié après avoir été signé, ou il est faux.",
-            (Status::InvalidSignature, En) => "This certificate was changed after it was signed, or it is fake.",
-            (Status::IssuerKeyNotValid, Fr) => "Ce certificat a été signé par un moyen que l’établissement n’avait pas le droit d’utiliser à cette date.",
-            (Status::IssuerKeyNotValid, En) => "This certificate was signed by a means the school was not allowed to use on that date.",
-            (Status::Revoked, Fr) => "L’établissement scolaire a annulé ce certificat.",
-            (Status::Revoked, En) => "The school has cancelled this certificate.",
-            (Status::NotYetValid, Fr) => "Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire n’a pas commencé.",
-            (Status::NotYetValid, En) => "This certificate was indeed issued by the school, but its school year has not begun.",
-            (Status::Expired, Fr) => "Ce certificat a bien été délivré par l’établissement scolaire, mais son année scolaire est terminée.",
-            (Status::Expired, En) => "This certificate was indeed issued by the school, but its school year is over.",
-            (Status::TrustListInvalid, Fr) => "La liste des établissements reconnus n’a pas pu être authentifiée : aucun certificat ne peut être vérifié.",
-            (Status::TrustListInvalid, En) => "The list of recognised schools could not be authenticated: no certificate can be verified.",
-            (Status::TrustListExpired, Fr) => "La liste des établissements reconnus de cet appareil est trop ancienne et aucune liste à jour n’a pu être téléchargée : aucun certificat ne peut être déclaré valide.",
-            (Status::TrustListExpired, En) => "The list of recognised schools on this device is too old and no current list could be downloaded: no certificate can be declared valid.",
-        }
+        self.words(lang)[1]
     }
 
-    /// What to do next (the page's). `not-yet-valid`'s names the day it becomes valid as `{from}`: [`Status::next_step_from`] fills it in or leaves that sentence out.
+    /// What to do next (the page's). `not-yet-valid`'s names the day it
+    /// becomes valid as `{from}`: [`Status::next_step_from`] fills it in or
+    /// leaves that sentence out.
     pub fn next_step(self, lang: Lang) -> &'static str {
-        use Lang::*;
-        match (self, lang) {
-            (Status::Valid, Fr) => "Comparez ces informations avec une pièce d’identité.",
-            (Status::Valid, En) => "Compare these details with an identity document.",
-            (Status::Malformed, Fr) => {
-                "Scannez à nouveau le code. Si cela se reproduit, demandez le certificat original (papier ou PDF)."
-            }
-            (Status::Malformed, En) => {
-                "Scan the code again. If it happens again, ask for the original certificate (paper or PDF)."
-            }
-            (Status::UnsupportedVersion, Fr) => "Rechargez la page pour la mettre à jour, puis réessayez.",
-            (Status::UnsupportedVersion, En) => "Reload the page to update it, then try again.",
-            (Status::UnknownIssuer, Fr) => {
-                "Refusez-le. La famille peut demander un certificat à l’établissement scolaire."
-            }
-            (Status::UnknownIssuer, En) => "Refuse it. The family can ask the school for a certificate.",
-            (Status::InvalidSignature, Fr) => {
-                "Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire."
-            }
-            (Status::InvalidSignature, En) => "Refuse it. The family can ask the school for a new certificate.",
-            (Status::IssuerKeyNotValid, Fr) => {
-                "Refusez-le. La famille peut demander un nouveau certificat à l’établissement scolaire."
-            }
-            (Status::IssuerKeyNotValid, En) => "Refuse it. The family can ask the school for a new certificate.",
-            (Status::Revoked, Fr) => {
-                "Refusez-le. La famille peut demander un certificat à jour à l’établissement scolaire."
-            }
-            (Status::Revoked, En) => "Refuse it. The family can ask the school for an up-to-date certificate.",
-            (Status::NotYetValid, Fr) => {
-                "Il sera valable à partir du {from}. D’ici là, demandez le certificat de l’année en cours."
-            }
-            (Status::NotYetValid, En) => {
-                "It will be valid from {from}. Until then, ask for the current year’s certificate."
-            }
-            (Status::Expired, Fr) => "Demandez le certificat de cette année : l’établissement scolaire le délivre.",
-            (Status::Expired, En) => "Ask for this year’s certificate: the school issues it.",
-            (Status::TrustListInvalid, Fr) => {
-                "Rechargez la page. Si cela se reproduit, signalez-le au service qui gère cette page."
-            }
-            (Status::TrustListInvalid, En) => {
-                "Reload the page. If it happens again, tell the service that runs this page."
-            }
-            (Status::TrustListExpired, Fr) => "Connectez-vous à Internet, puis réessayez.",
-            (Status::TrustListExpired, En) => "Go online, then try again.",
-        }
+        self.words(lang)[2]
     }
 
     /// [`Status::next_step`] with `{from}` replaced by `from` (the day the

@@ -549,22 +549,8 @@ impl RevokedSet {
         if capacity == 0 {
             return Err(StatusListError::CapacityZero);
         }
-        let header = bytes.get(..HEADER_LEN).ok_or(StatusListError::Header)?;
-        let count = header.iter().take(4).fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
-        let k = header.get(4).copied().unwrap_or_default();
-        if count > capacity || k != rice_parameter(count, capacity) {
-            return Err(StatusListError::Header);
-        }
         let stream = bytes.get(HEADER_LEN..).unwrap_or_default();
-        // Bit positions are kept as u32 (far above the 32 MiB of a trust list).
-        if stream.len() > (u32::MAX / 8) as usize {
-            return Err(StatusListError::Truncated);
-        }
-        // Each index takes at least k + 1 bits: a count the bytes cannot hold
-        // is refused before anything is allocated for it.
-        if u64::from(count) * (u64::from(k) + 1) > stream.len() as u64 * 8 {
-            return Err(StatusListError::Truncated);
-        }
+        let (count, k) = read_header(&bytes, stream.len(), capacity)?;
         let mut samples = Vec::with_capacity(count as usize / SAMPLE_EVERY + 1);
         let mut bits = Bits { bytes: stream, pos: 0 };
         let mut next = 0u64;
@@ -741,6 +727,26 @@ impl RevokedSet {
     }
 }
 
+/// The count and Rice parameter of a coded set's header (the first
+/// [`HEADER_LEN`] of `bytes`), checked against `capacity` and against the
+/// `stream` bytes that follow it: what [`RevokedSet::decode_bytes`] checks
+/// before decoding, and [`CodedSet::deferred`] before deferring.
+fn read_header(bytes: &[u8], stream: usize, capacity: u32) -> Result<(u32, u8), StatusListError> {
+    let header = bytes.get(..HEADER_LEN).ok_or(StatusListError::Header)?;
+    let count = header.iter().take(4).fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+    let k = header.get(4).copied().unwrap_or_default();
+    if count > capacity || k != rice_parameter(count, capacity) {
+        return Err(StatusListError::Header);
+    }
+    // Bit positions are kept as u32 (far above the 32 MiB of a trust list).
+    // Each index takes at least k + 1 bits: a count the bytes cannot hold
+    // is refused before anything is allocated for it.
+    if stream > (u32::MAX / 8) as usize || u64::from(count) * (u64::from(k) + 1) > stream as u64 * 8 {
+        return Err(StatusListError::Truncated);
+    }
+    Ok((count, k))
+}
+
 /// A key's revoked set as a status document gives it, decoded on its first
 /// look-up rather than when the document loads: a page applies the whole
 /// document it holds on every visit (30 keys' sets, 475 KB at 400,000
@@ -777,17 +783,8 @@ impl CodedSet {
         let Some(bytes) = text.get(..8).and_then(decode_base64url) else {
             return RevokedSet::decode(text, capacity).map(CodedSet::from);
         };
-        let header = bytes.get(..HEADER_LEN).ok_or(StatusListError::Header)?;
-        let count = header.iter().take(4).fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
-        let k = header.get(4).copied().unwrap_or_default();
-        if count > capacity || k != rice_parameter(count, capacity) {
-            return Err(StatusListError::Header);
-        }
         let coded = chars / 4 * 3 + [0, 0, 1, 2].get(chars % 4).copied().unwrap_or(0);
-        let stream = coded.saturating_sub(HEADER_LEN);
-        if stream > (u32::MAX / 8) as usize || u64::from(count) * (u64::from(k) + 1) > stream as u64 * 8 {
-            return Err(StatusListError::Truncated);
-        }
+        read_header(&bytes, coded.saturating_sub(HEADER_LEN), capacity)?;
         Ok(CodedSet { capacity, text: text.into(), set: std::sync::OnceLock::new() })
     }
 

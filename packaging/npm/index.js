@@ -123,7 +123,7 @@ function call(f) {
  */
 class Verifier {
   #args;
-  #applied = []; // [document (a string, or a copy of its bytes), nowMs] applied, in order
+  #applied = []; // [method, document (a string, or a copy of its bytes), nowMs] applied, in order
   #raw = null;
   #generation = -1;
   #freed = false;
@@ -138,10 +138,7 @@ class Verifier {
     if (this.#freed) throw new TypeError('verifier-freed: this verifier was freed');
     if (this.#generation !== generation) {
       const raw = new glue.Verifier(...this.#args);
-      for (const [document, nowMs] of this.#applied) {
-        if (typeof document === 'string') raw.applyStatus(document, nowMs);
-        else raw.applyStatusBytes(document, nowMs);
-      }
+      for (const [method, document, nowMs] of this.#applied) raw[method](document, nowMs);
       // The old one lives in a retired instance: never called again, not even to be freed.
       this.#raw = raw;
       this.#generation = generation;
@@ -162,17 +159,20 @@ class Verifier {
     return this.#call((v) => v.trustListState(nowMs));
   }
 
-  applyStatus(document, nowMs) {
-    const refused = this.#call((v) => v.applyStatus(document, nowMs));
-    if (refused === undefined) this.#applied.push([document, nowMs]);
+  /** `method` (applyStatus or applyStatusBytes) of `document`; once applied, `keep(document)` kept for a new instance to replay. */
+  #applyStatus(method, document, nowMs, keep = (d) => d) {
+    const refused = this.#call((v) => v[method](document, nowMs));
+    if (refused === undefined) this.#applied.push([method, keep(document), nowMs]);
     return refused;
   }
 
+  applyStatus(document, nowMs) {
+    return this.#applyStatus('applyStatus', document, nowMs);
+  }
+
   applyStatusBytes(bytes, nowMs) {
-    const refused = this.#call((v) => v.applyStatusBytes(bytes, nowMs));
-    // A copy: the caller may reuse its array, and a new instance replays what was applied.
-    if (refused === undefined) this.#applied.push([Uint8Array.from(bytes), nowMs]);
-    return refused;
+    // A copy: the caller may reuse its array.
+    return this.#applyStatus('applyStatusBytes', bytes, nowMs, (b) => Uint8Array.from(b));
   }
 
   checkStatusFloor(lastSeenStatusSequence) {

@@ -65,9 +65,24 @@ fn human_time(ns: f64) -> String {
     }
 }
 
-/// The median time of each benchmark criterion measured since `since`
-/// (from its `new/estimates.json`), and the rate for those with a throughput.
-fn print_medians(criterion: &Path, since: SystemTime) -> Result<()> {
+/// One benchmark's result, as criterion wrote it.
+pub struct Median {
+    /// The benchmark's `full_id`.
+    pub id: String,
+    /// Its median time, in nanoseconds.
+    pub ns: f64,
+    /// The elements an iteration handles, for those with a throughput.
+    pub elements: Option<f64>,
+}
+
+/// The median of each benchmark criterion measured since `since` (from its
+/// `new/estimates.json` under `criterion`): what `cargo xtask bench` prints
+/// and `cargo xtask figures` reads.
+pub fn criterion_medians(criterion: &Path, since: SystemTime) -> Result<Vec<Median>> {
+    let read = |path: &Path| -> Result<serde_json::Value> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    };
     let mut found = Vec::new();
     let mut dirs = vec![criterion.to_path_buf()];
     while let Some(dir) = dirs.pop() {
@@ -79,23 +94,26 @@ fn print_medians(criterion: &Path, since: SystemTime) -> Result<()> {
             } else if path.ends_with("new/estimates.json")
                 && entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= since)
             {
-                found.push(path);
+                let ns = read(&path)?.pointer("/median/point_estimate").and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+                let benchmark = read(&path.with_file_name("benchmark.json"))?;
+                let id = benchmark.get("full_id").and_then(|v| v.as_str()).unwrap_or("?").to_owned();
+                let elements = benchmark.pointer("/throughput/Elements").and_then(|v| v.as_f64());
+                found.push(Median { id, ns, elements });
             }
         }
     }
-    let read = |path: &Path| -> Result<serde_json::Value> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
-    };
-    let mut rows = Vec::new();
-    for estimates in found {
-        let median = read(&estimates)?.pointer("/median/point_estimate").and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
-        let benchmark = read(&estimates.with_file_name("benchmark.json"))?;
-        let id = benchmark.get("full_id").and_then(|v| v.as_str()).unwrap_or("?").to_owned();
-        let elements = benchmark.pointer("/throughput/Elements").and_then(|v| v.as_f64());
-        let rate = elements.map(|n| format!(", {:.0} elements/s", n / (median / 1e9))).unwrap_or_default();
-        rows.push(format!("  {id}: median {}{rate}", human_time(median)));
-    }
+    Ok(found)
+}
+
+/// Prints [`criterion_medians`], with the rate of those with a throughput.
+fn print_medians(criterion: &Path, since: SystemTime) -> Result<()> {
+    let mut rows: Vec<String> = criterion_medians(criterion, since)?
+        .into_iter()
+        .map(|m| {
+            let rate = m.elements.map(|n| format!(", {:.0} elements/s", n / (m.ns / 1e9))).unwrap_or_default();
+            format!("  {}: median {}{rate}", m.id, human_time(m.ns))
+        })
+        .collect();
     rows.sort();
     println!("\n# medians (criterion):\n{}", rows.join("\n"));
     Ok(())

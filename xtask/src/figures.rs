@@ -537,45 +537,21 @@ fn core(quick: bool) -> Result<Vec<Vec<String>>> {
         bench.args(["--", "--warm-up-time", "1", "--measurement-time", "2"]);
     }
     sh::run(&mut bench)?;
-    let criterion = sh::target_dir()?.join("criterion");
-    let mut medians: Vec<(String, f64, Option<f64>)> = Vec::new();
-    let mut dirs = vec![criterion];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.ends_with("new/estimates.json")
-                && entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= started)
-            {
-                let estimates = read_json(&path)?;
-                let benchmark = read_json(&path.with_file_name("benchmark.json"))?;
-                let id = benchmark.get("full_id").and_then(|v| v.as_str()).unwrap_or("").to_owned();
-                let ns = estimates.pointer("/median/point_estimate").and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
-                medians.push((id, ns, benchmark.pointer("/throughput/Elements").and_then(|v| v.as_f64())));
-            }
-        }
-    }
+    let medians = crate::bench::criterion_medians(&sh::target_dir()?.join("criterion"), started)?;
     CORE_IDS
         .iter()
         .map(|id| {
-            let (_, ns, elements) = medians
+            let m = medians
                 .iter()
-                .find(|(full, ..)| full == id || (id.ends_with(' ') && full.starts_with(id)))
+                .find(|m| m.id == *id || (id.ends_with(' ') && m.id.starts_with(id)))
                 .ok_or(format!("criterion measured no `{id}` in this run"))?;
-            let cell = match elements {
-                Some(n) => format!("{} ({} a second)", time(*ns), rate(n / (ns / 1e9))),
-                None => time(*ns),
+            let cell = match m.elements {
+                Some(n) => format!("{} ({} a second)", time(m.ns), rate(n / (m.ns / 1e9))),
+                None => time(m.ns),
             };
             Ok(vec![cell])
         })
         .collect()
-}
-
-fn read_json(path: &Path) -> Result<serde_json::Value> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The CLI's `throughput` test (release): `run N: … = R certificates/s` for the batch, then for the PDFs.
