@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { launch } from './lib/browser.js';
-import { VERDICTS, verdictClock } from './lib/verdicts.js';
+import { VERDICTS, awaitVerdict, verdictClock } from './lib/verdicts.js';
 import { fixtures } from './lib/fixtures.js';
 import { NODE_MODULES } from './lib/paths.js';
 import { startServer } from './lib/server.js';
@@ -66,9 +66,9 @@ async function openLink(browser, link, warmContext) {
     await context.addInitScript(verdictClock, VERDICTS);
   }
   const page = await context.newPage();
+  const { painted } = await awaitVerdict(page, 30_000, async () => `no verdict from ${link.split('#')[0]} in 30 s`);
   await page.goto(link);
-  const handle = await page.waitForFunction(() => window.__verdict?.painted && window.__verdict, null, { timeout: 30_000 });
-  const verdict = await handle.jsonValue();
+  const verdict = await painted;
   // Where the time went: the document, and the last byte of the wasm module and of the trust list.
   verdict.steps = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];

@@ -40,7 +40,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import { launch } from './lib/browser.js';
-import { VERDICTS, verdictClock } from './lib/verdicts.js';
+import { VERDICTS, awaitVerdict, verdictClock } from './lib/verdicts.js';
 import { buildPage, cachetBinary, xtaskBinary } from './lib/build.js';
 import { fixtures } from './lib/fixtures.js';
 import { ROOT } from './lib/paths.js';
@@ -103,13 +103,13 @@ async function openLink(page, link, what = 'visit') {
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(link, { waitUntil: 'commit' });
-  const handle = await page.waitForFunction(() => window.__verdict?.painted && window.__verdict, null, { timeout: 60_000 }).catch(async (e) => {
+  const { painted } = await awaitVerdict(page, 60_000, async () => {
     // What the page showed, and what it fetched, for a visit that never gave a verdict.
     const shown = await page.evaluate(() => ['#result', '#trust-info'].map((q) => document.querySelector(q)?.textContent.trim()).join(' | ') + ' | ' + performance.getEntriesByType('resource').map((r) => `${new URL(r.name).pathname} ${Math.round(r.responseEnd)}`).join(', ')).catch(() => '(unreadable)');
-    throw new Error(`${what} of ${link.split('#')[0]}: no verdict in 60 s (${e.message.split('\n')[0]}); the page shows: ${shown}; errors: ${errors.join(' / ')}`);
+    return `${what} of ${link.split('#')[0]}: no verdict in 60 s; the page shows: ${shown}; errors: ${errors.join(' / ')}`;
   });
-  const verdict = await handle.jsonValue();
+  await page.goto(link, { waitUntil: 'commit' });
+  const verdict = await painted;
   if (trace) await browser.stopTracing();
   Object.assign(
     verdict,
