@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openPage, waitForVerdict } from './lib/browser.js';
 import { suite } from './lib/harness.js';
-import { unhashed } from './lib/server.js';
+import { servedModule, unhashed } from './lib/server.js';
 
 let s;
 before(async () => {
@@ -35,7 +35,7 @@ test('a first visit downloads each file once, the QR reader after the verdict on
     assert.equal(await waitForVerdict(page), 'valid');
     // The page's own requests (the service worker's come after the verdict): each file once, no QR reader.
     const byPage = () => responses.filter((r) => !r.fromWorker).map((r) => r.path);
-    for (const path of ['/pkg/cachet_verify_bg.wasm', '/config.json', '/trust-list.json', '/app.js', '/lib/session.js']) {
+    for (const path of ['/pkg/cachet_verify_bg.wasm', '/config.json', '/trust-list.json', '/app.js', servedModule('/lib/session.js')]) {
       assert.equal(byPage().filter((p) => p === path).length, 1, `${path} requested by the page: ${byPage().join(', ')}`);
     }
 

@@ -542,7 +542,7 @@ fn copy_tree(from: &Path, to: &Path, leave_out: &[&str]) -> Result<()> {
 }
 
 /// Every file under a folder, recursively.
-fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries {
@@ -573,6 +573,9 @@ pub fn lay_out(site: &Site, out: &Path) -> Result<(usize, usize)> {
     std::fs::copy(&site.trust_list, out.join("trust-list.json"))
         .map_err(|e| format!("cannot copy {}: {e}", site.trust_list.display()))?;
     sh::write(&out.join("config.json"), format!("{}\n", site.config_json))?;
+    // The modules every page imports joined in one, one request instead of
+    // six (xtask/src/bundle.rs).
+    crate::bundle::bundle_site(out)?;
     // The scripts and style sheets without their comments and indentation
     // (xtask/src/minify.rs): the sources keep them, the readers' devices need not.
     crate::minify::strip_site(out)?;

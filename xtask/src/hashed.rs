@@ -146,7 +146,7 @@ fn line_of(text: &str, at: usize) -> usize {
 /// `/`-separated), without its query and fragment; `None` when it is not a
 /// plain same-site path (another scheme or host, characters a file name of
 /// this site never has, or above the site's root).
-fn resolve(from: &str, spec: &str) -> Option<String> {
+pub(crate) fn resolve(from: &str, spec: &str) -> Option<String> {
     let path = spec.split(['?', '#']).next().unwrap_or("");
     if path.is_empty()
         || path.starts_with("//")
@@ -533,7 +533,7 @@ fn rewrite(
 }
 
 /// The path of `target` relative to the folder of `from` (both site paths).
-fn relative(from: &str, target: &str) -> String {
+pub(crate) fn relative(from: &str, target: &str) -> String {
     let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>()[..from.matches('/').count()].to_vec();
     let to: Vec<&str> = target.split('/').collect();
     let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();

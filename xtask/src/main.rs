@@ -15,6 +15,7 @@
 
 mod bench;
 mod build;
+mod bundle;
 mod corpus;
 mod demo;
 mod deploy;

@@ -29,6 +29,21 @@ export function unhashed(p) {
   return p.replace(/(\/[^/]+)\.[0-9a-f]{16}(\.[^/.]+)$/, '$1$2');
 }
 
+/**
+ * The modules the laid-out site joins in `/shared.js` (xtask/src/bundle.rs
+ * MEMBERS): one request for six.
+ */
+const JOINED = ['/storage.js', '/i18n.js', '/verifier.js', '/trust-list.js', '/lib/session.js', '/lib/render.js'];
+
+/**
+ * The path under which the server in use serves www/'s module `p`
+ * (unhashed): the joined `/shared.js` for one of `JOINED` on the laid-out
+ * site (nginx), `p` itself on the development server, which serves www/ as it is.
+ */
+export function servedModule(p) {
+  return serverKind() === 'nginx' && JOINED.includes(p) ? '/shared.js' : p;
+}
+
 /** The servers a spec can run against, by their `CACHET_SERVER` name. */
 export const SERVERS = {
   dev: 'the development server (xtask serve)',
