@@ -103,8 +103,8 @@ test('the laid-out site: every module script, preload and style sheet has its in
 });
 
 test('a module altered on the server is refused by the browser: its code never runs, no verdict', async () => {
-  // The session's code, joined with five other modules in shared.js (xtask/src/bundle.rs).
-  const rel = hashedFile('.', 'shared', 'js');
+  // The session's code, joined with five other modules in common.js (xtask/src/bundle.rs).
+  const rel = hashedFile('.', 'common', 'js');
   const original = fs.readFileSync(path.join(site, rel), 'utf8');
   // Valid JavaScript that, if it ran, would show "valide" whatever the certificate.
   const attack = `${original}\ndocument.documentElement.dataset.altered = 'ran';\ndocument.querySelector('#result')?.setAttribute('data-status', 'valid');\n`;

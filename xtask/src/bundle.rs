@@ -2,7 +2,7 @@
 //! the modules that the page, the element and the modules loaded on demand
 //! all import (`MEMBERS`: storage, words, the wasm core's loader, the trust
 //! list's downloads, the verifying session, the verdict's drawing) are
-//! joined into `shared.js`, and every import of one of them imports that
+//! joined into `common.js`, and every import of one of them imports that
 //! module instead.
 //!
 //! Why (issue 12): on a phone's link, each module is a request, and a
@@ -42,7 +42,7 @@ use crate::minify::{lex, Piece};
 type Result<T> = std::result::Result<T, String>;
 
 /// The joined module, a site path.
-pub const BUNDLE: &str = "shared.js";
+pub const BUNDLE: &str = "common.js";
 
 /// What it joins, site paths, in the order the joined module gives them
 /// when no import decides (then, each after what it imports).
@@ -627,17 +627,17 @@ mod tests {
         let out = reroute("camera.js", camera).unwrap();
         assert_eq!(
             out,
-            "import { storage } from './shared.js';\nimport { t } from './shared.js';\nimport { pixelsOf } from './scan.js';\nconst p = import('./shared.js');\n"
+            "import { storage } from './common.js';\nimport { t } from './common.js';\nimport { pixelsOf } from './scan.js';\nconst p = import('./common.js');\n"
         );
         let element = "import { Session } from '../lib/session.js';\nimport { h } from '../lib/render.js';\n";
         assert_eq!(
             reroute("element/x.js", element).unwrap(),
-            "import { Session } from '../shared.js';\nimport { h } from '../shared.js';\n"
+            "import { Session } from '../common.js';\nimport { h } from '../common.js';\n"
         );
         let sw = "const SHELL = [\n  './',\n  'app.js',\n  'i18n.js',\n  'image.js',\n  'storage.js',\n  'lib/session.js',\n  'lib/pixels.js',\n];\n";
         assert_eq!(
             reroute("sw.js", sw).unwrap(),
-            "const SHELL = [\n  './',\n  'app.js',\n  'shared.js',\n  'image.js',\n  'lib/pixels.js',\n];\n"
+            "const SHELL = [\n  './',\n  'app.js',\n  'common.js',\n  'image.js',\n  'lib/pixels.js',\n];\n"
         );
         let e = reroute("app.js", "const name = 'i18n.js';\n").expect_err("a member named outside an import");
         assert!(e.contains("names i18n.js"), "{e}");
@@ -648,7 +648,7 @@ mod tests {
         let html = "<link rel=\"modulepreload\" href=\"lib/early.js\">\n<link rel=\"modulepreload\" href=\"app.js\">\n<link rel=\"modulepreload\" href=\"i18n.js\">\n<link rel=\"modulepreload\" href=\"storage.js\">\n<link rel=\"modulepreload\" href=\"lib/session.js\">\n<script type=\"module\" src=\"app.js\"></script>\n";
         assert_eq!(
             reroute_html("index.html", html).unwrap(),
-            "<link rel=\"modulepreload\" href=\"lib/early.js\">\n<link rel=\"modulepreload\" href=\"app.js\">\n<link rel=\"modulepreload\" href=\"shared.js\">\n<script type=\"module\" src=\"app.js\"></script>\n"
+            "<link rel=\"modulepreload\" href=\"lib/early.js\">\n<link rel=\"modulepreload\" href=\"app.js\">\n<link rel=\"modulepreload\" href=\"common.js\">\n<script type=\"module\" src=\"app.js\"></script>\n"
         );
         let e = reroute_html("index.html", "<script type=\"module\" src=\"i18n.js\"></script>")
             .expect_err("a script of a member");

@@ -30,18 +30,18 @@ export function unhashed(p) {
 }
 
 /**
- * The modules the laid-out site joins in `/shared.js` (xtask/src/bundle.rs
+ * The modules the laid-out site joins in `/common.js` (xtask/src/bundle.rs
  * MEMBERS): one request for six.
  */
 const JOINED = ['/storage.js', '/i18n.js', '/verifier.js', '/trust-list.js', '/lib/session.js', '/lib/render.js'];
 
 /**
  * The path under which the server in use serves www/'s module `p`
- * (unhashed): the joined `/shared.js` for one of `JOINED` on the laid-out
+ * (unhashed): the joined `/common.js` for one of `JOINED` on the laid-out
  * site (nginx), `p` itself on the development server, which serves www/ as it is.
  */
 export function servedModule(p) {
-  return serverKind() === 'nginx' && JOINED.includes(p) ? '/shared.js' : p;
+  return serverKind() === 'nginx' && JOINED.includes(p) ? '/common.js' : p;
 }
 
 /** The servers a spec can run against, by their `CACHET_SERVER` name. */
