@@ -1719,6 +1719,7 @@ fn trust_list(v: &mut Vectors) {
     let creteil_last = issue(&w.creteil, "2025-000204", "2025-08-31");
     let nantes = issue(&w.nantes, "2025-000205", "2025-09-15");
     let nantes_first = issue(&w.nantes, "2025-000206", "2025-10-01");
+    let nantes_in_mixed = nantes_first.clone();
     let bordeaux = issue(&w.bordeaux, "2025-000207", "2025-09-15");
     let body = w.body();
     let compact = serde_json::to_string(&body).expect("list JSON");
@@ -1751,6 +1752,16 @@ fn trust_list(v: &mut Vectors) {
     small.issuers[0].public_key = b64(&order2);
     small.issuers[0].key_id = KeyId::of(&order2).to_string();
     let small = w.sign_raw(&w.root, &serde_json::to_string(&small).expect("JSON"));
+    // The Paris key plus (0, -1): a point with a torsion component, canonical and not of small order.
+    let point = |b: [u8; 32]| CompressedEdwardsY(b).decompress().expect("a point");
+    let mixed_key = (point(*w.paris.secret.public_key().as_bytes()) + point(order2)).compress().0;
+    let mut mixed = body.clone();
+    mixed.issuers[0].public_key = b64(&mixed_key);
+    mixed.issuers[0].key_id = KeyId::of(&mixed_key).to_string();
+    let mixed = w.sign_raw(&w.root, &serde_json::to_string(&mixed).expect("JSON"));
+    let typical_claims = C::M(claims_of(&typical(w).certificate)).encode();
+    let mixed_signed =
+        token(&signed_cose(&w.paris, &protected(-8, &KeyId::of(&mixed_key).0), C::M(vec![]), &typical_claims));
     let es256 = replace_once(&list, "\"alg\":\"EdDSA\"", "\"alg\":\"ES256\"");
     let mut backwards = body.clone();
     backwards.next_update = "2025-08-01T00:00:00Z".into();
@@ -1952,6 +1963,27 @@ fn trust_list(v: &mut Vectors) {
         t.clone(),
     )
     .list(&small);
+    v.add(
+        "trust-list-issuer-key-mixed-order",
+        "trust",
+        INVALID_SIGNATURE,
+        Some("key-not-torsion-free"),
+        "The first issuer's public key is the Paris key plus (0, -1): canonical, not of small order, with a torsion \
+         component; its key id matches and the list is correctly signed. The list loads (the torsion check is made \
+         at a key's first verification); the certificate, with that key's id and signed by the Paris key, is refused.",
+        mixed_signed,
+    )
+    .list(&mixed);
+    v.add(
+        "trust-list-issuer-key-mixed-order-other-issuer",
+        "trust",
+        VALID,
+        None,
+        "The same list: a certificate of another issuer (Nantes, on its valid_from) verifies; a key with a torsion \
+         component refuses only what it signed.",
+        nantes_in_mixed,
+    )
+    .list(&mixed);
     v.add(
         "trust-list-next-update-before-issued-at",
         "trust",

@@ -16,7 +16,7 @@ use ed25519_dalek::Signer;
 use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha512};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 const SECRET_PREFIX: &str = "cachet-secret-key-1:";
 const PUBLIC_PREFIX: &str = "cachet-public-key-1:";
@@ -124,7 +124,11 @@ impl serde::Serialize for KeyId {
 
 /// An Ed25519 public key that passed the signature policy's key checks
 /// ([`signature::check_public_key`]), kept decompressed so that each
-/// verification with it skips both the checks and the decompression.
+/// verification with it skips both the checks and the decompression. A key
+/// read with [`PublicKey::from_base64_deferred`] (a trust list's issuer
+/// keys) passed the checks of its encoding and makes the torsion check, the
+/// costly one, at its first verification: a key with a torsion component
+/// then verifies nothing (`key-not-torsion-free`).
 ///
 /// It also keeps the table of multiples of `-A` that makes its
 /// verifications fast, made at its first verification (40 KB, about three
@@ -136,6 +140,10 @@ pub struct PublicKey {
     bytes: [u8; 32],
     id: KeyId,
     key: ed25519_dalek::VerifyingKey,
+    /// Whether the key is torsion-free: set when it was checked whole, found
+    /// at its first verification when that check was deferred; shared by
+    /// its clones like the table.
+    torsion_free: Arc<OnceLock<bool>>,
     table: Arc<signature::KeyTable>,
 }
 
@@ -159,10 +167,46 @@ impl PublicKey {
         Ok(PublicKey::of_checked(key))
     }
 
+    /// A public key from its 32 bytes, its encoding checked (canonical, not
+    /// of small order) and its torsion check left to its first verification
+    /// ([`signature::check_public_key_encoding`]). What a key with a torsion
+    /// component signed is then refused as `key-not-torsion-free`, and
+    /// [`PublicKey::check_torsion`] asks at once.
+    pub fn from_bytes_deferred(bytes: &[u8]) -> Result<PublicKey, KeyError> {
+        let key = signature::check_public_key_encoding(bytes).map_err(|e| match e {
+            SignatureError::BadLength => KeyError::Encoding,
+            e => KeyError::Policy(e),
+        })?;
+        let bytes = key.to_bytes();
+        Ok(PublicKey { bytes, id: KeyId::of(&bytes), key, torsion_free: Arc::default(), table: Arc::default() })
+    }
+
     /// A key that passed [`signature::check_public_key`], its table not made yet.
     fn of_checked(key: ed25519_dalek::VerifyingKey) -> PublicKey {
         let bytes = key.to_bytes();
-        PublicKey { bytes, id: KeyId::of(&bytes), key, table: Arc::default() }
+        PublicKey {
+            bytes,
+            id: KeyId::of(&bytes),
+            key,
+            torsion_free: Arc::new(OnceLock::from(true)),
+            table: Arc::default(),
+        }
+    }
+
+    /// The torsion check, made now if it was deferred (once per key and its
+    /// clones): `Err(KeyError::Policy(KeyNotTorsionFree))` for a key with a
+    /// torsion component.
+    pub fn check_torsion(&self) -> Result<(), KeyError> {
+        if self.is_torsion_free() {
+            Ok(())
+        } else {
+            Err(KeyError::Policy(SignatureError::KeyNotTorsionFree))
+        }
+    }
+
+    /// Whether the key is torsion-free, checked now if it was deferred.
+    fn is_torsion_free(&self) -> bool {
+        *self.torsion_free.get_or_init(|| signature::is_torsion_free(&self.key))
     }
 
     /// Parses a public key file's text (surrounding white space ignored).
@@ -176,6 +220,13 @@ impl PublicKey {
     pub fn from_base64(s: &str) -> Result<PublicKey, KeyError> {
         let bytes = b64::decode(s).map_err(|_| KeyError::Encoding)?;
         PublicKey::from_bytes(&bytes)
+    }
+
+    /// Parses the bare base64url form, the torsion check deferred
+    /// ([`PublicKey::from_bytes_deferred`]).
+    pub fn from_base64_deferred(s: &str) -> Result<PublicKey, KeyError> {
+        let bytes = b64::decode(s).map_err(|_| KeyError::Encoding)?;
+        PublicKey::from_bytes_deferred(&bytes)
     }
 
     /// The public key file's text, one line with its newline.
@@ -199,9 +250,14 @@ impl PublicKey {
     }
 
     /// Verifies a signature with this key: [`signature::verify_ed25519`]'s
-    /// policy, whose key checks this key already passed. The first call makes
-    /// the key's table; later ones, from this key or its clones, reuse it.
+    /// policy, whose key checks this key already passed (or passes now, for
+    /// a deferred torsion check: `KeyNotTorsionFree` if it fails). The first
+    /// call makes the key's table; later ones, from this key or its clones,
+    /// reuse it.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
+        if !self.is_torsion_free() {
+            return Err(SignatureError::KeyNotTorsionFree);
+        }
         signature::verify_with_checked_key(&self.key, &self.table, message, signature)
     }
 
@@ -312,6 +368,49 @@ mod tests {
         assert_eq!(pk.verify(b"cachet!", &sig), Err(SignatureError::Mismatch));
         // Another key, even equal, keeps its own.
         assert!(!PublicKey::from_bytes(pk.as_bytes()).unwrap().table_is_made());
+    }
+
+    /// A key with a torsion component: `sk`'s point plus (0, -1), of order 2.
+    fn mixed_order(sk: &SecretKey) -> [u8; 32] {
+        use curve25519_dalek::edwards::CompressedEdwardsY;
+        let mut order2 = [0xffu8; 32];
+        order2[0] = 0xec;
+        order2[31] = 0x7f;
+        let point = |b: [u8; 32]| CompressedEdwardsY(b).decompress().expect("a point");
+        (point(*sk.public_key().as_bytes()) + point(order2)).compress().0
+    }
+
+    #[test]
+    fn a_deferred_key_makes_its_torsion_check_at_its_first_verification() {
+        let sk = SecretKey::from_seed(&[4u8; 32]);
+        let sig = sk.sign(b"cachet");
+        let honest = PublicKey::from_bytes_deferred(sk.public_key().as_bytes()).unwrap();
+        assert!(honest.torsion_free.get().is_none(), "not checked when read");
+        assert_eq!(honest.clone().verify(b"cachet", &sig), Ok(()));
+        assert_eq!(honest.torsion_free.get(), Some(&true), "checked once, for the clones too");
+        assert_eq!(honest.check_torsion(), Ok(()));
+
+        let mixed = mixed_order(&sk);
+        let refused = KeyError::Policy(SignatureError::KeyNotTorsionFree);
+        assert_eq!(PublicKey::from_bytes(&mixed).err(), Some(refused.clone()));
+        let deferred = PublicKey::from_bytes_deferred(&mixed).expect("its encoding passes");
+        assert_eq!(deferred.verify(b"cachet", &sig), Err(SignatureError::KeyNotTorsionFree));
+        assert_eq!(deferred.check_torsion(), Err(refused.clone()));
+        assert!(!deferred.table_is_made(), "a refused key makes no table");
+
+        // What the encoding checks refuse is refused at once either way.
+        let mut order2 = [0xffu8; 32];
+        order2[0] = 0xec;
+        order2[31] = 0x7f;
+        assert_eq!(PublicKey::from_bytes_deferred(&order2).err(), Some(refused));
+        let mut non_canonical = [0xffu8; 32];
+        non_canonical[0] = 0xee;
+        non_canonical[31] = 0x7f;
+        assert_eq!(
+            PublicKey::from_bytes_deferred(&non_canonical).err(),
+            Some(KeyError::Policy(SignatureError::NonCanonicalKey))
+        );
+        assert_eq!(PublicKey::from_bytes_deferred(&[0u8; 31]).err(), Some(KeyError::Encoding));
     }
 
     #[test]

@@ -110,9 +110,23 @@ fn y_is_canonical(bytes: &[u8; 32]) -> bool {
 
 /// Checks a public key under the policy above: a canonical encoding of a
 /// point that is neither of small order nor has any torsion component.
-/// Returns the key ready to verify with. This costs about one verification:
-/// the verifier runs it once per key, when a trust list is loaded.
+/// Returns the key ready to verify with. This costs about one verification,
+/// nearly all of it the torsion check ([`is_torsion_free`]).
 pub fn check_public_key(public_key: &[u8]) -> Result<VerifyingKey, SignatureError> {
+    let key = check_public_key_encoding(public_key)?;
+    if !is_torsion_free(&key) {
+        return Err(SignatureError::KeyNotTorsionFree);
+    }
+    Ok(key)
+}
+
+/// The checks of [`check_public_key`] but the torsion check: a canonical
+/// encoding of a point not of small order (a tenth of the cost). A trust
+/// list's issuer keys pass these when the list is loaded and the torsion
+/// check at their first verification ([`crate::keys::PublicKey::verify`]):
+/// a list of a hundred keys, of which a visit uses one, is then loaded at a
+/// hundredth of the cost of the whole checks.
+pub fn check_public_key_encoding(public_key: &[u8]) -> Result<VerifyingKey, SignatureError> {
     let pk: [u8; 32] = public_key.try_into().map_err(|_| SignatureError::BadLength)?;
     let compressed = CompressedEdwardsY(pk);
     let point = compressed.decompress().ok_or(SignatureError::NonCanonicalKey)?;
@@ -121,10 +135,16 @@ pub fn check_public_key(public_key: &[u8]) -> Result<VerifyingKey, SignatureErro
     if point.compress() != compressed {
         return Err(SignatureError::NonCanonicalKey);
     }
-    if point.is_small_order() || !point.is_torsion_free() {
+    if point.is_small_order() {
         return Err(SignatureError::KeyNotTorsionFree);
     }
     VerifyingKey::from_bytes(&pk).map_err(|_| SignatureError::NonCanonicalKey)
+}
+
+/// Whether a key lies in the prime-order subgroup (`[L]A` is the identity):
+/// rule 2 for `A`, one scalar multiplication.
+pub fn is_torsion_free(key: &VerifyingKey) -> bool {
+    key.to_edwards().is_torsion_free()
 }
 
 /// Multiples of a point `P` for a fixed-base multiplication: row `i` holds
@@ -241,7 +261,8 @@ impl KeyTable {
 }
 
 /// Verifies with a key that already passed [`check_public_key`] (a
-/// [`crate::keys::PublicKey`] always has): rules 2 to 4 for `R` and `S`,
+/// [`crate::keys::PublicKey`] has, its deferred torsion check made before
+/// it calls this): rules 2 to 4 for `R` and `S`,
 /// with `R' = [S]B - [k]A` computed over the base point's table and `table`,
 /// the kept table of this key.
 pub(crate) fn verify_with_checked_key(
@@ -293,8 +314,9 @@ const IDENTITY: [u8; 32] = {
 
 /// Verifies an Ed25519 signature on `message` under `public_key`, with the
 /// strict policy of this module. This is exactly the check the verifier
-/// makes (it runs [`check_public_key`] once, when a key enters a trust list,
-/// and the rest of this check for each certificate), exposed so that anyone
+/// makes (it runs [`check_public_key`] once per key, the torsion check of
+/// a trust list's issuer key at its first verification, and the rest of
+/// this check for each certificate), exposed so that anyone
 /// can run further test vectors against it. It keeps nothing: `[S]B - [k]A`
 /// is computed with curve25519-dalek's double-base multiplication, with the
 /// same verdicts as the kept tables of [`crate::keys::PublicKey::verify`]

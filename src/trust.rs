@@ -331,7 +331,10 @@ impl TrustListBody {
         let mut issuers: Vec<Issuer> = Vec::with_capacity(self.issuers.len());
         for e in &self.issuers {
             let bad = |problem| entry(&format!("issuer {}", e.key_id), problem);
-            let key = PublicKey::from_base64(&e.public_key).map_err(|k: KeyError| bad(EntryProblem::Key(k)))?;
+            // The torsion check, nine tenths of a key's checks, at the key's first
+            // verification: a visit verifies with one key of the list (SECURITY.md).
+            let key =
+                PublicKey::from_base64_deferred(&e.public_key).map_err(|k: KeyError| bad(EntryProblem::Key(k)))?;
             if KeyId::parse(&e.key_id).ok() != Some(key.key_id()) {
                 return Err(bad(EntryProblem::KeyId));
             }
@@ -715,6 +718,20 @@ impl TrustList {
     pub fn issuers(&self) -> &[Issuer] {
         &self.issuers
     }
+    /// Every issuer key's torsion check, which loading defers to each key's
+    /// first verification ([`PublicKey::from_base64_deferred`]), made now:
+    /// what `cachet trust sign` asks before signing, so that it signs no
+    /// list with a key that would verify nothing. The error is the one the
+    /// key's entry would have had, `trust-list-entry-key`.
+    pub fn check_issuer_keys(&self) -> Result<(), TrustError> {
+        for issuer in &self.issuers {
+            issuer.key.check_torsion().map_err(|k| TrustError::Entry {
+                at: format!("issuer {}", issuer.key.key_id()),
+                problem: EntryProblem::Key(k),
+            })?;
+        }
+        Ok(())
+    }
     /// The issuer key with this id.
     pub fn issuer(&self, kid: KeyId) -> Option<&Issuer> {
         self.issuers.iter().find(|i| i.key.key_id() == kid)
@@ -863,6 +880,32 @@ mod tests {
             assert_eq!(code(change), Some(want));
             assert!(crate::Code::parse(want).is_some(), "{want} is a Code");
         }
+    }
+
+    #[test]
+    fn an_issuer_key_with_a_torsion_component_loads_and_verifies_nothing() {
+        use curve25519_dalek::edwards::CompressedEdwardsY;
+        let root = SecretKey::from_seed(&[9u8; 32]);
+        let issuer = SecretKey::from_seed(&[8u8; 32]);
+        let mut order2 = [0xffu8; 32];
+        order2[0] = 0xec;
+        order2[31] = 0x7f;
+        let point = |b: [u8; 32]| CompressedEdwardsY(b).decompress().expect("a point");
+        let mixed = (point(*issuer.public_key().as_bytes()) + point(order2)).compress().0;
+        let mut body: TrustListBody = serde_json::from_str(&list(&issuer)).unwrap();
+        body.issuers[0].public_key = crate::text::b64::encode(&mixed);
+        body.issuers[0].key_id = KeyId::of(&mixed).to_string();
+        let signed = sign_list(&root, &serde_json::to_string(&body).unwrap()).unwrap();
+        let trust = TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None).expect("loaded");
+        let key = &trust.issuer(KeyId::of(&mixed)).expect("listed").key;
+        assert_eq!(key.verify(b"x", &issuer.sign(b"x")), Err(crate::signature::SignatureError::KeyNotTorsionFree));
+        let e = trust.check_issuer_keys().expect_err("what trust sign asks");
+        assert_eq!(e.code(), "trust-list-entry-key");
+        assert!(e.to_string().contains(&KeyId::of(&mixed).to_string()), "{e}");
+
+        let honest = sign_list(&root, &list(&issuer)).unwrap();
+        let trust = TrustList::load(honest.as_bytes(), &[root.public_key().clone()], None).unwrap();
+        assert_eq!(trust.check_issuer_keys(), Ok(()));
     }
 
     #[test]

@@ -338,6 +338,33 @@ fn trust_sign_refuses_a_list_that_verifiers_refuse_with_their_code() {
     assert!(stderr(&out).contains("[trust-list-too-large]"), "{}", stderr(&out));
 }
 
+#[test]
+fn trust_sign_checks_every_issuer_key_whole_where_verifiers_defer_the_torsion_check() {
+    use curve25519_dalek::edwards::CompressedEdwardsY;
+    let env = Env::new();
+    setup(&env);
+    env.ok(&["trust", "sign", "--list", "list.json", "--root", "root", "--out", "signed.json"]);
+    let signed = env.read("signed.json");
+    // The issuer's key plus (0, -1), written into the list by hand: canonical, not of small order, torsioned.
+    let issuer = cachet::keys::PublicKey::from_text(&env.read("issuer.pub")).unwrap();
+    let mut order2 = [0xffu8; 32];
+    order2[0] = 0xec;
+    order2[31] = 0x7f;
+    let point = |b: [u8; 32]| CompressedEdwardsY(b).decompress().unwrap();
+    let mixed = (point(*issuer.as_bytes()) + point(order2)).compress().0;
+    let mut body = list_at(&env, "list.json");
+    // Read as a verifier reads a list's issuer keys, the torsion check deferred (a whole check refuses it).
+    assert!(cachet::keys::PublicKey::from_bytes(&mixed).is_err());
+    body.issuers[0].public_key = cachet::keys::PublicKey::from_bytes_deferred(&mixed).unwrap().to_base64();
+    body.issuers[0].key_id = cachet::keys::KeyId::of(&mixed).to_string();
+    env.write("list.json", &(serde_json::to_string_pretty(&body).unwrap() + "\n"));
+
+    let out = env.run(&["trust", "sign", "--list", "list.json", "--root", "root", "--out", "signed.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("(trust-list-entry-key)"), "{}", stderr(&out));
+    assert_eq!(env.read("signed.json"), signed, "nothing signed");
+}
+
 /// The key id of `name.pub`.
 fn key_id(env: &Env, name: &str) -> String {
     cachet::keys::PublicKey::from_text(&env.read(&format!("{name}.pub"))).unwrap().key_id().to_string()
