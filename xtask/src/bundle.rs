@@ -49,6 +49,51 @@ pub const BUNDLE: &str = "common.js";
 pub const MEMBERS: [&str; 6] =
     ["storage.js", "i18n.js", "verifier.js", "trust-list.js", "lib/session.js", "lib/render.js"];
 
+/// Names a window or a worker defines globally that a module may use
+/// without declaring: a member may not declare them at its top level.
+const BROWSER_GLOBALS: [&str; 40] = [
+    "name",
+    "status",
+    "open",
+    "close",
+    "closed",
+    "event",
+    "parent",
+    "top",
+    "self",
+    "frames",
+    "length",
+    "origin",
+    "opener",
+    "location",
+    "history",
+    "navigator",
+    "document",
+    "window",
+    "screen",
+    "performance",
+    "crypto",
+    "fetch",
+    "print",
+    "find",
+    "stop",
+    "focus",
+    "blur",
+    "alert",
+    "confirm",
+    "prompt",
+    "postMessage",
+    "caches",
+    "indexedDB",
+    "localStorage",
+    "sessionStorage",
+    "console",
+    "URL",
+    "Event",
+    "Error",
+    "Promise",
+];
+
 /// The service worker, whose lists name the shell's files.
 const SERVICE_WORKER: &str = "sw.js";
 
@@ -123,6 +168,8 @@ struct Module {
     imports: Vec<Import>,
     /// `import('spec')` with a literal: the specifier's span, quotes excluded.
     dynamic: Vec<(usize, usize)>,
+    /// Whether it has an `import(…)` of something else than a literal.
+    computed_import: bool,
     /// The names it declares at its top level.
     declared: Vec<String>,
     /// Those of them it exports.
@@ -164,6 +211,14 @@ fn read_module(path: &str, text: &str, strict: bool) -> Result<Module> {
             m.meta = true;
         } else if let (Some(b'('), Some(Tok::Str(a, b)), Some(b')')) = (punct(i + 1), toks.get(i + 2), punct(i + 3)) {
             m.dynamic.push((a + 1, b - 1));
+        } else if punct(i + 1) == Some(b'(') {
+            m.computed_import = true;
+        }
+    }
+    if strict {
+        // A `var` is scoped to the module wherever it is, even in a block: a clash the top level does not show.
+        if let Some(i) = (0..toks.len()).find(|&i| word(i) == Some("var") && (i == 0 || punct(i - 1) != Some(b'.'))) {
+            return refuse(i, "a `var` declaration");
         }
     }
     let mut depth = 0i32;
@@ -267,6 +322,17 @@ fn read_module(path: &str, text: &str, strict: bool) -> Result<Module> {
                                 Tok::Punct(b')' | b']' | b'}', _) => level -= 1,
                                 Tok::Punct(b',', _) if level == 0 => expect_name = true,
                                 Tok::Punct(b';', _) if level == 0 => break,
+                                // The next statement before this one's `;` (automatic semicolon insertion):
+                                // its declarations would go unread.
+                                Tok::Word(s, e)
+                                    if level == 0
+                                        && punct(k - 1) != Some(b'.')
+                                        && (matches!(&text[s..e], "const" | "let" | "var" | "export")
+                                            || (&text[s..e] == "import"
+                                                && !matches!(punct(k + 1), Some(b'.' | b'(')))) =>
+                                {
+                                    return refuse(k, "a declaration without its `;`");
+                                }
                                 Tok::Word(s, e) if expect_name && level == 0 => {
                                     m.declared.push(text[s..e].to_owned());
                                     if exported {
@@ -312,10 +378,17 @@ pub fn join(members: &BTreeMap<String, String>) -> Result<String> {
     for (path, text) in members {
         modules.insert(path.as_str(), read_module(path, text, true)?);
     }
-    // Each declared name once over all members.
+    // Each declared name once over all members, and none that the browser defines globally: one
+    // member's use of the global would see another's declaration.
     let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
     for (path, m) in &modules {
         for name in &m.declared {
+            if BROWSER_GLOBALS.contains(&name.as_str()) {
+                return Err(format!(
+                    "{path} declares `{name}` at its top level, a name the browser defines globally: joined in \
+                     {BUNDLE}, another member's `{name}` would be this declaration"
+                ));
+            }
             if let Some(other) = owner.insert(name, path) {
                 return Err(format!(
                     "{path} and {other} both declare `{name}` at their top level: joined in {BUNDLE} they would clash"
@@ -358,6 +431,17 @@ pub fn join(members: &BTreeMap<String, String>) -> Result<String> {
                 "{path} uses import.meta: joined in {BUNDLE}, in another folder, its address would change"
             ));
         }
+        if m.computed_import && folder(path) != folder(BUNDLE) {
+            return Err(format!(
+                "{path} imports a computed address: joined in {BUNDLE}, in another folder, a relative one would change"
+            ));
+        }
+        if let Some(&(s, e)) = m.dynamic.iter().find(|(s, e)| text[*s..*e].contains(['?', '#'])) {
+            return Err(format!(
+                "{path}: imports '{}' with a query or fragment, which the layout does not rewrite",
+                &text[s..e]
+            ));
+        }
     }
     // The order of evaluation: each member after what it imports, depth first, in MEMBERS' order.
     let mut order: Vec<&str> = Vec::new();
@@ -393,8 +477,22 @@ pub fn join(members: &BTreeMap<String, String>) -> Result<String> {
     let mut out = String::from("/*! Joined by `cargo xtask site` (xtask/src/bundle.rs) from ");
     out.push_str(&order.join(", "));
     out.push_str(": see www/ for each. */\n");
-    for (target, names) in &external {
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    // What the members import from outside, in the order the browser would first reach it: by
+    // the first member (in evaluation order) that imports it, in that member's order of imports.
+    let mut outside: Vec<&String> = Vec::new();
+    for path in &order {
+        let text = &members[*path];
+        for imp in &modules[path].imports {
+            let Some(target) = resolve(path, &text[imp.spec.0..imp.spec.1]) else { continue };
+            if let Some((key, _)) = external.get_key_value(&target) {
+                if !outside.contains(&key) {
+                    outside.push(key);
+                }
+            }
+        }
+    }
+    for target in outside {
+        let names: Vec<&str> = external[target].iter().map(String::as_str).collect();
         out.push_str(&format!("import {{ {} }} from '{}';\n", names.join(", "), relative(BUNDLE, target)));
     }
     for path in order {
@@ -402,6 +500,7 @@ pub fn join(members: &BTreeMap<String, String>) -> Result<String> {
         let mut edits: Vec<((usize, usize), String)> = m.imports.iter().map(|imp| (imp.span, String::new())).collect();
         for &(s, e) in &m.dynamic {
             if let Some(target) = resolve(path, &text[s..e]) {
+                let target = if MEMBERS.contains(&target.as_str()) { BUNDLE.to_owned() } else { target };
                 edits.push(((s, e), relative(BUNDLE, &target)));
             }
         }
@@ -438,10 +537,14 @@ pub fn reroute(path: &str, text: &str) -> Result<String> {
         let Some(target) = resolve(path, &text[s + 1..e - 1]).filter(|t| MEMBERS.contains(&t.as_str())) else {
             continue;
         };
-        if path != SERVICE_WORKER {
+        let element = k > 0
+            && matches!(toks.get(k - 1), Some(Tok::Punct(b'[' | b',', _)))
+            && matches!(toks.get(k + 1), Some(Tok::Punct(b']' | b',', _)));
+        if path != SERVICE_WORKER || !element {
             return Err(format!(
-                "{path}:{}: names {target} other than in an import, which joining it in {BUNDLE} cannot rewrite",
-                line_of(text, s)
+                "{path}:{}: names {target} other than in an import{}, which joining it in {BUNDLE} cannot rewrite",
+                line_of(text, s),
+                if path == SERVICE_WORKER { " or a list of files" } else { "" }
             ));
         }
         if !named_bundle {
@@ -466,36 +569,44 @@ pub fn reroute(path: &str, text: &str) -> Result<String> {
 }
 
 /// An HTML page (site path `path`), its `<link rel="modulepreload">` of the
-/// members replaced by one of the joined module, where the first was. Any
-/// other mention of a member is refused.
+/// members replaced by one of the joined module, where the first of them
+/// was in the page. Any other mention of a member is refused.
 pub fn reroute_html(path: &str, text: &str) -> Result<String> {
-    let mut out = text.to_owned();
-    let mut placed = false;
+    let mut tags = Vec::new();
     for member in MEMBERS {
         let rel = relative(path, member);
         for href in [rel.clone(), rel.trim_start_matches("./").to_owned()] {
             let tag = format!("<link rel=\"modulepreload\" href=\"{href}\">");
-            while let Some(at) = out.find(&tag) {
-                if placed {
-                    let end = at + tag.len() + usize::from(out[at + tag.len()..].starts_with('\n'));
-                    out.replace_range(at..end, "");
-                } else {
-                    let bundle = relative(path, BUNDLE);
-                    out.replace_range(
-                        at..at + tag.len(),
-                        &format!("<link rel=\"modulepreload\" href=\"{}\">", bundle.trim_start_matches("./")),
-                    );
-                    placed = true;
-                }
+            let mut from = 0;
+            while let Some(at) = text[from..].find(&tag).map(|a| a + from) {
+                tags.push((at, at + tag.len()));
+                from = at + tag.len();
             }
         }
-        for quoted in [format!("\"{rel}\""), format!("\"{}\"", rel.trim_start_matches("./")), format!("'{rel}'")] {
-            if let Some(at) = out.find(&quoted) {
-                return Err(format!(
-                    "{path}:{}: names {member} other than in a <link rel=\"modulepreload\">, which joining it in {BUNDLE} cannot rewrite",
-                    line_of(&out, at)
-                ));
-            }
+    }
+    tags.sort_unstable();
+    let bundle = relative(path, BUNDLE);
+    let mut edits = Vec::new();
+    for (i, &(start, end)) in tags.iter().enumerate() {
+        if i == 0 {
+            let tag = format!("<link rel=\"modulepreload\" href=\"{}\">", bundle.trim_start_matches("./"));
+            edits.push(((start, end), tag));
+        } else {
+            edits.push(((start, end + usize::from(text[end..].starts_with('\n'))), String::new()));
+        }
+    }
+    let out = edit(text, edits);
+    for member in MEMBERS {
+        let rel = relative(path, member);
+        let bare = rel.trim_start_matches("./");
+        let forms =
+            [format!("\"{rel}\""), format!("\"{bare}\""), format!("'{rel}'"), format!("'{bare}'"), format!("={bare}")];
+        if let Some(at) = forms.iter().filter_map(|f| out.find(f.as_str())).min() {
+            return Err(format!(
+                "{path}:{}: names {member} other than in a <link rel=\"modulepreload\">, which joining it in {BUNDLE} \
+                 cannot rewrite",
+                line_of(&out, at)
+            ));
         }
     }
     Ok(out)
@@ -517,6 +628,36 @@ pub fn bundle_site(dir: &Path) -> Result<usize> {
         return Err(format!("{}/{BUNDLE} exists already: the layout would overwrite it", dir.display()));
     }
     let joined = join(&members)?;
+    // What the members import from outside is evaluated before the joined module: it may not
+    // itself lead back to a member (a cycle through the joined module).
+    let mut todo: Vec<(String, String)> = Vec::new();
+    for (path, text) in &members {
+        for imp in read_module(path, text, false)?.imports {
+            if let Some(target) = resolve(path, &text[imp.spec.0..imp.spec.1]) {
+                todo.push((path.clone(), target));
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some((from, path)) = todo.pop() {
+        if MEMBERS.contains(&path.as_str()) {
+            if MEMBERS.contains(&from.as_str()) {
+                continue;
+            }
+            return Err(format!(
+                "{from} imports {path}, and a member of {BUNDLE} imports {from}: joined, they would import each other"
+            ));
+        }
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let text = read(&path)?;
+        for imp in read_module(&path, &text, false)?.imports {
+            if let Some(target) = resolve(&path, &text[imp.spec.0..imp.spec.1]) {
+                todo.push((path.clone(), target));
+            }
+        }
+    }
     let mut rerouted = 0;
     for file in crate::deploy::files_under(dir)? {
         let rel = file.strip_prefix(dir).unwrap_or(&file).to_string_lossy().replace('\\', "/");
@@ -610,6 +751,57 @@ mod tests {
     }
 
     #[test]
+    fn refuses_what_the_top_level_alone_does_not_show() {
+        let refused = |files: &[(&str, &str)], needle: &str| {
+            let e = join(&members(files)).expect_err("refused");
+            assert!(e.contains(needle), "{e}");
+        };
+        refused(&[("storage.js", "if (x) { var y = 1; }\n")], "a `var` declaration");
+        refused(&[("storage.js", "const a = 1\nconst b = 2;\n")], "without its `;`");
+        refused(&[("storage.js", "let a = 1\nexport function f() {}\n")], "without its `;`");
+        refused(&[("storage.js", "export const name = 'x';\n")], "defines globally");
+        refused(&[("storage.js", "function status() {}\n")], "defines globally");
+        refused(&[("lib/session.js", "export function f(u) { return import(u); }\n")], "a computed address");
+        refused(&[("storage.js", "const m = () => import('./x.js?v=1');\n")], "query or fragment");
+        // What is fine: an initializer's own function, import.meta and import() before the `;`.
+        let fine = join(&members(&[(
+            "storage.js",
+            "const f = function () { return 1; }, u = new URL('./a', import.meta.url), g = () => import('./b.js');\n",
+        )]));
+        assert!(fine.is_ok(), "{fine:?}");
+    }
+
+    #[test]
+    fn a_members_import_of_a_member_on_demand_imports_the_joined_module() {
+        let joined = join(&members(&[
+            ("storage.js", "export const s = 1;\n"),
+            ("lib/render.js", "export const r = () => import('../storage.js');\n"),
+        ]))
+        .unwrap();
+        assert!(joined.contains("import('./common.js')"), "{joined}");
+    }
+
+    #[test]
+    fn an_outside_module_that_leads_back_to_a_member_is_refused() {
+        let dir = std::env::temp_dir().join(format!("cachet-bundle-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("lib")).unwrap();
+        for m in MEMBERS {
+            let text =
+                if m == "storage.js" { "import { e } from './lib/early.js';\nexport const s = e;\n" } else { "" };
+            std::fs::write(dir.join(m), text).unwrap();
+        }
+        std::fs::write(dir.join("lib/early.js"), "import { x } from './more.js';\nexport const e = x;\n").unwrap();
+        std::fs::write(dir.join("lib/more.js"), "import { t } from '../i18n.js';\nexport const x = t;\n").unwrap();
+        let e = bundle_site(&dir).expect_err("a cycle through the joined module");
+        assert!(e.contains("lib/more.js imports i18n.js"), "{e}");
+        std::fs::write(dir.join("lib/more.js"), "export const x = 1;\n").unwrap();
+        assert_eq!(bundle_site(&dir), Ok(0));
+        assert!(dir.join(BUNDLE).is_file() && !dir.join("storage.js").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn names_in_nested_scopes_and_properties_are_not_top_level_declarations() {
         let joined = join(&members(&[
             (
@@ -641,6 +833,8 @@ mod tests {
         );
         let e = reroute("app.js", "const name = 'i18n.js';\n").expect_err("a member named outside an import");
         assert!(e.contains("names i18n.js"), "{e}");
+        let e = reroute("sw.js", "if (x === 'storage.js' || y) {}\n").expect_err("not a list of files");
+        assert!(e.contains("or a list of files"), "{e}");
     }
 
     #[test]
@@ -653,6 +847,13 @@ mod tests {
         let e = reroute_html("index.html", "<script type=\"module\" src=\"i18n.js\"></script>")
             .expect_err("a script of a member");
         assert!(e.contains("names i18n.js"), "{e}");
+        assert!(reroute_html("index.html", "<p data-x='storage.js'></p>").is_err());
+        // The joined module's preload where the first member's was, in the page's order.
+        let late = "<link rel=\"modulepreload\" href=\"lib/render.js\">\n<link rel=\"modulepreload\" href=\"app.js\">\n<link rel=\"modulepreload\" href=\"storage.js\">\n";
+        assert_eq!(
+            reroute_html("index.html", late).unwrap(),
+            "<link rel=\"modulepreload\" href=\"common.js\">\n<link rel=\"modulepreload\" href=\"app.js\">\n"
+        );
     }
 
     /// The page's own modules (www/) follow the rules: the layout joins them.
