@@ -124,11 +124,11 @@ impl serde::Serialize for KeyId {
 
 /// An Ed25519 public key that passed the signature policy's key checks
 /// ([`signature::check_public_key`]), kept decompressed so that each
-/// verification with it skips both the checks and the decompression. A key
+/// verification with it skips both the checks and the decompression; or,
 /// read with [`PublicKey::from_base64_deferred`] (a trust list's issuer
-/// keys) passed the checks of its encoding and makes the torsion check, the
-/// costly one, at its first verification: a key with a torsion component
-/// then verifies nothing (`key-not-torsion-free`).
+/// keys), that passed the checks of its encoding and makes the torsion
+/// check, the costly one, before its first verification: a key with a
+/// torsion component verifies nothing (`key-not-torsion-free`).
 ///
 /// It also keeps the table of multiples of `-A` that makes its
 /// verifications fast, made at its first verification (40 KB, about three

@@ -399,7 +399,8 @@ fn compare(agent: &ureq::Agent, base: &str, release: &Release) -> Vec<Fault> {
     // The trust lists, against the roots of the release's config.json as served.
     for (path, body) in lists {
         let roots = roots.as_deref().unwrap_or(&[]);
-        if let Err(e) = cachet::trust::TrustList::load(&body, roots, None) {
+        // Every issuer key checked whole, as `trust sign` does: a verifier checks a key's torsion at its first use.
+        if let Err(e) = cachet::trust::TrustList::load(&body, roots, None).and_then(|t| t.check_issuer_keys()) {
             faults.push(("deployment-trust-list", vec![("path", path), ("detail", e.code().to_owned())]));
         }
     }

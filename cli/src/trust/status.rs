@@ -211,6 +211,7 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let sequence = record.as_ref().map_or(1, |r| r.sequence + 1);
     let now = clock::now();
     let trust = body.check(KeyId([0; 8])).map_err(|e| CliError::trust(&args.list, &e))?;
+    trust.check_issuer_keys().map_err(|e| CliError::trust(&args.list, &e))?;
     // Signed and read back as a verifier of this list would: what it would refuse is not published.
     let sign = |kind: Kind,
                 scope: Option<&str>,
