@@ -57,6 +57,9 @@ export async function awaitVerdict(page, timeout, onTimeout = async () => 'no ve
   let timer;
   const late = new Promise((_, reject) => {
     timer = setTimeout(() => onTimeout().then((m) => reject(new Error(m)), reject), timeout);
+    timer.unref(); // a caller whose navigation failed, and never awaits this, does not wait for it
   });
-  return { painted: Promise.race([verdict, late]).finally(() => clearTimeout(timer)) };
+  const painted = Promise.race([verdict, late]).finally(() => clearTimeout(timer));
+  painted.catch(() => {}); // that caller's failure is the navigation's, not an unhandled "no verdict"
+  return { painted };
 }
