@@ -25,6 +25,13 @@
 // a www/ folder laid over each revocation site (the same list and status).
 // `--unhashed`: this tree's www/ laid over each site too, its files under
 // their own names (as a --compare folder's are), for a like-for-like pair.
+// `--camera`: also the camera on the first site, in a Chromium whose fake
+// camera plays a real QR video (the fixtures' valid certificate, as
+// camera.test.js): from the tap on "Scanner avec la caméra" to the verdict
+// on screen, on a first visit (tapped at the page's load event: the page
+// has begun fetching the reader's modules, and the service worker its wasm,
+// as any visit without a link does) and on a repeat visit (the reader in
+// the service worker's precache).
 // `--revoked 0,400000` (issue 11): instead of the fixtures' list, one site
 // per count, measured alternately: 30 académie keys of 666,667 status
 // indices each (20 million certificates), that many of them revoked at
@@ -57,8 +64,10 @@ const REVOKED = flag('--revoked', null)?.split(',').map(Number) ?? null;
 const TRACE = flag('--trace', null);
 const TRACE_LIGHT = args.includes('--trace-light');
 const UNHASHED = args.includes('--unhashed');
+const CAMERA = args.includes('--camera');
 if (REVOKED && !REVOKED.every((n) => Number.isInteger(n) && n >= 0 && n < 20_000_000)) throw new Error('--revoked takes counts below 20,000,000, comma-separated');
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a whole number of runs, 1 or more');
+if (CAMERA && REVOKED) throw new Error("--camera reads the fixtures' certificate: it runs on their site, without --revoked");
 
 /** The issue's phone: CPU 4× slower, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency. */
 const PHONE = {
@@ -206,6 +215,52 @@ function report(label, first, repeat) {
   if (process.env.PHONE_BENCH_TIMELINE) console.log(`timeline of a first visit (request start → response end, ms): ${first[0].timeline.join(', ')}`);
 }
 
+/**
+ * One camera visit of `url` (no certificate in it) in `context`: the tap on
+ * the camera button, then the verdict the fake camera's code gives; resolves
+ * to the milliseconds from the tap to the verdict on screen.
+ */
+async function cameraVisit(context, url) {
+  const page = await phonePage(context);
+  const { painted } = await awaitVerdict(page, 60_000, async () => `camera visit of ${url}: no verdict in 60 s`);
+  await page.goto(url);
+  const button = page.locator('#camera-start');
+  await button.waitFor({ state: 'visible' });
+  await page.evaluate(() => {
+    document.getElementById('camera-start').addEventListener('click', () => (window.__tap = performance.now()), { capture: true, once: true });
+  });
+  await button.click();
+  const verdict = await painted;
+  const tap = await page.evaluate(() => window.__tap);
+  await page.close();
+  if (verdict.status !== 'valid') throw new Error(`camera visit: the page said ${verdict.status}`);
+  return verdict.painted - tap;
+}
+
+/** `--camera`: RUNS first and RUNS repeat camera visits of `site`, printed. */
+async function cameraFigures(site, video) {
+  const browser = await launch(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+  try {
+    const first = [];
+    for (let i = 0; i < RUNS; i++) {
+      const context = await newContext(browser);
+      first.push(await cameraVisit(context, site.server.url));
+      await context.close();
+    }
+    const context = await warmContext(browser, site.link);
+    const repeat = [];
+    for (let i = 0; i < RUNS; i++) repeat.push(await cameraVisit(context, site.server.url));
+    await context.close();
+    console.log(`\n### the camera, ${site.label} (a fake camera playing the valid certificate's QR video)\n`);
+    console.log('| tap on the camera button → verdict on screen | median | p90 | min | max |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
+    console.log(row("first visit (tapped at the page's load event)", first));
+    console.log(row('repeat visit (the QR reader precached)', repeat));
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Status indices of each of the 30 keys: 20 million certificates over 30 keys. */
 const KEYS = 30;
 const CAPACITY = 666_667;
@@ -339,6 +394,7 @@ async function main() {
       await s.context.close();
       report(s.label, s.first, s.repeat);
     }
+    if (CAMERA) await cameraFigures(sites[0], fx.videos.valid);
   } finally {
     await browser.close();
     for (const s of sites) await s.server.stop();
