@@ -340,7 +340,7 @@ impl fmt::Debug for SecretKey {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -371,7 +371,7 @@ mod tests {
     }
 
     /// A key with a torsion component: `sk`'s point plus (0, -1), of order 2.
-    fn mixed_order(sk: &SecretKey) -> [u8; 32] {
+    pub(crate) fn mixed_order(sk: &SecretKey) -> [u8; 32] {
         use curve25519_dalek::edwards::CompressedEdwardsY;
         let mut order2 = [0xffu8; 32];
         order2[0] = 0xec;

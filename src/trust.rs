@@ -885,14 +885,9 @@ mod tests {
 
     #[test]
     fn an_issuer_key_with_a_torsion_component_loads_and_verifies_nothing() {
-        use curve25519_dalek::edwards::CompressedEdwardsY;
         let root = SecretKey::from_seed(&[9u8; 32]);
         let issuer = SecretKey::from_seed(&[8u8; 32]);
-        let mut order2 = [0xffu8; 32];
-        order2[0] = 0xec;
-        order2[31] = 0x7f;
-        let point = |b: [u8; 32]| CompressedEdwardsY(b).decompress().expect("a point");
-        let mixed = (point(*issuer.public_key().as_bytes()) + point(order2)).compress().0;
+        let mixed = crate::keys::tests::mixed_order(&issuer);
         let mut body: TrustListBody = serde_json::from_str(&list(&issuer)).unwrap();
         body.issuers[0].public_key = crate::text::b64::encode(&mixed);
         body.issuers[0].key_id = KeyId::of(&mixed).to_string();

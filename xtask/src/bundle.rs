@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::hashed::{relative, resolve};
-use crate::minify::{lex, Piece};
+use crate::minify::{lex, line_of, Piece};
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -176,10 +176,6 @@ struct Module {
     exported: BTreeSet<String>,
     /// Whether it uses `import.meta`.
     meta: bool,
-}
-
-fn line_of(text: &str, at: usize) -> usize {
-    text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 /// Reads the module at site path `path`. `strict`: a member, held to the

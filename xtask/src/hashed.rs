@@ -39,6 +39,7 @@
 //! takes no integrity metadata), `config.json`, `trust-list.json`, the
 //! TypeScript declarations.
 
+use crate::minify::line_of;
 use crate::sh::{self, Result};
 use base64::Engine;
 use sha2::{Digest, Sha256, Sha384};
@@ -135,11 +136,6 @@ impl Tag {
 /// Where `pat` first occurs in `hay` at or after `from`.
 fn find(hay: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
     hay.get(from..)?.windows(pat.len()).position(|w| w == pat).map(|p| from + p)
-}
-
-/// Line number (from 1) of a byte offset, for messages.
-fn line_of(text: &str, at: usize) -> usize {
-    text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 /// The site path `spec` names from the file `from` (both site-relative,

@@ -35,8 +35,8 @@ const REGEX_AFTER_WORDS: [&str; 14] = [
     "await",
 ];
 
-/// The 1-based line of a byte offset.
-fn line_of(text: &str, at: usize) -> usize {
+/// The 1-based line of a byte offset, for messages (also hashed.rs's and bundle.rs's).
+pub(crate) fn line_of(text: &str, at: usize) -> usize {
     text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
