@@ -160,11 +160,9 @@ impl Eq for PublicKey {}
 impl PublicKey {
     /// A public key from its 32 bytes, checked (canonical, torsion-free).
     pub fn from_bytes(bytes: &[u8]) -> Result<PublicKey, KeyError> {
-        let key = signature::check_public_key(bytes).map_err(|e| match e {
-            SignatureError::BadLength => KeyError::Encoding,
-            e => KeyError::Policy(e),
-        })?;
-        Ok(PublicKey::of_checked(key))
+        let key = PublicKey::from_bytes_deferred(bytes)?;
+        key.check_torsion()?;
+        Ok(key)
     }
 
     /// A public key from its 32 bytes, its encoding checked (canonical, not
@@ -370,14 +368,19 @@ pub(crate) mod tests {
         assert!(!PublicKey::from_bytes(pk.as_bytes()).unwrap().table_is_made());
     }
 
+    /// The encoding of (0, -1), a point of order 2.
+    const ORDER_2: [u8; 32] = {
+        let mut p = [0xffu8; 32];
+        p[0] = 0xec;
+        p[31] = 0x7f;
+        p
+    };
+
     /// A key with a torsion component: `sk`'s point plus (0, -1), of order 2.
     pub(crate) fn mixed_order(sk: &SecretKey) -> [u8; 32] {
         use curve25519_dalek::edwards::CompressedEdwardsY;
-        let mut order2 = [0xffu8; 32];
-        order2[0] = 0xec;
-        order2[31] = 0x7f;
         let point = |b: [u8; 32]| CompressedEdwardsY(b).decompress().expect("a point");
-        (point(*sk.public_key().as_bytes()) + point(order2)).compress().0
+        (point(*sk.public_key().as_bytes()) + point(ORDER_2)).compress().0
     }
 
     #[test]
@@ -399,10 +402,7 @@ pub(crate) mod tests {
         assert!(!deferred.table_is_made(), "a refused key makes no table");
 
         // What the encoding checks refuse is refused at once either way.
-        let mut order2 = [0xffu8; 32];
-        order2[0] = 0xec;
-        order2[31] = 0x7f;
-        assert_eq!(PublicKey::from_bytes_deferred(&order2).err(), Some(refused));
+        assert_eq!(PublicKey::from_bytes_deferred(&ORDER_2).err(), Some(refused));
         let mut non_canonical = [0xffu8; 32];
         non_canonical[0] = 0xee;
         non_canonical[31] = 0x7f;
