@@ -6,7 +6,9 @@
 // lib/static-server.js, with deploy/headers.json's headers and ETags).
 //
 // 1. First visit (a fresh context: nothing cached), link → verdict, RUNS times.
-// 2. Repeat visit (the service worker installed, the trust list kept), RUNS times.
+// 2. Repeat visits (the service worker installed, the trust list kept), RUNS
+//    times each: a return (the worker stopped first, as a parent finds it days
+//    later) and, just after it, another link (the worker still running).
 // Each: from the navigation's start to `#result[data-status]` and to the
 // next frame, medians and p90; the bytes fetched before the verdict (the
 // Resource Timing `transferSize` of the document and of every resource
@@ -15,6 +17,9 @@
 //
 // No time is asserted: this prints figures (README, "In the browser").
 // Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…] [--trace DIR [--trace-light]]
+// Each visit begins 500 ms after the last one ended (PHONE_BENCH_SETTLE_MS): on this 2-core machine
+// the closing page's teardown otherwise shares the CPU with the next visit's start (measured: a
+// repeat visit 660 ms median without the pause, 344 ms with it, the same site and tree).
 // `--trace DIR`: a Chromium trace of each visit (DevTools' Performance panel reads it), for profiling;
 // `node trace-summary.js DIR/repeat-N.json` says where its time went. The V8 sampling profiler it
 // includes costs a visit about 0.4 s to start and turns V8's code cache off (every module parsed
@@ -69,6 +74,10 @@ if (REVOKED && !REVOKED.every((n) => Number.isInteger(n) && n >= 0 && n < 20_000
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a whole number of runs, 1 or more');
 if (CAMERA && REVOKED) throw new Error("--camera reads the fixtures' certificate: it runs on their site, without --revoked");
 
+/** The pause before each visit's navigation, for the last visit's page to be gone. */
+const SETTLE_MS = Number(process.env.PHONE_BENCH_SETTLE_MS ?? 500);
+if (!Number.isInteger(SETTLE_MS) || SETTLE_MS < 0) throw new Error('PHONE_BENCH_SETTLE_MS takes whole milliseconds, 0 or more');
+
 /** The issue's phone: CPU 4× slower, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency. */
 const PHONE = {
   cpu: 4,
@@ -102,6 +111,9 @@ let traced = 0;
 
 /** Opens `link` in `page`; resolves to `{status, at, painted, bytes, requests}`. With `--trace DIR`, writes its trace there. */
 async function openLink(page, link, what = 'visit') {
+  // The browser settled first: the last visit's page closed, its renderer gone (on 2 cores, its
+  // teardown would share the CPU with this visit's start, which a parent's visit does not).
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const browser = page.context().browser();
   const trace = TRACE && browser ? path.join(TRACE, `${what}-${++traced}.json`) : null;
   if (trace) {
@@ -181,10 +193,30 @@ async function warmContext(browser, link) {
   return context;
 }
 
-/** One repeat visit in a warmed context. */
-async function repeatVisit(context, link) {
+/**
+ * Stops every service worker of `page`'s browser (Chrome DevTools Protocol)
+ * and waits until they are stopped: a parent who comes back days later finds
+ * the worker stopped, and the browser starts it, or not, for the visit.
+ */
+async function stopWorkers(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const running = new Map();
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) running.set(v.versionId, v.runningStatus);
+  });
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  for (let i = 0; i < 250 && (running.size === 0 || [...running.values()].some((s) => s !== 'stopped')); i++) await new Promise((r) => setTimeout(r, 20));
+  const still = [...running.values()].filter((s) => s !== 'stopped');
+  await cdp.detach();
+  if (running.size === 0 || still.length) throw new Error(`the service workers did not stop: ${still.join(', ') || 'none reported'}`);
+}
+
+/** One repeat visit in a warmed context; `cold`: its service worker stopped first. */
+async function repeatVisit(context, link, { cold = false } = {}) {
   const page = await phonePage(context);
-  const v = await openLink(page, link, 'repeat');
+  if (cold) await stopWorkers(page);
+  const v = await openLink(page, link, cold ? 'return' : 'repeat');
   if (v.status !== 'valid') throw new Error(`repeat visit: the page said ${v.status}`);
   await page.close();
   return v;
@@ -195,7 +227,7 @@ function row(what, xs) {
 }
 
 /** Prints one site's figures. */
-function report(label, first, repeat) {
+function report(label, first, repeat, returns) {
   console.log(`\n### ${label}\n`);
   console.log('| link → verdict, from navigation start | median | p90 | min | max |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
@@ -207,6 +239,8 @@ function report(label, first, repeat) {
   console.log(row('first visit, the next frame', first.map((v) => v.painted)));
   console.log(row('repeat visit (service worker), `data-status` set', repeat.map((v) => v.at)));
   console.log(row('repeat visit, the next frame', repeat.map((v) => v.painted)));
+  console.log(row('return visit (service worker stopped first), `data-status` set', returns.map((v) => v.at)));
+  console.log(row('return visit, the next frame', returns.map((v) => v.painted)));
   console.log('');
   console.log(`bytes before the verdict, first visit (Resource Timing transferSize): median ${kb(median(first.map((v) => v.bytes)))}`);
   console.log(`bytes before the verdict, repeat visit: median ${kb(median(repeat.map((v) => v.bytes)))}`);
@@ -223,6 +257,7 @@ function report(label, first, repeat) {
 async function cameraVisit(context, url) {
   const page = await phonePage(context);
   const { painted } = await awaitVerdict(page, 60_000, async () => `camera visit of ${url}: no verdict in 60 s`);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // as openLink
   await page.goto(url);
   const button = page.locator('#camera-start');
   await button.waitFor({ state: 'visible' });
@@ -382,17 +417,21 @@ async function main() {
   const browser = await launch();
   try {
     console.log(`Phone profile: CPU ${PHONE.cpu}× slower, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency; gzip site; ${RUNS} runs each${COMPARE ? ', the sites alternately' : ''}`);
-    for (const s of sites) Object.assign(s, { link: `${s.server.url}#${s.token}`, first: [], repeat: [] });
+    for (const s of sites) Object.assign(s, { link: `${s.server.url}#${s.token}`, first: [], repeat: [], returns: [] });
     for (let i = 0; i < RUNS; i++) {
       for (const s of sites) s.first.push(...(await firstVisits(browser, s.server, s.link, 1)));
     }
     for (const s of sites) s.context = await warmContext(browser, s.link);
     for (let i = 0; i < RUNS; i++) {
-      for (const s of sites) s.repeat.push(await repeatVisit(s.context, s.link));
+      // A return days later (the worker stopped), then another link at once (the worker running).
+      for (const s of sites) {
+        s.returns.push(await repeatVisit(s.context, s.link, { cold: true }));
+        s.repeat.push(await repeatVisit(s.context, s.link));
+      }
     }
     for (const s of sites) {
       await s.context.close();
-      report(s.label, s.first, s.repeat);
+      report(s.label, s.first, s.repeat, s.returns);
     }
     if (CAMERA) await cameraFigures(sites[0], fx.videos.valid);
   } finally {

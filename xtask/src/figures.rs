@@ -121,6 +121,7 @@ const SPECS: &[Spec] = &[
         rows: &[
             "first visit, median (p90)",
             "repeat visit (service worker), median (p90)",
+            "return visit (the service worker stopped first, as days later), median (p90)",
             "bytes before a first verdict",
             "bytes of a whole first visit, the service worker's install included",
         ],
@@ -686,13 +687,14 @@ fn phone(_quick: bool) -> Result<Vec<Vec<String>>> {
         columns.push([
             visit("| first visit, the next frame"),
             visit("| repeat visit, the next frame"),
+            visit("| return visit, the next frame"),
             bytes("bytes before the verdict, first visit"),
             bytes("bytes the server wrote over a whole first visit"),
         ]);
     }
-    let [zero, many] = <[[String; 4]; 2]>::try_from(columns)
+    let [zero, many] = <[[String; 5]; 2]>::try_from(columns)
         .map_err(|c| format!("phone-bench printed {} sites, not 2 (see above)", c.len()))?;
-    Ok((0..4).map(|i| vec![zero[i].clone(), many[i].clone()]).collect())
+    Ok((0..5).map(|i| vec![zero[i].clone(), many[i].clone()]).collect())
 }
 
 // ---- the task ----------------------------------------------------------------------------------
