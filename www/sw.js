@@ -4,7 +4,8 @@
 //   both wasm modules and their glue — the verify-only one of a link's
 //   verdict and the whole one with the QR reader —, and config.json with
 //   the pinned roots) is precached under a versioned name and served
-//   cache-first. Bump VERSION with every change to any of these files: a
+//   cache-first: in Chromium by static routes, without starting this worker
+//   (addShellRoutes), elsewhere by the fetch handler. Bump VERSION with every change to any of these files: a
 //   changed sw.js is what makes the browser install the new shell.
 // - The precache revalidates (`cache: 'no-cache'`): what the page has just
 //   downloaded is in the HTTP cache with its ETag, and the server answers
@@ -83,6 +84,7 @@ const TRUST_URL = new URL(TRUST_LIST, scope).href;
 const checked = (url, mode = 'cors') => (mode !== 'no-cors' && INTEGRITY[url.slice(scope.href.length)] ? { integrity: INTEGRITY[url.slice(scope.href.length)] } : undefined);
 
 self.addEventListener('install', (event) => {
+  addShellRoutes(event);
   event.waitUntil(
     (async () => {
       const cache = await caches.open(VERSION);
@@ -90,6 +92,33 @@ self.addEventListener('install', (event) => {
     })(),
   );
 });
+
+/**
+ * Chromium's static routes (the ServiceWorker Static Routing API): each
+ * shell file, at its exact address without a query, is answered from this
+ * version's cache by the browser itself, without starting this worker or
+ * running its `fetch` handler — on a phone, a returning visit's page and
+ * modules no longer wait for the worker to start. The handler answers the
+ * same files from the same cache (`cacheFirst`) in engines without routes,
+ * and every request a route does not name (a query, the trust list, the
+ * status documents). A route whose file is missing from the cache goes to
+ * the network, as `cacheFirst` does.
+ */
+function addShellRoutes(event) {
+  if (typeof event.addRoutes !== 'function' || typeof URLPattern !== 'function') return;
+  // URLPattern's syntax characters taken literally (an IPv6 host's colons, say).
+  const literal = (text) => text.replace(/[\\:*?+(){}]/g, '\\$&');
+  try {
+    const routes = [...shellURLs].map((href) => {
+      const u = new URL(href);
+      const urlPattern = new URLPattern({ protocol: u.protocol.slice(0, -1), hostname: literal(u.hostname), port: u.port, pathname: literal(u.pathname), search: '' });
+      return { condition: { urlPattern }, source: { cacheName: VERSION } };
+    });
+    event.waitUntil(event.addRoutes(routes).catch(() => {}));
+  } catch {
+    // A browser that refuses these routes keeps the fetch handler for every request.
+  }
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
