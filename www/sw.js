@@ -102,7 +102,8 @@ self.addEventListener('install', (event) => {
  * same files from the same cache (`cacheFirst`) in engines without routes,
  * and every request a route does not name (a query, the trust list, the
  * status documents). A route whose file is missing from the cache goes to
- * the network, as `cacheFirst` does.
+ * the network, as `cacheFirst` does but without the worker's `integrity`
+ * (the page's own requests carry theirs: its preloads and lib/early.js).
  */
 function addShellRoutes(event) {
   if (typeof event.addRoutes !== 'function' || typeof URLPattern !== 'function') return;

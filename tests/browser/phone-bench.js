@@ -17,9 +17,6 @@
 //
 // No time is asserted: this prints figures (README, "In the browser").
 // Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…] [--trace DIR [--trace-light]]
-// Each visit begins 500 ms after the last one ended (PHONE_BENCH_SETTLE_MS): on this 2-core machine
-// the closing page's teardown otherwise shares the CPU with the next visit's start (measured: a
-// repeat visit 660 ms median without the pause, 344 ms with it, the same site and tree).
 // `--trace DIR`: a Chromium trace of each visit (DevTools' Performance panel reads it), for profiling;
 // `node trace-summary.js DIR/repeat-N.json` says where its time went. The V8 sampling profiler it
 // includes costs a visit about 0.4 s to start and turns V8's code cache off (every module parsed
@@ -30,6 +27,9 @@
 // a www/ folder laid over each revocation site (the same list and status).
 // `--unhashed`: this tree's www/ laid over each site too, its files under
 // their own names (as a --compare folder's are), for a like-for-like pair.
+// Each visit begins 500 ms after the last one ended (PHONE_BENCH_SETTLE_MS): on this 2-core machine
+// the closing page's teardown otherwise shares the CPU with the next visit's start (measured: a
+// repeat visit 660 ms median without the pause, 344 ms with it, the same site and tree).
 // `--camera`: also the camera on the first site, in a Chromium whose fake
 // camera plays a real QR video (the fixtures' valid certificate, as
 // camera.test.js): from the tap on "Scanner avec la caméra" to the verdict
@@ -75,8 +75,8 @@ if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a whole n
 if (CAMERA && REVOKED) throw new Error("--camera reads the fixtures' certificate: it runs on their site, without --revoked");
 
 /** The pause before each visit's navigation, for the last visit's page to be gone. */
-const SETTLE_MS = Number(process.env.PHONE_BENCH_SETTLE_MS ?? 500);
-if (!Number.isInteger(SETTLE_MS) || SETTLE_MS < 0) throw new Error('PHONE_BENCH_SETTLE_MS takes whole milliseconds, 0 or more');
+const SETTLE_MS = Number(process.env.PHONE_BENCH_SETTLE_MS || 500);
+if (!/^\d*$/.test(process.env.PHONE_BENCH_SETTLE_MS ?? '') || !Number.isInteger(SETTLE_MS) || SETTLE_MS < 0) throw new Error('PHONE_BENCH_SETTLE_MS takes whole milliseconds, 0 or more');
 
 /** The issue's phone: CPU 4× slower, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency. */
 const PHONE = {
@@ -194,7 +194,7 @@ async function warmContext(browser, link) {
 }
 
 /**
- * Stops every service worker of `page`'s browser (Chrome DevTools Protocol)
+ * Stops the service workers of `page`'s browser context (Chrome DevTools Protocol)
  * and waits until they are stopped: a parent who comes back days later finds
  * the worker stopped, and the browser starts it, or not, for the visit.
  */

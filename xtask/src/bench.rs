@@ -216,7 +216,8 @@ pub fn revocation(args: &[String]) -> Result<()> {
 /// (issue 12): Debian's Chromium with the CPU slowed 4× and the network at
 /// 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency, against the site `cargo
 /// xtask site` lays out, served gzip as a real host does
-/// (tests/browser/phone-bench.js). First and repeat visits, link → verdict,
+/// (tests/browser/phone-bench.js). First, repeat and return visits (the
+/// service worker stopped first), link → verdict,
 /// medians and p90, and the bytes before the verdict. Needs the browser
 /// tests' tools (`cargo xtask test --only browser-setup`).
 pub fn phone_bench(args: &[String]) -> Result<()> {

@@ -16,7 +16,7 @@
 //! | `issuing` | the CLI's `throughput` test: 200,000 rows, then 10,000 with PDFs, 3 runs each | 1 to 3 minutes | yes |
 //! | `bulk` | `cargo xtask bulk-bench` (a million texts, CLI and Node, 3 runs each) | 4 minutes; 17 at a load average of 8 | no |
 //! | `browser` | `npm run bench` in tests/browser (Debian's Chromium) | 3 minutes | no |
-//! | `phone` | `cargo xtask phone-bench --runs 7 --revoked 0,400000` (Chromium) | 4 minutes | no |
+//! | `phone` | `cargo xtask phone-bench --runs 7 --revoked 0,400000` (Chromium) | 5 minutes | no |
 //!
 //! Not generated, hand-written with their date in the README's prose: the
 //! revocation tables (`cargo xtask revocation-bench`, 20 million
