@@ -5,8 +5,9 @@
 //   verdict and the whole one with the QR reader —, and config.json with
 //   the pinned roots) is precached under a versioned name and served
 //   cache-first: in Chromium by static routes, without starting this worker
-//   (addShellRoutes), elsewhere by the fetch handler. Bump VERSION with every change to any of these files: a
-//   changed sw.js is what makes the browser install the new shell.
+//   (addShellRoutes), elsewhere by the fetch handler. Bump VERSION with
+//   every change to any of these files: a changed sw.js is what makes the
+//   browser install the new shell.
 // - The precache revalidates (`cache: 'no-cache'`): what the page has just
 //   downloaded is in the HTTP cache with its ETag, and the server answers
 //   304 without a body, so a first visit does not download its shell twice;
