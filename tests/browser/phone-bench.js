@@ -49,6 +49,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import { launch } from './lib/browser.js';
@@ -113,7 +114,7 @@ let traced = 0;
 async function openLink(page, link, what = 'visit') {
   // The browser settled first: the last visit's page closed, its renderer gone (on 2 cores, its
   // teardown would share the CPU with this visit's start, which a parent's visit does not).
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await sleep(SETTLE_MS);
   const browser = page.context().browser();
   const trace = TRACE && browser ? path.join(TRACE, `${what}-${++traced}.json`) : null;
   if (trace) {
@@ -172,7 +173,7 @@ async function firstVisits(browser, server, link, count) {
     if (v.status !== 'valid') throw new Error(`first visit ${i + 1}: the page said ${v.status}`);
     // The rest of the visit: the service worker installs (its precache revalidates what the page fetched).
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     v.visitBytes = server.bytes() - start;
     runs.push(v);
     await context.close();
@@ -188,7 +189,7 @@ async function warmContext(browser, link) {
   await warm.waitForFunction(() => window.__verdict?.painted);
   await warm.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   for (let i = 0; i < 3 && !(await warm.evaluate(() => !!navigator.serviceWorker.controller)); i++) await warm.reload();
-  await new Promise((r) => setTimeout(r, 1000)); // the trust list kept in its cache
+  await sleep(1000); // the trust list kept in its cache
   await warm.close();
   return context;
 }
@@ -201,15 +202,18 @@ async function warmContext(browser, link) {
 async function stopWorkers(page) {
   const cdp = await page.context().newCDPSession(page);
   const running = new Map();
+  const still = () => [...running.values()].filter((s) => s !== 'stopped');
+  let allStopped;
+  const stopped = new Promise((resolve) => (allStopped = resolve));
   cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
     for (const v of versions) running.set(v.versionId, v.runningStatus);
+    if (running.size > 0 && still().length === 0) allStopped(true);
   });
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.stopAllWorkers');
-  for (let i = 0; i < 250 && (running.size === 0 || [...running.values()].some((s) => s !== 'stopped')); i++) await new Promise((r) => setTimeout(r, 20));
-  const still = [...running.values()].filter((s) => s !== 'stopped');
+  const ok = await Promise.race([stopped, sleep(5000, false, { ref: false })]);
   await cdp.detach();
-  if (running.size === 0 || still.length) throw new Error(`the service workers did not stop: ${still.join(', ') || 'none reported'}`);
+  if (!ok) throw new Error(`the service workers did not stop in 5 s: ${still().join(', ') || 'none reported'}`);
 }
 
 /** One repeat visit in a warmed context; `cold`: its service worker stopped first. */
@@ -217,7 +221,7 @@ async function repeatVisit(context, link, { cold = false } = {}) {
   const page = await phonePage(context);
   if (cold) await stopWorkers(page);
   const v = await openLink(page, link, cold ? 'return' : 'repeat');
-  if (v.status !== 'valid') throw new Error(`repeat visit: the page said ${v.status}`);
+  if (v.status !== 'valid') throw new Error(`${cold ? 'return' : 'repeat'} visit: the page said ${v.status}`);
   await page.close();
   return v;
 }
@@ -257,7 +261,7 @@ function report(label, first, repeat, returns) {
 async function cameraVisit(context, url) {
   const page = await phonePage(context);
   const { painted } = await awaitVerdict(page, 60_000, async () => `camera visit of ${url}: no verdict in 60 s`);
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // as openLink
+  await sleep(SETTLE_MS); // as openLink
   await page.goto(url);
   const button = page.locator('#camera-start');
   await button.waitFor({ state: 'visible' });

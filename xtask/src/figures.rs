@@ -694,7 +694,7 @@ fn phone(_quick: bool) -> Result<Vec<Vec<String>>> {
     }
     let [zero, many] = <[[String; 5]; 2]>::try_from(columns)
         .map_err(|c| format!("phone-bench printed {} sites, not 2 (see above)", c.len()))?;
-    Ok((0..5).map(|i| vec![zero[i].clone(), many[i].clone()]).collect())
+    Ok(zero.into_iter().zip(many).map(|(z, m)| vec![z, m]).collect())
 }
 
 // ---- the task ----------------------------------------------------------------------------------
