@@ -294,7 +294,29 @@ fn publish_writes_a_folder_a_verifier_follows_by_its_index() {
     env.write("published/README.txt", "the operator's own file");
     publish("2");
     let scoped = format!("full-5-{key_id}.json");
-    assert_eq!(files(), ["README.txt", "delta-4.json", "delta-5.json", &scoped, "full-5.json", "index.json"]);
+    let scoped_gz = format!("{scoped}.gz");
+    assert_eq!(
+        files(),
+        [
+            "README.txt",
+            "delta-4.json",
+            "delta-4.json.gz",
+            "delta-5.json",
+            "delta-5.json.gz",
+            &scoped,
+            &scoped_gz,
+            "full-5.json",
+            "full-5.json.gz",
+            "index.json"
+        ]
+    );
+    // Each document's .gz (what nginx and Caddy send to a browser that accepts gzip) is the document.
+    for name in ["delta-4.json", "delta-5.json", &scoped, "full-5.json"] {
+        let packed = std::fs::read(env.path(&format!("published/{name}.gz"))).unwrap();
+        let mut plain = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&packed[..]), &mut plain).unwrap();
+        assert_eq!(plain, env.read(&format!("published/{name}")), "{name}.gz");
+    }
     assert_eq!(index()["per_key"], "full-5-{key_id}.json");
 
     // A device that held the full document of no. 3 catches up with the deltas 4 and 5 (its state:
