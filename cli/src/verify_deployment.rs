@@ -7,9 +7,10 @@
 //! checked first: its Ed25519 signature by the release key over
 //! `"cachet release v1\n"` and the bytes of its `release` value as they stand
 //! in the file; an edited manifest is refused before anything is fetched.
-//! Then every file it lists is fetched twice, once plainly and once with
-//! `Accept-Encoding: gzip` (what a browser asks; the `.gz` beside a file is
-//! another file on disk that could differ): each answer must be 200, the
+//! Then every file it lists is fetched three times, once plainly, once with
+//! `Accept-Encoding: gzip` and once with `Accept-Encoding: br` (what browsers
+//! ask; the `.gz` and the `.br` beside a file are other files on disk that
+//! could differ): each answer must be 200, the
 //! file's bytes (SHA-256 and size), and carry each header of the manifest
 //! exactly once with its exact value. The trust list, which the operator
 //! replaces between releases, must be a list signed by a root that the
@@ -37,7 +38,7 @@ const CONTEXT: &[u8] = b"cachet release v1\n";
 const FORMAT: &str = "cachet-release/1";
 /// Files of a manifest at most.
 const MAX_FILES: usize = 100_000;
-/// Bytes of one fetched file (and of one gzip body, inflated) at most.
+/// Bytes of one fetched file (and of one gzip or Brotli body, decompressed) at most.
 const MAX_BODY: u64 = 64 << 20;
 /// One request's time at most, from connecting to the body's last byte.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -90,6 +91,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "{path} : la version compressée (gzip) servie n'est pas le fichier de la version ({detail})",
         "{path}: the compressed (gzip) version served is not the release's file ({detail})",
     ),
+    (
+        "deployment-brotli-differs",
+        "{path} : la version compressée (Brotli) servie n'est pas le fichier de la version ({detail})",
+        "{path}: the compressed (Brotli) version served is not the release's file ({detail})",
+    ),
     ("deployment-header-missing", "{path} : en-tête {name} absent", "{path}: no {name} header"),
     (
         "deployment-header-differs",
@@ -104,8 +110,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "deployment-match",
-        "✓ {url} sert la version {commit} : {count} fichiers identiques, chacun avec ses en-têtes (requêtes simples et gzip), et une liste de confiance signée par une racine épinglée.",
-        "✓ {url} serves release {commit}: {count} files identical, each with its headers (plain and gzip requests), and a trust list signed by a pinned root.",
+        "✓ {url} sert la version {commit} : {count} fichiers identiques, chacun avec ses en-têtes (requêtes simples, gzip et Brotli), et une liste de confiance signée par une racine épinglée.",
+        "✓ {url} serves release {commit}: {count} files identical, each with its headers (plain, gzip and Brotli requests), and a trust list signed by a pinned root.",
     ),
     (
         "deployment-differs",
@@ -276,10 +282,11 @@ impl Answer {
     }
 }
 
-fn fetch(agent: &ureq::Agent, url: &str, gzip: bool) -> Result<Answer, String> {
+/// `url`, with `Accept-Encoding: ENCODING` when one is given (`gzip`, `br`).
+fn fetch(agent: &ureq::Agent, url: &str, encoding: Option<&str>) -> Result<Answer, String> {
     let mut request = agent.get(url);
-    if gzip {
-        request = request.header("Accept-Encoding", "gzip");
+    if let Some(encoding) = encoding {
+        request = request.header("Accept-Encoding", encoding);
     }
     let mut response = request.call().map_err(|e| e.to_string())?;
     let status = response.status().as_u16();
@@ -313,23 +320,24 @@ fn header_faults(path: &str, answer: &Answer, want: &BTreeMap<String, String>, f
     }
 }
 
-/// The body a browser gets from a gzip answer.
+/// The body a browser gets from an answer, plain, gzip or Brotli.
 fn inflate(answer: &Answer) -> Result<Vec<u8>, String> {
-    match answer.all("Content-Encoding").as_slice() {
-        [] => Ok(answer.body.clone()),
+    let mut out = Vec::new();
+    let read = match answer.all("Content-Encoding").as_slice() {
+        [] => return Ok(answer.body.clone()),
         [enc] if enc.eq_ignore_ascii_case("gzip") => {
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(&answer.body[..])
-                .take(MAX_BODY + 1)
-                .read_to_end(&mut out)
-                .map_err(|e| format!("gzip: {e}"))?;
-            if out.len() as u64 > MAX_BODY {
-                return Err(format!("more than {MAX_BODY} bytes inflated"));
-            }
-            Ok(out)
+            flate2::read::GzDecoder::new(&answer.body[..]).take(MAX_BODY + 1).read_to_end(&mut out)
         }
-        other => Err(format!("Content-Encoding {other:?}")),
+        [enc] if enc.eq_ignore_ascii_case("br") => {
+            brotli_decompressor::Decompressor::new(&answer.body[..], 4096).take(MAX_BODY + 1).read_to_end(&mut out)
+        }
+        other => return Err(format!("Content-Encoding {other:?}")),
+    };
+    read.map_err(|e| format!("{e}"))?;
+    if out.len() as u64 > MAX_BODY {
+        return Err(format!("more than {MAX_BODY} bytes decompressed"));
     }
+    Ok(out)
 }
 
 /// Every file and header of the release, fetched from `base`: the differences.
@@ -342,8 +350,10 @@ fn compare(agent: &ureq::Agent, base: &str, release: &Release) -> Vec<Fault> {
         let url = format!("{base}{path}");
         let p = || ("path", path.to_owned());
         let mut bodies = Vec::new();
-        for gzip in [false, true] {
-            let answer = match fetch(agent, &url, gzip) {
+        for encoding in [None, Some("gzip"), Some("br")] {
+            // The code that names a compressed form which is not the file.
+            let differs = if encoding == Some("br") { "deployment-brotli-differs" } else { "deployment-gzip-differs" };
+            let answer = match fetch(agent, &url, encoding) {
                 Ok(a) => a,
                 Err(e) => {
                     faults.push(("deployment-fetch", vec![p(), ("detail", e)]));
@@ -355,20 +365,20 @@ fn compare(agent: &ureq::Agent, base: &str, release: &Release) -> Vec<Fault> {
                 break;
             }
             header_faults(path, &answer, &entry.headers, &mut faults);
-            let body = if gzip {
+            let body = if encoding.is_some() {
                 match inflate(&answer) {
                     Ok(b) => b,
                     Err(e) => {
-                        faults.push(("deployment-gzip-differs", vec![p(), ("detail", e)]));
+                        faults.push((differs, vec![p(), ("detail", e)]));
                         continue;
                     }
                 }
             } else {
                 answer.body
             };
-            bodies.push((gzip, body));
+            bodies.push((encoding.map(|_| differs), body));
         }
-        for (gzip, body) in bodies {
+        for (differs, body) in bodies {
             if entry.content.is_some() {
                 lists.push((path.to_owned(), body));
                 break;
@@ -376,7 +386,7 @@ fn compare(agent: &ureq::Agent, base: &str, release: &Release) -> Vec<Fault> {
             let (Some(size), Some(want)) = (entry.size, entry.sha256.as_deref()) else { continue };
             let got = hex(&Sha256::digest(&body));
             if got == want && body.len() as u64 == size {
-                if path == "/config.json" && !gzip {
+                if path == "/config.json" && differs.is_none() {
                     roots = Some(config_roots(&body));
                 }
                 continue;
@@ -388,9 +398,9 @@ fn compare(agent: &ureq::Agent, base: &str, release: &Release) -> Vec<Fault> {
                 ("want_size", size.to_string()),
                 ("want_sha256", want[..16].to_owned()),
             ];
-            if gzip {
+            if let Some(differs) = differs {
                 let detail = format!("{} bytes, SHA-256 {}…", body.len(), &got[..16]);
-                faults.push(("deployment-gzip-differs", vec![p(), ("detail", detail)]));
+                faults.push((differs, vec![p(), ("detail", detail)]));
             } else {
                 faults.push(("deployment-file-differs", args));
             }
@@ -508,6 +518,7 @@ mod tests {
             "deployment-status",
             "deployment-file-differs",
             "deployment-gzip-differs",
+            "deployment-brotli-differs",
             "deployment-header-missing",
             "deployment-header-differs",
             "deployment-header-repeated",

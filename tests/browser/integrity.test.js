@@ -60,11 +60,12 @@ function hashedFile(dir, stem, ext) {
   return path.posix.join(dir, found[0]);
 }
 
-/** Replaces a file of the site (and the `.gz` served to browsers that accept gzip) by `bytes`; returns the undo. */
+/** Replaces a file of the site (and the `.br` and `.gz` served to browsers that accept them) by `bytes`; returns the undo. */
 function alter(rel, bytes) {
   const file = path.join(site, rel);
-  const saved = [file, `${file}.gz`].filter((f) => fs.existsSync(f)).map((f) => [f, fs.readFileSync(f)]);
+  const saved = [file, `${file}.br`, `${file}.gz`].filter((f) => fs.existsSync(f)).map((f) => [f, fs.readFileSync(f)]);
   fs.writeFileSync(file, bytes);
+  if (fs.existsSync(`${file}.br`)) fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(bytes));
   if (fs.existsSync(`${file}.gz`)) fs.writeFileSync(`${file}.gz`, zlib.gzipSync(bytes, { level: 9 }));
   return () => {
     for (const [f, b] of saved) fs.writeFileSync(f, b);

@@ -2,7 +2,7 @@
 // measured it: Debian's Chromium with the CPU slowed 4× and the network
 // at 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency (Chrome DevTools
 // Protocol), against the compressed site a real deployment serves
-// (`cargo xtask site`, its `.gz` served as nginx's gzip_static does:
+// (`cargo xtask site`, its `.br` or `.gz` served as nginx's brotli_static and gzip_static do:
 // lib/static-server.js, with deploy/headers.json's headers and ETags).
 //
 // 1. First visit (a fresh context: nothing cached), link → verdict, RUNS times.
@@ -364,17 +364,13 @@ function revocationSite(revoked) {
   const site = path.join(dir, 'site');
   const laid = spawnSync(xtaskBinary(), ['site', '--out', site, '--trust', path.join(dir, 'trust.json'), '--root', path.join(dir, 'root.key.pub')], { cwd: ROOT, stdio: 'inherit' });
   if (laid.status !== 0) throw new Error('xtask site failed');
-  // The status folder beside the list, gzipped as the site's other files are, and named in config.json.
-  fs.mkdirSync(path.join(site, 'status'));
-  for (const f of fs.readdirSync(path.join(dir, 'status'))) {
-    const body = fs.readFileSync(path.join(dir, 'status', f));
-    fs.writeFileSync(path.join(site, 'status', f), body);
-    fs.writeFileSync(path.join(site, 'status', `${f}.gz`), zlib.gzipSync(body, { level: 9 }));
-  }
+  // The status folder beside the list as `trust status publish` wrote it (each document's `.gz` beside
+  // it, index.json without), and named in config.json.
+  fs.cpSync(path.join(dir, 'status'), path.join(site, 'status'), { recursive: true });
   const config = JSON.parse(fs.readFileSync(path.join(site, 'config.json'), 'utf8'));
   fs.writeFileSync(path.join(site, 'config.json'), JSON.stringify({ ...config, status: 'status/index.json' }, null, 2) + '\n');
   const full = fs.readdirSync(path.join(dir, 'status')).find((f) => /^full-\d+\.json$/.test(f));
-  const scoped = fs.readdirSync(path.join(dir, 'status')).find((f) => f.startsWith(`full-1-${certKey}`));
+  const scoped = fs.readdirSync(path.join(dir, 'status')).find((f) => f.startsWith(`full-1-${certKey}`) && f.endsWith('.json'));
   const scopedGz = fs.statSync(path.join(site, 'status', `${scoped}.gz`)).size;
   const fullBytes = fs.statSync(path.join(dir, 'status', full)).size;
   const fullGz = fs.statSync(path.join(site, 'status', `${full}.gz`)).size;
@@ -383,14 +379,21 @@ function revocationSite(revoked) {
   return { label, dir: site, token, cleanup: dir };
 }
 
-/** A copy of laid-out site `dir` (`out`: beside it) with the page files of folder `www` (its `bench/` aside) and their `.gz`. */
+/** `file.br` and `file.gz` of `body`, as `cargo xtask site` writes them (Brotli quality 11, gzip -9). */
+function compressBeside(file, body) {
+  const { BROTLI_PARAM_QUALITY, BROTLI_PARAM_LGWIN, BROTLI_PARAM_SIZE_HINT } = zlib.constants;
+  fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(body, { params: { [BROTLI_PARAM_QUALITY]: 11, [BROTLI_PARAM_LGWIN]: 22, [BROTLI_PARAM_SIZE_HINT]: body.length } }));
+  fs.writeFileSync(`${file}.gz`, zlib.gzipSync(body, { level: 9 }));
+}
+
+/** A copy of laid-out site `dir` (`out`: beside it) with the page files of folder `www` (its `bench/` aside) and their `.br` and `.gz`. */
 function overlaid(dir, www, out = `${dir}-compare`) {
   if (out !== dir) fs.cpSync(dir, out, { recursive: true });
   fs.cpSync(path.resolve(www), out, { recursive: true, filter: (f) => path.basename(f) !== 'bench' });
   for (const f of fs.readdirSync(path.resolve(www), { recursive: true })) {
     const file = path.join(out, f);
     if (!/\.(html|js|css|json|webmanifest|svg)$/.test(f) || f.startsWith('bench') || !fs.statSync(file).isFile()) continue;
-    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(fs.readFileSync(file), { level: 9 }));
+    compressBeside(file, fs.readFileSync(file));
   }
   return out;
 }
@@ -420,7 +423,7 @@ async function main() {
   for (const s of sites) s.server = await serveSite(s.dir);
   const browser = await launch();
   try {
-    console.log(`Phone profile: CPU ${PHONE.cpu}× slower, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency; gzip site; ${RUNS} runs each${COMPARE ? ', the sites alternately' : ''}`);
+    console.log(`Phone profile: CPU ${PHONE.cpu}× slower, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency; Brotli site; ${RUNS} runs each${COMPARE ? ', the sites alternately' : ''}`);
     for (const s of sites) Object.assign(s, { link: `${s.server.url}#${s.token}`, first: [], repeat: [], returns: [] });
     for (let i = 0; i < RUNS; i++) {
       for (const s of sites) s.first.push(...(await firstVisits(browser, s.server, s.link, 1)));

@@ -59,7 +59,7 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "size",
         quick: true,
-        header: &["what, gzip -9 (`cargo xtask size`)", "figure", "budget"],
+        header: &["what, in Brotli as the site serves it (`cargo xtask size`)", "figure", "budget"],
         rows: &[
             "before a link's first verdict: the HTML, style, icon, the modules a link's verdict imports, the verify-only wasm and its glue, config.json and a trust list like the demo's",
             "the whole page: the offline shell its service worker precaches (sw.js's `SHELL`: both wasm modules and their glue, every module, style, manifest, icon), sw.js and the trust list",
@@ -489,17 +489,19 @@ fn rate_cells(rates: &[f64], unit: &str) -> [String; 2] {
 /// `cargo xtask size`, its tables read: the three totals and the wasm modules' lines.
 fn size(_quick: bool) -> Result<Vec<Vec<String>>> {
     let (ok, out) = tee(xtask()?.arg("size"))?;
-    // `file raw gzip` lines; a table ends with `total raw gzip`.
-    let fields = |line: &str| -> Option<(String, u64, u64)> {
+    // `file raw gzip brotli` lines; a table ends with `total raw gzip brotli`.
+    let fields = |line: &str| -> Option<(String, [u64; 3])> {
         let mut w = line.split_whitespace();
-        let (name, raw, gz) = (w.next()?, w.next()?.parse().ok()?, w.next()?.parse().ok()?);
-        Some((name.to_owned(), raw, gz))
+        let name = w.next()?;
+        let sizes = [w.next()?.parse().ok()?, w.next()?.parse().ok()?, w.next()?.parse().ok()?];
+        Some((name.to_owned(), sizes))
     };
-    let rows: Vec<(String, u64, u64)> = out.lines().filter_map(fields).collect();
-    let totals: Vec<u64> = rows.iter().filter(|r| r.0 == "total").map(|r| r.2).collect();
-    let file = |name: &str| rows.iter().find(|r| r.0 == name).map(|r| (r.1, r.2));
+    let rows: Vec<(String, [u64; 3])> = out.lines().filter_map(fields).collect();
+    let totals: Vec<[u64; 3]> = rows.iter().filter(|r| r.0 == "total").map(|r| r.1).collect();
+    // (raw, gzip, Brotli) of a file.
+    let file = |name: &str| rows.iter().find(|r| r.0 == name).map(|r| r.1);
     let (Some(&[critical, whole, on_demand]), Some(verify), Some(verify_glue), Some(reader)) = (
-        totals.get(..3).and_then(|t| <&[u64; 3]>::try_from(t).ok()),
+        totals.get(..3).and_then(|t| <&[[u64; 3]; 3]>::try_from(t).ok()),
         file("pkg/cachet_verify_bg.wasm"),
         file("pkg/cachet_verify.js"),
         file("pkg/cachet_bg.wasm"),
@@ -514,18 +516,22 @@ fn size(_quick: bool) -> Result<Vec<Vec<String>>> {
     Ok(vec![
         vec![
             format!(
-                "{} (verify-only wasm {}, its glue {}, the rest {})",
-                kb(critical),
-                kb(verify.1),
-                kb(verify_glue.1),
-                kb(critical.saturating_sub(verify.1 + verify_glue.1))
+                "{} (verify-only wasm {}, its glue {}, the rest {}; gzip -9 {})",
+                kb(critical[2]),
+                kb(verify[2]),
+                kb(verify_glue[2]),
+                kb(critical[2].saturating_sub(verify[2] + verify_glue[2])),
+                kb(critical[1])
             ),
             format!("{} (goal 80 KB)", budget(crate::size::CRITICAL_BUDGET)),
         ],
-        vec![format!("{} (QR reader's wasm {})", kb(whole), kb(reader.1)), budget(crate::size::BUDGET)],
-        vec![kb(on_demand), "-".into()],
-        vec![format!("{} ({} before gzip)", kb(verify.1), kb(verify.0)), "-".into()],
-        vec![format!("{} ({} before gzip)", kb(reader.1), kb(reader.0)), "-".into()],
+        vec![
+            format!("{} (QR reader's wasm {}; gzip -9 {})", kb(whole[2]), kb(reader[2]), kb(whole[1])),
+            budget(crate::size::BUDGET),
+        ],
+        vec![format!("{} (gzip -9 {})", kb(on_demand[2]), kb(on_demand[1])), "-".into()],
+        vec![format!("{} (gzip -9 {}, {} uncompressed)", kb(verify[2]), kb(verify[1]), kb(verify[0])), "-".into()],
+        vec![format!("{} (gzip -9 {}, {} uncompressed)", kb(reader[2]), kb(reader[1]), kb(reader[0])), "-".into()],
     ])
 }
 

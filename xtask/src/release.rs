@@ -8,8 +8,9 @@
 //! Content-Type). `/` is listed as the page it serves. The trust list is
 //! listed without a hash: the operator replaces it between releases, and
 //! `cachet verify-deployment` checks instead that it is signed by a root that
-//! the release's `config.json` pins. The `.gz` beside the files are not
-//! listed: they are the same files, fetched with `Accept-Encoding: gzip`.
+//! the release's `config.json` pins. The `.gz` and `.br` beside the files are
+//! not listed: they are the same files, fetched with `Accept-Encoding: gzip`
+//! and `br`.
 //!
 //! The file is a JSON object of two members, as a signed trust list is:
 //!
@@ -40,11 +41,11 @@ pub const FORMAT: &str = "cachet-release/1";
 const TRUST_LIST: &str = "/trust-list.json";
 
 /// Every file of the site a browser may fetch, as (request path, file):
-/// the files but the `.gz` beside them, and `/` for `index.html`.
+/// the files but the `.gz` and `.br` beside them, and `/` for `index.html`.
 pub fn served_files(site: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut out: Vec<(String, PathBuf)> = crate::reproducible::hashes(site)?
         .into_keys()
-        .filter(|rel| !rel.ends_with(".gz"))
+        .filter(|rel| !rel.ends_with(".gz") && !rel.ends_with(".br"))
         .map(|rel| (format!("/{rel}"), site.join(&rel)))
         .collect();
     if site.join("index.html").is_file() {
@@ -173,6 +174,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("pkg")).unwrap();
         std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
         std::fs::write(dir.join("index.html.gz"), "gz").unwrap();
+        std::fs::write(dir.join("index.html.br"), "br").unwrap();
         std::fs::write(dir.join("pkg/cachet_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         std::fs::write(dir.join("trust-list.json"), "{}").unwrap();
         std::fs::write(dir.join("config.json"), r#"{"roots":[],"embedParents":["https://p.example.fr"]}"#).unwrap();

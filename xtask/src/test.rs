@@ -188,11 +188,14 @@ fn size(_: &Ctx) -> Result<Done> {
 fn deploy(ctx: &Ctx) -> Result<Done> {
     if !crate::deploy::servers_installed() {
         if !is_root() {
-            return cannot(ctx, "nginx or caddy is missing and only root can apt-get install".into());
+            return cannot(
+                ctx,
+                "nginx, its Brotli module or caddy is missing and only root can apt-get install".into(),
+            );
         }
         run(program("apt-get").arg("update"))?;
         run(program("apt-get")
-            .args(["install", "-y", "--no-install-recommends", "nginx", "caddy"])
+            .args(["install", "-y", "--no-install-recommends", "nginx", NGINX_BROTLI_PACKAGE, "caddy"])
             .env("DEBIAN_FRONTEND", "noninteractive"))?;
     }
     crate::deploy::check()?;
@@ -205,6 +208,9 @@ fn reproducible(_: &Ctx) -> Result<Done> {
     crate::reproducible::check()?;
     Ok(Done::Passed)
 }
+
+/// Debian's package of nginx's `brotli_static` (deploy/nginx/cachet.conf serves the site's `.br` with it).
+const NGINX_BROTLI_PACKAGE: &str = "libnginx-mod-http-brotli-static";
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -349,13 +355,20 @@ fn browser_nginx(ctx: &Ctx) -> Result<Done> {
     if !Path::new(CHROMIUM).exists() || !dir.join("node_modules").is_dir() {
         return cannot(ctx, "Chromium or the test tools are missing (the browser-setup step installs them)".into());
     }
-    if !Path::new(crate::deploy::NGINX).is_file() {
+    if !crate::deploy::nginx_installed() {
         if !is_root() {
-            return cannot(ctx, format!("{} is missing and only root can apt-get install", crate::deploy::NGINX));
+            return cannot(
+                ctx,
+                format!(
+                    "{} or {} is missing and only root can apt-get install",
+                    crate::deploy::NGINX,
+                    crate::deploy::NGINX_BROTLI
+                ),
+            );
         }
         run(program("apt-get").arg("update"))?;
         run(program("apt-get")
-            .args(["install", "-y", "--no-install-recommends", "nginx"])
+            .args(["install", "-y", "--no-install-recommends", "nginx", NGINX_BROTLI_PACKAGE])
             .env("DEBIAN_FRONTEND", "noninteractive"))?;
     }
     run(program("npm").args(["run", "test:nginx"]).current_dir(dir))?;

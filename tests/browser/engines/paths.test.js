@@ -186,7 +186,7 @@ for (const name of WANTED) {
         const before = s.proxy.since(mark, verdict.at);
         const bytes = before.reduce((n, e) => n + e.bytes, 0);
         const when = verdict.exact ? 'before the first verdict' : 'before the test saw the first verdict (polling every 50 ms: an upper bound)';
-        const line = `${name} (${engine.version}): ${bytes} bytes in ${before.length} responses ${when} of a link visit, ${s.server.kind === 'nginx' ? 'as nginx sends them (the .gz where the engine accepts gzip)' : 'uncompressed as xtask serve sends them'} (${before.map((e) => `${e.path.split('?')[0]} ${e.bytes}`).join(', ')})`;
+        const line = `${name} (${engine.version}): ${bytes} bytes in ${before.length} responses ${when} of a link visit, ${s.server.kind === 'nginx' ? 'as nginx sends them (the .br where the engine accepts Brotli, else the .gz where it accepts gzip)' : 'uncompressed as xtask serve sends them'} (${before.map((e) => `${e.path.split('?')[0]} ${e.bytes}`).join(', ')})`;
         t.diagnostic(line);
         await page.watchLoad(link, s.proxy);
         await assertClean([page], s, mark);

@@ -1,6 +1,7 @@
 // A static server for a laid-out site (`cargo xtask site`), as a real host
-// serves it: gzip where the browser accepts it (the `.gz` the site holds
-// beside each file, as nginx's gzip_static and Caddy's precompressed do),
+// serves it: Brotli, or else gzip, where the browser accepts it (the `.br`
+// and `.gz` the site holds beside each file, as nginx's brotli_static and
+// gzip_static and Caddy's `precompressed br gzip` do),
 // every header of deploy/headers.json, an ETag per file and 304 for a
 // matching If-None-Match. `xtask serve` sends identity only; a phone's
 // figures are a compressed site's. It counts the bytes it writes.
@@ -66,11 +67,12 @@ export function serveSite(dir) {
       res.end();
       return;
     }
-    const gz = `${file}.gz`;
-    if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '') && fs.existsSync(gz)) {
-      const zipped = fs.readFileSync(gz);
-      res.writeHead(200, { ...out, 'Content-Encoding': 'gzip', 'Content-Length': zipped.length });
-      res.end(req.method === 'HEAD' ? undefined : zipped);
+    const accepted = (req.headers['accept-encoding'] ?? '').split(',').map((e) => e.trim().split(';')[0]);
+    for (const [encoding, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+      if (!accepted.includes(encoding) || !fs.existsSync(file + ext)) continue;
+      const packed = fs.readFileSync(file + ext);
+      res.writeHead(200, { ...out, 'Content-Encoding': encoding, 'Content-Length': packed.length });
+      res.end(req.method === 'HEAD' ? undefined : packed);
       return;
     }
     res.writeHead(200, { ...out, 'Content-Length': body.length });
