@@ -1117,13 +1117,13 @@ fn check_release(dir: &Path, site: &Path) -> Result<Vec<String>> {
     let server = start_nginx_with(&dir.join("release-nginx-no-csp"), site, port, Some(&without))?;
     let found = verify_deployment(&cachet, port, &manifest, &public);
     drop(server);
-    // Each file twice (plainly and with gzip).
+    // Each file three times (plainly, with gzip and with Brotli).
     expect(
         "nginx without the CSP",
         found?,
         1,
         &["no Content-Security-Policy header", "[deployment-header-missing]"],
-        Some(2 * listed),
+        Some(3 * listed),
     );
     Ok(faults)
 }
