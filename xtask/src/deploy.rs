@@ -348,6 +348,14 @@ server {{
     brotli_static on;
     gzip_static on;
     gzip_vary on;
+    # The JSON files that are never precompressed (the trust list, config.json,
+    # a status folder's index.json: replaced between releases) gzipped as they
+    # are sent, from 512 bytes (as Caddy); their ETag becomes weak, which a
+    # revalidation still matches.
+    gzip on;
+    gzip_types application/json;
+    gzip_comp_level 6;
+    gzip_min_length 512;
     # An ETag and a Last-Modified on every file (nginx's defaults, said
     # here): with Cache-Control: no-cache the browser asks each time and an
     # unchanged file is a 304 without a body.
@@ -449,6 +457,10 @@ fn caddy(data: &Data) -> String {
 \t\t# for trust-list.json or config.json) go to a browser that accepts
 \t\t# Brotli, or else gzip. Caddy sends an ETag and a Last-Modified and
 \t\t# answers 304 itself.
+\t\t# The JSON files that are never precompressed (the trust list,
+\t\t# config.json, a status folder's index.json: replaced between
+\t\t# releases) gzipped as they are sent, from 512 bytes (as nginx).
+\t\tencode @type_json gzip
 \t\tfile_server {{
 \t\t\tprecompressed br gzip
 \t\t\thide .*
@@ -565,10 +577,22 @@ pub(crate) fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Whether `cargo xtask site` writes a `.br` and a `.gz` beside the file at
-/// `path` (relative to the site's root): the servers send the others as they are.
+/// `path` (relative to the site's root): the servers send the others as they
+/// are, but JSON from [`JSON_GZIP_MIN`] bytes, which they gzip as they send it.
 pub(crate) fn precompressed(path: &str) -> bool {
     let ext = Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("");
     !NEVER_GZIPPED.contains(&path) && GZIPPED.contains(&ext)
+}
+
+/// What nginx and Caddy send for a JSON file that is not precompressed:
+/// gzipped (deploy/'s `gzip_comp_level 6`), from [`JSON_GZIP_MIN`] bytes.
+pub(crate) fn gzip_on_the_fly(body: &[u8]) -> Result<Vec<u8>> {
+    if body.len() < JSON_GZIP_MIN {
+        return Ok(body.to_vec());
+    }
+    let mut enc = GzEncoder::new(Vec::new(), Compression::new(6));
+    enc.write_all(body).map_err(|e| e.to_string())?;
+    enc.finish().map_err(|e| e.to_string())
 }
 
 /// Lays out the site in `out` (which must not exist, or be empty):
@@ -1005,11 +1029,17 @@ pub(crate) fn brotli(body: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// What a browser gets from a Brotli body.
-fn unbrotli(body: &[u8]) -> Option<Vec<u8>> {
+/// What a browser gets from a response: its body decompressed as its
+/// `Content-Encoding` says (none, `gzip` or `br`); `None` when it does not decompress.
+fn decoded(r: &Response) -> Option<Vec<u8>> {
     let mut plain = Vec::new();
-    brotli::BrotliDecompress(&mut &body[..], &mut plain).ok()?;
-    Some(plain)
+    let ok = match r.header("Content-Encoding") {
+        None => return Some(r.body.clone()),
+        Some("gzip") => GzDecoder::new(&r.body[..]).read_to_end(&mut plain).is_ok(),
+        Some("br") => brotli::BrotliDecompress(&mut &r.body[..], &mut plain).is_ok(),
+        Some(_) => false,
+    };
+    ok.then_some(plain)
 }
 
 /// The signed release against nginx (docs/DEPLOYING.md, "Checking a live
@@ -1164,6 +1194,9 @@ pub const CADDY: &str = "/usr/bin/caddy";
 
 /// nginx's `brotli_static` module, from Debian's `libnginx-mod-http-brotli-static`.
 pub const NGINX_BROTLI: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
+/// The size from which nginx and Caddy gzip a JSON file as they send it (`gzip_min_length`,
+/// Caddy's `encode` default): the trust list, config.json and a status index, never precompressed.
+pub(crate) const JSON_GZIP_MIN: usize = 512;
 /// What a browser asks for (Chromium 156 and Firefox ESR 153, on 127.0.0.1 as on https).
 const BROWSER_ACCEPT: &str = "gzip, deflate, br, zstd";
 
@@ -1259,13 +1292,22 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
         faults.extend(header_faults(&format!("304 {path}"), &again, &expected));
         // A .br and a .gz beside the file: each sent, so encoded, to a browser
         // that accepts only that encoding, and Brotli to one that accepts both
-        // (as browsers ask: BROWSER_ACCEPT).
-        for (asked, encoding, ext) in [("br", "br", ".br"), ("gzip", "gzip", ".gz"), (BROWSER_ACCEPT, "br", ".br")] {
+        // (as browsers ask: BROWSER_ACCEPT). A JSON file never precompressed
+        // (the trust list), from 512 bytes: gzipped as it is sent.
+        let beside = |ext: &str| {
             let mut packed = file.clone().into_os_string();
             packed.push(ext);
-            if !Path::new(&packed).is_file() {
-                continue;
-            }
+            Path::new(&packed).is_file()
+        };
+        let on_the_fly = !beside(".gz") && file.extension().is_some_and(|e| e == "json") && body.len() >= JSON_GZIP_MIN;
+        let encodings: &[(&str, &str)] = if beside(".br") && beside(".gz") {
+            &[("br", "br"), ("gzip", "gzip"), (BROWSER_ACCEPT, "br")]
+        } else if on_the_fly {
+            &[("gzip", "gzip"), (BROWSER_ACCEPT, "gzip")]
+        } else {
+            &[]
+        };
+        for &(asked, encoding) in encodings {
             let r = ask(path, &[("Accept-Encoding", asked)])?;
             counts.compressed += 1;
             let what = format!("GET {path} Accept-Encoding {asked}");
@@ -1277,13 +1319,7 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
                 if !r.all("Vary").iter().any(|v| v.to_ascii_lowercase().contains("accept-encoding")) {
                     faults.push(format!("{what}: no Vary: Accept-Encoding"));
                 }
-                let plain = if encoding == "br" {
-                    unbrotli(&r.body)
-                } else {
-                    let mut plain = Vec::new();
-                    GzDecoder::new(&r.body[..]).read_to_end(&mut plain).ok().map(|_| plain)
-                };
-                if plain.as_deref() != Some(&body[..]) {
+                if decoded(&r).as_deref() != Some(&body[..]) {
                     faults.push(format!("{what}: the body does not decompress ({encoding}) to the file"));
                 }
             }
@@ -1327,11 +1363,12 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
     sh::write(&list, &newer)?;
     let tag = before.header("ETag").unwrap_or("\"none\"").to_owned();
     let after = ask("/trust-list.json", &[("Accept-Encoding", "gzip"), ("If-None-Match", &tag)])?;
-    if after.status != 200 || after.body != newer || after.header("ETag") == Some(tag.as_str()) {
+    let got = decoded(&after);
+    if after.status != 200 || got.as_deref() != Some(&newer[..]) || after.header("ETag") == Some(tag.as_str()) {
         faults.push(format!(
             "a new trust-list.json: {} with {} bytes (the new file has {}) and ETag {:?} (before: {tag})",
             after.status,
-            after.body.len(),
+            got.map_or(0, |b| b.len()),
             newer.len(),
             after.header("ETag")
         ));

@@ -1,7 +1,8 @@
 // A static server for a laid-out site (`cargo xtask site`), as a real host
 // serves it: Brotli, or else gzip, where the browser accepts it (the `.br`
 // and `.gz` the site holds beside each file, as nginx's brotli_static and
-// gzip_static and Caddy's `precompressed br gzip` do),
+// gzip_static and Caddy's `precompressed br gzip` do; the JSON files it does
+// not hold compressed gzipped as they are sent, as both servers do),
 // every header of deploy/headers.json, an ETag per file and 304 for a
 // matching If-None-Match. `xtask serve` sends identity only; a phone's
 // figures are a compressed site's. It counts the bytes it writes.
@@ -10,6 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { ROOT } from './paths.js';
 
 const HEADERS = JSON.parse(fs.readFileSync(path.join(ROOT, 'deploy', 'headers.json'), 'utf8'));
@@ -72,6 +74,14 @@ export function serveSite(dir) {
       if (!accepted.includes(encoding) || !fs.existsSync(file + ext)) continue;
       const packed = fs.readFileSync(file + ext);
       res.writeHead(200, { ...out, 'Content-Encoding': encoding, 'Content-Length': packed.length });
+      res.end(req.method === 'HEAD' ? undefined : packed);
+      return;
+    }
+    // JSON never precompressed (the trust list, config.json, a status index), from 512 bytes:
+    // gzipped as it is sent, as deploy/'s nginx (gzip_comp_level 6) and Caddy (encode) do.
+    if (accepted.includes('gzip') && file.endsWith('.json') && body.length >= 512 && !fs.existsSync(`${file}.gz`)) {
+      const packed = zlib.gzipSync(body, { level: 6 });
+      res.writeHead(200, { ...out, 'Content-Encoding': 'gzip', 'Content-Length': packed.length });
       res.end(req.method === 'HEAD' ? undefined : packed);
       return;
     }
