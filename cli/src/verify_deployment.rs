@@ -378,10 +378,21 @@ fn compare(agent: &ureq::Agent, base: &str, release: &Release) -> Vec<Fault> {
             };
             bodies.push((encoding.map(|_| differs), body));
         }
+        // The trust list, which the operator replaces, has no hash in the manifest: its plain body is
+        // checked below as a list, and what a browser is sent compressed must be that same body (a
+        // stale .gz or .br beside it would give browsers an older list).
+        let plain = bodies.iter().find(|(differs, _)| differs.is_none()).map(|(_, body)| body.clone());
         for (differs, body) in bodies {
             if entry.content.is_some() {
-                lists.push((path.to_owned(), body));
-                break;
+                match (differs, &plain) {
+                    (None, _) => lists.push((path.to_owned(), body)),
+                    (Some(differs), Some(plain)) if body != *plain => {
+                        let detail = format!("{} bytes, not the {} bytes of the plain answer", body.len(), plain.len());
+                        faults.push((differs, vec![p(), ("detail", detail)]));
+                    }
+                    _ => {}
+                }
+                continue;
             }
             let (Some(size), Some(want)) = (entry.size, entry.sha256.as_deref()) else { continue };
             let got = hex(&Sha256::digest(&body));

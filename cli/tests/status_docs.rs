@@ -292,6 +292,8 @@ fn publish_writes_a_folder_a_verifier_follows_by_its_index() {
     assert_eq!(deltas, [(3, 2), (4, 3)], "only --keep 2 deltas are kept");
     // What the index no longer names is removed; nothing else.
     env.write("published/README.txt", "the operator's own file");
+    // A compressed index left beside the real one (by hand or a script) would be sent in its place: removed.
+    env.write("published/index.json.gz", "an older index");
     publish("2");
     let scoped = format!("full-5-{key_id}.json");
     let scoped_gz = format!("{scoped}.gz");

@@ -9,7 +9,7 @@
 // The laid-out site is served by Debian's nginx from deploy/nginx/ when
 // `CACHET_SERVER=nginx` (the folder it serves, altered in place), else by a
 // static server of a folder laid out here (lib/static-server.js: the same
-// headers, the `.gz` beside each file): `xtask serve` serves www/ as it is,
+// headers, the `.br` and `.gz` beside each file): `xtask serve` serves www/ as it is,
 // with no names by content to check.
 
 import assert from 'node:assert/strict';

@@ -215,7 +215,7 @@ pub fn revocation(args: &[String]) -> Result<()> {
 /// `cargo xtask phone-bench [--runs N]`: the page on a mid-range phone
 /// (issue 12): Debian's Chromium with the CPU slowed 4× and the network at
 /// 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency, against the site `cargo
-/// xtask site` lays out, served gzip as a real host does
+/// xtask site` lays out, served compressed as a real host does (Brotli, gzip)
 /// (tests/browser/phone-bench.js). First, repeat and return visits (the
 /// service worker stopped first), link → verdict,
 /// medians and p90, and the bytes before the verdict. Needs the browser

@@ -350,12 +350,12 @@ server {{
     gzip_vary on;
     # The JSON files that are never precompressed (the trust list, config.json,
     # a status folder's index.json: replaced between releases) gzipped as they
-    # are sent, from 512 bytes (as Caddy); their ETag becomes weak, which a
+    # are sent, over 512 bytes (as Caddy); their ETag becomes weak, which a
     # revalidation still matches.
     gzip on;
     gzip_types application/json;
     gzip_comp_level 6;
-    gzip_min_length 512;
+    gzip_min_length 513;
     # An ETag and a Last-Modified on every file (nginx's defaults, said
     # here): with Cache-Control: no-cache the browser asks each time and an
     # unchanged file is a 304 without a body.
@@ -459,7 +459,7 @@ fn caddy(data: &Data) -> String {
 \t\t# answers 304 itself.
 \t\t# The JSON files that are never precompressed (the trust list,
 \t\t# config.json, a status folder's index.json: replaced between
-\t\t# releases) gzipped as they are sent, from 512 bytes (as nginx).
+\t\t# releases) gzipped as they are sent, over 512 bytes (as nginx).
 \t\tencode @type_json gzip
 \t\tfile_server {{
 \t\t\tprecompressed br gzip
@@ -578,16 +578,16 @@ pub(crate) fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Whether `cargo xtask site` writes a `.br` and a `.gz` beside the file at
 /// `path` (relative to the site's root): the servers send the others as they
-/// are, but JSON from [`JSON_GZIP_MIN`] bytes, which they gzip as they send it.
+/// are, but JSON of [`JSON_GZIP_MIN`] bytes or more, which they gzip as they send it.
 pub(crate) fn precompressed(path: &str) -> bool {
     let ext = Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("");
     !NEVER_GZIPPED.contains(&path) && GZIPPED.contains(&ext)
 }
 
-/// What nginx and Caddy send for a JSON file that is not precompressed:
-/// gzipped (deploy/'s `gzip_comp_level 6`), from [`JSON_GZIP_MIN`] bytes.
-pub(crate) fn gzip_on_the_fly(body: &[u8]) -> Result<Vec<u8>> {
-    if body.len() < JSON_GZIP_MIN {
+/// What nginx and Caddy send for a file at `path` that is not precompressed:
+/// JSON of [`JSON_GZIP_MIN`] bytes or more gzipped (deploy/'s `gzip_comp_level 6`), else the file.
+pub(crate) fn gzip_on_the_fly(path: &str, body: &[u8]) -> Result<Vec<u8>> {
+    if !path.ends_with(".json") || body.len() < JSON_GZIP_MIN {
         return Ok(body.to_vec());
     }
     let mut enc = GzEncoder::new(Vec::new(), Compression::new(6));
@@ -948,8 +948,10 @@ pub fn run_serve_nginx_task(args: &[String]) -> Result<()> {
     }
     let dir = dir.ok_or("serve-nginx needs --dir DIR (its site, configuration and logs)")?;
     let trust = trust.ok_or("serve-nginx needs --trust SIGNED_LIST")?;
-    if !Path::new(NGINX).is_file() {
-        return Err(format!("{NGINX} is missing: apt-get install nginx (Debian's package)"));
+    if !nginx_installed() {
+        return Err(format!(
+            "{NGINX} or {NGINX_BROTLI} is missing: apt-get install nginx libnginx-mod-http-brotli-static (Debian's packages)"
+        ));
     }
     let mut site = Site::new(&trust, &roots)?.with_embed_parents(&parents)?;
     if let Some(status) = &status {
@@ -1094,7 +1096,7 @@ fn check_release(dir: &Path, site: &Path) -> Result<Vec<String>> {
         &["[release-signature]"],
         Some(0),
     );
-    // A patched app.js (its .gz untouched): named, and nothing else.
+    // A patched app.js (its .br and .gz untouched): named, and nothing else.
     let app = site.join("app.js");
     let original = std::fs::read(&app).map_err(|e| format!("cannot read {}: {e}", app.display()))?;
     let mut patched = original.clone();
@@ -1103,20 +1105,27 @@ fn check_release(dir: &Path, site: &Path) -> Result<Vec<String>> {
     let found = verify_deployment(&cachet, port, &manifest, &public);
     sh::write(&app, &original)?;
     expect("a patched app.js", found?, 1, &["/app.js", "[deployment-file-differs]", "does NOT serve"], Some(1));
-    // A patched app.js.gz: what a browser that accepts gzip gets.
-    let app_gz = site.join("app.js.gz");
-    let original_gz = std::fs::read(&app_gz).map_err(|e| format!("cannot read {}: {e}", app_gz.display()))?;
-    sh::write(&app_gz, gzip(&patched)?)?;
+    // A patched app.js.gz, then app.js.br: what a browser that accepts gzip, or
+    // Brotli (every browser the page supports), gets.
+    type Compress = fn(&[u8]) -> Result<Vec<u8>>;
+    let compressors: [(&str, Compress, &str); 2] =
+        [("app.js.gz", gzip, "[deployment-gzip-differs]"), ("app.js.br", brotli, "[deployment-brotli-differs]")];
+    for (name, compress, code) in compressors {
+        let packed = site.join(name);
+        let original = std::fs::read(&packed).map_err(|e| format!("cannot read {}: {e}", packed.display()))?;
+        sh::write(&packed, compress(&patched)?)?;
+        let found = verify_deployment(&cachet, port, &manifest, &public);
+        sh::write(&packed, &original)?;
+        expect(&format!("a patched {name}"), found?, 1, &["/app.js", code], Some(1));
+    }
+    // A stale trust-list.json.gz left beside the list (never written by the site, which
+    // gzips the list as it is sent): browsers would get that older list.
+    let list = std::fs::read(site.join("trust-list.json")).map_err(|e| format!("cannot read the trust list: {e}"))?;
+    let stale = site.join("trust-list.json.gz");
+    sh::write(&stale, gzip(&[&list[..], b"\n"].concat())?)?;
     let found = verify_deployment(&cachet, port, &manifest, &public);
-    sh::write(&app_gz, &original_gz)?;
-    expect("a patched app.js.gz", found?, 1, &["/app.js", "[deployment-gzip-differs]"], Some(1));
-    // A patched app.js.br: what a browser that accepts Brotli gets (every browser the page supports).
-    let app_br = site.join("app.js.br");
-    let original_br = std::fs::read(&app_br).map_err(|e| format!("cannot read {}: {e}", app_br.display()))?;
-    sh::write(&app_br, brotli(&patched)?)?;
-    let found = verify_deployment(&cachet, port, &manifest, &public);
-    sh::write(&app_br, &original_br)?;
-    expect("a patched app.js.br", found?, 1, &["/app.js", "[deployment-brotli-differs]"], Some(1));
+    std::fs::remove_file(&stale).map_err(|e| format!("cannot remove {}: {e}", stale.display()))?;
+    expect("a stale trust-list.json.gz", found?, 1, &["/trust-list.json", "[deployment-gzip-differs]"], Some(1));
     // The app module the page loads, under its name by content: named the same way.
     let hashed = std::fs::read_dir(site)
         .map_err(|e| format!("cannot read {}: {e}", site.display()))?
@@ -1194,9 +1203,10 @@ pub const CADDY: &str = "/usr/bin/caddy";
 
 /// nginx's `brotli_static` module, from Debian's `libnginx-mod-http-brotli-static`.
 pub const NGINX_BROTLI: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
-/// The size from which nginx and Caddy gzip a JSON file as they send it (`gzip_min_length`,
-/// Caddy's `encode` default): the trust list, config.json and a status index, never precompressed.
-pub(crate) const JSON_GZIP_MIN: usize = 512;
+/// The size from which nginx and Caddy gzip a JSON file as they send it (`gzip_min_length 513`;
+/// Caddy's `encode` compresses what is over its default of 512 bytes): the trust list,
+/// config.json and a status index, never precompressed.
+pub(crate) const JSON_GZIP_MIN: usize = 513;
 /// What a browser asks for (Chromium 156 and Firefox ESR 153, on 127.0.0.1 as on https).
 const BROWSER_ACCEPT: &str = "gzip, deflate, br, zstd";
 
@@ -1293,7 +1303,7 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
         // A .br and a .gz beside the file: each sent, so encoded, to a browser
         // that accepts only that encoding, and Brotli to one that accepts both
         // (as browsers ask: BROWSER_ACCEPT). A JSON file never precompressed
-        // (the trust list), from 512 bytes: gzipped as it is sent.
+        // (the trust list), over 512 bytes: gzipped as it is sent.
         let beside = |ext: &str| {
             let mut packed = file.clone().into_os_string();
             packed.push(ext);

@@ -11,7 +11,7 @@
 //!
 //! | block | what it runs | on the project's 2-core machine, once built | `--quick` |
 //! |---|---|---|---|
-//! | `size` | `cargo xtask size` (what the page downloads, gzipped; exact) | seconds | yes |
+//! | `size` | `cargo xtask size` (what the page downloads, in Brotli and gzipped; exact) | seconds | yes |
 //! | `core` | `cargo bench --bench core` (criterion medians) | 3 minutes; `--quick`: shorter criterion runs, 1 minute | yes |
 //! | `issuing` | the CLI's `throughput` test: 200,000 rows, then 10,000 with PDFs, 3 runs each | 1 to 3 minutes | yes |
 //! | `bulk` | `cargo xtask bulk-bench` (a million texts, CLI and Node, 3 runs each) | 4 minutes; 17 at a load average of 8 | no |

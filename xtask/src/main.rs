@@ -44,8 +44,8 @@ tasks:
   serve --trust SIGNED --root ROOT.pub [--port N]
                   the verifier page on 127.0.0.1 with its security headers
   site --out DIR --trust SIGNED --root ROOT.pub [--embed-parent ORIGIN]...
-                  the folder a web server serves (www/, pkg/, trust-list.json, config.json, .gz beside
-                  the files), for deploy/nginx/ or deploy/Caddyfile (docs/DEPLOYING.md)
+                  the folder a web server serves (www/, pkg/, trust-list.json, config.json, .br and .gz
+                  beside the files), for deploy/nginx/ or deploy/Caddyfile (docs/DEPLOYING.md)
   serve-nginx --dir DIR --trust SIGNED --root ROOT.pub [--embed-parent ORIGIN]... [--status DIR] [--port N]
                   that site in DIR/site served by Debian's nginx from deploy/nginx/ on 127.0.0.1, in the
                   foreground (the browser tests with CACHET_SERVER=nginx)
@@ -57,7 +57,7 @@ tasks:
                   headers, for `cachet verify-deployment` (docs/DEPLOYING.md)
   reproducible    the committed HEAD built twice (two folders, two cargo homes): every file of the two
                   sites compared, 0 may differ (minutes: each clone's two wasm modules built from scratch)
-  size            what the page downloads, gzipped, before a link's first verdict and in all, against budgets
+  size            what the page downloads, in Brotli (gzip beside), before a link's first verdict and in all, against budgets
   bench           the core's benchmarks, then the CLI's batch issuance rate
   bulk-bench [--count N] [--runs N] [--seed N] [--jobs N]
                   N texts (1,000,000) verified by cachet verify --batch and by the wasm in Node; median rates
@@ -70,7 +70,7 @@ tasks:
   qr-bench [--seed N] [--per-category N] [--runs N] [--no-page] [--skip jsqr,rqrr,rxing]
                   this QR reader beside rqrr, rxing, jsQR and zxing-wasm on that corpus and the real photos
   phone-bench [--runs N]
-                  the page on a mid-range phone (Chromium, CPU 4x slower, 1.6 Mbit/s, 150 ms), gzip site:
+                  the page on a mid-range phone (Chromium, CPU 4x slower, 1.6 Mbit/s, 150 ms), compressed site:
                   first and repeat visits, link -> verdict, medians and p90, bytes before the verdict
   figures [--quick] [--only NAME,...] [--write] [--list] [--check]
                   the README's measured figures (size, core, issuing, bulk, browser, phone), measured and

@@ -307,10 +307,14 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
     record_file.replace(record_json.as_bytes(), Some((&journal.path, &journal.lines)), lang)?;
     let written = documents.iter().map(|(signed, _, _, path)| (signed, path));
     for (signed, path) in written.chain(scoped.iter().map(|(signed, path)| (signed, path))) {
-        files::write_atomic(path, signed.as_bytes(), lang)?;
         // In the published folder, `NAME.gz` beside each document, which nginx's gzip_static and Caddy's
-        // `precompressed gzip` send to browsers (deploy/): a document's name is never reused, so its `.gz`
-        // never goes stale. A quarter smaller (base64url of a coded set: 6 bits a character).
+        // `precompressed gzip` send to browsers (deploy/), a quarter smaller (base64url of a coded set:
+        // 6 bits a character). A compressed copy of an older document of the same name (a lost record
+        // reuses sequences) goes first: the servers would send it in place of the new one.
+        if let Target::Dir(_) = target {
+            remove_compressed(path, lang)?;
+        }
+        files::write_atomic(path, signed.as_bytes(), lang)?;
         if let (Target::Dir(_), Some(packed)) = (target, gzip(signed.as_bytes())) {
             files::write_atomic(&files::with_suffix(path, ".gz"), &packed, lang)?;
         }
@@ -341,6 +345,9 @@ pub fn publish(args: &StatusArgs, lang: Lang) -> Result<ExitCode, CliError> {
         index.expires = documents.last().map(|d| d.1.expires.clone()).unwrap_or_default();
         let mut text = serde_json::to_string_pretty(&index).unwrap_or_default();
         text.push('\n');
+        // The index is sent as it is (the servers gzip it as they send it): a compressed copy
+        // beside it, left by hand or by a script, would hide every later publication.
+        remove_compressed(&dir.join(INDEX_FILE), lang)?;
         files::write_atomic(&dir.join(INDEX_FILE), text.as_bytes(), lang)?;
         remove_unlisted(dir, &index);
     }
@@ -459,6 +466,19 @@ fn read_index(dir: &std::path::Path, lang: Lang) -> Result<StatusIndex, CliError
     }
 }
 
+/// Removes `path.gz` and `path.br`, if any: the copies a server would send in place of `path`.
+/// One that exists and cannot be removed is an error, as a write would be.
+fn remove_compressed(path: &std::path::Path, lang: Lang) -> Result<(), CliError> {
+    for ext in [".gz", ".br"] {
+        let copy = files::with_suffix(path, ext);
+        match std::fs::remove_file(&copy) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(CliError::write(&copy, &e, lang)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// `bytes` gzipped at level 9, as `cargo xtask site` writes the page's `.gz` (into memory: it
 /// cannot fail, and if it did the document would only be served uncompressed).
 fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
@@ -469,14 +489,15 @@ fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Removes the `full-N.json` and `delta-N.json` the index no longer names,
-/// and their `.gz` (nothing else in the folder is touched). A file that cannot be removed
+/// and their `.gz` and `.br` (nothing else in the folder is touched). A file that cannot be removed
 /// stays: it is only unused.
 fn remove_unlisted(dir: &std::path::Path, index: &StatusIndex) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        // A document's `.gz` goes with it.
-        let name = file_name.strip_suffix(".gz").unwrap_or(&file_name).to_owned();
+        // A document's `.gz` (or a `.br` put there by hand) goes with it.
+        let name =
+            file_name.strip_suffix(".gz").or_else(|| file_name.strip_suffix(".br")).unwrap_or(&file_name).to_owned();
         // `full-N.json`, `delta-N.json`, and the scoped `full-N-KEYID.json`.
         let ours = ["full-", "delta-"].iter().any(|prefix| {
             name.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(".json")).is_some_and(|rest| {
