@@ -196,13 +196,30 @@ export class Session {
   }
 }
 
+/**
+ * How long a command may go unanswered. A driver waits for a page's load
+ * event up to its page-load timeout (300 s by default, the length of a whole
+ * spec file's limit): a load that never ends then failed the whole file
+ * without naming the command (once in CI, WebKitGTK, 2026-12-07). Past this,
+ * the command fails with its name; no command of the specs takes a tenth of it.
+ */
+const COMMAND_TIMEOUT_MS = 120_000;
+
 async function call(method, url, body, what) {
-  const response = await fetch(url, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
+  let response;
+  let text;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
+    });
+    text = await response.text();
+  } catch (e) {
+    if (e?.name !== 'TimeoutError') throw e;
+    throw new WebDriverError(what, { error: 'no answer', message: `the driver did not answer within ${COMMAND_TIMEOUT_MS / 1000} s (a page load or a script that never ends?)` });
+  }
   let json;
   try {
     json = JSON.parse(text);
