@@ -131,10 +131,11 @@ impl serde::Serialize for KeyId {
 /// torsion component verifies nothing (`key-not-torsion-free`).
 ///
 /// It also keeps the table of multiples of `-A` that makes its
-/// verifications fast, made at its first verification (40 KB, about three
+/// verifications fast, made at its second verification (40 KB, about three
 /// verifications' worth) and shared by its clones: the trust list that
-/// holds an issuer's key holds its table, and a key that never signs costs
-/// none. Two keys are equal when their bytes are.
+/// holds an issuer's key holds its table, and a key that never signs, or
+/// signs once (a page's link), costs none. Two keys are equal when their
+/// bytes are.
 #[derive(Clone)]
 pub struct PublicKey {
     bytes: [u8; 32],
@@ -250,8 +251,8 @@ impl PublicKey {
     /// Verifies a signature with this key: [`signature::verify_ed25519`]'s
     /// policy, whose key checks this key already passed (or passes now, for
     /// a deferred torsion check: `KeyNotTorsionFree` if it fails). The first
-    /// call makes the key's table; later ones, from this key or its clones,
-    /// reuse it.
+    /// call makes no table; the second makes the key's table, and later
+    /// ones, from this key or its clones, reuse it.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
         if !self.is_torsion_free() {
             return Err(SignatureError::KeyNotTorsionFree);
@@ -354,14 +355,16 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_key_makes_its_table_at_its_first_verification_and_its_clones_share_it() {
+    fn a_key_makes_its_table_at_its_second_verification_and_its_clones_share_it() {
         let sk = SecretKey::from_seed(&[3u8; 32]);
         let pk = PublicKey::from_text(&sk.public_key().to_text()).unwrap();
         let clone = pk.clone();
         assert!(!pk.table_is_made());
         let sig = sk.sign(b"cachet");
+        assert_eq!(pk.verify(b"cachet", &sig), Ok(()));
+        assert!(!pk.table_is_made(), "a key's first verification makes no table");
         assert_eq!(clone.verify(b"cachet", &sig), Ok(()));
-        assert!(pk.table_is_made());
+        assert!(pk.table_is_made(), "its second, by a clone, makes the table they share");
         assert!(Arc::ptr_eq(&pk.table, &clone.table));
         assert_eq!(pk.verify(b"cachet!", &sig), Err(SignatureError::Mismatch));
         // Another key, even equal, keeps its own.

@@ -1,6 +1,7 @@
 //! Cachet computes `[S]B - [k]A` itself instead of calling ed25519-dalek's
-//! `verify_strict` (src/signature.rs): `PublicKey::verify` over fixed-base
-//! tables (the key's kept one), `verify_ed25519` with curve25519-dalek's
+//! `verify_strict` (src/signature.rs): `PublicKey::verify` over small tables
+//! at a key's first verification and over fixed-base tables (the key's kept
+//! one) from its second, `verify_ed25519` with curve25519-dalek's
 //! double-base multiplication. This test holds both to `verify_strict`'s
 //! verdicts on many random keys, messages and signatures, honest and
 //! mutated: whenever a key passes `check_public_key`, both accept or both
@@ -38,11 +39,14 @@ fn agree(case: &str, pk: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
         assert!(ours.is_err(), "{case}: a refused key verified");
         return false;
     }
-    // The verifier's keys compute the same equation over their kept table
-    // of `-A`; `verify_ed25519` with curve25519-dalek's double-base
-    // multiplication. Both paths must give the same verdict and reason.
+    // The verifier's keys compute the same equation over small tables at
+    // their first verification, then over their kept table of `-A` (made at
+    // the second); `verify_ed25519` with curve25519-dalek's double-base
+    // multiplication. Every path must give the same verdict and reason.
     let kept = PublicKey::from_bytes(pk).unwrap_or_else(|e| panic!("{case}: a checked key refused: {e}"));
-    assert_eq!(kept.verify(msg, sig), ours, "{case}: PublicKey::verify");
+    for round in ["first, small tables", "second, the key's table made", "third, the key's table kept"] {
+        assert_eq!(kept.verify(msg, sig), ours, "{case}: PublicKey::verify, {round}");
+    }
     let theirs = dalek(pk, msg, sig).unwrap_or_else(|| panic!("{case}: dalek cannot read a checked key"));
     assert_eq!(ours.is_ok(), theirs, "{case}: cachet {ours:?}, verify_strict {theirs}");
     if let Err(e) = ours {
@@ -89,7 +93,8 @@ fn random_honest_and_mutated_signatures_get_verify_stricts_verdict() {
     let l_bytes = hex::decode("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010").unwrap();
     let (mut accepted, mut refused) = (0usize, 0usize);
     // Many keys, each used twice; every case also goes through a fresh
-    // `PublicKey`, whose table is made for it (see `agree`).
+    // `PublicKey`, three times: small tables, then its table made and kept
+    // (see `agree`).
     for n in 0..150 {
         let mut seed = [0u8; 32];
         rng.fill_bytes(&mut seed);

@@ -1,6 +1,7 @@
 // The property of the `ed25519` fuzz target: `cachet::signature::verify_ed25519`
 // against ed25519-dalek's `verify_strict` on arbitrary inputs, and
-// `cachet::keys::PublicKey::verify` (a kept key's table) against
+// `cachet::keys::PublicKey::verify` (a key's first verification, over small
+// tables, then its second and third, over the table it keeps) against
 // `verify_ed25519` (no table).
 //
 // `include!`d twice: by the fuzz target (`fuzz/fuzz_targets/ed25519.rs`) and
@@ -119,10 +120,13 @@ pub fn ed25519(data: &[u8]) -> &'static str {
     let theirs = strict(&pk, &sig, &msg);
     let key_ok = check_public_key(&pk).is_ok();
     assert_eq!(key_ok, key_is_prime_order(&pk), "check_public_key disagrees with the key rule on {pk:02x?}");
-    // A trust list's keys verify over their kept table, `verify_ed25519`
-    // without one: the same verdict, reason included.
+    // A trust list's keys verify over small tables the first time, then
+    // over their kept table; `verify_ed25519` without one: the same
+    // verdict, reason included, each time.
     if let Ok(key) = PublicKey::from_bytes(&pk) {
-        assert_eq!(key.verify(&msg, &sig), ours, "PublicKey::verify and verify_ed25519 disagree");
+        for round in ["first, small tables", "second, the key's table made", "third, the key's table kept"] {
+            assert_eq!(key.verify(&msg, &sig), ours, "PublicKey::verify ({round}) and verify_ed25519 disagree");
+        }
     }
     match ours {
         Ok(()) => {

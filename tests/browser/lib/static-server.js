@@ -77,9 +77,10 @@ export function serveSite(dir) {
       res.end(req.method === 'HEAD' ? undefined : packed);
       return;
     }
-    // JSON never precompressed (the trust list, config.json, a status index), over 512 bytes:
-    // gzipped as it is sent, as deploy/'s nginx (gzip_comp_level 6) and Caddy (encode) do.
-    if (accepted.includes('gzip') && file.endsWith('.json') && body.length > 512 && !fs.existsSync(`${file}.gz`)) {
+    // JSON without a .gz beside it (the trust list, config.json, a status index; one with a .gz was
+    // answered above), over 512 bytes: gzipped as it is sent, as deploy/'s nginx (gzip_comp_level 6)
+    // and Caddy (encode) do.
+    if (accepted.includes('gzip') && file.endsWith('.json') && body.length > 512) {
       const packed = zlib.gzipSync(body, { level: 6 });
       res.writeHead(200, { ...out, 'Content-Encoding': 'gzip', 'Content-Length': packed.length });
       res.end(req.method === 'HEAD' ? undefined : packed);
