@@ -181,7 +181,8 @@ for (const name of WANTED) {
         await page.goto(link);
         const seenAt = await expectVerdict(page, 'valid');
         assert.equal(await page.eval(() => location.hash), '', 'the token stays in the address bar');
-        // Up to the verdict as the page saw it (its MutationObserver), else as the test's polling saw it (an upper bound).
+        // Up to the verdict as the page saw it (the recorder's MutationObserver, else the page's own `cachet:verdict`
+        // mark), else as the test's polling saw it (an upper bound).
         const verdict = await page.verdictTime(seenAt);
         const before = s.proxy.since(mark, verdict.at);
         const bytes = before.reduce((n, e) => n + e.bytes, 0);

@@ -160,11 +160,17 @@ class BasePage {
 
   /**
    * When the page's first verdict reached `#result`, by the page's clock
-   * (`Date.now()`, the machine's): `{ at, exact: true }`; or, when the
-   * recorder came after it (WebKit), `{ at: fallback, exact: false }`.
+   * (`Date.now()`, the machine's): `{ at, exact: true }`, from the recorder
+   * or, when the recorder came after it (WebKit), from the page's own
+   * `cachet:verdict` mark (www/app.js); else `{ at: fallback, exact: false }`.
    */
   async verdictTime(fallback) {
-    const at = await this.eval(() => window.__engineProblems?.verdictAt ?? null);
+    // The recorder's time where it ran before the page's scripts; else the page's own first
+    // `cachet:verdict` mark (www/app.js), on the same clock as the proxy's log.
+    const at = await this.eval(() => {
+      const mark = performance.getEntriesByName('cachet:verdict', 'mark')[0];
+      return window.__engineProblems?.verdictAt || (mark ? Math.round(performance.timeOrigin + mark.startTime) : null);
+    });
     return at ? { at, exact: true } : { at: fallback, exact: false };
   }
 
