@@ -234,7 +234,8 @@ fn nginx(data: &Data) -> (String, String) {
              nginx drops every add_header of the server block in a location that has\n\
              an add_header of its own: a location that adds a header must include this\n\
              file again. Headers that differ by path take their value from a map in\n\
-             cachet.conf (by $uri).\n\n{GENERATED}"
+             cachet.conf (by $uri); where a map gives \"\", nginx sends no header (the\n\
+             documents' policy, not sent with scripts, styles, wasm and JSON).\n\n{GENERATED}"
         ),
         "",
     );
@@ -728,9 +729,16 @@ fn get(port: u16, path: &str, extra: &[(&str, &str)]) -> Result<Response> {
 }
 
 /// What is wrong with a response's headers against deploy/headers.json: each
-/// header of the path exactly once with exactly its value.
-fn header_faults(what: &str, response: &Response, expected: &[(String, String)]) -> Vec<String> {
+/// header of the path exactly once with exactly its value, and none of the
+/// other headers the file names (`names`: the documents' policy on a script,
+/// say, which would only cost bytes).
+fn header_faults(what: &str, response: &Response, expected: &[(String, String)], names: &[String]) -> Vec<String> {
     let mut faults = Vec::new();
+    for name in names.iter().filter(|n| !expected.iter().any(|(e, _)| e.eq_ignore_ascii_case(n))) {
+        if !response.all(name).is_empty() {
+            faults.push(format!("{what}: {name} sent, which deploy/headers.json does not give this path"));
+        }
+    }
     for (name, value) in expected {
         match response.all(name).as_slice() {
             [] => faults.push(format!("{what}: no {name}")),
@@ -1061,6 +1069,12 @@ fn check_release(dir: &Path, site: &Path) -> Result<Vec<String>> {
     let manifest = dir.join("release.json");
     let listed = crate::release::write(site, &key, &manifest)?;
     println!("release.json: {listed} files signed");
+    // The documents and workers among them: the files a Content-Security-Policy is expected on.
+    let signed = std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let signed: serde_json::Value = serde_json::from_str(&signed).map_err(|e| format!("release.json: {e}"))?;
+    let with_csp = signed["release"]["files"]
+        .as_array()
+        .map_or(0, |files| files.iter().filter(|f| f["headers"]["Content-Security-Policy"].is_string()).count());
     let port = free_port()?;
     let server = start_nginx(&dir.join("release-nginx"), site, port)?;
     let mut expect = |what: &str, (code, out): (i32, String), want_code: i32, want: &[&str], lines: Option<usize>| {
@@ -1141,7 +1155,7 @@ fn check_release(dir: &Path, site: &Path) -> Result<Vec<String>> {
     sh::write(&file, &original)?;
     expect(&format!("a patched {hashed}"), found?, 1, &[&format!("/{hashed}:"), "[deployment-file-differs]"], Some(1));
     drop(server);
-    // nginx's snippet without the Content-Security-Policy: every file named.
+    // nginx's snippet without the Content-Security-Policy: every document and worker named.
     let snippet = std::fs::read_to_string(sh::workspace_root().join(NGINX_HEADERS))
         .map_err(|e| format!("cannot read {NGINX_HEADERS}: {e}"))?;
     let without: String = snippet
@@ -1162,7 +1176,7 @@ fn check_release(dir: &Path, site: &Path) -> Result<Vec<String>> {
         found?,
         1,
         &["no Content-Security-Policy header", "[deployment-header-missing]"],
-        Some(3 * listed),
+        Some(3 * with_csp),
     );
     Ok(faults)
 }
@@ -1236,6 +1250,7 @@ struct Counts {
 fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String]) -> Result<(Counts, Vec<String>)> {
     let mut counts = Counts::default();
     let mut faults = Vec::new();
+    let names = rules.names();
     let mut ask = |path: &str, extra: &[(&str, &str)]| {
         counts.requests += 1;
         get(port, path, extra)
@@ -1273,7 +1288,7 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
             faults.push(format!("GET {path}: {} (not 200)", r.status));
             continue;
         }
-        faults.extend(header_faults(&format!("GET {path}"), &r, &expected));
+        faults.extend(header_faults(&format!("GET {path}"), &r, &expected, &names));
         if r.all("Content-Type") != [ctype] {
             faults.push(format!("GET {path}: Content-Type {:?}, not {ctype:?}", r.all("Content-Type")));
         }
@@ -1299,7 +1314,7 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
                 again.body.len()
             ));
         }
-        faults.extend(header_faults(&format!("304 {path}"), &again, &expected));
+        faults.extend(header_faults(&format!("304 {path}"), &again, &expected, &names));
         // A .br and a .gz beside the file: each sent, so encoded, to a browser
         // that accepts only that encoding, and Brotli to one that accepts both
         // (as browsers ask: BROWSER_ACCEPT). A JSON file never precompressed
@@ -1321,7 +1336,7 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
             let r = ask(path, &[("Accept-Encoding", asked)])?;
             counts.compressed += 1;
             let what = format!("GET {path} Accept-Encoding {asked}");
-            faults.extend(header_faults(&what, &r, &expected));
+            faults.extend(header_faults(&what, &r, &expected, &names));
             if r.header("Content-Encoding") != Some(encoding) {
                 faults.push(format!("{what}: Content-Encoding {:?}, not {encoding}", r.header("Content-Encoding")));
             } else {
@@ -1360,7 +1375,7 @@ fn check_server(port: u16, site: &Path, rules: &HeaderRules, parents: &[String])
         if r.status != 404 {
             faults.push(format!("GET {path}: {}, not 404", r.status));
         }
-        faults.extend(header_faults(&format!("404 {path}"), &r, &rules.for_response(path, 404, parents)));
+        faults.extend(header_faults(&format!("404 {path}"), &r, &rules.for_response(path, 404, parents), &names));
         if r.header("Content-Type").is_some_and(|t| t.starts_with("application/wasm") || t.contains("javascript")) {
             faults.push(format!("404 {path}: an error page sent as {:?}", r.header("Content-Type")));
         }

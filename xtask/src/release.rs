@@ -187,7 +187,9 @@ mod tests {
         assert_eq!(wasm["size"], 8);
         assert_eq!(wasm["sha256"].as_str().unwrap().len(), 64);
         assert_eq!(wasm["headers"]["Content-Type"], "application/wasm");
-        assert!(wasm["headers"]["Content-Security-Policy"].as_str().unwrap().contains("frame-ancestors 'none'"));
+        assert_eq!(wasm["headers"]["X-Content-Type-Options"], "nosniff");
+        assert!(wasm["headers"]["Content-Security-Policy"].is_null(), "a wasm module is never a document");
+        assert!(files[2]["headers"]["Content-Security-Policy"].as_str().unwrap().contains("frame-ancestors 'none'"));
         assert!(files[4]["sha256"].is_null() && files[4]["content"] == "trust-list");
         let key = cachet::keys::SecretKey::from_seed(&[7; 32]);
         let signed = sign(&release, &key.to_text()).unwrap();

@@ -115,6 +115,17 @@ impl HeaderRules {
         out
     }
 
+    /// Every header name the rules or `errors` give some response.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for (name, _) in self.rules.iter().flat_map(|r| &r.headers).chain(&self.errors) {
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                names.push(name.clone());
+            }
+        }
+        names
+    }
+
     /// The headers of a response of `status` to a request for `path`: those
     /// of [`HeaderRules::for_path`], with `errors`' replacing them when the
     /// status is 400 or more.
@@ -149,7 +160,7 @@ fn is_pattern(p: &str) -> bool {
     p == "*"
         || p == CONTENT_NAMED
         || (stars == 0 && p.starts_with('/'))
-        || (stars == 1 && (p.ends_with('*') && p.starts_with('/') || p.starts_with("*.")))
+        || (stars == 1 && (p.ends_with('*') && p.starts_with('/') || p.starts_with("*.") || p == "*/"))
 }
 
 /// Whether a request path matches a pattern of [`is_pattern`] (also how
@@ -834,7 +845,8 @@ mod tests {
         assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
         assert!(head.contains("Content-Type: application/wasm\r\n"), "{head}");
         assert!(head.contains("Connection: keep-alive\r\n"), "{head}");
-        assert!(head.contains(&format!("Content-Security-Policy: {}\r\n", page_csp())), "{head}");
+        assert!(head.contains("X-Content-Type-Options: nosniff\r\n"), "{head}");
+        assert!(!head.contains("Content-Security-Policy"), "a wasm module is never a document: {head}");
         assert_eq!(body, b"\0asm\x01\0\0\0");
 
         // Two requests sent at once (pipelined) are answered in order.
@@ -866,20 +878,33 @@ require-trusted-types-for 'script'; trusted-types cachet";
         headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
+    /// The headers that act only on a document or a worker, and their values.
+    const DOCUMENT_ONLY: [(&str, &str); 3] = [
+        ("Content-Security-Policy", STRICT_CSP),
+        ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ];
+
     #[test]
     fn every_response_gets_the_security_headers_of_the_data_file() {
         let rules = HeaderRules::builtin().unwrap();
-        for path in ["/", "/index.html", "/pkg/cachet_bg.wasm", "/trust-list.json", "/missing", "", "/embed.html?x=1"] {
+        let documents = ["/", "/index.html", "/bench/", "/icon.svg", "/sw.js", "/scan-worker.js", "/embed.html?x=1"];
+        let never_documents =
+            ["/pkg/cachet_bg.wasm", "/app.0123456789abcdef.js", "/trust-list.json", "/style.css", "/missing", ""];
+        for path in documents.iter().chain(&never_documents) {
             let headers = rules.for_path(path, &[]);
-            assert_eq!(header(&headers, "Content-Security-Policy"), Some(STRICT_CSP), "{path}");
             for (name, value) in [
                 ("Referrer-Policy", "no-referrer"),
                 ("X-Content-Type-Options", "nosniff"),
-                ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"),
-                ("Cross-Origin-Opener-Policy", "same-origin"),
                 ("Cross-Origin-Resource-Policy", "same-origin"),
             ] {
                 assert_eq!(header(&headers, name), Some(value), "{path}: {name}");
+            }
+            // A document or a worker gets the policy; nothing else does (it would do nothing there)
+            // but an error page, below.
+            for (name, value) in DOCUMENT_ONLY {
+                let expected = documents.contains(path).then_some(value);
+                assert_eq!(header(&headers, name), expected, "{path}: {name}");
             }
             let names: Vec<String> = headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
             let mut unique = names.clone();
@@ -900,6 +925,13 @@ require-trusted-types-for 'script'; trusted-types cachet";
         );
         let page = rules.for_path("/index.html", &parents);
         assert_eq!(header(&page, "Content-Security-Policy"), Some(STRICT_CSP), "only embed.html is framable");
+        // An error is a document wherever it is: it gets the whole policy.
+        for path in ["/missing.js", "/pkg/cachet_bg.wasm", "/missing", "/"] {
+            let error = rules.for_response(path, 404, &[]);
+            for (name, value) in DOCUMENT_ONLY {
+                assert_eq!(header(&error, name), Some(value), "404 {path}: {name}");
+            }
+        }
     }
 
     #[test]
@@ -1070,7 +1102,8 @@ require-trusted-types-for 'script'; trusted-types cachet";
             assert!(body.is_empty());
             assert_eq!(value(&head, "ETag"), Some(tag.as_str()));
             assert_eq!(value(&head, "Cache-Control"), Some("no-cache"));
-            assert_eq!(value(&head, "Content-Security-Policy"), Some(STRICT_CSP), "the security headers too");
+            assert_eq!(value(&head, "X-Content-Type-Options"), Some("nosniff"), "the security headers too");
+            assert_eq!(value(&head, "Content-Security-Policy"), None, "JSON is never a document");
         }
         let (head, _) = ask(format!("HEAD /trust-list.json HTTP/1.1\r\nIf-None-Match: {tag}\r\n\r\n"), true);
         assert!(head.starts_with("HTTP/1.1 304 "), "{head}");
