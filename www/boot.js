@@ -17,7 +17,7 @@
 // app.js imports this module too; a module runs once per page, whichever
 // asks for it first.
 
-import { compileWasm, fetchEarly } from './lib/early.js';
+import { compileWasm, fetchEarly, readEarly, TRUST_LIST_CACHE } from './lib/early.js';
 
 /** The verify-only module (`cargo xtask build`, without the `wasm-scan` feature): the page's core. */
 export const VERIFY_MODULE = Object.freeze({
@@ -39,10 +39,16 @@ compileWasm(VERIFY_MODULE.wasm).catch(() => {
 // returning visit (a service worker in control): a page's first use of
 // localStorage waits for the browser to open it, which a first visit's
 // downloads must not wait for.
+// On a returning visit, the list this device kept is read at once too (the session takes it from
+// lib/early.js), while the other modules and config.json arrive.
+const TRUST_LIST = new URL('./trust-list.json', import.meta.url);
 let freshUntil = 0;
 try {
-  if (globalThis.navigator?.serviceWorker?.controller) freshUntil = Number(globalThis.localStorage.getItem('cachet.trustList.freshUntil'));
+  if (globalThis.navigator?.serviceWorker?.controller) {
+    readEarly(TRUST_LIST_CACHE, TRUST_LIST);
+    freshUntil = Number(globalThis.localStorage.getItem('cachet.trustList.freshUntil'));
+  }
 } catch {
   // no storage: nothing is held either
 }
-if (!(freshUntil > Date.now())) fetchEarly(new URL('./trust-list.json', import.meta.url), { cache: 'no-cache', credentials: 'same-origin' });
+if (!(freshUntil > Date.now())) fetchEarly(TRUST_LIST, { cache: 'no-cache', credentials: 'same-origin' });

@@ -10,9 +10,9 @@
 // seen, so the cache cannot bring back an older list (rollback).
 
 import { storage } from './storage.js';
-import { takeFetched } from './lib/early.js';
+import { takeFetched, takeRead, TRUST_LIST_CACHE } from './lib/early.js';
 
-const CACHE = 'cachet-trust-list';
+const CACHE = TRUST_LIST_CACHE;
 const SEEN_KEY = 'cachet.trustList.seenSequence';
 const FRESH_KEY = 'cachet.trustList.freshUntil'; // boot.js reads it
 const STATUS_CACHE = 'cachet-status';
@@ -119,6 +119,9 @@ async function fetchText(url, { stallMs = STALL_MS, onProgress, early, headers, 
 
 /** The copy of the trust list this device last accepted, or null. */
 export async function cachedTrustList(url) {
+  // The page's first script may have begun this very read (boot.js, on a returning visit).
+  const early = takeRead(CACHE, url);
+  if (early) return early;
   try {
     if (!globalThis.caches) return null;
     const cache = await caches.open(CACHE);

@@ -3,7 +3,9 @@
 // take those very responses (no `<link rel="preload" as="fetch">`, which
 // WebKit downloads a second time); a link's verdict needs no QR reader; and
 // the service worker's precache revalidates what the page has just
-// downloaded (304, no body) instead of downloading the shell again.
+// downloaded (304, no body) instead of downloading the shell again. On a
+// returning visit the list kept on the device is read once, by the first
+// script, while the other modules and config.json arrive.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -64,6 +66,50 @@ test('a first visit downloads each file once, the QR reader after the verdict on
       responses.some((r) => r.fromWorker && r.path === '/pkg/cachet_bg.wasm' && r.body > 0),
       'the QR reader is downloaded once, by the precache',
     );
+  } finally {
+    await context.close();
+  }
+});
+
+/**
+ * In the page, before its scripts: when the cache that keeps the trust list is first opened and each
+ * time the list is read from it, and when config.json's body is first read.
+ */
+function recordReads() {
+  const seen = { opened: null, listReads: [], configRead: null };
+  Object.defineProperty(window, '__reads', { value: seen });
+  const open = CacheStorage.prototype.open;
+  CacheStorage.prototype.open = function (name, ...rest) {
+    if (name === 'cachet-trust-list') seen.opened ??= performance.now();
+    return open.call(this, name, ...rest);
+  };
+  const match = Cache.prototype.match;
+  Cache.prototype.match = function (request, ...rest) {
+    if (String(request.url ?? request).endsWith('/trust-list.json')) seen.listReads.push(performance.now());
+    return match.call(this, request, ...rest);
+  };
+  const json = Response.prototype.json;
+  Response.prototype.json = function (...args) {
+    if (/\/config\.json$/.test(new URL(this.url || 'x:', location.href).pathname)) seen.configRead ??= performance.now();
+    return json.apply(this, args);
+  };
+}
+
+test("a returning visit reads the kept trust list once, begun before config.json's body is read", async () => {
+  const { context, page } = await openPage(s.browser);
+  try {
+    await page.goto(s.link(s.fx.tokens.valid.token));
+    assert.equal(await waitForVerdict(page), 'valid');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.waitForFunction(async () => (await (await caches.open('cachet-trust-list')).keys()).length > 0);
+    await context.addInitScript(recordReads);
+    const again = await context.newPage();
+    await again.goto(s.link(s.fx.tokens.valid.token));
+    assert.equal(await waitForVerdict(again), 'valid');
+    assert.equal(await again.evaluate(() => !!navigator.serviceWorker.controller), true, 'a returning visit, under the service worker');
+    const reads = await again.evaluate(() => window.__reads);
+    assert.equal(reads.listReads.length, 1, `the kept list read once: ${JSON.stringify(reads)}`);
+    assert.ok(reads.configRead !== null && reads.opened < reads.configRead, `the kept list's read begun before config.json's body: ${JSON.stringify(reads)}`);
   } finally {
     await context.close();
   }

@@ -88,6 +88,40 @@ export function takeFetched(url) {
   return response;
 }
 
+/** The Cache API cache that keeps the trust list the core accepted (trust-list.js). */
+export const TRUST_LIST_CACHE = 'cachet-trust-list';
+
+const read = new Map();
+
+/**
+ * Starts reading the text kept for `url` in the Cache API cache `cache`
+ * now (null when none is kept, or the cache cannot be read); the next
+ * `takeRead(cache, url)` gets it. A returning visit's trust list is read
+ * while the page's modules arrive, not after config.json (boot.js).
+ */
+export function readEarly(cache, url) {
+  const key = `${cache} ${url}`;
+  if (read.has(key)) return;
+  const text = (async () => {
+    try {
+      if (!globalThis.caches) return null;
+      const response = await (await caches.open(cache)).match(String(url));
+      return response ? await response.text() : null;
+    } catch {
+      return null;
+    }
+  })();
+  read.set(key, text);
+}
+
+/** The text `readEarly(cache, url)` started reading (once), or undefined. */
+export function takeRead(cache, url) {
+  const key = `${cache} ${url}`;
+  const text = read.get(key);
+  read.delete(key);
+  return text;
+}
+
 /** Why the page cannot verify: this browser runs no WebAssembly (switched off, or blocked). */
 export class NoWasmError extends Error {
   constructor(cause) {
