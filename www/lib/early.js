@@ -114,11 +114,14 @@ export function readEarly(cache, url) {
   read.set(key, text);
 }
 
-/** The text `readEarly(cache, url)` started reading (once), or undefined. */
+/**
+ * The text `readEarly(cache, url)` started reading, or undefined. Every read
+ * begun is dropped at the first call: one for another address (config.json
+ * names another list) is never taken.
+ */
 export function takeRead(cache, url) {
-  const key = `${cache} ${url}`;
-  const text = read.get(key);
-  read.delete(key);
+  const text = read.get(`${cache} ${url}`);
+  read.clear();
   return text;
 }
 

@@ -357,7 +357,13 @@ fn route(site: &Site, path: &str) -> Option<Body> {
         Some(p) => site.pkg.join(p),
         None => site.www.join(rel),
     };
-    let file = if file.is_dir() { file.join("index.html") } else { file };
+    // A folder's index only under the folder's own address (`/bench/`): the headers go by the path,
+    // and only a path ending in `/` gets a document's (deploy/headers.json `*/`); `/bench` is a 404.
+    let file = match (file.is_dir(), rel.is_empty() || rel.ends_with('/')) {
+        (true, true) => file.join("index.html"),
+        (true, false) => return None,
+        (false, _) => file,
+    };
     file.is_file().then_some(Body::File(file))
 }
 
@@ -817,6 +823,22 @@ mod tests {
         let mut body = vec![0; if head_only { 0 } else { length }];
         reader.read_exact(&mut body).unwrap();
         (head, body)
+    }
+
+    #[test]
+    fn a_folder_index_only_at_the_folder_address_where_it_gets_a_document_headers() {
+        let dir = std::env::temp_dir().join(format!("cachet-serve-folder-{}", std::process::id()));
+        let (www, pkg) = (dir.join("www"), dir.join("pkg"));
+        std::fs::create_dir_all(www.join("bench")).unwrap();
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(www.join("bench").join("index.html"), "<!doctype html><title>b</title>").unwrap();
+        let site = test_site(www.clone(), pkg, dir.join("list.json"), "{}");
+        assert!(matches!(route(&site, "/bench/"), Some(Body::File(f)) if f == www.join("bench").join("index.html")));
+        assert!(route(&site, "/bench").is_none(), "/bench would be a page without the documents' headers");
+        let csp =
+            |path: &str| site.headers.for_path(path, &[]).into_iter().any(|(n, _)| n == "Content-Security-Policy");
+        assert!(csp("/bench/") && !csp("/bench"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -165,7 +165,7 @@ class BasePage {
    * `cachet:verdict` mark (www/app.js); else `{ at: fallback, exact: false }`.
    */
   async verdictTime(fallback) {
-    // The recorder's time where it ran before the page's scripts; else the page's own first
+    // The recorder's time where it ran before the page's scripts; else the page's own (last, here the first)
     // `cachet:verdict` mark (www/app.js), on the same clock as the proxy's log.
     const at = await this.eval(() => {
       const mark = performance.getEntriesByName('cachet:verdict', 'mark')[0];
