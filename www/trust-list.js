@@ -10,7 +10,7 @@
 // seen, so the cache cannot bring back an older list (rollback).
 
 import { storage } from './storage.js';
-import { takeFetched, takeRead, TRUST_LIST_CACHE } from './lib/early.js';
+import { readCached, takeFetched, takeRead, TRUST_LIST_CACHE } from './lib/early.js';
 
 const CACHE = TRUST_LIST_CACHE;
 const SEEN_KEY = 'cachet.trustList.seenSequence';
@@ -118,18 +118,9 @@ async function fetchText(url, { stallMs = STALL_MS, onProgress, early, headers, 
 }
 
 /** The copy of the trust list this device last accepted, or null. */
-export async function cachedTrustList(url) {
+export function cachedTrustList(url) {
   // The page's first script may have begun this very read (boot.js, on a returning visit).
-  const early = takeRead(CACHE, url);
-  if (early) return early;
-  try {
-    if (!globalThis.caches) return null;
-    const cache = await caches.open(CACHE);
-    const response = await cache.match(url);
-    return response ? await response.text() : null;
-  } catch {
-    return null;
-  }
+  return takeRead(CACHE, url) ?? readCached(CACHE, url);
 }
 
 /**

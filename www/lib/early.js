@@ -91,27 +91,27 @@ export function takeFetched(url) {
 /** The Cache API cache that keeps the trust list the core accepted (trust-list.js). */
 export const TRUST_LIST_CACHE = 'cachet-trust-list';
 
+/** The text kept for `url` in the Cache API cache `cache`, or null (none kept, or no cache to read). */
+export async function readCached(cache, url) {
+  try {
+    if (!globalThis.caches) return null;
+    const response = await (await caches.open(cache)).match(String(url));
+    return response ? await response.text() : null;
+  } catch {
+    return null;
+  }
+}
+
 const read = new Map();
 
 /**
- * Starts reading the text kept for `url` in the Cache API cache `cache`
- * now (null when none is kept, or the cache cannot be read); the next
- * `takeRead(cache, url)` gets it. A returning visit's trust list is read
- * while the page's modules arrive, not after config.json (boot.js).
+ * Starts `readCached(cache, url)` now; the next `takeRead(cache, url)`
+ * gets it. A returning visit's trust list is read while the page's modules
+ * arrive, not after config.json (boot.js).
  */
 export function readEarly(cache, url) {
   const key = `${cache} ${url}`;
-  if (read.has(key)) return;
-  const text = (async () => {
-    try {
-      if (!globalThis.caches) return null;
-      const response = await (await caches.open(cache)).match(String(url));
-      return response ? await response.text() : null;
-    } catch {
-      return null;
-    }
-  })();
-  read.set(key, text);
+  if (!read.has(key)) read.set(key, readCached(cache, url));
 }
 
 /**
