@@ -660,12 +660,39 @@ pub struct StatusState {
     scope: Option<KeyId>,
     issued_at: Timestamp,
     expires: Timestamp,
-    sets: BTreeMap<KeyId, CodedSet>,
+    sets: KeySets,
     /// Every delta's changes since the base sets, oldest first (a delta
     /// names a key once).
     overlays: Vec<Overlay>,
     /// How many deltas `overlays` holds.
     deltas: usize,
+}
+
+/// Each key's coded set, sorted by key id: a map in a plain vector (a
+/// verifier holds 30 keys or so; `BTreeMap`'s code cost the wasm 6 KB).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct KeySets(Vec<(KeyId, CodedSet)>);
+
+impl KeySets {
+    fn at(&self, kid: KeyId) -> Result<usize, usize> {
+        self.0.binary_search_by_key(&kid, |(k, _)| *k)
+    }
+    fn get(&self, kid: KeyId) -> Option<&CodedSet> {
+        self.at(kid).ok().map(|i| &self.0[i].1)
+    }
+    fn get_mut(&mut self, kid: KeyId) -> Option<&mut CodedSet> {
+        self.at(kid).ok().map(|i| &mut self.0[i].1)
+    }
+    /// Sets key `kid`'s set, replacing the one it had.
+    fn insert(&mut self, kid: KeyId, set: CodedSet) {
+        match self.at(kid) {
+            Ok(i) => self.0[i].1 = set,
+            Err(i) => self.0.insert(i, (kid, set)),
+        }
+    }
+    fn iter(&self) -> impl Iterator<Item = (&KeyId, &CodedSet)> {
+        self.0.iter().map(|(k, s)| (k, s))
+    }
 }
 
 impl StatusState {
@@ -698,7 +725,7 @@ impl StatusState {
                 scope: doc.scope,
                 issued_at: doc.issued_at,
                 expires: doc.expires,
-                sets: BTreeMap::new(),
+                sets: KeySets::default(),
                 overlays: Vec::new(),
                 deltas: 0,
             },
@@ -712,7 +739,7 @@ impl StatusState {
                     // The checks of `RevokedSet::with_changes`, on the held
                     // set's capacity (or, for a key not held yet, on an
                     // empty set of the list's capacity).
-                    let held = match state.sets.get(kid) {
+                    let held = match state.sets.get(*kid) {
                         Some(set) => set.capacity(),
                         None => {
                             let empty = RevokedSet::empty(*capacity).map_err(|e| indices(kid, e))?;
@@ -744,7 +771,7 @@ impl StatusState {
     /// wasm's bytes.)
     fn merged(&self) -> Result<BTreeMap<KeyId, RevokedSet>, StatusError> {
         let mut sets = BTreeMap::new();
-        for (kid, coded) in &self.sets {
+        for (kid, coded) in self.sets.iter() {
             let set = sets.entry(*kid).or_insert(coded.get().map_err(|e| indices(kid, e))?.clone());
             // The net change, oldest delta first: the last delta naming an
             // index says whether it is added or withdrawn.
@@ -773,7 +800,7 @@ impl StatusState {
     /// never holds enough deltas (14) to get here.
     fn compact(&mut self) -> Result<(), StatusError> {
         for (kid, added, removed) in &self.overlays {
-            if let Some(set) = self.sets.get_mut(kid) {
+            if let Some(set) = self.sets.get_mut(*kid) {
                 let changed = set.get().and_then(|s| s.with_changes(added, removed)).map_err(|e| indices(kid, e))?;
                 *set = changed.into();
             }
@@ -827,7 +854,7 @@ impl StatusState {
                 return true;
             }
         }
-        self.sets.get(&kid).is_some_and(|s| s.get().is_ok_and(|s| s.contains(idx)))
+        self.sets.get(kid).is_some_and(|s| s.get().is_ok_and(|s| s.contains(idx)))
     }
     /// What is wrong with key `kid`'s set, when a deferred one
     /// ([`StatusDocument::load_deferred`]) is found badly coded at its
@@ -835,7 +862,7 @@ impl StatusState {
     /// of that key's indices, and its certificates are verified against the
     /// list alone, with the warning `status-indices`.
     pub fn unreadable(&self, kid: KeyId) -> Option<StatusListError> {
-        self.sets.get(&kid).and_then(|s| s.get().err())
+        self.sets.get(kid).and_then(|s| s.get().err())
     }
     /// How many indices are revoked, over every key.
     /// (Counted on the merged sets: one re-encode per key a held delta

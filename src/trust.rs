@@ -401,8 +401,7 @@ impl TrustListBody {
             issuers,
             revoked_serials: {
                 let mut serials = self.revoked_serials.clone();
-                serials.sort_unstable();
-                serials.dedup();
+                crate::status_list::sort_dedup(&mut serials);
                 serials
             },
             root,
