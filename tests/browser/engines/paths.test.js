@@ -27,7 +27,7 @@ import { fixtures, ISSUER_URL_BASE } from '../lib/fixtures.js';
 import { cachetBinary } from '../lib/build.js';
 import { startServer } from '../lib/server.js';
 import { startPortal } from '../lib/examples.js';
-import { failedRequests, startProxy } from '../lib/proxy.js';
+import { failedRequests, startProxy, TEST_TLS } from '../lib/proxy.js';
 import { KNOWN_WEBKIT_LOAD_ERRORS, launchEngine, missing, webkitLoadConsole } from '../lib/engines.js';
 import { iso, parisToday } from '../../paris.mjs';
 
@@ -166,7 +166,8 @@ for (const name of WANTED) {
     let s;
     before(async () => {
       s = await site(fx);
-      engine = await launchEngine(name);
+      // Any certificate accepted: the HTTPS proxy's is lib/tls/'s (the bytes' test).
+      engine = await launchEngine(name, { insecure: true });
     });
     after(async () => {
       await engine?.close();
@@ -193,6 +194,30 @@ for (const name of WANTED) {
         await assertClean([page], s, mark);
       } finally {
         await page.close();
+      }
+    });
+
+    test('over HTTPS, as a real host serves it: the bytes before the verdict', async (t) => {
+      // The same server behind a proxy over HTTPS (lib/tls/'s test certificate): WebKit asks for Brotli only over
+      // HTTPS, as Safari does, so this is what an iPhone downloads. Only the verdict and the bytes are checked here:
+      // with a certificate the engine was told to accept, some engines refuse the service worker and say so.
+      const secure = await startProxy(s.server.url, { tls: TEST_TLS });
+      const page = await engine.newPage();
+      try {
+        const mark = Date.now();
+        await page.goto(`${secure.url}#${fx.tokens.valid.token}`);
+        const seenAt = await expectVerdict(page, 'valid');
+        const verdict = await page.verdictTime(seenAt);
+        const before = secure.since(mark, verdict.at);
+        const bytes = before.reduce((n, e) => n + e.bytes, 0);
+        const when = verdict.exact ? 'before the first verdict' : 'before the test saw the first verdict (polling every 50 ms: an upper bound)';
+        const encodings = s.server.kind === 'nginx' ? 'as nginx sends them (the .br where the engine accepts Brotli, else the .gz)' : 'uncompressed as xtask serve sends them';
+        t.diagnostic(`${name} (${engine.version}) over HTTPS: ${bytes} bytes in ${before.length} responses ${when} of a link visit, ${encodings} (${before.map((e) => `${e.path.split('?')[0]} ${e.bytes}`).join(', ')})`);
+        assert.deepEqual(secure.reports, [], 'CSP violation reports sent to the server');
+        assert.deepEqual(failedRequests(before), [], 'requests the server refused');
+      } finally {
+        await page.close();
+        await secure.stop();
       }
     });
 

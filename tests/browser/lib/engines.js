@@ -263,7 +263,7 @@ class FirefoxPage extends BasePage {
   }
 }
 
-async function launchFirefox({ camera = false } = {}) {
+async function launchFirefox({ camera = false, insecure = false } = {}) {
   const { default: puppeteer } = await import('puppeteer-core');
   const prefs = {
     // The page's language, as the Chromium suite's `locale: 'fr-FR'`.
@@ -275,6 +275,7 @@ async function launchFirefox({ camera = false } = {}) {
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
+    acceptInsecureCerts: insecure,
     extraPrefsFirefox: prefs,
     defaultViewport: { width: 1024, height: 800 },
   });
@@ -474,7 +475,7 @@ class WebKitPage extends BasePage {
   }
 }
 
-async function launchWebKit({ camera = false } = {}) {
+async function launchWebKit({ camera = false, insecure = false } = {}) {
   // One X server for the driver and every MiniBrowser it starts.
   // (The shell says its pid and becomes the driver: stopping the driver alone lets xvfb-run clean up after itself.)
   const driver = await startDriver(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', 'sh', '-c', 'echo "driver-pid $$" >&2; exec "$0" "$@"', WEBKIT_DRIVER]);
@@ -493,6 +494,7 @@ async function launchWebKit({ camera = false } = {}) {
       if (open) await open.close(); // a page a failed test left open
       const session = await Session.create(driver.url, {
         'webkitgtk:browserOptions': { binary: MINIBROWSER, args },
+        ...(insecure ? { acceptInsecureCerts: true } : {}),
       });
       open = session;
       version = `WebKitGTK ${session.capabilities.browserVersion}`;
@@ -574,14 +576,14 @@ class ChromiumPage extends BasePage {
   }
 }
 
-async function launchChromium({ camera = false } = {}) {
+async function launchChromium({ camera = false, insecure = false } = {}) {
   const { launch } = await import('./browser.js');
   const browser = await launch(camera ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] : []);
   return {
     name: 'chromium',
     version: `Chromium ${browser.version()}`,
     async newPage() {
-      const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'fr-FR' });
+      const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'fr-FR', ignoreHTTPSErrors: insecure });
       await context.addInitScript(installRecorder);
       return ChromiumPage.open(context, await context.newPage());
     },
@@ -589,7 +591,11 @@ async function launchChromium({ camera = false } = {}) {
   };
 }
 
-/** Launches `engine` ('firefox', 'webkit' or 'chromium'); `camera` gives it the engine's fake camera. */
+/**
+ * Launches `engine` ('firefox', 'webkit' or 'chromium'); `camera` gives it
+ * the engine's fake camera, `insecure` makes it accept any certificate (the
+ * test certificate of lib/tls/, for an HTTPS proxy).
+ */
 export function launchEngine(engine, options) {
   if (engine === 'firefox') return launchFirefox(options);
   if (engine === 'webkit') return launchWebKit(options);

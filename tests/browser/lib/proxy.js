@@ -19,6 +19,7 @@
 
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { EXAMPLES } from './examples.js';
 
@@ -28,11 +29,22 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 const PAGE_HEADERS = ['content-security-policy', 'referrer-policy', 'x-content-type-options', 'permissions-policy', 'cross-origin-opener-policy'];
 
 /**
- * Starts the proxy on 127.0.0.1 (a free port) in front of `upstream` (an
- * `http://127.0.0.1:PORT/` URL). Resolves to `{ url, origin, log,
- * reports, since(mark), stop() }`.
+ * The test certificate of lib/tls/ (127.0.0.1, self-signed: the engines are
+ * launched to accept it), for `startProxy(upstream, { tls: TEST_TLS })`.
  */
-export function startProxy(upstream) {
+export const TEST_TLS = {
+  key: fs.readFileSync(new URL('./tls/key.pem', import.meta.url)),
+  cert: fs.readFileSync(new URL('./tls/cert.pem', import.meta.url)),
+};
+
+/**
+ * Starts the proxy on 127.0.0.1 (a free port) in front of `upstream` (an
+ * `http://127.0.0.1:PORT/` URL); over HTTPS with `tls` (`{ key, cert }`,
+ * as TEST_TLS), the way a real host serves the page, and the only way
+ * WebKit asks for Brotli. Resolves to `{ url, origin, log, reports,
+ * since(mark), stop() }`.
+ */
+export function startProxy(upstream, { tls = null } = {}) {
   const target = new URL(upstream);
   const agent = new http.Agent({ keepAlive: true });
   const log = [];
@@ -40,7 +52,7 @@ export function startProxy(upstream) {
   const sockets = new Set();
 
   let lastActivity = 0; // when a request last came or a response last ended
-  const server = http.createServer((req, res) => {
+  const handle = (req, res) => {
     const start = Date.now();
     lastActivity = start;
     res.on('close', () => {
@@ -91,7 +103,8 @@ export function startProxy(upstream) {
       res.end();
     });
     req.pipe(up);
-  });
+  };
+  const server = tls ? https.createServer(tls, handle) : http.createServer(handle);
 
   function serveExample(pathname, res, start) {
     const name = pathname.slice('/examples/'.length);
@@ -121,7 +134,7 @@ export function startProxy(upstream) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const origin = `http://127.0.0.1:${server.address().port}`;
+      const origin = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
       resolve({
         url: `${origin}/`,
         origin,
