@@ -26,7 +26,7 @@
 // - A new version waits until the page's user clicks "Recharger"
 //   (message `skip-waiting`): never swapped in the middle of a scan.
 
-const VERSION = 'cachet-shell-13';
+const VERSION = 'cachet-shell-14';
 const SHELL_PREFIX = 'cachet-shell-';
 const TRUST_CACHE = 'cachet-trust-list';
 /** The last status index the network gave (docs/TRUST.md, "Publishing status documents"), answered offline. */
@@ -61,7 +61,7 @@ const SHELL = [
   'lib/pixels.js',
   'style.css',
   'manifest.webmanifest',
-  'icon.svg',
+  'icon.svg', // the manifest's; index.html carries it as a data: address (no request before a verdict)
   'config.json',
   'pkg/cachet_verify.js',
   'pkg/cachet_verify_bg.wasm',

@@ -217,7 +217,7 @@ fn resolve(base: &str, spec: &str) -> Option<String> {
 }
 
 /// The `href`/`src` attribute values of index.html's `<script>`, `<link>` and `<img>` tags, but the manifest's
-/// (the browser reads it when it wants, not for a verdict).
+/// (the browser reads it when it wants, not for a verdict) and `data:` addresses (in the page, no request).
 fn page_references(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     for tag in html.split('<').skip(1) {
@@ -229,7 +229,7 @@ fn page_references(html: &str) -> Vec<String> {
         for attr in ["src=\"", "href=\""] {
             if let Some(at) = tag.find(attr) {
                 let value = &tag[at + attr.len()..];
-                if let Some(end) = value.find('"') {
+                if let Some(end) = value.find('"').filter(|_| !value.starts_with("data:")) {
                     out.push(value[..end].to_owned());
                 }
             }
@@ -541,6 +541,12 @@ mod tests {
         {
             assert!(!critical.contains(later), "{later} is on a link's path: {critical:?}");
         }
+    }
+
+    #[test]
+    fn a_data_address_is_no_request() {
+        let html = "<link rel=\"icon\" href=\"data:image/svg+xml,%3Csvg/%3E\"><img src=\"a.svg\" alt=\"\"><img src=\"data:,\">";
+        assert_eq!(page_references(html), ["a.svg"]);
     }
 
     #[test]
