@@ -678,15 +678,19 @@ impl KeySets {
         self.0.binary_search_by_key(&kid, |(k, _)| *k)
     }
     fn get(&self, kid: KeyId) -> Option<&CodedSet> {
-        self.at(kid).ok().map(|i| &self.0[i].1)
+        self.at(kid).ok().and_then(|i| self.0.get(i)).map(|(_, s)| s)
     }
     fn get_mut(&mut self, kid: KeyId) -> Option<&mut CodedSet> {
-        self.at(kid).ok().map(|i| &mut self.0[i].1)
+        self.at(kid).ok().and_then(|i| self.0.get_mut(i)).map(|(_, s)| s)
     }
     /// Sets key `kid`'s set, replacing the one it had.
     fn insert(&mut self, kid: KeyId, set: CodedSet) {
         match self.at(kid) {
-            Ok(i) => self.0[i].1 = set,
+            Ok(i) => {
+                if let Some(slot) = self.0.get_mut(i) {
+                    slot.1 = set;
+                }
+            }
             Err(i) => self.0.insert(i, (kid, set)),
         }
     }
@@ -781,10 +785,8 @@ impl StatusState {
                 net_removed.retain(|i| added.binary_search(i).is_err());
                 net_added.extend_from_slice(added);
                 net_removed.extend_from_slice(removed);
-                net_added.sort_unstable();
-                net_added.dedup();
-                net_removed.sort_unstable();
-                net_removed.dedup();
+                crate::status_list::sort_dedup(&mut net_added);
+                crate::status_list::sort_dedup(&mut net_removed);
             }
             if !net_added.is_empty() || !net_removed.is_empty() {
                 *set = set

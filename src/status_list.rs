@@ -735,13 +735,11 @@ pub(crate) fn sort_dedup<T: Ord>(v: &mut Vec<T>) {
     fn sift_down<T: Ord>(v: &mut [T], mut root: usize) {
         loop {
             let mut child = 2 * root + 1;
-            if child >= v.len() {
-                return;
-            }
-            if child + 1 < v.len() && v[child] < v[child + 1] {
+            let Some(left) = v.get(child) else { return };
+            if v.get(child + 1).is_some_and(|right| left < right) {
                 child += 1;
             }
-            if v[root] >= v[child] {
+            if v.get(root) >= v.get(child) {
                 return;
             }
             v.swap(root, child);
@@ -753,7 +751,9 @@ pub(crate) fn sort_dedup<T: Ord>(v: &mut Vec<T>) {
     }
     for end in (1..v.len()).rev() {
         v.swap(0, end);
-        sift_down(&mut v[..end], 0);
+        if let Some(heap) = v.get_mut(..end) {
+            sift_down(heap, 0);
+        }
     }
     v.dedup();
 }
