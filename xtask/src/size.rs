@@ -4,7 +4,7 @@
 //! budgets (issue 12):
 //!
 //! - **before the first verdict** of a link: the HTML, what it links (style,
-//!   icon, module scripts), the static imports of its module scripts, and
+//!   module scripts; its icon is a `data:` address in it), the static imports of its module scripts, and
 //!   what the page's first script (boot.js) fetches: the verify-only wasm and
 //!   its glue, `config.json` and the trust list (one like the demo's: two
 //!   académie keys, one revoked serial). The issue's goal is 80 KB; the
