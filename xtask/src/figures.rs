@@ -61,7 +61,7 @@ const SPECS: &[Spec] = &[
         quick: true,
         header: &["what, in Brotli as the site serves it (`cargo xtask size`)", "figure", "budget"],
         rows: &[
-            "before a link's first verdict: the HTML, style, icon, the modules a link's verdict imports, the verify-only wasm and its glue, config.json and a trust list like the demo's",
+            "before a link's first verdict: the HTML (its icon in it), style, the modules a link's verdict imports, the verify-only wasm and its glue, config.json and a trust list like the demo's",
             "the whole page: the offline shell its service worker precaches (sw.js's `SHELL`: both wasm modules and their glue, every module, style, manifest, icon), sw.js and the trust list",
             "fetched only when a PDF is chosen (`www/pdf.js`)",
             "the verify-only wasm, `pkg/cachet_verify_bg.wasm`",
