@@ -33,9 +33,20 @@ const EMBED_PARENTS: &str = "{embed_parents}";
 
 /// One rule of `deploy/headers.json`: headers for the paths that match one of its patterns.
 #[derive(Debug, Clone)]
-struct Rule {
-    paths: Vec<String>,
-    headers: Vec<(String, String)>,
+pub(crate) struct Rule {
+    pub(crate) paths: Vec<String>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+/// The names of `headers`, each once (compared ignoring case), in the order first given.
+pub(crate) fn unique_names<'a>(headers: impl IntoIterator<Item = &'a (String, String)>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = Vec::new();
+    for (name, _) in headers {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 /// `deploy/headers.json`, read: its rules in order, and the content types by extension.
@@ -116,14 +127,23 @@ impl HeaderRules {
     }
 
     /// Every header name the rules or `errors` give some response.
-    pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for (name, _) in self.rules.iter().flat_map(|r| &r.headers).chain(&self.errors) {
-            if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-                names.push(name.clone());
-            }
-        }
-        names
+    pub fn names(&self) -> Vec<&str> {
+        unique_names(self.rules.iter().flat_map(|r| &r.headers).chain(&self.errors))
+    }
+
+    /// The rules, in order, as written.
+    pub(crate) fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The headers that replace the rules' on an error response.
+    pub(crate) fn errors(&self) -> &[(String, String)] {
+        &self.errors
+    }
+
+    /// Extension (no dot; `""` for any other) → Content-Type, as written.
+    pub(crate) fn types(&self) -> &[(String, String)] {
+        &self.types
     }
 
     /// The headers of a response of `status` to a request for `path`: those
