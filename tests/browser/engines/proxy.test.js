@@ -1,6 +1,7 @@
 // The counting proxy's own checks can fail (no browser here): it counts the
-// bytes it passes on, adds `report-uri` to the policy without changing it,
-// keeps the reports a browser would send, and flags a refused request.
+// bytes the server sent (body, status line and headers), adds `report-uri`
+// to the policy without changing it, keeps the reports a browser would
+// send, and flags a refused request.
 
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -11,11 +12,14 @@ const CSP = "default-src 'none'; img-src 'self'";
 const BODY = 'x'.repeat(10_000);
 let upstream;
 let proxy;
+/** The header block the upstream server last sent (Node keeps it as written). */
+let sentHeader = '';
 
 before(async () => {
   upstream = http.createServer((req, res) => {
     if (req.url === '/missing' || req.url === '/favicon.ico') return res.writeHead(404, { 'content-security-policy': CSP }).end('no');
     res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': CSP }).end(BODY);
+    sentHeader = res._header;
   });
   await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
   proxy = await startProxy(`http://127.0.0.1:${upstream.address().port}/`);
@@ -33,7 +37,8 @@ test('a response passes unchanged but for report-uri, and its bytes are counted'
   const [entry, ...more] = proxy.since(mark);
   assert.equal(more.length, 0);
   assert.equal(entry.body, BODY.length);
-  assert.ok(entry.bytes > BODY.length, 'the status line and headers count too');
+  assert.ok(sentHeader.startsWith('HTTP/1.1 200 OK\r\n'), sentHeader);
+  assert.equal(entry.bytes, BODY.length + Buffer.byteLength(sentHeader), 'the status line and headers as the server sent them count too');
   assert.deepEqual(failedRequests(proxy.since(mark)), []);
 });
 

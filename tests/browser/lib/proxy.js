@@ -4,7 +4,9 @@
 //
 // - every response is recorded (method, path, status, bytes on the wire,
 //   when it ended), so a spec can say how many bytes a visit downloaded
-//   before its verdict, and fail on a request the server refused;
+//   before its verdict, and fail on a request the server refused: the body
+//   and the status line and headers as the server sent them (not the
+//   proxy's own copy, which adds Keep-Alive and the `report-uri` below);
 // - every Content-Security-Policy gets `report-uri /__csp-report` added (it
 //   changes what is reported, not what is enforced), and the reports the
 //   browser POSTs there are kept: a violation during a page's load is seen
@@ -94,7 +96,7 @@ export function startProxy(upstream, { tls = null } = {}) {
       });
       upRes.pipe(res);
       res.on('close', () => {
-        log.push({ start, end: Date.now(), method: req.method, path: req.url, status: upRes.statusCode, body: bytes, bytes: bytes + headerBytes(res) });
+        log.push({ start, end: Date.now(), method: req.method, path: req.url, status: upRes.statusCode, body: bytes, bytes: bytes + sentHeaderBytes(upRes) });
       });
     });
     up.on('error', (e) => {
@@ -161,6 +163,13 @@ export function startProxy(upstream, { tls = null } = {}) {
 function headerBytes(res) {
   // Node keeps the header block it wrote; `_header` is its documented-in-practice string.
   return typeof res._header === 'string' ? Buffer.byteLength(res._header) : 0;
+}
+
+/** The status line and headers as the server sent them (HTTP/1.1, its own names and order). */
+function sentHeaderBytes(upRes) {
+  let n = Buffer.byteLength(`HTTP/${upRes.httpVersion} ${upRes.statusCode} ${upRes.statusMessage}\r\n\r\n`);
+  for (let i = 0; i < upRes.rawHeaders.length; i += 2) n += Buffer.byteLength(`${upRes.rawHeaders[i]}: ${upRes.rawHeaders[i + 1]}\r\n`);
+  return n;
 }
 
 /** Requests a spec should fail on: refused or failed. */
