@@ -102,7 +102,8 @@ export async function readCached(cache, url) {
   }
 }
 
-const read = new Map();
+/** The one read begun early (boot.js reads one list): `{ key, text }`, or null. */
+let read = null;
 
 /**
  * Starts `readCached(cache, url)` now; the next `takeRead(cache, url)`
@@ -110,19 +111,18 @@ const read = new Map();
  * arrive, not after config.json (boot.js).
  */
 export function readEarly(cache, url) {
-  const key = `${cache} ${url}`;
-  if (!read.has(key)) read.set(key, readCached(cache, url));
+  read ??= { key: `${cache} ${url}`, text: readCached(cache, url) };
 }
 
 /**
- * The text `readEarly(cache, url)` started reading, or undefined. Every read
+ * The text `readEarly(cache, url)` started reading, or undefined. The read
  * begun is dropped at the first call: one for another address (config.json
  * names another list) is never taken.
  */
 export function takeRead(cache, url) {
-  const text = read.get(`${cache} ${url}`);
-  read.clear();
-  return text;
+  const early = read;
+  read = null;
+  return early?.key === `${cache} ${url}` ? early.text : undefined;
 }
 
 /** Why the page cannot verify: this browser runs no WebAssembly (switched off, or blocked). */

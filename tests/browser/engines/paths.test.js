@@ -77,6 +77,23 @@ async function assertClean(pages, s, mark = 0) {
   assert.deepEqual(failedRequests(s.proxy.since(mark)), [], 'requests the server refused');
 }
 
+/**
+ * The responses `proxy` (in front of `server`) logged from `mark` to the
+ * link's first verdict, and
+ * a line that says their bytes: up to the verdict as the page saw it (the
+ * recorder's MutationObserver, else the page's own `cachet:verdict` mark),
+ * else as the test's polling saw it at `seenAt` (an upper bound).
+ */
+async function bytesBefore(page, proxy, server, mark, seenAt) {
+  const verdict = await page.verdictTime(seenAt);
+  const before = proxy.since(mark, verdict.at);
+  const bytes = before.reduce((n, e) => n + e.bytes, 0);
+  const when = verdict.exact ? 'before the first verdict' : 'before the test saw the first verdict (polling every 50 ms: an upper bound)';
+  const sent = server.kind === 'nginx' ? 'as nginx sends them (the .br where the engine accepts Brotli, else the .gz where it accepts gzip)' : 'uncompressed as xtask serve sends them';
+  const files = before.map((e) => `${e.path.split('?')[0]} ${e.bytes}`).join(', ');
+  return { before, line: `${bytes} bytes in ${before.length} responses ${when} of a link visit, ${sent} (${files})` };
+}
+
 async function expectVerdict(page, expected, steps) {
   const { status, seenAt } = await page.waitForVerdict(steps);
   if (status !== expected && !steps) {
@@ -185,14 +202,7 @@ for (const name of WANTED) {
         await page.goto(link);
         const seenAt = await expectVerdict(page, 'valid');
         assert.equal(await page.eval(() => location.hash), '', 'the token stays in the address bar');
-        // Up to the verdict as the page saw it (the recorder's MutationObserver, else the page's own `cachet:verdict`
-        // mark), else as the test's polling saw it (an upper bound).
-        const verdict = await page.verdictTime(seenAt);
-        const before = s.proxy.since(mark, verdict.at);
-        const bytes = before.reduce((n, e) => n + e.bytes, 0);
-        const when = verdict.exact ? 'before the first verdict' : 'before the test saw the first verdict (polling every 50 ms: an upper bound)';
-        const line = `${name} (${engine.version}): ${bytes} bytes in ${before.length} responses ${when} of a link visit, ${s.server.kind === 'nginx' ? 'as nginx sends them (the .br where the engine accepts Brotli, else the .gz where it accepts gzip)' : 'uncompressed as xtask serve sends them'} (${before.map((e) => `${e.path.split('?')[0]} ${e.bytes}`).join(', ')})`;
-        t.diagnostic(line);
+        t.diagnostic(`${name} (${engine.version}): ${(await bytesBefore(page, s.proxy, s.server, mark, seenAt)).line}`);
         await page.watchLoad(link, s.proxy);
         await assertClean([page], s, mark);
       } finally {
@@ -211,12 +221,8 @@ for (const name of WANTED) {
         const mark = Date.now();
         await page.goto(`${secure.url}#${fx.tokens.valid.token}`);
         const seenAt = await expectVerdict(page, 'valid');
-        const verdict = await page.verdictTime(seenAt);
-        const before = secure.since(mark, verdict.at);
-        const bytes = before.reduce((n, e) => n + e.bytes, 0);
-        const when = verdict.exact ? 'before the first verdict' : 'before the test saw the first verdict (polling every 50 ms: an upper bound)';
-        const encodings = s.server.kind === 'nginx' ? 'as nginx sends them (the .br where the engine accepts Brotli, else the .gz)' : 'uncompressed as xtask serve sends them';
-        t.diagnostic(`${name} (${engine.version}) over HTTPS: ${bytes} bytes in ${before.length} responses ${when} of a link visit, ${encodings} (${before.map((e) => `${e.path.split('?')[0]} ${e.bytes}`).join(', ')})`);
+        const { before, line } = await bytesBefore(page, secure, s.server, mark, seenAt);
+        t.diagnostic(`${name} (${engine.version}) over HTTPS: ${line}`);
         assert.deepEqual(secure.reports, [], 'CSP violation reports sent to the server');
         assert.deepEqual(failedRequests(before), [], 'requests the server refused');
       } finally {
