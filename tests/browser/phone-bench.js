@@ -16,7 +16,7 @@
 // over the whole visit with the service worker's install.
 //
 // No time is asserted: this prints figures (README, "In the browser").
-// Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…] [--trace DIR [--trace-light]]
+// Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…] [--floor] [--trace DIR [--trace-light]]
 // `--trace DIR`: a Chromium trace of each visit (DevTools' Performance panel reads it), for profiling;
 // `node trace-summary.js DIR/repeat-N.json` says where its time went. The V8 sampling profiler it
 // includes costs a visit about 0.4 s to start and turns V8's code cache off (every module parsed
@@ -45,6 +45,13 @@
 // first key that is not revoked. A first visit waits for that key's scoped
 // status document (the whole one follows in the background); a repeat
 // visit applies what it holds and fetches the index in the background.
+// `--floor`: two more sites, measured alternately with the others, for what
+// a visit costs before any work of the page's own: the first site with its
+// index.html's scripts replaced by tests/browser/floor/floor.js (which only
+// registers a service worker that serves the shell as sw.js does, and sets
+// the verdict at once), and the same with a bare document (floor/bare.html).
+// The first is the floor of this page's document and style sheet on this
+// machine, the second the floor of any page with a service worker.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -71,6 +78,7 @@ const TRACE = flag('--trace', null);
 const TRACE_LIGHT = args.includes('--trace-light');
 const UNHASHED = args.includes('--unhashed');
 const CAMERA = args.includes('--camera');
+const FLOOR = args.includes('--floor');
 if (REVOKED && !REVOKED.every((n) => Number.isInteger(n) && n >= 0 && n < 20_000_000)) throw new Error('--revoked takes counts below 20,000,000, comma-separated');
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a whole number of runs, 1 or more');
 if (CAMERA && REVOKED) throw new Error("--camera reads the fixtures' certificate: it runs on their site, without --revoked");
@@ -398,6 +406,37 @@ function overlaid(dir, www, out = `${dir}-compare`) {
   return out;
 }
 
+/**
+ * The two floors of laid-out site `s` (`--floor`): copies of it whose
+ * index.html runs tests/browser/floor/floor.js instead of the page's
+ * scripts, one with the page's own document and style sheet, one with a
+ * bare document; floor-sw.js is their sw.js. Each file written is
+ * compressed beside it, as the site's are.
+ */
+function floorSites(s) {
+  const floor = path.join(ROOT, 'tests', 'browser', 'floor');
+  const read = (f) => fs.readFileSync(path.join(floor, f), 'utf8');
+  const page = fs.readFileSync(path.join(s.dir, 'index.html'), 'utf8');
+  const shell = page
+    .replace(/<link rel="modulepreload"[^>]*>\n?/g, '')
+    .replace(/<script\b[^>]*><\/script>\n?/g, '')
+    .replace('</head>', '<script type="module" src="floor.js"></script>\n</head>');
+  if (shell === page || /<script\b(?![^>]*floor\.js)/.test(shell)) throw new Error(`--floor: index.html of ${s.dir} is not laid out as expected`);
+  const floors = [
+    ["floor: this page's document and style sheet, no script of its own (tests/browser/floor/)", shell],
+    ['floor: a bare document (tests/browser/floor/bare.html)', read('bare.html')],
+  ];
+  return floors.map(([label, html], i) => {
+    const dir = `${s.dir}-floor-${i + 1}`;
+    fs.cpSync(s.dir, dir, { recursive: true });
+    for (const [name, body] of [['index.html', html], ['floor.js', read('floor.js')], ['sw.js', read('floor-sw.js')]]) {
+      fs.writeFileSync(path.join(dir, name), body);
+      compressBeside(path.join(dir, name), Buffer.from(body));
+    }
+    return { label, dir, token: s.token, cleanup: dir };
+  });
+}
+
 async function main() {
   if (!args.includes('--no-build')) buildPage();
   const fx = await fixtures();
@@ -420,6 +459,7 @@ async function main() {
     for (const f of ['trust-list.json', 'config.json']) fs.copyFileSync(path.join(site, f), path.join(COMPARE, f));
     sites.push({ label: `--compare ${COMPARE}`, dir: path.resolve(COMPARE), token: fx.tokens.valid.token });
   }
+  if (FLOOR) sites.push(...floorSites(sites[0]));
   for (const s of sites) s.server = await serveSite(s.dir);
   const browser = await launch();
   try {
