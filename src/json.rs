@@ -863,8 +863,9 @@ pub fn write_string(out: &mut String, s: &str) {
 ///
 /// A loop over a slice, not `peek` and `pos` a byte at a time: at the
 /// verify-only wasm's size level `peek` is not inlined, and that call per
-/// byte was 60 % of applying a status document of 400,000 revoked (its
-/// strings hold hundreds of kilobytes): 8.3 ms then, 3.3 ms now, in Node.
+/// byte was 60 % of applying a status document of 400,000 revoked, whose
+/// strings hold hundreds of kilobytes (README, "How far the page is from
+/// its floor").
 fn plain_run(bytes: &[u8]) -> usize {
     let mut n = 0;
     while let Some(&b) = bytes.get(n) {
