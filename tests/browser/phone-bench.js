@@ -48,10 +48,11 @@
 // `--floor`: two more sites, measured alternately with the others, for what
 // a visit costs before any work of the page's own: the first site with its
 // index.html's scripts replaced by tests/browser/floor/floor.js (which only
-// registers a service worker that serves the shell as sw.js does, and sets
-// the verdict at once), and the same with a bare document (floor/bare.html).
-// The first is the floor of this page's document and style sheet on this
-// machine, the second the floor of any page with a service worker.
+// registers a service worker that keeps the floor page's few files and
+// serves them as sw.js serves the shell, and sets the verdict at once), and
+// the same with a bare document (floor/bare.html). The first is the floor
+// of this page's document and style sheet, the second that of a bare
+// document with a service worker, both on the machine at hand.
 
 import fs from 'node:fs';
 import os from 'node:os';
