@@ -415,8 +415,21 @@ fn exactness(u: &Universe, list: &TrustList, revoked: &Bits) -> Result<(u64, u64
     Ok((missed, false_hits))
 }
 
-/// `cachet verify` as a process on one certificate: median milliseconds.
-fn measure_cli_verify(cli: &Path, dir: &Path, signed: &str, token: &str, runs: usize) -> Result<f64> {
+/// `cachet verify` as a process on one certificate, at noon of the day the
+/// list is signed (`--at`: by the clock, a list of the fixed day has
+/// expired): median milliseconds. Fails unless the verdict is the one the
+/// certificate's revocation calls for (`valid` or `revoked`, read from `--json`).
+fn measure_cli_verify(
+    cli: &Path,
+    dir: &Path,
+    signed: &str,
+    sample: &(usize, String),
+    revoked: &Bits,
+    runs: usize,
+) -> Result<f64> {
+    let (g, token) = sample;
+    let expected = if revoked.get(*g) { Status::Revoked } else { Status::Valid };
+    let at = format_rfc3339(today().paris_midnight() + 12 * 3600);
     let trust = dir.join("trust.json");
     std::fs::write(&trust, signed).map_err(|e| e.to_string())?;
     let help = Command::new(cli).args(["verify", "--help"]).output().map_err(|e| e.to_string())?;
@@ -431,12 +444,19 @@ fn measure_cli_verify(cli: &Path, dir: &Path, signed: &str, token: &str, runs: u
             let _ = std::fs::remove_file(&state);
             c.arg("--state").arg(state);
         }
-        c.arg(token);
+        c.args(["--json", "--at", &at]).arg(token);
         let started = Instant::now();
         let out = c.output().map_err(|e| format!("{}: {e}", cli.display()))?;
         times.push(started.elapsed().as_secs_f64() * 1e3);
-        if !out.status.success() && out.status.code() != Some(1) {
-            return Err(format!("cachet verify failed: {}", String::from_utf8_lossy(&out.stderr)));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        if report["status"].as_str() != Some(expected.code()) {
+            return Err(format!(
+                "cachet verify: {} where {} was expected\n{}{}",
+                report["status"],
+                expected.code(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
     }
     Ok(median(times))
@@ -540,7 +560,7 @@ pub fn run(args: &[String]) -> Result<()> {
 fn measure_all(o: &Options, u: &Universe, dir: &Path) -> Result<Value> {
     let root = u.root.public_key().clone();
     let samples = sample_certificates(u, 200)?;
-    let token = samples.first().map(|(_, t)| t.clone()).ok_or("no sample")?;
+    let sample = samples.first().cloned().ok_or("no sample")?;
     let mut rng = Rng(0x000c_ac4e_7000_0011);
     let mut revoked = Bits::new(u.total());
     let mut scenarios = Vec::new();
@@ -567,7 +587,7 @@ fn measure_all(o: &Options, u: &Universe, dir: &Path) -> Result<Value> {
         let (verify_us, wrong) = measure_verify(&list, &samples, &revoked, o.runs);
         let (missed, false_hits) = exactness(u, &list, &revoked)?;
         let cli_ms = match &o.cli {
-            Some(cli) => Some(measure_cli_verify(cli, dir, &signed, &token, o.runs)?),
+            Some(cli) => Some(measure_cli_verify(cli, dir, &signed, &sample, &revoked, o.runs)?),
             None => None,
         };
         let wasm = match &o.pkg {
