@@ -481,7 +481,8 @@ impl StatusDocument {
     /// its first look-up ([`CodedSet`]; [`StatusState::unreadable`] says
     /// when one is then found badly coded): what the page does, which
     /// applies the whole document it holds on every visit and looks up one
-    /// key. Everything else is checked as `load` checks it.
+    /// key, and `cachet verify`, which looks up one key or a few. Everything
+    /// else is checked as `load` checks it.
     pub fn load_deferred(signed: &[u8], trust: &TrustList, now: Timestamp) -> Result<StatusDocument, StatusError> {
         StatusDocument::load_as(signed, trust, now, true)
     }
@@ -569,7 +570,7 @@ impl StatusDocument {
             let capacity = trust
                 .issuer(kid)
                 .and_then(|i| i.status_list.as_ref())
-                .map(RevokedSet::capacity)
+                .map(CodedSet::capacity)
                 .ok_or_else(|| entry(at(), EntryProblem::Key))?;
             let set = |text: &Option<String>| {
                 text.as_deref()

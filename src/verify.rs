@@ -278,14 +278,21 @@ fn malformed_text(e: TextError, checks: &mut Checks) {
 /// cannot be cleared: it is refused as revoked.
 ///
 /// The status documents applied to the list (src/status_doc.rs) add their
-/// revoked indices to the list's own.
-fn status_revocation(certificate: &Certificate, issuer: &Issuer, trust: &TrustList) -> Option<Code> {
-    let (status, set) = (certificate.status.as_ref()?, issuer.status_list.as_ref()?);
+/// revoked indices to the list's own. The key's set, from a list loaded by
+/// [`TrustList::load_deferred`], is decoded at this first look-up: found
+/// badly coded, the revocation cannot be checked, and the verdict is the
+/// one [`TrustList::load`] gives the whole list (`trust-list-invalid`, the
+/// set's code on this check).
+fn status_revocation(certificate: &Certificate, issuer: &Issuer, trust: &TrustList) -> Option<(Code, Status)> {
+    let (status, coded) = (certificate.status.as_ref()?, issuer.status_list.as_ref()?);
+    let set = match coded.get() {
+        Ok(set) => set,
+        Err(e) => return Some((e.trust_as_code(), Status::TrustListInvalid)),
+    };
     match u32::try_from(status.idx) {
-        Ok(idx) if idx < set.capacity() => {
-            (set.contains(idx) || trust.status_revoked(issuer.key.key_id(), idx)).then_some(Code::StatusRevoked)
-        }
-        _ => Some(Code::StatusIndexOutOfRange),
+        Ok(idx) if idx < set.capacity() => (set.contains(idx) || trust.status_revoked(issuer.key.key_id(), idx))
+            .then_some((Code::StatusRevoked, Status::Revoked)),
+        _ => Some((Code::StatusIndexOutOfRange, Status::Revoked)),
     }
 }
 
@@ -408,8 +415,8 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
         checks.fail(CheckName::Revocation, Code::IssuerKeyCompromised, Status::Revoked);
     } else if trust.is_revoked(&certificate.serial) {
         checks.fail(CheckName::Revocation, Code::SerialRevoked, Status::Revoked);
-    } else if let Some(code) = status_revocation(&certificate, issuer, trust) {
-        checks.fail(CheckName::Revocation, code, Status::Revoked);
+    } else if let Some((code, status)) = status_revocation(&certificate, issuer, trust) {
+        checks.fail(CheckName::Revocation, code, status);
     } else {
         checks.pass(CheckName::Revocation);
     }
@@ -431,6 +438,8 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     } else {
         checks.pass(CheckName::Validity);
     }
-    let certificate = trust_usable.then_some(certificate);
+    // Nor when the key's set of a list loaded deferred is unreadable: the list is then unusable for it.
+    let unreadable = checks.0.iter().any(|c| c.status == Some(Status::TrustListInvalid));
+    let certificate = (trust_usable && !unreadable).then_some(certificate);
     report(checks, certificate, Some(issuer_info))
 }

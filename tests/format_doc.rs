@@ -320,7 +320,7 @@ fn the_trust_list_example_is_signed_and_verifies_the_format_example() {
     assert!(says(FORMAT_MD, "until 8 October 2025"));
 
     // The example key's revoked indices: the set TRUST.md's coding example describes.
-    let paris = trust.issuer(example_key().key_id()).unwrap().status_list.as_ref().unwrap();
+    let paris = trust.issuer(example_key().key_id()).unwrap().status_list.as_ref().unwrap().get().unwrap();
     assert_eq!(paris.iter().collect::<Vec<_>>(), [77, 4242, 524_287, 1_000_000]);
     assert_eq!((paris.capacity(), paris.rice_parameter(), paris.coded_len()), (1 << 20, 17, 15));
     assert!(says(TRUST_MD, "`count` 4, `k` 17, the gaps 77, 4164, 520044 and 475712"));

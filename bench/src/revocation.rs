@@ -400,7 +400,12 @@ fn exactness(u: &Universe, list: &TrustList, revoked: &Bits) -> Result<(u64, u64
     let (mut missed, mut false_hits) = (0, 0);
     for (k, key) in u.keys.iter().enumerate() {
         let issuer = list.issuer(key.key_id()).ok_or("a key is missing from the loaded list")?;
-        let set = issuer.status_list.as_ref().ok_or("a key has no status list once loaded")?;
+        let set = issuer
+            .status_list
+            .as_ref()
+            .ok_or("a key has no status list once loaded")?
+            .get()
+            .map_err(|e| e.to_string())?;
         let kid = key.key_id();
         let first = k * u.per_key as usize;
         for g in first..(first + u.per_key as usize).min(u.total()) {

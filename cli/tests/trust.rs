@@ -447,6 +447,6 @@ fn status_indices_are_revoked_and_withdrawn_by_key_id_and_index() {
     let roots = [cachet::keys::PublicKey::from_text(&env.read("root.pub")).unwrap()];
     let trust = cachet::trust::TrustList::load(env.read("signed.json").as_bytes(), &roots, None).unwrap();
     let issuer = trust.issuers().iter().find(|i| i.key.key_id().to_string() == a).unwrap();
-    let set = issuer.status_list.as_ref().unwrap();
+    let set = issuer.status_list.as_ref().unwrap().get().unwrap();
     assert!(set.contains(42) && !set.contains(5) && set.len() == 1);
 }
