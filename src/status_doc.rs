@@ -481,8 +481,7 @@ impl StatusDocument {
     /// its first look-up ([`CodedSet`]; [`StatusState::unreadable`] says
     /// when one is then found badly coded): what the page does, which
     /// applies the whole document it holds on every visit and looks up one
-    /// key, and `cachet verify`, which looks up one key or a few. Everything
-    /// else is checked as `load` checks it.
+    /// key. Everything else is checked as `load` checks it.
     pub fn load_deferred(signed: &[u8], trust: &TrustList, now: Timestamp) -> Result<StatusDocument, StatusError> {
         StatusDocument::load_as(signed, trust, now, true)
     }

@@ -799,7 +799,10 @@ pub struct CodedSet {
 impl CodedSet {
     /// A set to decode on first use, for a key of `capacity` indices; the
     /// errors of [`RevokedSet::decode`] that its text's length and header
-    /// show are given at once (`Base64`, `Header`, `Truncated`).
+    /// show are given at once (`Base64` by the text's length or its first
+    /// eight characters, `Header`, `Truncated` when the bits are too few for
+    /// the count); every other fault, any of the four, at the first
+    /// [`CodedSet::get`].
     pub fn deferred(text: &str, capacity: u32) -> Result<CodedSet, StatusListError> {
         if capacity == 0 {
             return Err(StatusListError::CapacityZero);

@@ -695,10 +695,12 @@ impl TrustList {
     /// looks an index up in it ([`CodedSet`]): what `cachet verify` does,
     /// which verifies with a key or a few of a list that may hold a million
     /// revoked indices over 30 keys (decoding them all took a third of its
-    /// time). A set then found badly coded refuses the certificates looked
-    /// up in it, `trust-list-invalid` with the code `load` refuses the whole
-    /// list with (`trust-list-indices-…`), and the other keys' certificates
-    /// are verified. Everything else is checked as `load` checks it.
+    /// time). A certificate whose status claim is then looked up in a set
+    /// found badly coded is `trust-list-invalid`, with the code `load`
+    /// refuses the whole list with (`trust-list-indices-…`), and no fields;
+    /// a certificate that does not need that set (another key's, one without
+    /// a status claim, one revoked by its key or its serial) gets its usual
+    /// verdict. Everything else is checked as `load` checks it.
     pub fn load_deferred(signed: &[u8], roots: &[PublicKey], last_seen: Option<u64>) -> Result<TrustList, TrustError> {
         TrustList::load_as::<true>(signed, roots, last_seen)
     }
@@ -1184,6 +1186,17 @@ mod tests {
         // The other key's certificates: verified, its revocation read.
         assert_eq!(verdict(&good, Some(0)), (Status::Valid, None, true));
         assert_eq!(verdict(&good, Some(1)), (Status::Revoked, Some("status-revoked"), true));
+        // Revoked by its serial: `revoked`, its set not needed.
+        let mut by_serial = body.clone();
+        by_serial.revoked_serials = vec!["REV-1".into()];
+        let mut input = input.clone();
+        input.serial = Some("REV-1".into());
+        let trust = TrustList::load_deferred(signed_as_is(&by_serial).as_bytes(), &roots, None).unwrap();
+        let idx = status_index(&bad, 0, capacity).unwrap();
+        let issued = issue::issue_with_status(&bad, &input, today, StatusRef::new(idx)).unwrap();
+        let report = verify::verify(&issued.token, &trust, now);
+        let code = report.check(CheckName::Revocation).and_then(|c| c.code).map(crate::Code::as_str);
+        assert_eq!((report.status, code), (Status::Revoked, Some("serial-revoked")));
         // Faults the length and header show refuse the list at load, deferred or not.
         body.issuers[0].revoked_indices = Some("AAAA".into());
         let signed = signed_as_is(&body);
