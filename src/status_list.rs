@@ -1131,9 +1131,21 @@ impl AllowList {
     /// Whether `payload` (a certificate's COSE payload bytes) is listed:
     /// always true for a listed payload; for another, with probability `2^-p`.
     pub fn allows(&self, payload: &[u8]) -> bool {
-        let space = (self.hashes.len() as u128) << self.bits;
-        self.hashes.binary_search(&(payload_hash(payload) % space)).is_ok()
+        // `hashes.len()` is the header's count, a u32 (`decode`, `from_reduced`).
+        let count = u32::try_from(self.hashes.len()).unwrap_or(u32::MAX);
+        self.hashes.binary_search(&reduce(payload_hash(payload), count, self.bits)).is_ok()
     }
+}
+
+/// `h % (count << bits)`, the reduced hash, without a 128-bit division:
+/// its code (`__umodti3`) was 1 KB of the verify-only wasm. Below the low
+/// `bits` bits, which stay, `h >> bits` is reduced modulo `count` 32 bits
+/// at a time, each step within a u64 since `count` < 2^32.
+fn reduce(h: u128, count: u32, bits: u8) -> u128 {
+    let (high, count) = (h >> bits, u64::from(count.max(1)));
+    let rest =
+        [96, 64, 32, 0].into_iter().fold(0u64, |r, shift| ((r << 32) | ((high >> shift) as u64 & 0xffff_ffff)) % count);
+    (u128::from(rest) << bits) | (h & ((1u128 << bits) - 1))
 }
 
 #[cfg(test)]
@@ -1141,6 +1153,29 @@ mod tests {
     use super::*;
     use rand_chacha::rand_core::{RngCore, SeedableRng};
     use std::collections::BTreeSet;
+
+    #[test]
+    fn reduce_is_the_remainder_of_the_128_bit_division() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(11);
+        let wide = |rng: &mut rand_chacha::ChaCha20Rng| (u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64());
+        let counts = [1, 2, 3, 7, 50_000, 65_537, 1 << 31, u32::MAX - 1, u32::MAX];
+        for bits in [MIN_ALLOW_BITS, 33, 48, 63, MAX_ALLOW_BITS] {
+            for &count in &counts {
+                let space = u128::from(count) << bits;
+                for h in [0, 1, space - 1, space, space + 1, u128::MAX, u128::MAX - 1] {
+                    assert_eq!(reduce(h, count, bits), h % space, "{h} mod {count} << {bits}");
+                }
+                for _ in 0..2_000 {
+                    let h = wide(&mut rng);
+                    assert_eq!(reduce(h, count, bits), h % space, "{h} mod {count} << {bits}");
+                }
+            }
+            for _ in 0..2_000 {
+                let (h, count) = (wide(&mut rng), rng.next_u32().max(1));
+                assert_eq!(reduce(h, count, bits), h % (u128::from(count) << bits));
+            }
+        }
+    }
 
     #[test]
     fn sort_dedup_sorts_and_drops_repeats_as_the_standard_library_does() {
