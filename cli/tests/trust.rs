@@ -450,3 +450,37 @@ fn status_indices_are_revoked_and_withdrawn_by_key_id_and_index() {
     let set = issuer.status_list.as_ref().unwrap().get().unwrap();
     assert!(set.contains(42) && !set.contains(5) && set.len() == 1);
 }
+
+/// `cachet verify` decodes a key's revoked set at its first look-up
+/// (`TrustList::load_deferred`): a list whose set codes an index outside its
+/// key's space (the vector `trust-list-revoked-indices-out-of-range`, signed
+/// by its root) is not refused whole; the certificate looked up in that set
+/// is `trust-list-invalid` with the set's code on its `revocation` check,
+/// without its fields, and exits 1.
+#[test]
+fn verify_refuses_a_certificate_looked_up_in_a_badly_coded_set_with_its_code() {
+    let env = Env::new();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/trust-list-revoked-indices-out-of-range.json");
+    let case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    env.write("signed.json", case["trust_list"].as_str().unwrap());
+    env.write("root.pub", case["roots"][0].as_str().unwrap());
+    let (at, input) = (case["now"].as_str().unwrap(), case["input"].as_str().unwrap());
+
+    let (code, reports) = env.verify_json(at, &[input]);
+    assert_eq!(code, 1);
+    let report = &reports[0];
+    assert_eq!(report["status"], "trust-list-invalid", "{report}");
+    let check = |name: &str| report["checks"].as_array().unwrap().iter().find(|c| c["check"] == name).unwrap().clone();
+    assert_eq!(check("revocation")["code"], "trust-list-indices-out-of-range", "{report}");
+    // The list itself loaded: its signature and the certificate's were checked.
+    assert_eq!(check("trust-list")["outcome"], "pass", "{report}");
+    assert_eq!(check("signature")["outcome"], "pass", "{report}");
+    assert!(report.get("certificate").is_none_or(|c| c.is_null()), "{report}");
+
+    // In words, no field of the certificate is shown.
+    let out = env.run(&["--lang", "en", "verify", "--trust", "signed.json", "--root", "root.pub", "--at", at, input]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("trust-list-indices-out-of-range"), "{text}");
+    assert!(!text.contains("Martin"), "{text}");
+}
