@@ -877,6 +877,18 @@ mod tests {
         serde_json::to_string_pretty(&body).unwrap()
     }
 
+    /// `list_json` signed by `root` as it is, as a careless signer would
+    /// (`sign_list` refuses a list that verifiers refuse): the verifier's
+    /// own checks are what the tests hold.
+    fn signed_as_is(root: &SecretKey, list_json: &str) -> String {
+        let wire = SignatureWire {
+            alg: "EdDSA".into(),
+            key_id: root.key_id().to_string(),
+            value: b64::encode(&root.sign(&signing_input(list_json.as_bytes()))),
+        };
+        format!("{{\"signature\": {}, \"list\": {list_json}}}", wire.to_json())
+    }
+
     #[test]
     fn each_wrong_entry_has_its_own_code() {
         let root = SecretKey::from_seed(&[9u8; 32]);
@@ -1028,12 +1040,7 @@ mod tests {
         let body = TrustListBody::from_json(list.as_bytes()).unwrap_err();
         assert_eq!(body.problem, JsonProblem::UnknownMember);
         // Signed as it is (sign_list would refuse it): the error's offset is the file's.
-        let wire = SignatureWire {
-            alg: "EdDSA".into(),
-            key_id: root.key_id().to_string(),
-            value: b64::encode(&root.sign(&signing_input(list.as_bytes()))),
-        };
-        let signed = format!("{{\"signature\": {}, \"list\": {list}}}", wire.to_json());
+        let signed = signed_as_is(&root, &list);
         let at = signed.find(&list).unwrap() + body.offset;
         assert_eq!(
             TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None),
@@ -1102,13 +1109,7 @@ mod tests {
             body.issuers[0].status_capacity = capacity;
             body.issuers[0].revoked_indices = indices;
             let json = serde_json::to_string_pretty(&body).unwrap();
-            // Signed as it is, as a careless signer would: the verifier's check is what counts.
-            let wire = SignatureWire {
-                alg: "EdDSA".into(),
-                key_id: root.key_id().to_string(),
-                value: b64::encode(&root.sign(&signing_input(json.as_bytes()))),
-            };
-            let signed = format!("{{\"signature\": {}, \"list\": {json}}}", wire.to_json());
+            let signed = signed_as_is(&root, &json);
             let loaded = TrustList::load(signed.as_bytes(), &[root.public_key().clone()], None);
             assert_eq!(sign_list(&root, &json).err(), loaded.clone().err(), "sign_list refuses what load refuses");
             loaded.map(|_| ()).map_err(|e| e.code())
@@ -1146,17 +1147,8 @@ mod tests {
         body.issuers[0].revoked_indices = Some(RevokedSet::from_sorted(&[3, 1000], capacity + 1).unwrap().encode());
         let revoked = status_index(&good, 1, capacity).unwrap();
         body.issuers[1].revoked_indices = Some(RevokedSet::from_sorted(&[revoked], capacity).unwrap().encode());
-        // Signed as it is, as a careless signer would (`sign_list` refuses it).
-        let signed_as_is = |body: &TrustListBody| {
-            let json = serde_json::to_string_pretty(body).unwrap();
-            let wire = SignatureWire {
-                alg: "EdDSA".into(),
-                key_id: root.key_id().to_string(),
-                value: b64::encode(&root.sign(&signing_input(json.as_bytes()))),
-            };
-            format!("{{\"signature\": {}, \"list\": {json}}}", wire.to_json())
-        };
-        let signed = signed_as_is(&body);
+        let sign = |body: &TrustListBody| signed_as_is(&root, &serde_json::to_string_pretty(body).unwrap());
+        let signed = sign(&body);
         let roots = [root.public_key().clone()];
         let whole = TrustList::load(signed.as_bytes(), &roots, None).map(|_| ()).map_err(|e| e.code());
         assert_eq!(whole, Err("trust-list-indices-out-of-range"));
@@ -1191,7 +1183,7 @@ mod tests {
         by_serial.revoked_serials = vec!["REV-1".into()];
         let mut input = input.clone();
         input.serial = Some("REV-1".into());
-        let trust = TrustList::load_deferred(signed_as_is(&by_serial).as_bytes(), &roots, None).unwrap();
+        let trust = TrustList::load_deferred(sign(&by_serial).as_bytes(), &roots, None).unwrap();
         let idx = status_index(&bad, 0, capacity).unwrap();
         let issued = issue::issue_with_status(&bad, &input, today, StatusRef::new(idx)).unwrap();
         let report = verify::verify(&issued.token, &trust, now);
@@ -1199,7 +1191,7 @@ mod tests {
         assert_eq!((report.status, code), (Status::Revoked, Some("serial-revoked")));
         // Faults the length and header show refuse the list at load, deferred or not.
         body.issuers[0].revoked_indices = Some("AAAA".into());
-        let signed = signed_as_is(&body);
+        let signed = sign(&body);
         let deferred = TrustList::load_deferred(signed.as_bytes(), &roots, None).map(|_| ()).map_err(|e| e.code());
         assert_eq!(deferred, Err("trust-list-indices-encoding"));
     }

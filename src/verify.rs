@@ -438,7 +438,8 @@ pub fn verify(text: &str, trust: &TrustList, now: Timestamp) -> Report {
     } else {
         checks.pass(CheckName::Validity);
     }
-    // Nor when the key's set of a list loaded deferred is unreadable: the list is then unusable for it.
+    // The fields only with a usable list: not an expired one, nor one whose
+    // set for this key, loaded deferred, is unreadable.
     let unreadable = checks.0.iter().any(|c| c.status == Some(Status::TrustListInvalid));
     let certificate = (trust_usable && !unreadable).then_some(certificate);
     report(checks, certificate, Some(issuer_info))
