@@ -914,9 +914,13 @@ mod tests {
         Ok(s)
     }
 
+    /// The run `plain_run` must find, scanned a byte at a time.
+    fn byte_at_a_time(b: &[u8]) -> usize {
+        b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(b.len())
+    }
+
     #[test]
     fn plain_run_stops_where_a_byte_at_a_time_scan_stops() {
-        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(b.len());
         // Every byte that must stop a run, its neighbours that must not, and bytes of UTF-8 sequences.
         let stops = [b'"', b'\\', 0x00, 0x01, 0x0a, 0x1f];
         let fillers = [b'a', b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xc3, 0xa9, 0xff];
@@ -928,7 +932,7 @@ mod tests {
                     for &stop in &stops {
                         let mut b = plain.clone();
                         b[at] = stop;
-                        assert_eq!(plain_run(&b), naive(&b), "{fill:#x} × {len}, {stop:#x} at {at}");
+                        assert_eq!(plain_run(&b), byte_at_a_time(&b), "{fill:#x} × {len}, {stop:#x} at {at}");
                         assert_eq!(plain_run(&b), at);
                     }
                 }
@@ -938,15 +942,10 @@ mod tests {
 
     #[test]
     fn plain_run_stops_where_a_byte_at_a_time_scan_stops_on_mixed_bytes() {
-        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(b.len());
+        use rand_chacha::rand_core::{RngCore, SeedableRng};
         // Any byte, stops rarely: words whose bytes differ, borrows across them.
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next_u64();
         for _ in 0..20_000 {
             let len = (next() % 70) as usize;
             let b: Vec<u8> = (0..len)
@@ -957,7 +956,7 @@ mod tests {
                     _ => (next() % 0xe0) as u8 + 0x20,
                 })
                 .collect();
-            assert_eq!(plain_run(&b), naive(&b), "{b:?}");
+            assert_eq!(plain_run(&b), byte_at_a_time(&b), "{b:?}");
         }
     }
 
