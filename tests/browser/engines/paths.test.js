@@ -12,10 +12,11 @@
 // uncaught exception, a CSP violation seen in the page or reported to the
 // server (the counting proxy adds `report-uri`, lib/proxy.js), or a request
 // the server refused. For the link, the bytes the engine downloaded before
-// the verdict are printed (counted by the proxy; not asserted), over http
-// and over HTTPS; the HTTPS visit checks the verdict, CSP reports and
-// refused requests but not the console (its test certificate may make an
-// engine refuse the service worker, and say so).
+// the verdict are printed (counted by the proxy; not asserted, but each
+// file must have come once), over http and over HTTPS; the HTTPS visit
+// checks the verdict, CSP reports and refused requests but not the console
+// (its test certificate may make an engine refuse the service worker, and
+// say so).
 //
 // ENGINES=firefox,webkit (the default) chooses the engines. An engine that
 // is not installed is skipped with the reason, and fails under CI=true.
@@ -92,6 +93,21 @@ async function bytesBefore(page, proxy, server, mark, seenAt) {
   const sent = server.kind === 'nginx' ? 'as nginx sends them (the .br where the engine accepts Brotli, else the .gz where it accepts gzip)' : 'uncompressed as xtask serve sends them';
   const files = before.map((e) => `${e.path.split('?')[0]} ${e.bytes}`).join(', ');
   return { before, line: `${bytes} bytes in ${before.length} responses ${when} of a link visit, ${sent} (${files})` };
+}
+
+/**
+ * The files whose body came over the network more than once before the
+ * verdict (issue 12: each once per visit, in every engine; WebKit had
+ * downloaded the wasm, config.json and the list twice when a
+ * `<link rel="preload" as="fetch" crossorigin>` began them).
+ */
+function downloadedTwice(before) {
+  const seen = new Map();
+  for (const e of before.filter((x) => x.method === 'GET' && x.body > 0)) {
+    const file = e.path.split('?')[0];
+    seen.set(file, (seen.get(file) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([p, n]) => `${p} ×${n}`);
 }
 
 async function expectVerdict(page, expected, steps) {
@@ -202,7 +218,9 @@ for (const name of WANTED) {
         await page.goto(link);
         const seenAt = await expectVerdict(page, 'valid');
         assert.equal(await page.eval(() => location.hash), '', 'the token stays in the address bar');
-        t.diagnostic(`${name} (${engine.version}): ${(await bytesBefore(page, s.proxy, s.server, mark, seenAt)).line}`);
+        const { before, line } = await bytesBefore(page, s.proxy, s.server, mark, seenAt);
+        t.diagnostic(`${name} (${engine.version}): ${line}`);
+        assert.deepEqual(downloadedTwice(before), [], 'a file downloaded twice before the verdict');
         await page.watchLoad(link, s.proxy);
         await assertClean([page], s, mark);
       } finally {
@@ -223,6 +241,7 @@ for (const name of WANTED) {
         const seenAt = await expectVerdict(page, 'valid');
         const { before, line } = await bytesBefore(page, secure, s.server, mark, seenAt);
         t.diagnostic(`${name} (${engine.version}) over HTTPS: ${line}`);
+        assert.deepEqual(downloadedTwice(before), [], 'a file downloaded twice before the verdict');
         assert.deepEqual(secure.reports, [], 'CSP violation reports sent to the server');
         assert.deepEqual(failedRequests(before), [], 'requests the server refused');
       } finally {
