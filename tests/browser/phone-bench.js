@@ -16,7 +16,7 @@
 // over the whole visit with the service worker's install.
 //
 // No time is asserted: this prints figures (README, "In the browser").
-// Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…] [--floor] [--trace DIR [--trace-light]]
+// Usage: node phone-bench.js [--runs N] [--no-build] [--compare DIR] [--revoked N,N…] [--floor] [--js-flags FLAGS] [--trace DIR [--trace-light]]
 // `--trace DIR`: a Chromium trace of each visit (DevTools' Performance panel reads it), for profiling;
 // `node trace-summary.js DIR/repeat-N.json` says where its time went. The V8 sampling profiler it
 // includes costs a visit about 0.4 s to start and turns V8's code cache off (every module parsed
@@ -45,6 +45,10 @@
 // first key that is not revoked. A first visit waits for that key's scoped
 // status document (the whole one follows in the background); a repeat
 // visit applies what it holds and fetches the index in the background.
+// `--js-flags FLAGS`: each site measured twice, alternately, in the usual
+// Chromium and in a second one started with `--js-flags=FLAGS` (V8's flags;
+// `--no-wasm-lazy-compilation` says what compiling the wasm's functions on
+// the main thread, each at its first call, costs a visit).
 // `--floor`: two more sites, measured alternately with the others, for what
 // a visit costs before any work of the page's own: the first site with its
 // index.html's scripts replaced by tests/browser/floor/floor.js (which only
@@ -80,6 +84,8 @@ const TRACE_LIGHT = args.includes('--trace-light');
 const UNHASHED = args.includes('--unhashed');
 const CAMERA = args.includes('--camera');
 const FLOOR = args.includes('--floor');
+const JS_FLAGS = flag('--js-flags', null);
+if (JS_FLAGS !== null && !/^--[a-z0-9-]+(=[\w.-]+)?( --[a-z0-9-]+(=[\w.-]+)?)*$/.test(JS_FLAGS)) throw new Error('--js-flags takes V8 flags, such as --no-wasm-lazy-compilation');
 if (REVOKED && !REVOKED.every((n) => Number.isInteger(n) && n >= 0 && n < 20_000_000)) throw new Error('--revoked takes counts below 20,000,000, comma-separated');
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a whole number of runs, 1 or more');
 if (CAMERA && REVOKED) throw new Error("--camera reads the fixtures' certificate: it runs on their site, without --revoked");
@@ -463,13 +469,17 @@ async function main() {
   if (FLOOR) sites.push(...floorSites(sites[0]));
   for (const s of sites) s.server = await serveSite(s.dir);
   const browser = await launch();
+  const flagged = JS_FLAGS === null ? null : await launch([`--js-flags=${JS_FLAGS}`]);
+  // Each site again, the same server and files, in the Chromium with the flags.
+  if (flagged) for (const s of [...sites]) sites.push({ ...s, label: `${s.label}, Chromium with --js-flags=${JS_FLAGS}`, browser: flagged, cleanup: null, shared: true });
+  for (const s of sites) s.browser ??= browser;
   try {
     console.log(`Phone profile: CPU ${PHONE.cpu}× slower, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency; Brotli site; ${RUNS} runs each${COMPARE ? ', the sites alternately' : ''}`);
     for (const s of sites) Object.assign(s, { link: `${s.server.url}#${s.token}`, first: [], repeat: [], returns: [] });
     for (let i = 0; i < RUNS; i++) {
-      for (const s of sites) s.first.push(...(await firstVisits(browser, s.server, s.link, 1)));
+      for (const s of sites) s.first.push(...(await firstVisits(s.browser, s.server, s.link, 1)));
     }
-    for (const s of sites) s.context = await warmContext(browser, s.link);
+    for (const s of sites) s.context = await warmContext(s.browser, s.link);
     for (let i = 0; i < RUNS; i++) {
       // A return days later (the worker stopped), then another link at once (the worker running).
       for (const s of sites) {
@@ -484,7 +494,8 @@ async function main() {
     if (CAMERA) await cameraFigures(sites[0], fx.videos.valid);
   } finally {
     await browser.close();
-    for (const s of sites) await s.server.stop();
+    if (flagged) await flagged.close();
+    for (const s of sites) if (!s.shared) await s.server.stop();
     fs.rmSync(site, { recursive: true, force: true });
     for (const s of sites) if (s.cleanup) fs.rmSync(s.cleanup, { recursive: true, force: true });
   }

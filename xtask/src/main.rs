@@ -69,7 +69,7 @@ tasks:
                   the QR reader's frames (13 categories, 1280x720) and manifest.json, in target/qr-corpus
   qr-bench [--seed N] [--per-category N] [--runs N] [--no-page] [--skip jsqr,rqrr,rxing]
                   this QR reader beside rqrr, rxing, jsQR and zxing-wasm on that corpus and the real photos
-  phone-bench [--runs N] [--revoked N,N...] [--compare DIR] [--unhashed] [--floor] [--camera] [--trace DIR [--trace-light]]
+  phone-bench [--runs N] [--revoked N,N...] [--compare DIR] [--unhashed] [--floor] [--js-flags FLAGS] [--camera] [--trace DIR [--trace-light]]
                   the page on a mid-range phone (Chromium, CPU 4x slower, 1.6 Mbit/s, 150 ms), compressed site:
                   first and repeat visits, link -> verdict, medians and p90, bytes before the verdict
   figures [--quick] [--only NAME,...] [--write] [--list] [--check]
