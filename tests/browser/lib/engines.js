@@ -478,7 +478,8 @@ class WebKitPage extends BasePage {
 async function launchWebKit({ camera = false, insecure = false } = {}) {
   // One X server for the driver and every MiniBrowser it starts.
   // (The shell says its pid and becomes the driver: stopping the driver alone lets xvfb-run clean up after itself.)
-  const driver = await startDriver(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', 'sh', '-c', 'echo "driver-pid $$" >&2; exec "$0" "$@"', WEBKIT_DRIVER]);
+  const start = () => startDriver(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', 'sh', '-c', 'echo "driver-pid $$" >&2; exec "$0" "$@"', WEBKIT_DRIVER]);
+  const holder = { driver: await start() };
   const args = ['--automation'];
   // WebKit's mock capture devices: a synthetic picture, no permission prompt under automation.
   if (camera) args.push('--enable-mock-capture-devices=true', '--enable-media-stream=true');
@@ -492,17 +493,16 @@ async function launchWebKit({ camera = false, insecure = false } = {}) {
     /** A fresh page: a new session, so a new MiniBrowser with its own storage and service workers. */
     async newPage() {
       if (open) await open.close(); // a page a failed test left open
-      const session = await Session.create(driver.url, {
-        'webkitgtk:browserOptions': { binary: MINIBROWSER, args },
-        ...(insecure ? { acceptInsecureCerts: true } : {}),
-      });
+      // A MiniBrowser starts in a second or two: a driver silent for a minute is stuck, and started again once.
+      const capabilities = { 'webkitgtk:browserOptions': { binary: MINIBROWSER, args }, ...(insecure ? { acceptInsecureCerts: true } : {}) };
+      const session = await Session.createRestarting(holder, start, capabilities, { timeoutMs: 60_000 });
       open = session;
       version = `WebKitGTK ${session.capabilities.browserVersion}`;
       await session.cmd('POST', '/window/rect', { width: 1024, height: 800 }).catch(() => {});
       return new WebKitPage(session, await session.currentWindow());
     },
-    close: () => driver.stop(),
-    driverOutput: () => driver.output(),
+    close: () => holder.driver.stop(),
+    driverOutput: () => holder.driver.output(),
   };
 }
 

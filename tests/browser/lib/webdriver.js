@@ -112,9 +112,31 @@ export class Session {
     this.capabilities = capabilities;
   }
 
-  static async create(driverUrl, capabilities) {
-    const value = await call('POST', `${driverUrl}/session`, { capabilities: { alwaysMatch: capabilities } }, 'new session');
+  /** A new session; `timeoutMs`: how long the driver may take to answer (COMMAND_TIMEOUT_MS by default). */
+  static async create(driverUrl, capabilities, { timeoutMs = COMMAND_TIMEOUT_MS } = {}) {
+    const value = await call('POST', `${driverUrl}/session`, { capabilities: { alwaysMatch: capabilities } }, 'new session', timeoutMs);
     return new Session(driverUrl, value.sessionId, value.capabilities);
+  }
+
+  /**
+   * A new session from `holder.driver` (a startDriver handle); if the driver
+   * gives no answer within `timeoutMs`, the driver is stopped, started again
+   * (`restart()`, which gives the new handle, kept in `holder.driver`) and
+   * asked once more. WebKitWebDriver once never answered a new session in
+   * CI (2026-12-08: its MiniBrowser did not come up, 120 s, between two
+   * sessions that did). What the stuck driver printed goes to stderr, and a
+   * second silence fails with its name.
+   */
+  static async createRestarting(holder, restart, capabilities, { timeoutMs = COMMAND_TIMEOUT_MS } = {}) {
+    try {
+      return await Session.create(holder.driver.url, capabilities, { timeoutMs });
+    } catch (e) {
+      if (e?.code !== 'no answer') throw e;
+      console.error(`the WebDriver driver did not answer a new session within ${timeoutMs / 1000} s: started again. What it printed:\n${holder.driver.output()}`);
+      await holder.driver.stop();
+      holder.driver = await restart();
+      return Session.create(holder.driver.url, capabilities, { timeoutMs });
+    }
   }
 
   cmd(method, path, body) {
@@ -205,7 +227,7 @@ export class Session {
  */
 const COMMAND_TIMEOUT_MS = 120_000;
 
-async function call(method, url, body, what) {
+async function call(method, url, body, what, timeoutMs = COMMAND_TIMEOUT_MS) {
   let response;
   let text;
   try {
@@ -213,12 +235,12 @@ async function call(method, url, body, what) {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     text = await response.text();
   } catch (e) {
     if (e?.name !== 'TimeoutError') throw e;
-    throw new WebDriverError(what, { error: 'no answer', message: `the driver did not answer within ${COMMAND_TIMEOUT_MS / 1000} s (a page load or a script that never ends?)` });
+    throw new WebDriverError(what, { error: 'no answer', message: `the driver did not answer within ${timeoutMs / 1000} s (a page load or a script that never ends?)` });
   }
   let json;
   try {
