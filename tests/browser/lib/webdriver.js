@@ -123,9 +123,9 @@ export class Session {
    * gives no answer within `timeoutMs`, the driver is stopped, started again
    * (`restart()`, which gives the new handle, kept in `holder.driver`) and
    * asked once more. WebKitWebDriver once never answered a new session in
-   * CI (2026-12-08: its MiniBrowser did not come up, 120 s, between two
-   * sessions that did). What the stuck driver printed goes to stderr, and a
-   * second silence fails with its name.
+   * CI (2026-12-08: 120 s, between two sessions that did; why was not
+   * seen). What the stuck driver printed goes to stderr, and a second
+   * silence fails with its name.
    */
   static async createRestarting(holder, restart, capabilities, { timeoutMs = COMMAND_TIMEOUT_MS } = {}) {
     try {
