@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openPage, waitForVerdict } from './lib/browser.js';
 import { suite } from './lib/harness.js';
+import { downloadedTwice } from './lib/proxy.js';
 import { servedModule, unhashed } from './lib/server.js';
 
 let s;
@@ -54,10 +55,7 @@ test('a first visit downloads each file once, the QR reader after the verdict on
       assert.ok(!byPage().includes(path), `the page never needed ${path} for a link: ${byPage().join(', ')}`);
     }
     assert.ok(responses.every((r) => r.body !== null), `every body size known: ${JSON.stringify(responses)}`);
-    const bodies = new Map();
-    for (const r of responses.filter((x) => x.body > 0)) bodies.set(r.path, (bodies.get(r.path) ?? 0) + 1);
-    const twice = [...bodies].filter(([, n]) => n > 1).map(([p, n]) => `${p} ×${n}`);
-    assert.deepEqual(twice, [], 'a file downloaded twice in one visit');
+    assert.deepEqual(downloadedTwice(responses), [], 'a file downloaded twice in one visit');
     const revalidated = responses.filter((r) => r.fromWorker && r.body === 0).map((r) => r.path);
     for (const path of ['/app.js', '/pkg/cachet_verify_bg.wasm', '/config.json']) {
       assert.ok(revalidated.includes(path), `the precache revalidates ${path} (no body): ${JSON.stringify(responses)}`);

@@ -31,7 +31,7 @@ import { fixtures, ISSUER_URL_BASE } from '../lib/fixtures.js';
 import { cachetBinary } from '../lib/build.js';
 import { startServer } from '../lib/server.js';
 import { startPortal } from '../lib/examples.js';
-import { failedRequests, startProxy, TEST_TLS } from '../lib/proxy.js';
+import { downloadedTwice, failedRequests, startProxy, TEST_TLS } from '../lib/proxy.js';
 import { KNOWN_WEBKIT_LOAD_ERRORS, launchEngine, missing, webkitLoadConsole } from '../lib/engines.js';
 import { iso, parisToday } from '../../paris.mjs';
 
@@ -93,21 +93,6 @@ async function bytesBefore(page, proxy, server, mark, seenAt) {
   const sent = server.kind === 'nginx' ? 'as nginx sends them (the .br where the engine accepts Brotli, else the .gz where it accepts gzip)' : 'uncompressed as xtask serve sends them';
   const files = before.map((e) => `${e.path.split('?')[0]} ${e.bytes}`).join(', ');
   return { before, line: `${bytes} bytes in ${before.length} responses ${when} of a link visit, ${sent} (${files})` };
-}
-
-/**
- * The files whose body came over the network more than once before the
- * verdict (issue 12: each once per visit, in every engine; WebKit had
- * downloaded the wasm, config.json and the list twice when a
- * `<link rel="preload" as="fetch" crossorigin>` began them).
- */
-function downloadedTwice(before) {
-  const seen = new Map();
-  for (const e of before.filter((x) => x.method === 'GET' && x.body > 0)) {
-    const file = e.path.split('?')[0];
-    seen.set(file, (seen.get(file) ?? 0) + 1);
-  }
-  return [...seen].filter(([, n]) => n > 1).map(([p, n]) => `${p} ×${n}`);
 }
 
 async function expectVerdict(page, expected, steps) {

@@ -176,3 +176,18 @@ function sentHeaderBytes(upRes) {
 export function failedRequests(log) {
   return log.filter((e) => e.status >= 400 || e.error);
 }
+
+/**
+ * The files of `log` (entries with a `path` and the `body` bytes that came
+ * over the network) whose body came more than once, as `PATH ×N` (issue 12:
+ * each file once per visit, in every engine). A path's query is not part
+ * of the file; a revalidation (no body) is not a download.
+ */
+export function downloadedTwice(log) {
+  const seen = new Map();
+  for (const e of log.filter((x) => x.body > 0)) {
+    const file = e.path.split('?')[0];
+    seen.set(file, (seen.get(file) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([p, n]) => `${p} ×${n}`);
+}
